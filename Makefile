@@ -1,0 +1,78 @@
+# Two commands are the whole set-up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST := $(VENV)/bin/pytest
+
+# Offline rules: no tool may phone home.
+export CHECKPOINT_DISABLE := 1
+export TF_CLI_CONFIG_FILE := $(CURDIR)/terraform/offline.tfrc
+export BC_SKIP_MAPPING := TRUE
+export CKV_SKIP_PACKAGE_UPDATE_CHECK := true
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install run test lint fmt unit integration acceptance terraform-check slow bench package openapi clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(UV):
+	@echo "==> bootstrapping uv $(UV_VERSION) into $(TOOLS)/"
+	@python3 -m venv $(TOOLS)
+	@$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	@echo "==> installing the locked dependencies into $(VENV)/"
+	@$(UV) sync --frozen --all-groups --quiet
+	@touch $@
+
+install: $(VENV)/.synced ## create .venv from uv.lock
+
+run: install ## start the local stack with a seeded catalog on 127.0.0.1:8080
+	$(PY) -m shop.local
+
+test: install lint unit integration terraform-check acceptance ## every test (what CI runs)
+	@echo "==> all checks passed"
+
+lint: install ## ruff, mypy --strict, import contracts
+	$(VENV)/bin/ruff check src tests features scripts
+	$(VENV)/bin/ruff format --check src tests features scripts
+	$(VENV)/bin/mypy src
+	$(VENV)/bin/lint-imports
+
+fmt: install ## format and autofix
+	$(VENV)/bin/ruff format src tests features scripts
+	$(VENV)/bin/ruff check --fix src tests features scripts
+
+unit: install ## domain and service tests with fakes
+	$(PYTEST) tests -m "not integration and not slow and not terraform" -q
+
+integration: install ## adapters against moto
+	$(PYTEST) tests -m "integration and not slow" -q
+
+terraform-check: install ## offline Terraform checks: fmt, get, HCL rules, checkov
+	$(PYTEST) tests/terraform -m "terraform and not slow" -q
+
+acceptance: install ## BDD features over HTTP (SHOP_API_URL, or an embedded stack)
+	$(PYTEST) features -m "acceptance and not slow" -q
+
+slow: install ## the slow suites alone (concurrency, packaging)
+	$(PYTEST) tests features -m slow -q
+
+bench: install ## cold-start and latency benchmarks, as ratios to a baseline of the same run
+	$(PY) scripts/bench.py
+
+package: install ## reproducible Lambda zips in dist/
+	$(PY) scripts/package.py
+
+openapi: install ## regenerate src/shop/meta/openapi.json from the code
+	$(PY) scripts/openapi.py
+
+clean: ## remove build output and caches
+	rm -rf dist .pytest_cache .mypy_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,1 @@
+"""Framework-free shared kernel: money, ids, time, errors and the event envelope."""

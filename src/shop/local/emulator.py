@@ -1,0 +1,108 @@
+"""The AWS emulator the stack talks to: moto's server on 127.0.0.1, or an external one."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from contextlib import closing
+from urllib.parse import urlparse
+
+import requests
+
+from shop.local.resources import REGION
+
+log = logging.getLogger(__name__)
+
+DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+class Emulator:
+    """Either an embedded `ThreadedMotoServer` (the default) or the URL of one already running.
+
+    With an external endpoint (LocalStack has no Cognito in its free edition), Cognito still
+    runs on an embedded moto: boto3's service-specific `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`
+    sends only that service there.
+    """
+
+    def __init__(self, external_endpoint: str | None = None) -> None:
+        self._external = external_endpoint.rstrip("/") if external_endpoint else None
+        self._server: object | None = None
+        self._moto_url: str | None = None
+
+    @property
+    def embedded(self) -> bool:
+        return self._external is None
+
+    @property
+    def endpoint(self) -> str:
+        """Where DynamoDB, SNS and SQS live."""
+        if self._external:
+            return self._external
+        assert self._moto_url, "emulator not started"
+        return self._moto_url
+
+    @property
+    def cognito_endpoint(self) -> str:
+        """Where Cognito lives (and the pool's JWKS)."""
+        assert self._moto_url, "emulator not started"
+        return self._moto_url
+
+    def start(self) -> None:
+        from moto.server import ThreadedMotoServer  # deferred: heavy import
+
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        self._server = server
+        self._moto_url = f"http://{host}:{port}"
+        if self._external:
+            _wait_reachable(self._external)
+        log.info("AWS emulator at %s (cognito at %s)", self.endpoint, self.cognito_endpoint)
+
+    def stop(self) -> None:
+        server = self._server
+        self._server = None
+        if server is not None:
+            server.stop()  # type: ignore[attr-defined]
+
+    def configure_environment(self) -> dict[str, str]:
+        """Point boto3 (and so every service's clients) at this emulator."""
+        env = {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+            **DUMMY_CREDENTIALS,
+        }
+        if self._external:
+            env["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"] = self.cognito_endpoint
+        os.environ.update(env)
+        for leftover in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+            os.environ.pop(leftover, None)
+        return env
+
+
+def _wait_reachable(url: str, timeout: float = 10.0) -> None:
+    host = urlparse(url).hostname
+    if host not in ("127.0.0.1", "localhost"):
+        raise ValueError(f"refusing a non-loopback AWS endpoint: {url}")
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.RequestException:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the AWS endpoint {url} does not answer") from None
+            time.sleep(0.2)

@@ -1,0 +1,1 @@
+"""AWS-side plumbing shared by the services: HTTP, events, DynamoDB, observability."""

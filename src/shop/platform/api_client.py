@@ -1,0 +1,43 @@
+"""Calls to another service's public HTTP API (cart → catalog, orders → cart): the only
+way a service reads what another owns."""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from typing import Any
+
+from shop.kernel.errors import Unavailable
+from shop.platform.context import correlation_id
+
+_TIMEOUT_SECONDS = 5.0
+
+
+@cache
+def _pool() -> Any:
+    import urllib3  # shipped with botocore: no extra dependency
+
+    return urllib3.PoolManager(maxsize=10, retries=urllib3.Retry(total=2, backoff_factor=0.05, status_forcelist=()))
+
+
+class ApiResponse:
+    def __init__(self, status: int, body: Any) -> None:
+        self.status = status
+        self.body = body
+
+
+def get_json(path: str, *, params: dict[str, str] | None = None, authorization: str | None = None) -> ApiResponse:
+    """GET `path` of the shop API; 5xx or a network failure raises Unavailable."""
+    headers = {"Accept": "application/json", "X-Request-Id": correlation_id()}
+    if authorization:
+        headers["Authorization"] = authorization
+    base = os.environ["SHOP_API_URL"].rstrip("/")
+    try:
+        response = _pool().request("GET", base + path, fields=params, headers=headers, timeout=_TIMEOUT_SECONDS)
+    except Exception as error:  # urllib3's errors: connection refused, timeout, ...
+        raise Unavailable(f"the shop API did not answer: {type(error).__name__}") from error
+    if response.status >= 500:
+        raise Unavailable(f"the shop API answered {response.status} for {path}")
+    body = json.loads(response.data) if response.data else None
+    return ApiResponse(response.status, body)

@@ -1,0 +1,146 @@
+"""The HTTP side of every service: one Powertools resolver per service with pydantic
+validation, problem responses for every failure, request ids, and the verified caller."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from pydantic import BaseModel
+
+from shop.kernel.errors import DomainError, Forbidden, NotAuthenticated
+from shop.platform.context import correlation_id, set_correlation_id
+from shop.platform.observability import enable_tracing, logger
+from shop.platform.problems import PROBLEM_CONTENT_TYPE, problem, problem_response, status_of
+
+MAX_BODY_BYTES = 64 * 1024
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+Limit = Annotated[int, Query(ge=1, le=100, description="Page size")]
+Cursor = Annotated[str | None, Query(max_length=2048, description="Opaque cursor from next_cursor")]
+
+
+@dataclass(frozen=True)
+class Caller:
+    user_id: str
+    groups: frozenset[str]
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.groups
+
+
+def build_http_app(service: str) -> APIGatewayHttpResolver:
+    app = APIGatewayHttpResolver(enable_validation=True)
+    log = logger(service)
+
+    @app.exception_handler(DomainError)
+    def _domain_error(error: DomainError) -> Response[Any]:
+        errors = [{"field": error.field, "message": error.detail}] if error.field else None
+        return _problem(status_of(error), error.detail, title=error.title, errors=errors)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(error: RequestValidationError) -> Response[Any]:
+        errors = [_field_error(item) for item in error.errors()]
+        return _problem(400, "The request is not valid.", errors=errors)
+
+    @app.not_found
+    def _no_route(_: NotFoundError) -> Response[Any]:
+        return _problem(404, "No such resource.")
+
+    @app.exception_handler(Exception)
+    def _unexpected(_: Exception) -> Response[Any]:
+        log.exception("unhandled error")
+        return _problem(500, "Something went wrong on our side; it has been logged.")
+
+    return app
+
+
+def lambda_handler(app: APIGatewayHttpResolver, service: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """The Lambda entry point: checks what the resolver cannot (size, media type), tags
+    logs and the response with the request id, then resolves the route."""
+    log = logger(service)
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        enable_tracing()
+        headers = {key.lower(): value for key, value in (event.get("headers") or {}).items()}
+        request_id = headers.get("x-request-id") or (event.get("requestContext") or {}).get("requestId")
+        set_correlation_id(request_id or correlation_id())
+        log.append_keys(request_id=correlation_id(), route=event.get("routeKey"))
+        response = _reject_unreadable(event, headers) or app.resolve(event, context)
+        response.setdefault("headers", {})["X-Request-Id"] = correlation_id()
+        return response
+
+    return handler
+
+
+def caller(app: APIGatewayHttpResolver) -> Caller:
+    """The user the gateway verified; 401 if a route was wired without an authorizer."""
+    authorizer = app.current_event.raw_event.get("requestContext", {}).get("authorizer") or {}
+    claims = (authorizer.get("jwt") or {}).get("claims") or {}
+    user_id = claims.get("sub")
+    if not user_id:
+        raise NotAuthenticated("A valid bearer token is required.")
+    return Caller(user_id=str(user_id), groups=_groups(claims.get("cognito:groups")))
+
+
+def require_admin(app: APIGatewayHttpResolver) -> Caller:
+    who = caller(app)
+    if not who.is_admin:
+        raise Forbidden("This operation needs the admin group.")
+    return who
+
+
+def json_response(status: int, body: BaseModel | dict[str, Any], headers: dict[str, str] | None = None) -> Response[Any]:
+    payload = body.model_dump_json() if isinstance(body, BaseModel) else json.dumps(body)
+    return Response(status_code=status, content_type="application/json", body=payload, headers=headers)
+
+
+def no_content() -> Response[Any]:
+    return Response(status_code=204, body="")
+
+
+def _problem(status: int, detail: str, **kwargs: Any) -> Response[Any]:
+    return Response(
+        status_code=status,
+        content_type=PROBLEM_CONTENT_TYPE,
+        body=json.dumps(problem(status, detail, **kwargs)),
+    )
+
+
+def _reject_unreadable(event: dict[str, Any], headers: dict[str, str]) -> dict[str, Any] | None:
+    body = event.get("body") or ""
+    size = len(base64.b64decode(body)) if event.get("isBase64Encoded") else len(body.encode())
+    if size > MAX_BODY_BYTES:
+        return problem_response(413, f"Request bodies are limited to {MAX_BODY_BYTES} bytes.")
+    method = ((event.get("requestContext") or {}).get("http") or {}).get("method", "")
+    if method in _BODY_METHODS and size and not _is_json(headers.get("content-type", "")):
+        return problem_response(415, "Send the body as application/json.")
+    return None
+
+
+def _is_json(content_type: str) -> bool:
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+def _groups(claim: Any) -> frozenset[str]:
+    if isinstance(claim, list):
+        return frozenset(str(group) for group in claim)
+    if isinstance(claim, str):  # API Gateway flattens arrays to "[a b]"
+        return frozenset(claim.strip("[]").replace(",", " ").split())
+    return frozenset()
+
+
+def _field_error(item: dict[str, Any]) -> dict[str, str]:
+    location = [str(part) for part in item.get("loc", ())]
+    if location and location[0] in {"body", "query", "path", "header"}:
+        location = location[1:]
+    return {"field": ".".join(location) or "body", "message": str(item.get("msg", "invalid"))}

@@ -1,0 +1,36 @@
+"""Lambda for DynamoDB Streams: publishes each new outbox record to the events topic.
+
+A record that fails to publish is reported as a batch item failure, so the stream
+retries from it; nothing after it is skipped."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+
+from shop.kernel.events import Event
+from shop.platform.observability import enable_tracing, logger
+from shop.platform.outbox import is_outbox_item
+from shop.platform.publisher import publish
+
+_processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+_log = logger("outbox-relay")
+
+
+def relay_record(record: DynamoDBRecord) -> None:
+    if record.event_name is None or record.event_name.name != "INSERT" or record.dynamodb is None:
+        return
+    image = record.dynamodb.new_image
+    if not is_outbox_item(image):
+        return
+    event = Event.model_validate_json(str(image["event"]))
+    publish([event], os.environ["SHOP_EVENTS_TOPIC_ARN"])
+    _log.info("relayed", extra={"event_type": event.event_type, "event_id": event.event_id})
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    enable_tracing()
+    return process_partial_response(event=event, record_handler=relay_record, processor=_processor, context=context)
