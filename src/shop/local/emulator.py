@@ -62,6 +62,7 @@ class Emulator:
     def start(self) -> None:
         from moto.server import ThreadedMotoServer  # deferred: heavy import
 
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call otherwise
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         server.start()
         host, port = server.get_host_and_port()

@@ -1,0 +1,78 @@
+# One customer managed KMS key for the whole system: DynamoDB tables, SNS
+# topics, SQS queues, CloudWatch log groups and Lambda environment variables.
+# The key policy lets the account administer the key (IAM policies then decide
+# who may use it) and lets the AWS services that encrypt on our behalf use it.
+
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.name
+  partition  = data.aws_partition.current.partition
+}
+
+data "aws_iam_policy_document" "key" {
+  #checkov:skip=CKV_AWS_109:A KMS key policy must name the key itself as "*"; access is delegated to IAM of this account only.
+  #checkov:skip=CKV_AWS_111:A KMS key policy must name the key itself as "*"; access is delegated to IAM of this account only.
+  #checkov:skip=CKV_AWS_356:In a key policy "*" means this key only.
+  statement {
+    sid       = "AccountAdministersKeyThroughIam"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid = "CloudWatchLogsEncryptsOurLogGroups"
+    actions = [
+      "kms:Encrypt*",
+      "kms:Decrypt*",
+      "kms:ReEncrypt*",
+      "kms:GenerateDataKey*",
+      "kms:Describe*",
+    ]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["logs.${local.region}.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "kms:EncryptionContext:aws:logs:arn"
+      values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*"]
+    }
+  }
+
+  statement {
+    sid       = "SnsAndCloudWatchAlarmsUseKeyForEncryptedTopicsAndQueues"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["sns.amazonaws.com", "cloudwatch.amazonaws.com", "events.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_kms_key" "this" {
+  description             = var.description
+  enable_key_rotation     = true
+  deletion_window_in_days = var.deletion_window_in_days
+  policy                  = data.aws_iam_policy_document.key.json
+  tags                    = var.tags
+}
+
+resource "aws_kms_alias" "this" {
+  name          = "alias/${var.alias}"
+  target_key_id = aws_kms_key.this.key_id
+}

@@ -1,0 +1,78 @@
+"""Test-wide settings: fake AWS credentials (nothing may reach AWS), a cursor secret,
+and moto fixtures for adapter tests."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+import pytest
+
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "SHOP_CURSOR_SECRET": "test-cursor-secret",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_METRICS_NAMESPACE": "Shop",
+    }
+)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+
+
+def resource_description() -> dict[str, Any]:
+    return json.loads(resources.files("shop").joinpath("resources.json").read_text())  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    """In-process moto; cached boto3 clients are dropped so they bind to the mock."""
+    from moto import mock_aws
+
+    from shop.platform.aws import reset_clients
+
+    reset_clients()
+    with mock_aws():
+        yield
+    reset_clients()
+
+
+def create_table(name: str, *, stream: bool = False) -> str:
+    """A table with the key schema every service shares (resources.json table_defaults)."""
+    from shop.platform.aws import client
+
+    defaults = resource_description()["table_defaults"]
+    index_keys = [key for index in defaults["indexes"] for key in (index["hash_key"], index["range_key"])]
+    params: dict[str, Any] = {
+        "TableName": name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": [
+            {"AttributeName": defaults["hash_key"], "KeyType": "HASH"},
+            {"AttributeName": defaults["range_key"], "KeyType": "RANGE"},
+        ],
+        "AttributeDefinitions": [
+            {"AttributeName": key, "AttributeType": "S"}
+            for key in [defaults["hash_key"], defaults["range_key"], *index_keys]
+        ],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": index["name"],
+                "KeySchema": [
+                    {"AttributeName": index["hash_key"], "KeyType": "HASH"},
+                    {"AttributeName": index["range_key"], "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for index in defaults["indexes"]
+        ],
+    }
+    if stream:
+        params["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
+    client("dynamodb").create_table(**params)
+    return name
