@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import socket
 import time
 from contextlib import closing
@@ -78,8 +77,8 @@ class Emulator:
         if server is not None:
             server.stop()  # type: ignore[attr-defined]
 
-    def configure_environment(self) -> dict[str, str]:
-        """Point boto3 (and so every service's clients) at this emulator."""
+    def environment(self) -> dict[str, str]:
+        """The variables that point boto3 (and so every service's clients) at this emulator."""
         env = {
             "AWS_ENDPOINT_URL": self.endpoint,
             "AWS_DEFAULT_REGION": REGION,
@@ -88,9 +87,6 @@ class Emulator:
         }
         if self._external:
             env["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"] = self.cognito_endpoint
-        os.environ.update(env)
-        for leftover in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
-            os.environ.pop(leftover, None)
         return env
 
 

@@ -36,8 +36,8 @@ def load_handler(dotted_path: str) -> Handler:
             raise HandlerUnavailable(f"not a dotted path: {dotted_path!r}")
         try:
             module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            raise HandlerUnavailable(f"{module_name} cannot be imported: {exc}") from exc
+        except Exception as exc:  # a service not written yet, or one that fails at import
+            raise HandlerUnavailable(f"{module_name} cannot be imported: {exc!r}") from exc
         function = getattr(module, attribute, None)
         if not callable(function):
             raise HandlerUnavailable(f"{module_name} has no handler {attribute!r}")

@@ -18,7 +18,9 @@ _TIMEOUT_SECONDS = 5.0
 def _pool() -> Any:
     import urllib3  # shipped with botocore: no extra dependency
 
-    return urllib3.PoolManager(maxsize=10, retries=urllib3.Retry(total=2, backoff_factor=0.05, status_forcelist=()))
+    return urllib3.PoolManager(
+        maxsize=10, retries=urllib3.Retry(total=2, backoff_factor=0.05, status_forcelist=())
+    )
 
 
 class ApiResponse:
@@ -27,14 +29,18 @@ class ApiResponse:
         self.body = body
 
 
-def get_json(path: str, *, params: dict[str, str] | None = None, authorization: str | None = None) -> ApiResponse:
+def get_json(
+    path: str, *, params: dict[str, str] | None = None, authorization: str | None = None
+) -> ApiResponse:
     """GET `path` of the shop API; 5xx or a network failure raises Unavailable."""
     headers = {"Accept": "application/json", "X-Request-Id": correlation_id()}
     if authorization:
         headers["Authorization"] = authorization
     base = os.environ["SHOP_API_URL"].rstrip("/")
     try:
-        response = _pool().request("GET", base + path, fields=params, headers=headers, timeout=_TIMEOUT_SECONDS)
+        response = _pool().request(
+            "GET", base + path, fields=params, headers=headers, timeout=_TIMEOUT_SECONDS
+        )
     except Exception as error:  # urllib3's errors: connection refused, timeout, ...
         raise Unavailable(f"the shop API did not answer: {type(error).__name__}") from error
     if response.status >= 500:

@@ -17,7 +17,9 @@ from shop.platform.observability import enable_tracing, logger
 EventHandler = Callable[[Event], None]
 
 
-def sqs_handler(service: str, handlers: Mapping[str, EventHandler]) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+def sqs_handler(
+    service: str, handlers: Mapping[str, EventHandler]
+) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """Build the Lambda entry point of a service's queue."""
     processor = BatchProcessor(event_type=EventType.SQS)
     log = logger(service)
@@ -25,7 +27,9 @@ def sqs_handler(service: str, handlers: Mapping[str, EventHandler]) -> Callable[
     def handle_record(record: SQSRecord) -> None:
         event = Event.model_validate_json(record.body)
         set_correlation_id(event.correlation_id)
-        log.append_keys(correlation_id=event.correlation_id, event_type=event.event_type, event_id=event.event_id)
+        log.append_keys(
+            correlation_id=event.correlation_id, event_type=event.event_type, event_id=event.event_id
+        )
         use_case = handlers.get(event.event_type)
         if use_case is None:
             log.warning("ignored an event this service does not consume")
@@ -35,6 +39,9 @@ def sqs_handler(service: str, handlers: Mapping[str, EventHandler]) -> Callable[
 
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         enable_tracing()
-        return process_partial_response(event=event, record_handler=handle_record, processor=processor, context=context)
+        result = process_partial_response(
+            event=event, record_handler=handle_record, processor=processor, context=context
+        )
+        return dict(result)
 
     return handler

@@ -62,7 +62,9 @@ class UnitOfWork:
     def put(self, table: str, item: Mapping[str, Any], condition: str | None = None, **params: Any) -> int:
         return self._add("Put", {"TableName": table, "Item": to_item(item)}, condition, **params)
 
-    def update(self, table: str, key: Mapping[str, Any], expression: str, condition: str | None = None, **params: Any) -> int:
+    def update(
+        self, table: str, key: Mapping[str, Any], expression: str, condition: str | None = None, **params: Any
+    ) -> int:
         body = {"TableName": table, "Key": to_item(key), "UpdateExpression": expression}
         return self._add("Update", body, condition, **params)
 

@@ -63,7 +63,9 @@ def build_http_app(service: str) -> APIGatewayHttpResolver:
     return app
 
 
-def lambda_handler(app: APIGatewayHttpResolver, service: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+def lambda_handler(
+    app: APIGatewayHttpResolver, service: str
+) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """The Lambda entry point: checks what the resolver cannot (size, media type), tags
     logs and the response with the request id, then resolves the route."""
     log = logger(service)
@@ -98,7 +100,9 @@ def require_admin(app: APIGatewayHttpResolver) -> Caller:
     return who
 
 
-def json_response(status: int, body: BaseModel | dict[str, Any], headers: dict[str, str] | None = None) -> Response[Any]:
+def json_response(
+    status: int, body: BaseModel | dict[str, Any], headers: dict[str, str] | None = None
+) -> Response[Any]:
     payload = body.model_dump_json() if isinstance(body, BaseModel) else json.dumps(body)
     return Response(status_code=status, content_type="application/json", body=payload, headers=headers)
 

@@ -33,4 +33,7 @@ def relay_record(record: DynamoDBRecord) -> None:
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     enable_tracing()
-    return process_partial_response(event=event, record_handler=relay_record, processor=_processor, context=context)
+    result = process_partial_response(
+        event=event, record_handler=relay_record, processor=_processor, context=context
+    )
+    return dict(result)

@@ -1,0 +1,344 @@
+"""The local API gateway: HTTP requests in, API Gateway HTTP API (payload 2.0) events to the
+same handler functions Lambda calls, their results back out as HTTP responses."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+from shop.local.jwt_verifier import InvalidToken, JwtVerifier, stringify_claims
+from shop.local.lambda_runtime import ACCOUNT_ID, HandlerUnavailable, context_for, load_handler
+from shop.local.problems import PROBLEM_CONTENT_TYPE, problem_body
+from shop.local.resources import Route
+from shop.local.routing import Match, MethodNotAllowed, Router
+
+log = logging.getLogger(__name__)
+access_log = logging.getLogger("shop.local.access")
+
+MAX_BODY_BYTES = 64 * 1024
+_DRAIN_LIMIT = 8 * 1024 * 1024  # read (and discard) an oversized body up to this, so the client sees the 413
+_TEXT_TYPES = ("text/", "json", "xml", "javascript", "x-www-form-urlencoded", "yaml")
+_AUTHORIZED = ("customer", "admin")
+API_ID = "local"
+
+
+class HttpResponse:
+    def __init__(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def header(self, name: str) -> str | None:
+        for key, value in self.headers:
+            if key.lower() == name.lower():
+                return value
+        return None
+
+
+def problem_response(status: int, detail: str, headers: Iterable[tuple[str, str]] = ()) -> HttpResponse:
+    return HttpResponse(status, [("Content-Type", PROBLEM_CONTENT_TYPE), *headers], problem_body(status, detail))
+
+
+class Gateway:
+    """Routing, authorization, event building and handler invocation: everything but the socket."""
+
+    def __init__(
+        self,
+        routes: tuple[Route, ...],
+        verifier: JwtVerifier | None = None,
+        on_write: Callable[[], None] | None = None,
+    ) -> None:
+        self.router = Router(routes)
+        self.verifier = verifier
+        self.domain_name = "127.0.0.1"
+        self.on_write = on_write  # e.g. wake the outbox relay: a write may have added an outbox record
+
+    def handle(
+        self,
+        method: str,
+        target: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        source_ip: str = "127.0.0.1",
+    ) -> HttpResponse:
+        request_id = str(uuid.uuid4())
+        raw_path, _, raw_query = target.partition("?")
+        matched = self.router.match(method, raw_path)
+        if matched is None:
+            return problem_response(404, f"No route for {method} {raw_path}.")
+        if isinstance(matched, MethodNotAllowed):
+            return problem_response(
+                405,
+                f"{method} is not allowed on {raw_path}.",
+                [("Allow", ", ".join(matched.allowed))],
+            )
+        lowered = _lower_headers(headers)
+        authorizer: dict[str, Any] | None = None
+        if matched.route.auth in _AUTHORIZED:
+            try:
+                authorizer = self._authorize(lowered.get("authorization"))
+            except InvalidToken as exc:
+                return problem_response(
+                    401,
+                    f"A valid access token is required: {exc}.",
+                    [("WWW-Authenticate", f'Bearer error="invalid_token", error_description="{exc}"')],
+                )
+        event = self.build_event(
+            method, raw_path, raw_query, lowered, body, matched, request_id, source_ip, authorizer
+        )
+        response = self._invoke(matched.route, event)
+        if method not in ("GET", "HEAD") and self.on_write is not None:
+            self.on_write()
+        if response.header("X-Request-Id") is None:
+            response.headers.append(("X-Request-Id", lowered.get("x-request-id") or request_id))
+        return response
+
+    def _authorize(self, authorization: str | None) -> dict[str, Any]:
+        if self.verifier is None:
+            raise InvalidToken("no identity provider configured")
+        claims = self.verifier.verify(authorization)
+        scope = claims.get("scope")
+        return {
+            "jwt": {
+                "claims": stringify_claims(claims),
+                "scopes": scope.split() if isinstance(scope, str) and scope else None,
+            },
+        }
+
+    def build_event(
+        self,
+        method: str,
+        raw_path: str,
+        raw_query: str,
+        headers: dict[str, str],
+        body: bytes,
+        matched: Match,
+        request_id: str,
+        source_ip: str,
+        authorizer: dict[str, Any] | None,
+    ) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        headers = dict(headers)
+        cookie_header = headers.pop("cookie", None)
+        event: dict[str, Any] = {
+            "version": "2.0",
+            "routeKey": matched.route.route_key,
+            "rawPath": raw_path,
+            "rawQueryString": raw_query,
+            "headers": headers,
+            "requestContext": {
+                "accountId": ACCOUNT_ID,
+                "apiId": API_ID,
+                "domainName": self.domain_name,
+                "domainPrefix": self.domain_name.split(".")[0],
+                "http": {
+                    "method": method,
+                    "path": raw_path,
+                    "protocol": "HTTP/1.1",
+                    "sourceIp": source_ip,
+                    "userAgent": headers.get("user-agent", ""),
+                },
+                "requestId": request_id,
+                "routeKey": matched.route.route_key,
+                "stage": "$default",
+                "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+                "timeEpoch": int(now.timestamp() * 1000),
+            },
+            "isBase64Encoded": False,
+        }
+        if cookie_header:
+            event["cookies"] = [c.strip() for c in cookie_header.split(";") if c.strip()]
+        query = _query_parameters(raw_query)
+        if query:
+            event["queryStringParameters"] = query
+        if matched.path_parameters:
+            event["pathParameters"] = matched.path_parameters
+        if authorizer is not None:
+            event["requestContext"]["authorizer"] = authorizer
+        if body:
+            text = _as_text(body, headers.get("content-type", ""))
+            if text is None:
+                event["body"] = base64.b64encode(body).decode("ascii")
+                event["isBase64Encoded"] = True
+            else:
+                event["body"] = text
+        return event
+
+    def _invoke(self, route: Route, event: dict[str, Any]) -> HttpResponse:
+        try:
+            function = load_handler(route.handler)
+        except HandlerUnavailable as exc:
+            log.warning("%s: the %s service is not available: %s", route.route_key, route.service, exc)
+            return problem_response(503, f"The {route.service} service is not available.")
+        context = context_for(route.handler)
+        try:
+            result = function(event, context)
+        except Exception:
+            log.exception("%s: unhandled exception in %s", route.route_key, route.handler)
+            return problem_response(500, "The server failed to process the request.")
+        try:
+            return _to_http(result)
+        except (TypeError, ValueError):
+            log.exception("%s: %s returned a malformed response", route.route_key, route.handler)
+            return problem_response(500, "The server returned a malformed response.")
+
+
+def _lower_headers(headers: list[tuple[str, str]]) -> dict[str, str]:
+    lowered: dict[str, str] = {}
+    for name, value in headers:
+        key = name.lower()
+        lowered[key] = f"{lowered[key]},{value}" if key in lowered else value
+    return lowered
+
+
+def _query_parameters(raw_query: str) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for name, value in parse_qsl(raw_query, keep_blank_values=True):
+        params[name] = f"{params[name]},{value}" if name in params else value
+    return params
+
+
+def _as_text(body: bytes, content_type: str) -> str | None:
+    lowered = content_type.lower()
+    if lowered and not any(marker in lowered for marker in _TEXT_TYPES):
+        return None
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _to_http(result: Any) -> HttpResponse:
+    """Interpret a handler's result as API Gateway does for payload format 2.0."""
+    if not isinstance(result, dict) or "statusCode" not in result:
+        # A bare value: API Gateway answers 200 with it as JSON.
+        body = result if isinstance(result, str) else json.dumps(result)
+        return HttpResponse(200, [("Content-Type", "application/json")], body.encode("utf-8"))
+    status = int(result["statusCode"])
+    headers: list[tuple[str, str]] = [(str(k), str(v)) for k, v in (result.get("headers") or {}).items()]
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        headers += [(str(name), str(value)) for value in values]
+    headers += [("Set-Cookie", str(cookie)) for cookie in result.get("cookies") or []]
+    raw_body = result.get("body")
+    if raw_body is None:
+        body = b""
+    elif result.get("isBase64Encoded"):
+        body = base64.b64decode(raw_body)
+    else:
+        body = (raw_body if isinstance(raw_body, str) else json.dumps(raw_body)).encode("utf-8")
+    if body and not any(name.lower() == "content-type" for name, _ in headers):
+        headers.append(("Content-Type", "application/json"))
+    return HttpResponse(status, headers, body)
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: GatewayServer
+
+    def _serve(self) -> None:
+        started = time.perf_counter()
+        body, refusal = self._read_body()
+        if refusal is not None:
+            response = refusal
+        else:
+            try:
+                response = self.server.gateway.handle(
+                    self.command, self.path, list(self.headers.items()), body, self.client_address[0]
+                )
+            except Exception:
+                log.exception("gateway failure on %s %s", self.command, self.path)
+                response = problem_response(500, "The gateway failed to process the request.")
+        self._write(response)
+        access_log.info(
+            '%s "%s %s" %d %d %.1fms',
+            self.client_address[0],
+            self.command,
+            self.path,
+            response.status,
+            len(response.body),
+            (time.perf_counter() - started) * 1000,
+        )
+
+    def _read_body(self) -> tuple[bytes, HttpResponse | None]:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._read_chunked()
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self.close_connection = True
+            return b"", problem_response(400, "Invalid Content-Length.")
+        if length > MAX_BODY_BYTES:
+            if length <= _DRAIN_LIMIT:
+                self.rfile.read(length)
+            else:
+                self.close_connection = True
+            return b"", _too_large()
+        return (self.rfile.read(length) if length > 0 else b""), None
+
+    def _read_chunked(self) -> tuple[bytes, HttpResponse | None]:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            line = self.rfile.readline(1024)
+            try:
+                chunk_size = int(line.split(b";")[0].strip() or b"0", 16)
+            except ValueError:
+                self.close_connection = True
+                return b"", problem_response(400, "Malformed chunked body.")
+            if chunk_size == 0:
+                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                break
+            size += chunk_size
+            if size > _DRAIN_LIMIT:
+                self.close_connection = True
+                return b"", _too_large()
+            chunks.append(self.rfile.read(chunk_size))
+            self.rfile.readline(1024)
+        if size > MAX_BODY_BYTES:
+            return b"", _too_large()
+        return b"".join(chunks), None
+
+    def _write(self, response: HttpResponse) -> None:
+        self.send_response(response.status)
+        for name, value in response.headers:
+            if name.lower() not in ("content-length", "connection", "transfer-encoding"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD" and response.body:
+            self.wfile.write(response.body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        log.debug(format, *args)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
+
+
+def _too_large() -> HttpResponse:
+    return problem_response(413, f"The request body exceeds {MAX_BODY_BYTES} bytes.")
+
+
+class GatewayServer(ThreadingHTTPServer):
+    """One thread per connection: handlers call back into the gateway (cart → catalog)."""
+
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, gateway: Gateway, port: int) -> None:
+        self.gateway = gateway
+        super().__init__(("127.0.0.1", port), _RequestHandler)
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])

@@ -1,0 +1,270 @@
+"""The whole embedded stack, as a library: `with LocalStack(port=0) as stack: stack.url`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import requests
+
+from shop.local.emulator import Emulator
+from shop.local.gateway import Gateway, GatewayServer
+from shop.local.jwt_verifier import JwtVerifier
+from shop.local.pollers import QueuePoller
+from shop.local.provisioning import ADMIN_GROUP, Provisioned, aws_client, provision
+from shop.local.resources import Resources, load_resources
+from shop.local.seed import DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD, SeedReport, seed
+from shop.local.stream_relay import StreamRelay
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PORT = 8080
+
+
+class PortBusy(RuntimeError):
+    """Another process (perhaps another `make run`) already listens on the gateway's port."""
+
+
+class LocalStack:
+    """Emulator, provisioning, gateway, pollers and outbox relay; `start()`/`stop()` or `with`.
+
+    `port=0` picks a free port (tests). `aws_endpoint` uses an external emulator for DynamoDB,
+    SNS and SQS (LocalStack on :4566). `resources_path` replaces the packaged resources.json.
+    """
+
+    def __init__(
+        self,
+        port: int = DEFAULT_PORT,
+        *,
+        seed: bool = False,
+        aws_endpoint: str | None = None,
+        resources_path: Path | str | None = None,
+        metrics: bool = False,
+        admin_email: str | None = None,
+        admin_password: str | None = None,
+        pollers: bool = True,
+        relay: bool = True,
+    ) -> None:
+        self.requested_port = port
+        self.seed_on_start = seed
+        self.resources: Resources = load_resources(resources_path)
+        self.emulator = Emulator(aws_endpoint)
+        self.metrics = metrics
+        self.admin_email = admin_email or os.environ.get("SHOP_ADMIN_EMAIL") or DEFAULT_ADMIN_EMAIL
+        self.admin_password = admin_password or os.environ.get("SHOP_ADMIN_PASSWORD") or DEFAULT_ADMIN_PASSWORD
+        self.with_pollers = pollers
+        self.with_relay = relay
+        self.provisioned = Provisioned()
+        self.pollers: list[QueuePoller] = []
+        self.relays: list[StreamRelay] = []
+        self.seed_report: SeedReport | None = None
+        self.startup_seconds = 0.0
+        self._server: GatewayServer | None = None
+        self._server_thread: threading.Thread | None = None
+        self._saved_env: dict[str, str | None] = {}
+        self._started = False
+
+    # -- what the tests and `python -m shop.local` read -----------------------------------
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None, "stack not started"
+        return self._server.port
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def aws_endpoint(self) -> str:
+        return self.emulator.endpoint
+
+    @property
+    def pool_id(self) -> str:
+        return self.provisioned.pool_id
+
+    @property
+    def client_id(self) -> str:
+        return self.provisioned.client_id
+
+    def client(self, service_name: str) -> Any:
+        """A boto3 client for this stack's emulator (Cognito goes to the embedded moto)."""
+        if service_name == "cognito-idp":
+            return aws_client(service_name, self.emulator.cognito_endpoint)
+        return aws_client(service_name, self.emulator.endpoint)
+
+    def promote_to_admin(self, email: str) -> None:
+        """Put a registered user into the `admin` group (tokens issued after this carry it)."""
+        self.client("cognito-idp").admin_add_user_to_group(
+            UserPoolId=self.pool_id, Username=email, GroupName=ADMIN_GROUP
+        )
+
+    def nudge_relay(self) -> None:
+        for relay in self.relays:
+            relay.nudge()
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def start(self) -> LocalStack:
+        if self._started:
+            return self
+        began = time.perf_counter()
+        gateway = Gateway(self.resources.routes, on_write=self.nudge_relay)
+        try:
+            # Bind first: a busy port must fail before anything else starts.
+            self._server = GatewayServer(gateway, self.requested_port)
+        except OSError as exc:
+            raise PortBusy(f"port {self.requested_port} on 127.0.0.1 is busy ({exc.strerror})") from exc
+        self._started = True
+        try:
+            self._start_rest(gateway)
+        except BaseException:
+            self.stop()
+            raise
+        self.startup_seconds = time.perf_counter() - began
+        log.info("local stack ready at %s in %.2fs", self.url, self.startup_seconds)
+        if self.seed_on_start:
+            self.seed_report = self.seed()
+        return self
+
+    def _start_rest(self, gateway: Gateway) -> None:
+        assert self._server is not None
+        gateway.domain_name = f"127.0.0.1:{self.port}"
+        self.emulator.start()
+        self._set_environment(self.emulator.environment())
+        self._unset_environment(("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"))
+        self.provisioned = provision(self.resources, self.emulator.endpoint, self.emulator.cognito_endpoint)
+        self._set_environment(self._service_environment())
+        _reset_platform_clients()
+        gateway.verifier = JwtVerifier.for_cognito(self.emulator.cognito_endpoint, self.pool_id, self.client_id)
+        self._server_thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.2}, name="gateway", daemon=True
+        )
+        self._server_thread.start()
+        if self.with_pollers:
+            self._start_pollers()
+        if self.with_relay:
+            self._start_relays()
+        self._wait_ready()
+
+    def _service_environment(self) -> dict[str, str]:
+        env = self.provisioned.environment()
+        env["SHOP_API_URL"] = self.url
+        env["SHOP_CURSOR_SECRET"] = secrets.token_hex(32)
+        env["SHOP_TRACING"] = "off"
+        env["POWERTOOLS_METRICS_NAMESPACE"] = "Shop"
+        env["POWERTOOLS_METRICS_DISABLED"] = "false" if self.metrics else "true"
+        env["POWERTOOLS_TRACE_DISABLED"] = "true"
+        return env
+
+    def _start_pollers(self) -> None:
+        defaults = self.resources.queue_defaults
+        for service in self.resources.consumers:
+            queue = self.provisioned.queues[service.name]
+            assert service.events_handler is not None
+            poller = QueuePoller(
+                sqs=self.client("sqs"),
+                queue_url=queue.url,
+                queue_arn=queue.arn,
+                handler=service.events_handler,
+                batch_size=defaults.batch_size,
+                on_batch_done=self.nudge_relay,
+            )
+            poller.start()
+            self.pollers.append(poller)
+
+    def _start_relays(self) -> None:
+        start_at = "TRIM_HORIZON" if self.emulator.embedded else "LATEST"
+        for table_service in self.resources.relay_tables:
+            stream_arn = self.provisioned.stream_arns.get(table_service)
+            if stream_arn is None:
+                log.warning("outbox relay: the %s table has no stream; not relayed", table_service)
+                continue
+            relay = StreamRelay(
+                streams=self.client("dynamodbstreams"),
+                stream_arn=stream_arn,
+                handler=self.resources.relay_handler,
+                start_at=start_at,
+            )
+            relay.start()
+            self.relays.append(relay)
+
+    def _wait_ready(self, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                requests.get(f"{self.url}/__local/ready", timeout=2)  # any answer means it serves
+                return
+            except requests.RequestException:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the gateway at {self.url} did not come up") from None
+                time.sleep(0.05)
+
+    def seed(self) -> SeedReport:
+        return seed(self.url, self.admin_email, self.admin_password, promote=self.promote_to_admin)
+
+    def stop(self) -> None:
+        if not self._started:
+            return
+        self._started = False
+        workers: list[QueuePoller | StreamRelay] = [*self.pollers, *self.relays]
+        for worker in workers:
+            worker.stop()
+        if self._server is not None:
+            if self._server_thread is not None:
+                self._server.shutdown()
+                self._server_thread.join(5)
+            self._server.server_close()
+        for worker in workers:
+            worker.join(5)
+        self.pollers.clear()
+        self.relays.clear()
+        self.emulator.stop()
+        self._restore_environment()
+        _reset_platform_clients()
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- environment ----------------------------------------------------------------------
+
+    def _set_environment(self, env: dict[str, str]) -> None:
+        for name, value in env.items():
+            self._saved_env.setdefault(name, os.environ.get(name))
+            os.environ[name] = value
+
+    def _unset_environment(self, names: tuple[str, ...]) -> None:
+        for name in names:
+            self._saved_env.setdefault(name, os.environ.get(name))
+            os.environ.pop(name, None)
+
+    def _restore_environment(self) -> None:
+        for name, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._saved_env.clear()
+
+
+def _reset_platform_clients() -> None:
+    """The services cache boto3 clients per process; make them pick up the new endpoint."""
+    try:
+        from shop.platform.aws import reset_clients
+    except ImportError:
+        return
+    reset_clients()

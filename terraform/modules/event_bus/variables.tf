@@ -1,0 +1,27 @@
+variable "name_prefix" {
+  description = "Prefix of every resource name (e.g. `shop-dev`)."
+  type        = string
+}
+
+variable "events_topic" {
+  description = "Logical name of the integration events topic (resources.json events_topic)."
+  type        = string
+  default     = "events"
+}
+
+variable "notifications_topic" {
+  description = "Logical name of the customer notifications topic (resources.json notifications_topic)."
+  type        = string
+  default     = "notifications"
+}
+
+variable "kms_key_arn" {
+  description = "Customer managed KMS key used to encrypt both topics."
+  type        = string
+}
+
+variable "tags" {
+  description = "Tags for the topics."
+  type        = map(string)
+  default     = {}
+}

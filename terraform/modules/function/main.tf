@@ -1,0 +1,163 @@
+# One Lambda function with everything every function must have: its own IAM
+# role (the caller's least-privilege statements + writing its own log group +
+# X-Ray), a KMS-encrypted log group with retention, X-Ray tracing Active,
+# python3.12 on arm64, and alarms on errors, throttles and p99 duration.
+# Every aws_lambda_function of the system is created here (a test checks it).
+
+locals {
+  log_group_name = "/aws/lambda/${var.name}"
+  # Alarm when p99 duration exceeds this share of the timeout.
+  p99_threshold_ms = coalesce(var.p99_duration_threshold_ms, floor(var.timeout * 1000 * 0.8))
+}
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name               = var.name
+  description        = "Execution role of ${var.name}"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "runtime" {
+  statement {
+    sid       = "WriteOwnLogGroup"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
+  }
+
+  # X-Ray has no resource-level permissions: "*" is the only valid resource.
+  statement {
+    sid = "XRayTracing"
+    actions = [
+      "xray:PutTraceSegments",
+      "xray:PutTelemetryRecords",
+      "xray:GetSamplingRules",
+      "xray:GetSamplingTargets",
+    ]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "DecryptEnvironment"
+    actions   = ["kms:Decrypt"]
+    resources = [var.kms_key_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "runtime" {
+  name   = "runtime"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.runtime.json
+}
+
+resource "aws_iam_role_policy" "service" {
+  name   = "service"
+  role   = aws_iam_role.this.id
+  policy = var.policy_json
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  #checkov:skip=CKV_AWS_338:Retention is a per-stage variable (log_retention_days); one year is too costly for dev stages.
+  name              = local.log_group_name
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_lambda_function" "this" {
+  #checkov:skip=CKV_AWS_116:Invoked synchronously by API Gateway or by event source mappings; failed messages go to the SQS DLQs / on-failure destinations, an async DLQ would never receive anything.
+  #checkov:skip=CKV_AWS_117:The functions reach only AWS public endpoints (DynamoDB, SNS, SQS, Cognito); no VPC resources to protect, and a VPC would add NAT cost and cold-start latency.
+  #checkov:skip=CKV_AWS_115:Reserved concurrency is optional per function (reserved_concurrency variable); most functions share the account pool.
+  #checkov:skip=CKV_AWS_272:Code signing is not used: zips are built reproducibly by scripts/package.py in CI and pinned by source_code_hash.
+  function_name                  = var.name
+  description                    = var.description
+  role                           = aws_iam_role.this.arn
+  runtime                        = "python3.12"
+  architectures                  = ["arm64"]
+  handler                        = var.handler
+  filename                       = var.zip_path
+  source_code_hash               = var.zip_hash
+  layers                         = var.layer_arns
+  memory_size                    = var.memory_size
+  timeout                        = var.timeout
+  reserved_concurrent_executions = var.reserved_concurrency
+  kms_key_arn                    = var.kms_key_arn
+
+  tracing_config {
+    mode = "Active"
+  }
+
+  logging_config {
+    log_format = "Text"
+    log_group  = aws_cloudwatch_log_group.this.name
+  }
+
+  environment {
+    variables = var.environment
+  }
+
+  tags = var.tags
+
+  depends_on = [aws_iam_role_policy.runtime, aws_iam_role_policy.service, aws_cloudwatch_log_group.this]
+}
+
+resource "aws_cloudwatch_metric_alarm" "errors" {
+  alarm_name          = "${var.name}-errors"
+  alarm_description   = "${var.name} raised errors (unhandled exceptions, timeouts)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = aws_lambda_function.this.function_name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = var.error_threshold
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.alarm_topic_arn]
+  ok_actions          = [var.alarm_topic_arn]
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "throttles" {
+  alarm_name          = "${var.name}-throttles"
+  alarm_description   = "${var.name} was throttled (concurrency limit reached)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  dimensions          = { FunctionName = aws_lambda_function.this.function_name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.alarm_topic_arn]
+  ok_actions          = [var.alarm_topic_arn]
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "duration_p99" {
+  alarm_name          = "${var.name}-duration-p99"
+  alarm_description   = "p99 duration of ${var.name} is above ${local.p99_threshold_ms} ms (timeout ${var.timeout} s)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Duration"
+  dimensions          = { FunctionName = aws_lambda_function.this.function_name }
+  extended_statistic  = "p99"
+  period              = 300
+  evaluation_periods  = 3
+  datapoints_to_alarm = 2
+  threshold           = local.p99_threshold_ms
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.alarm_topic_arn]
+  ok_actions          = [var.alarm_topic_arn]
+  tags                = var.tags
+}

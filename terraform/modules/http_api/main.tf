@@ -1,0 +1,128 @@
+# The public HTTP API: one API Gateway HTTP API, a $default stage with JSON
+# access logs (request id first) and throttling, a Cognito JWT authorizer,
+# one route per route of resources.json with a Lambda proxy integration
+# (payload format 2.0) and the permission for API Gateway to invoke it.
+#
+# Authorization by resources.json `auth`:
+#   public   -> authorization_type NONE (explicitly: no authorizer)
+#   customer -> JWT (any signed-in user of the pool)
+#   admin    -> JWT as well: API Gateway verifies the token; the handler then
+#               requires the `admin` group in the `cognito:groups` claim
+#               (shop.platform.http.require_admin), answering 403 otherwise.
+#               HTTP API JWT authorizers can only check scopes, not groups.
+#
+# No dependency cycle with the functions: the functions get SHOP_API_URL from
+# aws_apigatewayv2_api.this (created first); the integrations, routes and
+# permissions below come after the functions.
+
+locals {
+  authorization_type = {
+    public   = "NONE"
+    customer = "JWT"
+    admin    = "JWT"
+  }
+}
+
+resource "aws_apigatewayv2_api" "this" {
+  name          = var.name
+  description   = var.description
+  protocol_type = "HTTP"
+  tags          = var.tags
+
+  dynamic "cors_configuration" {
+    for_each = length(var.cors_allow_origins) == 0 ? [] : [1]
+    content {
+      allow_origins  = var.cors_allow_origins
+      allow_methods  = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+      allow_headers  = ["authorization", "content-type", "idempotency-key", "x-request-id"]
+      expose_headers = ["location", "x-request-id"]
+      max_age        = 3600
+    }
+  }
+}
+
+resource "aws_apigatewayv2_authorizer" "jwt" {
+  api_id           = aws_apigatewayv2_api.this.id
+  name             = "cognito"
+  authorizer_type  = "JWT"
+  identity_sources = ["$request.header.Authorization"]
+
+  jwt_configuration {
+    issuer   = var.jwt_issuer
+    audience = var.jwt_audience
+  }
+}
+
+resource "aws_cloudwatch_log_group" "access" {
+  #checkov:skip=CKV_AWS_338:Retention is a per-stage variable (log_retention_days); one year is too costly for dev stages.
+  name              = "/aws/apigateway/${var.name}/access"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_apigatewayv2_stage" "default" {
+  api_id      = aws_apigatewayv2_api.this.id
+  name        = "$default"
+  auto_deploy = true
+  tags        = var.tags
+
+  default_route_settings {
+    throttling_burst_limit   = var.throttling_burst_limit
+    throttling_rate_limit    = var.throttling_rate_limit
+    detailed_metrics_enabled = true
+  }
+
+  access_log_settings {
+    destination_arn = aws_cloudwatch_log_group.access.arn
+    format = jsonencode({
+      requestId          = "$context.requestId"
+      requestTime        = "$context.requestTime"
+      httpMethod         = "$context.httpMethod"
+      routeKey           = "$context.routeKey"
+      path               = "$context.path"
+      status             = "$context.status"
+      responseLength     = "$context.responseLength"
+      responseLatency    = "$context.responseLatency"
+      integrationLatency = "$context.integrationLatency"
+      integrationError   = "$context.integrationErrorMessage"
+      authorizerError    = "$context.authorizer.error"
+      sourceIp           = "$context.identity.sourceIp"
+      userAgent          = "$context.identity.userAgent"
+      userId             = "$context.authorizer.claims.sub"
+    })
+  }
+}
+
+resource "aws_apigatewayv2_integration" "lambda" {
+  for_each = var.functions
+
+  api_id                 = aws_apigatewayv2_api.this.id
+  description            = "Lambda ${each.value.function_name}"
+  integration_type       = "AWS_PROXY"
+  integration_method     = "POST"
+  integration_uri        = each.value.invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = var.integration_timeout_milliseconds
+}
+
+resource "aws_apigatewayv2_route" "this" {
+  #checkov:skip=CKV_AWS_309:Routes marked "public" in resources.json (health, sign-up, login, catalog reads) must be reachable without a token; all others use the JWT authorizer.
+  for_each = var.routes
+
+  api_id             = aws_apigatewayv2_api.this.id
+  route_key          = "${each.value.method} ${each.value.path}"
+  target             = "integrations/${aws_apigatewayv2_integration.lambda[each.value.function].id}"
+  authorization_type = local.authorization_type[each.value.auth]
+  authorizer_id      = local.authorization_type[each.value.auth] == "JWT" ? aws_apigatewayv2_authorizer.jwt.id : null
+}
+
+resource "aws_lambda_permission" "api" {
+  for_each = var.functions
+
+  statement_id  = "AllowHttpApiInvoke"
+  action        = "lambda:InvokeFunction"
+  function_name = each.value.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.this.execution_arn}/*/*"
+}

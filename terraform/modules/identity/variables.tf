@@ -1,0 +1,55 @@
+variable "name" {
+  description = "Name of the user pool (e.g. `shop-dev`)."
+  type        = string
+}
+
+variable "password_minimum_length" {
+  description = "Minimum password length (API.md: at least 8)."
+  type        = number
+  default     = 8
+
+  validation {
+    condition     = var.password_minimum_length >= 8 && var.password_minimum_length <= 99
+    error_message = "API.md asks for at least 8 characters; Cognito allows up to 99."
+  }
+}
+
+variable "admin_group_name" {
+  description = "Name of the Cognito group of administrators (the handlers look for it in cognito:groups)."
+  type        = string
+  default     = "admin"
+}
+
+variable "access_token_validity_minutes" {
+  description = "Lifetime of access and ID tokens in minutes."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.access_token_validity_minutes >= 5 && var.access_token_validity_minutes <= 1440
+    error_message = "Cognito accepts 5 minutes to 1 day."
+  }
+}
+
+variable "refresh_token_validity_days" {
+  description = "Lifetime of refresh tokens in days."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.refresh_token_validity_days >= 1 && var.refresh_token_validity_days <= 3650
+    error_message = "Cognito accepts 1 to 3650 days."
+  }
+}
+
+variable "deletion_protection" {
+  description = "Protect the user pool against deletion (turn on in production)."
+  type        = bool
+  default     = false
+}
+
+variable "tags" {
+  description = "Tags for the user pool."
+  type        = map(string)
+  default     = {}
+}

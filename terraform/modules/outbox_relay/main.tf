@@ -1,0 +1,107 @@
+# The outbox relay: one function fed by the DynamoDB Streams (NEW_IMAGE) of the
+# tables whose services publish events (resources.json outbox_relay.tables).
+# It publishes the outbox records to the events topic. Failed batches are
+# bisected to isolate the bad record, retried, and finally sent to an SQS
+# on-failure destination (alarmed), so no event is silently lost.
+
+resource "aws_sqs_queue" "failures" {
+  name                              = "${var.name}-dlq"
+  message_retention_seconds         = 1209600
+  kms_master_key_id                 = var.kms_key_arn
+  kms_data_key_reuse_period_seconds = 300
+  tags                              = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "failures_not_empty" {
+  alarm_name          = "${aws_sqs_queue.failures.name}-not-empty"
+  alarm_description   = "The outbox relay gave up on stream records: their events were not published. Inspect ${aws_sqs_queue.failures.name}."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = aws_sqs_queue.failures.name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.alarm_topic_arn]
+  ok_actions          = [var.alarm_topic_arn]
+  tags                = var.tags
+}
+
+data "aws_iam_policy_document" "relay" {
+  statement {
+    sid       = "ReadOutboxStreams"
+    actions   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
+    resources = values(var.stream_arns)
+  }
+
+  # dynamodb:ListStreams has no resource-level permissions: "*" is required.
+  statement {
+    sid       = "ListStreams"
+    actions   = ["dynamodb:ListStreams"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "PublishEvents"
+    actions   = ["sns:Publish"]
+    resources = [var.events_topic_arn]
+  }
+
+  statement {
+    sid       = "OnFailureDestination"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.failures.arn]
+  }
+
+  statement {
+    sid       = "UseSystemKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [var.kms_key_arn]
+  }
+}
+
+module "function" {
+  source = "../function"
+
+  name                 = var.name
+  description          = "Shop outbox relay: DynamoDB Streams -> events topic"
+  handler              = var.handler
+  zip_path             = var.zip_path
+  zip_hash             = var.zip_hash
+  layer_arns           = var.layer_arns
+  memory_size          = var.memory_size
+  timeout              = var.timeout
+  reserved_concurrency = var.reserved_concurrency
+  environment = {
+    SHOP_EVENTS_TOPIC_ARN        = var.events_topic_arn
+    SHOP_TRACING                 = "active"
+    POWERTOOLS_SERVICE_NAME      = "outbox_relay"
+    POWERTOOLS_METRICS_NAMESPACE = "Shop"
+  }
+  policy_json        = data.aws_iam_policy_document.relay.json
+  kms_key_arn        = var.kms_key_arn
+  log_retention_days = var.log_retention_days
+  alarm_topic_arn    = var.alarm_topic_arn
+  tags               = var.tags
+}
+
+resource "aws_lambda_event_source_mapping" "stream" {
+  for_each = var.stream_arns
+
+  function_name                  = module.function.arn
+  event_source_arn               = each.value
+  starting_position              = "TRIM_HORIZON"
+  batch_size                     = var.batch_size
+  function_response_types        = ["ReportBatchItemFailures"]
+  bisect_batch_on_function_error = true
+  maximum_retry_attempts         = var.maximum_retry_attempts
+  parallelization_factor         = 1 # keep the per-item order of each shard
+
+  destination_config {
+    on_failure {
+      destination_arn = aws_sqs_queue.failures.arn
+    }
+  }
+}

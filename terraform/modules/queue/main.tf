@@ -1,0 +1,114 @@
+# The SQS queue of one consuming service: queue + DLQ + redrive, subscribed to
+# the events topic with raw message delivery and a filter policy on the
+# `event_type` message attribute, a queue policy that admits only that topic,
+# SSE with the customer managed key, and alarms (DLQ not empty, oldest
+# message too old).
+
+locals {
+  # AWS advice for Lambda event sources: visibility timeout >= 6 x the
+  # function timeout (+ the batching window), so a batch that is retried by
+  # Lambda is not delivered twice in parallel.
+  visibility_timeout_seconds = max(
+    var.visibility_timeout_seconds,
+    6 * var.function_timeout_seconds + var.maximum_batching_window_in_seconds,
+  )
+}
+
+resource "aws_sqs_queue" "dlq" {
+  name                              = "${var.name}-dlq"
+  message_retention_seconds         = 1209600 # the maximum: 14 days to inspect and redrive
+  kms_master_key_id                 = var.kms_key_arn
+  kms_data_key_reuse_period_seconds = 300
+  tags                              = var.tags
+}
+
+resource "aws_sqs_queue" "this" {
+  name                              = var.name
+  visibility_timeout_seconds        = local.visibility_timeout_seconds
+  message_retention_seconds         = var.message_retention_seconds
+  receive_wait_time_seconds         = 20
+  kms_master_key_id                 = var.kms_key_arn
+  kms_data_key_reuse_period_seconds = 300
+
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.dlq.arn
+    maxReceiveCount     = var.max_receive_count
+  })
+
+  tags = var.tags
+}
+
+resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
+  queue_url = aws_sqs_queue.dlq.id
+  redrive_allow_policy = jsonencode({
+    redrivePermission = "byQueue"
+    sourceQueueArns   = [aws_sqs_queue.this.arn]
+  })
+}
+
+data "aws_iam_policy_document" "queue" {
+  statement {
+    sid       = "OnlyTheEventsTopicSends"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.this.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["sns.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [var.topic_arn]
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "this" {
+  queue_url = aws_sqs_queue.this.id
+  policy    = data.aws_iam_policy_document.queue.json
+}
+
+resource "aws_sns_topic_subscription" "this" {
+  topic_arn            = var.topic_arn
+  protocol             = "sqs"
+  endpoint             = aws_sqs_queue.this.arn
+  raw_message_delivery = true
+  filter_policy_scope  = "MessageAttributes"
+  filter_policy        = jsonencode({ event_type = sort(var.event_types) })
+
+  depends_on = [aws_sqs_queue_policy.this]
+}
+
+resource "aws_cloudwatch_metric_alarm" "dlq_not_empty" {
+  alarm_name          = "${aws_sqs_queue.dlq.name}-not-empty"
+  alarm_description   = "Messages of ${var.name} failed ${var.max_receive_count} times and landed in its DLQ: inspect and redrive."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = aws_sqs_queue.dlq.name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.alarm_topic_arn]
+  ok_actions          = [var.alarm_topic_arn]
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "oldest_message_age" {
+  alarm_name          = "${var.name}-oldest-message-age"
+  alarm_description   = "The oldest message in ${var.name} waits longer than ${var.max_message_age_seconds}s: the consumer is failing or too slow."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateAgeOfOldestMessage"
+  dimensions          = { QueueName = aws_sqs_queue.this.name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 5
+  threshold           = var.max_message_age_seconds
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.alarm_topic_arn]
+  ok_actions          = [var.alarm_topic_arn]
+  tags                = var.tags
+}

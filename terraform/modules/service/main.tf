@@ -1,0 +1,162 @@
+# One service of resources.json: its HTTP function and (when it has an
+# events_handler) its events function fed by its SQS queue, each with its own
+# least-privilege role: only the service's own table and its indexes, only
+# its own queue, sns:Publish only on the topics it needs, cognito-idp only on
+# the user pool and only for the service that uses identity.
+
+locals {
+  upper_name = upper(var.service)
+
+  environment = merge(
+    {
+      SHOP_EVENTS_TOPIC_ARN        = var.events_topic_arn
+      SHOP_NOTIFICATIONS_TOPIC_ARN = var.notifications_topic_arn
+      SHOP_CURSOR_SECRET           = var.cursor_secret
+      SHOP_TRACING                 = "active"
+      POWERTOOLS_SERVICE_NAME      = var.service
+      POWERTOOLS_METRICS_NAMESPACE = "Shop"
+    },
+    var.table == null ? {} : { "${local.upper_name}_TABLE_NAME" = var.table.name },
+    var.calls_other_services ? { SHOP_API_URL = var.api_url } : {},
+    var.identity == null ? {} : {
+      USER_POOL_ID        = var.identity.user_pool_id
+      USER_POOL_CLIENT_ID = var.identity.client_id
+    },
+    var.extra_environment,
+  )
+
+  # Statements shared by the HTTP and the events function.
+  common_statements = concat(
+    var.table == null ? [] : [{
+      sid = "OwnTableOnly"
+      actions = [
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:Scan",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:BatchWriteItem",
+        "dynamodb:ConditionCheckItem",
+        "dynamodb:DescribeTable",
+      ]
+      resources = [var.table.arn, "${var.table.arn}/index/*"]
+    }],
+    var.publishes_events ? [{
+      sid       = "PublishEvents"
+      actions   = ["sns:Publish"]
+      resources = [var.events_topic_arn]
+    }] : [],
+    var.notifies ? [{
+      sid       = "PublishNotifications"
+      actions   = ["sns:Publish"]
+      resources = [var.notifications_topic_arn]
+    }] : [],
+    var.identity == null ? [] : [{
+      sid       = "OwnUserPoolOnly"
+      actions   = [for action in var.cognito_actions : "cognito-idp:${action}"]
+      resources = [var.identity.user_pool_arn]
+    }],
+    [{
+      # Encrypted topics and queues: publishing needs GenerateDataKey, receiving Decrypt.
+      sid       = "UseSystemKey"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [var.kms_key_arn]
+    }],
+  )
+
+  queue_statements = var.events_handler == null ? [] : [{
+    sid = "OwnQueueOnly"
+    actions = [
+      "sqs:ReceiveMessage",
+      "sqs:DeleteMessage",
+      "sqs:ChangeMessageVisibility",
+      "sqs:GetQueueAttributes",
+    ]
+    resources = [var.queue_arn]
+  }]
+}
+
+data "aws_iam_policy_document" "http" {
+  dynamic "statement" {
+    for_each = local.common_statements
+    content {
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = statement.value.resources
+    }
+  }
+}
+
+data "aws_iam_policy_document" "events" {
+  count = var.events_handler == null ? 0 : 1
+
+  dynamic "statement" {
+    for_each = concat(local.common_statements, local.queue_statements)
+    content {
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = statement.value.resources
+    }
+  }
+}
+
+module "http" {
+  source = "../function"
+
+  name                 = "${var.name_prefix}-${var.service}-http"
+  description          = "Shop ${var.service}: HTTP API handler"
+  handler              = var.http_handler
+  zip_path             = var.zip_path
+  zip_hash             = var.zip_hash
+  layer_arns           = var.layer_arns
+  memory_size          = var.http_function.memory_size
+  timeout              = var.http_function.timeout
+  reserved_concurrency = var.http_function.reserved_concurrency
+  environment          = local.environment
+  policy_json          = data.aws_iam_policy_document.http.json
+  kms_key_arn          = var.kms_key_arn
+  log_retention_days   = var.log_retention_days
+  alarm_topic_arn      = var.alarm_topic_arn
+  tags                 = merge(var.tags, { Service = var.service })
+}
+
+module "events" {
+  source = "../function"
+  count  = var.events_handler == null ? 0 : 1
+
+  name                 = "${var.name_prefix}-${var.service}-events"
+  description          = "Shop ${var.service}: integration events consumer (SQS)"
+  handler              = var.events_handler
+  zip_path             = var.zip_path
+  zip_hash             = var.zip_hash
+  layer_arns           = var.layer_arns
+  memory_size          = var.events_function.memory_size
+  timeout              = var.events_function.timeout
+  reserved_concurrency = var.events_function.reserved_concurrency
+  environment          = local.environment
+  policy_json          = data.aws_iam_policy_document.events[0].json
+  kms_key_arn          = var.kms_key_arn
+  log_retention_days   = var.log_retention_days
+  alarm_topic_arn      = var.alarm_topic_arn
+  tags                 = merge(var.tags, { Service = var.service })
+}
+
+resource "aws_lambda_event_source_mapping" "queue" {
+  count = var.events_handler == null ? 0 : 1
+
+  function_name                      = module.events[0].arn
+  event_source_arn                   = var.queue_arn
+  batch_size                         = var.batch_size
+  maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds
+  function_response_types            = ["ReportBatchItemFailures"]
+  enabled                            = true
+
+  dynamic "scaling_config" {
+    for_each = var.events_function.maximum_concurrency == null ? [] : [1]
+    content {
+      maximum_concurrency = var.events_function.maximum_concurrency
+    }
+  }
+}

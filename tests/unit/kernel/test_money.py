@@ -1,0 +1,39 @@
+import pytest
+from pydantic import ValidationError
+
+from shop.kernel.money import CurrencyMismatch, Money, total
+
+
+def eur(amount: int) -> Money:
+    return Money(amount=amount, currency="EUR")
+
+
+def test_adds_and_multiplies_in_minor_units() -> None:
+    assert eur(1999) + eur(1) == eur(2000)
+    assert eur(1999).times(3) == eur(5997)
+    assert total([eur(100), eur(250)], "EUR") == eur(350)
+    assert total([], "USD") == Money(amount=0, currency="USD")
+
+
+def test_refuses_to_mix_currencies() -> None:
+    with pytest.raises(CurrencyMismatch):
+        _ = eur(1) + Money(amount=1, currency="USD")
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"amount": 19.99, "currency": "EUR"},
+        {"amount": "1999", "currency": "EUR"},
+        {"amount": -1, "currency": "EUR"},
+        {"amount": 1, "currency": "eur"},
+        {"amount": 1, "currency": "EUR", "extra": 1},
+    ],
+)
+def test_rejects_floats_strings_negatives_and_bad_currencies(fields: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        Money.model_validate(fields)
+
+
+def test_serialises_as_amount_and_currency() -> None:
+    assert eur(1999).model_dump() == {"amount": 1999, "currency": "EUR"}
