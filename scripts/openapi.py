@@ -1,0 +1,63 @@
+"""Generate src/shop/meta/openapi.json: the OpenAPI 3.1 document of the whole API.
+
+Each service's resolver describes its own routes (from the pydantic models in the
+code); this merges them and marks the routes that need a bearer token, as the resource
+description says. `--check` fails if the committed document is stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from importlib import import_module, resources
+from pathlib import Path
+from typing import Any
+
+from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+DOCUMENT = Path(__file__).resolve().parent.parent / "src" / "shop" / "meta" / "openapi.json"
+
+
+def build_document() -> str:
+    description = json.loads(resources.files("shop").joinpath("resources.json").read_text())
+    merge = OpenAPIMerge(
+        title="Shop API",
+        version="1.0.0",
+        description="Serverless e-commerce backend: users, catalog, cart, orders, payments.",
+        security_schemes={"bearer": HTTPBearer(bearerFormat="JWT")},
+        on_conflict="error",
+    )
+    for name in sorted(description["services"]):
+        handler_module = description["services"][name]["http_handler"].rsplit(".", 1)[0]
+        merge.add_schema(import_module(handler_module).app.get_openapi_schema())
+    document: dict[str, Any] = json.loads(merge.get_openapi_json_schema())
+    for service in description["services"].values():
+        for route in service["routes"]:
+            operation = document["paths"][route["path"]][route["method"].lower()]
+            if route["auth"] != "public":
+                operation["security"] = [{"bearer": []}]
+            operation["x-shop-auth"] = route["auth"]
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if the committed document is stale")
+    args = parser.parse_args()
+    document = build_document()
+    if args.check:
+        if DOCUMENT.read_text() != document:
+            print(f"{DOCUMENT} is stale: run `make openapi`", file=sys.stderr)
+            return 1
+        print(f"{DOCUMENT} is up to date")
+        return 0
+    DOCUMENT.write_text(document)
+    paths = json.loads(document)["paths"]
+    print(f"wrote {DOCUMENT} ({len(paths)} paths)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
