@@ -36,7 +36,7 @@ install: $(VENV)/.synced ## create .venv from uv.lock
 run: install ## start the local stack with a seeded catalog on 127.0.0.1:8080
 	$(PY) -m shop.local
 
-test: install lint unit integration terraform-check acceptance ## every test (what CI runs)
+test: install lint unit integration terraform-check acceptance slow ## every test (what CI runs)
 	@echo "==> all checks passed"
 
 lint: install ## ruff, mypy --strict, import contracts
@@ -50,7 +50,7 @@ fmt: install ## format and autofix
 	$(VENV)/bin/ruff check --fix src tests features scripts
 
 unit: install ## domain and service tests with fakes
-	$(PYTEST) tests -m "not integration and not slow and not terraform" -q
+	$(PYTEST) tests -m "not integration and not slow and not terraform and not acceptance" -q
 
 integration: install ## adapters against moto
 	$(PYTEST) tests -m "integration and not slow" -q
@@ -59,12 +59,12 @@ terraform-check: install ## offline Terraform checks: fmt, get, HCL rules, check
 	$(PYTEST) tests/terraform -m "terraform and not slow" -q
 
 acceptance: install ## BDD features over HTTP (SHOP_API_URL, or an embedded stack)
-	$(PYTEST) features -m "acceptance and not slow" -q
+	$(PYTEST) features tests -m "acceptance and not slow" -q
 
 slow: install ## the slow suites alone (concurrency, packaging)
 	$(PYTEST) tests features -m slow -q
 
-bench: install ## cold-start and latency benchmarks, as ratios to a baseline of the same run
+bench: install ## cold-start benchmark, as ratios to a baseline of the same run
 	$(PY) scripts/bench.py
 
 package: install ## reproducible Lambda zips in dist/

@@ -33,13 +33,50 @@ def build_document() -> str:
         handler_module = description["services"][name]["http_handler"].rsplit(".", 1)[0]
         merge.add_schema(import_module(handler_module).app.get_openapi_schema())
     document: dict[str, Any] = json.loads(merge.get_openapi_json_schema())
+    document.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    for component in ("HTTPValidationError", "ValidationError"):
+        document["components"]["schemas"].pop(component, None)
     for service in description["services"].values():
         for route in service["routes"]:
             operation = document["paths"][route["path"]][route["method"].lower()]
-            if route["auth"] != "public":
-                operation["security"] = [{"bearer": []}]
-            operation["x-shop-auth"] = route["auth"]
+            describe_errors(operation, route["auth"])
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "RFC 9457 problem details",
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+def describe_errors(operation: dict[str, Any], auth: str) -> None:
+    """Our errors are problem+json, and invalid input is 400 (Powertools assumes 422)."""
+    responses = operation.setdefault("responses", {})
+    generated = responses.pop("422", None)
+    problem = {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    if generated is not None:
+        responses["400"] = {"description": "Invalid input", **problem}
+    if auth != "public":
+        operation["security"] = [{"bearer": []}]
+        responses["401"] = {"description": "Missing or invalid bearer token", **problem}
+    if auth == "admin":
+        responses["403"] = {"description": "Not in the admin group", **problem}
+    operation["x-shop-auth"] = auth
 
 
 def main() -> int:

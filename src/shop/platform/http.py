@@ -103,8 +103,9 @@ def require_admin(app: APIGatewayHttpResolver) -> Caller:
 def json_response(
     status: int, body: BaseModel | dict[str, Any], headers: dict[str, str] | None = None
 ) -> Response[Any]:
-    payload = body.model_dump_json() if isinstance(body, BaseModel) else json.dumps(body)
-    return Response(status_code=status, content_type="application/json", body=payload, headers=headers)
+    """A JSON answer with a status other than 200; the body stays a model so the
+    resolver validates it against the route's declared `Response[Model]`."""
+    return Response(status_code=status, content_type="application/json", body=body, headers=headers)
 
 
 def no_content() -> Response[Any]:

@@ -54,7 +54,7 @@ data "aws_iam_policy_document" "key" {
     resources = ["*"]
     principals {
       type        = "Service"
-      identifiers = ["sns.amazonaws.com", "cloudwatch.amazonaws.com", "events.amazonaws.com"]
+      identifiers = ["sns.amazonaws.com", "cloudwatch.amazonaws.com"]
     }
     condition {
       test     = "StringEquals"

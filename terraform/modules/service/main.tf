@@ -25,10 +25,12 @@ locals {
     var.extra_environment,
   )
 
-  # Statements shared by the HTTP and the events function.
-  common_statements = concat(
-    var.table == null ? [] : [{
-      sid = "OwnTableOnly"
+  # Every statement a function of this service may get, each scoped to the
+  # service's own resources; `enabled` says whether the service needs it.
+  statements = {
+    table = {
+      enabled = var.table != null
+      sid     = "OwnTableOnly"
       actions = [
         "dynamodb:GetItem",
         "dynamodb:BatchGetItem",
@@ -41,46 +43,54 @@ locals {
         "dynamodb:ConditionCheckItem",
         "dynamodb:DescribeTable",
       ]
-      resources = [var.table.arn, "${var.table.arn}/index/*"]
-    }],
-    var.publishes_events ? [{
+      resources = var.table == null ? [] : [var.table.arn, "${var.table.arn}/index/*"]
+    }
+    events = {
+      enabled   = var.publishes_events
       sid       = "PublishEvents"
       actions   = ["sns:Publish"]
       resources = [var.events_topic_arn]
-    }] : [],
-    var.notifies ? [{
+    }
+    notifications = {
+      enabled   = var.notifies
       sid       = "PublishNotifications"
       actions   = ["sns:Publish"]
       resources = [var.notifications_topic_arn]
-    }] : [],
-    var.identity == null ? [] : [{
+    }
+    identity = {
+      enabled   = var.identity != null
       sid       = "OwnUserPoolOnly"
       actions   = [for action in var.cognito_actions : "cognito-idp:${action}"]
-      resources = [var.identity.user_pool_arn]
-    }],
-    [{
-      # Encrypted topics and queues: publishing needs GenerateDataKey, receiving Decrypt.
+      resources = var.identity == null ? [] : [var.identity.user_pool_arn]
+    }
+    # Encrypted topics and queues: publishing needs GenerateDataKey, receiving Decrypt.
+    kms = {
+      enabled   = true
       sid       = "UseSystemKey"
       actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
       resources = [var.kms_key_arn]
-    }],
-  )
+    }
+    # Only the events function reads the queue.
+    queue = {
+      enabled = var.events_handler != null
+      sid     = "OwnQueueOnly"
+      actions = [
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:ChangeMessageVisibility",
+        "sqs:GetQueueAttributes",
+      ]
+      resources = var.queue_arn == null ? [] : [var.queue_arn]
+    }
+  }
 
-  queue_statements = var.events_handler == null ? [] : [{
-    sid = "OwnQueueOnly"
-    actions = [
-      "sqs:ReceiveMessage",
-      "sqs:DeleteMessage",
-      "sqs:ChangeMessageVisibility",
-      "sqs:GetQueueAttributes",
-    ]
-    resources = [var.queue_arn]
-  }]
+  http_statements   = [for key, statement in local.statements : statement if statement.enabled && key != "queue"]
+  events_statements = [for key, statement in local.statements : statement if statement.enabled]
 }
 
 data "aws_iam_policy_document" "http" {
   dynamic "statement" {
-    for_each = local.common_statements
+    for_each = local.http_statements
     content {
       sid       = statement.value.sid
       actions   = statement.value.actions
@@ -93,7 +103,7 @@ data "aws_iam_policy_document" "events" {
   count = var.events_handler == null ? 0 : 1
 
   dynamic "statement" {
-    for_each = concat(local.common_statements, local.queue_statements)
+    for_each = local.events_statements
     content {
       sid       = statement.value.sid
       actions   = statement.value.actions

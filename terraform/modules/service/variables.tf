@@ -137,7 +137,8 @@ variable "http_function" {
     timeout              = optional(number, 10)
     reserved_concurrency = optional(number)
   })
-  default = {}
+  default  = {}
+  nullable = false
 }
 
 variable "events_function" {
@@ -148,7 +149,8 @@ variable "events_function" {
     reserved_concurrency = optional(number)
     maximum_concurrency  = optional(number)
   })
-  default = {}
+  default  = {}
+  nullable = false
 
   validation {
     condition     = var.events_function.maximum_concurrency == null || try(var.events_function.maximum_concurrency >= 2, false)

@@ -1,0 +1,96 @@
+"""Cold-start benchmark: each Lambda handler's import + client creation, as a ratio to
+the floor every Python Lambda pays (`import boto3` + creating the same clients),
+measured in fresh interpreters, interleaved, in the same run (these machines are noisy).
+
+    make bench            # or: .venv/bin/python scripts/bench.py --runs 7
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESOURCES = json.loads((ROOT / "src" / "shop" / "resources.json").read_text())
+CLIENTS = {"users": ["dynamodb", "cognito-idp", "sns"], "meta": []}
+DEFAULT_CLIENTS = ["dynamodb"]
+BUDGET_RATIO = 1.3
+
+PROBE = """
+import time, sys
+start = time.perf_counter()
+{body}
+print(time.perf_counter() - start)
+"""
+
+
+def handlers() -> list[tuple[str, str, list[str]]]:
+    found = []
+    for name, service in sorted(RESOURCES["services"].items()):
+        clients = CLIENTS.get(name, DEFAULT_CLIENTS)
+        for kind in ("http_handler", "events_handler"):
+            if service.get(kind):
+                found.append((f"{name}:{kind.split('_')[0]}", service[kind], clients))
+    found.append(("outbox-relay", RESOURCES["outbox_relay"]["handler"], ["dynamodb", "sns"]))
+    return found
+
+
+def measure(body: str) -> float:
+    env = dict(
+        os.environ,
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_ACCESS_KEY_ID="bench",
+        AWS_SECRET_ACCESS_KEY="bench",
+        AWS_ENDPOINT_URL="http://127.0.0.1:9",
+        SHOP_CURSOR_SECRET="bench",
+        PYTHONDONTWRITEBYTECODE="",
+    )
+    for name in RESOURCES["services"]:
+        env[f"{name.upper()}_TABLE_NAME"] = f"shop-{name}"
+    env.update(SHOP_EVENTS_TOPIC_ARN="arn:aws:sns:us-east-1:000000000000:events", SHOP_API_URL="http://127.0.0.1:9")
+    env.update(USER_POOL_ID="us-east-1_bench", USER_POOL_CLIENT_ID="bench")
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE.format(body=body)], env=env, capture_output=True, text=True, check=True
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def baseline_body(clients: list[str]) -> str:
+    creates = "".join(f"; boto3.session.Session().client({c!r}, region_name='us-east-1')" for c in clients)
+    return "import boto3" + creates
+
+
+def handler_body(dotted: str, clients: list[str]) -> str:
+    module, attribute = dotted.rsplit(".", 1)
+    creates = "".join(f"; client({c!r})" for c in clients)
+    return f"from {module} import {attribute}; from shop.platform.aws import client" + creates
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Lambda cold-start benchmark")
+    parser.add_argument("--runs", type=int, default=5, help="fresh interpreters per measurement")
+    args = parser.parse_args()
+    rows = []
+    targets = handlers()
+    print(f"measuring {len(targets)} handlers x {args.runs} runs (fresh interpreter each)...", flush=True)
+    for label, dotted, clients in targets:
+        baseline, handler = [], []
+        for _ in range(args.runs):  # interleaved, so drift hits both alike
+            baseline.append(measure(baseline_body(clients or ["dynamodb"])))
+            handler.append(measure(handler_body(dotted, clients)))
+        base, own = statistics.median(baseline), statistics.median(handler)
+        rows.append((label, base, own, own / base))
+        print(f"  {label:<18} baseline {base * 1000:7.1f} ms   handler {own * 1000:7.1f} ms   ratio {own / base:5.2f}")
+    worst = max(rows, key=lambda row: row[3])
+    over = [row[0] for row in rows if row[3] > BUDGET_RATIO]
+    print(f"\nworst: {worst[0]} at {worst[3]:.2f}x the floor (budget {BUDGET_RATIO}x); over budget: {over or 'none'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The cart service: each customer's cart, priced at the catalog's current prices."""

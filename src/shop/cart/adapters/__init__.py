@@ -1,0 +1,1 @@
+"""DynamoDB carts and the catalog HTTP client."""

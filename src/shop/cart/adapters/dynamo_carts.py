@@ -1,0 +1,202 @@
+"""Carts in DynamoDB: one item per cart, `pk="CART#<customer>"`, `sk="CART"`.
+
+Each line is its own top-level attribute `LINE#<product_id>` (a map), so a write of one line
+is an UpdateItem that leaves the others alone: concurrent PUTs of different products both
+survive without a version check, and the first write creates the item. Beside the lines:
+`products` (string set of the line ids, for the size/limit condition), `currency` (of the
+lines; free again once `products` is gone), `expires_at` (TTL, epoch seconds, refreshed by
+every write). DynamoDB deletes expired items only eventually, so reads and writes treat an
+item whose `expires_at` has passed as an empty cart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES, Cart, CartLine
+from shop.cart.domain.errors import CartChanged, CartFull, CurrencyConflict, LineNotInCart
+from shop.kernel.clock import parse_rfc3339, rfc3339
+from shop.platform.dynamo import from_item, to_item
+
+LINE_PREFIX = "LINE#"
+SORT_KEY = "CART"
+
+
+class DynamoCarts:
+    def __init__(self, client: Any, table: str) -> None:
+        self._client = client
+        self._table = table
+
+    def get(self, customer_id: str) -> Cart:
+        answer = self._client.get_item(TableName=self._table, Key=_key(customer_id), ConsistentRead=True)
+        item = answer.get("Item")
+        return _cart(customer_id, from_item(item)) if item else Cart.empty(customer_id)
+
+    def save_line(self, before: Cart, after: Cart, product_id: str, now: datetime) -> None:
+        line = after.lines[product_id]
+        if before.is_expired(now):
+            self._restart(before, line, after.currency, now)
+            return
+        self._update(
+            before.customer_id,
+            "SET #line = :line, currency = :currency, expires_at = :expires, updated_at = :now"
+            " ADD products :ids",
+            "(attribute_not_exists(expires_at) OR expires_at > :epoch)"
+            " AND (attribute_not_exists(products) OR contains(products, :product_id)"
+            " OR size(products) < :max)"
+            " AND (attribute_not_exists(products) OR currency = :currency)",
+            names={"#line": LINE_PREFIX + product_id},
+            values={
+                ":line": _line_value(line),
+                ":currency": after.currency,
+                ":expires": _expiry(now),
+                ":now": rfc3339(now),
+                ":ids": {product_id},
+                ":epoch": int(now.timestamp()),
+                ":product_id": product_id,
+                ":max": MAX_LINES,
+            },
+            on_failure=lambda stored: _why_not_saved(stored, product_id, after.currency, now),
+        )
+
+    def remove_line(self, before: Cart, product_id: str, now: datetime) -> None:
+        self._update(
+            before.customer_id,
+            "REMOVE #line SET expires_at = :expires, updated_at = :now DELETE products :ids",
+            "attribute_exists(#line) AND expires_at > :epoch",
+            names={"#line": LINE_PREFIX + product_id},
+            values={
+                ":expires": _expiry(now),
+                ":now": rfc3339(now),
+                ":ids": {product_id},
+                ":epoch": int(now.timestamp()),
+            },
+            on_failure=lambda _: LineNotInCart(product_id),
+        )
+
+    def remove_lines(self, before: Cart, lines: Sequence[CartLine], now: datetime) -> None:
+        if not lines:
+            return
+        names = {f"#l{index}": LINE_PREFIX + line.product_id for index, line in enumerate(lines)}
+        values: dict[str, Any] = {f":r{index}": line.revision for index, line in enumerate(lines)}
+        unchanged = " AND ".join(f"#l{index}.revision = :r{index}" for index in range(len(lines)))
+        self._update(
+            before.customer_id,
+            f"REMOVE {', '.join(names)} DELETE products :ids SET expires_at = :expires, updated_at = :now",
+            f"{unchanged} AND expires_at > :epoch",
+            names=names,
+            values={
+                **values,
+                ":ids": {line.product_id for line in lines},
+                ":expires": _expiry(now),
+                ":now": rfc3339(now),
+                ":epoch": int(now.timestamp()),
+            },
+            on_failure=lambda _: CartChanged(),
+        )
+
+    def clear(self, customer_id: str) -> None:
+        self._client.delete_item(TableName=self._table, Key=_key(customer_id))
+
+    def _restart(self, before: Cart, line: CartLine, currency: str | None, now: datetime) -> None:
+        """A write to an expired cart starts it afresh: the stale lines go, provided nobody
+        restarted it in between (then the caller retries and finds it live)."""
+        stale_ids = [pid for pid in before.lines if pid != line.product_id]
+        stale = {f"#s{index}": LINE_PREFIX + pid for index, pid in enumerate(stale_ids)}
+        remove = f" REMOVE {', '.join(stale)}" if stale else ""
+        self._update(
+            before.customer_id,
+            "SET #line = :line, currency = :currency, expires_at = :expires, updated_at = :now,"
+            " products = :ids" + remove,
+            "expires_at = :seen",
+            names={"#line": LINE_PREFIX + line.product_id, **stale},
+            values={
+                ":line": _line_value(line),
+                ":currency": currency,
+                ":expires": _expiry(now),
+                ":now": rfc3339(now),
+                ":ids": {line.product_id},
+                ":seen": _epoch(before),
+            },
+            on_failure=lambda _: CartChanged(),
+        )
+
+    def _update(
+        self,
+        customer_id: str,
+        expression: str,
+        condition: str,
+        *,
+        names: dict[str, str],
+        values: dict[str, Any],
+        on_failure: Callable[[Cart], Exception],
+    ) -> None:
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=_key(customer_id),
+                UpdateExpression=expression,
+                ConditionExpression=condition,
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=to_item(values),
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except self._client.exceptions.ConditionalCheckFailedException as error:
+            old = error.response.get("Item")
+            stored = _cart(customer_id, from_item(old)) if old else Cart.empty(customer_id)
+            raise on_failure(stored) from error
+
+
+def _why_not_saved(stored: Cart, product_id: str, currency: str | None, now: datetime) -> Exception:
+    lines = stored.live_lines(now)
+    if stored.is_expired(now):
+        return CartChanged()
+    if lines and stored.currency != currency:
+        return CurrencyConflict(stored.currency or "?", currency or "?")
+    if product_id not in lines and len(lines) >= MAX_LINES:
+        return CartFull(MAX_LINES)
+    return CartChanged()
+
+
+def _key(customer_id: str) -> dict[str, Any]:
+    return to_item({"pk": f"CART#{customer_id}", "sk": SORT_KEY})
+
+
+def _epoch(cart: Cart) -> int:
+    return int(cart.expires_at.timestamp()) if cart.expires_at else 0
+
+
+def _expiry(now: datetime) -> int:
+    return int((now + IDLE_LIFETIME).timestamp())
+
+
+def _line_value(line: CartLine) -> dict[str, Any]:
+    return {
+        "quantity": line.quantity,
+        "added_at": rfc3339(line.added_at),
+        "updated_at": rfc3339(line.updated_at),
+        "revision": line.revision,
+    }
+
+
+def _cart(customer_id: str, item: dict[str, Any]) -> Cart:
+    lines = {
+        name.removeprefix(LINE_PREFIX): CartLine(
+            product_id=name.removeprefix(LINE_PREFIX),
+            quantity=value["quantity"],
+            added_at=parse_rfc3339(value["added_at"]),
+            updated_at=parse_rfc3339(value["updated_at"]),
+            revision=value["revision"],
+        )
+        for name, value in item.items()
+        if name.startswith(LINE_PREFIX)
+    }
+    expires = item.get("expires_at")
+    return Cart(
+        customer_id=customer_id,
+        lines=lines,
+        currency=item.get("currency"),
+        expires_at=datetime.fromtimestamp(expires, UTC) if expires is not None else None,
+    )

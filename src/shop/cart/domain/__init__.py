@@ -1,0 +1,1 @@
+"""The cart's rules: lines, limits, one currency, idle expiry, emptying after checkout."""

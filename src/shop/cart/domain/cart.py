@@ -1,0 +1,112 @@
+"""The cart aggregate: lines keyed by product, one currency, at most MAX_LINES lines, and
+idle expiry (a cart not written for IDLE_LIFETIME is gone, whatever storage still holds)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shop.cart.domain.errors import (
+    CartFull,
+    CurrencyConflict,
+    InvalidQuantity,
+    LineNotInCart,
+    ProductUnavailable,
+)
+from shop.cart.domain.events import OrderPlaced
+from shop.cart.domain.products import Product
+from shop.kernel.ids import new_id
+
+MIN_QUANTITY = 1
+MAX_QUANTITY = 99
+MAX_LINES = 50
+IDLE_LIFETIME = timedelta(days=30)
+
+
+class CartLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    product_id: str
+    quantity: int = Field(ge=MIN_QUANTITY, le=MAX_QUANTITY)
+    added_at: datetime
+    updated_at: datetime
+    revision: str = Field(description="Changes on every write of the line: the token of conditional removals")
+
+
+class Cart(BaseModel):
+    """A customer's cart as stored. `expires_at` is the stored expiry (None: never written);
+    an expired cart still in storage reads as empty through `live_lines`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    customer_id: str
+    lines: Mapping[str, CartLine] = Field(default_factory=dict)
+    currency: str | None = None
+    expires_at: datetime | None = None
+
+    @classmethod
+    def empty(cls, customer_id: str) -> Cart:
+        return cls(customer_id=customer_id)
+
+    def is_expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+    def live_lines(self, now: datetime) -> dict[str, CartLine]:
+        return {} if self.is_expired(now) else dict(self.lines)
+
+    def live_currency(self, now: datetime) -> str | None:
+        """The currency the cart is bound to: that of its lines; none once it has no line."""
+        return self.currency if self.live_lines(now) else None
+
+    def set_quantity(self, product: Product, quantity: int, now: datetime) -> Cart:
+        """The cart with `product`'s line set to `quantity` (added if new)."""
+        if isinstance(quantity, bool) or not MIN_QUANTITY <= quantity <= MAX_QUANTITY:
+            raise InvalidQuantity(quantity, lowest=MIN_QUANTITY, highest=MAX_QUANTITY)
+        if product.deleted:
+            raise ProductUnavailable(product.product_id)
+        lines = self.live_lines(now)
+        currency = self.live_currency(now)
+        if currency is not None and product.price.currency != currency:
+            raise CurrencyConflict(currency, product.price.currency)
+        existing = lines.get(product.product_id)
+        if existing is None and len(lines) >= MAX_LINES:
+            raise CartFull(MAX_LINES)
+        lines[product.product_id] = CartLine(
+            product_id=product.product_id,
+            quantity=quantity,
+            added_at=existing.added_at if existing else now,
+            updated_at=now,
+            revision=new_id(),
+        )
+        return self._changed(lines, currency=product.price.currency, now=now)
+
+    def remove(self, product_id: str, now: datetime) -> Cart:
+        lines = self.live_lines(now)
+        if lines.pop(product_id, None) is None:
+            raise LineNotInCart(product_id)
+        return self._changed(lines, currency=self.currency, now=now)
+
+    def lines_settled_by(self, order: OrderPlaced, now: datetime) -> list[CartLine]:
+        """The lines the order took out of this cart: those ordered with the same quantity and
+        not written after the order was placed. A line added or changed after checkout stays."""
+        lines = self.live_lines(now)
+        if order.customer_id != self.customer_id:
+            return []
+        settled = []
+        for ordered in order.lines:
+            line = lines.get(ordered.product_id)
+            if line and line.quantity == ordered.quantity and line.updated_at <= order.placed_at:
+                settled.append(line)
+        return settled
+
+    def without(self, removed: list[CartLine], now: datetime) -> Cart:
+        lines = self.live_lines(now)
+        for line in removed:
+            lines.pop(line.product_id, None)
+        return self._changed(lines, currency=self.currency, now=now)
+
+    def _changed(self, lines: dict[str, CartLine], *, currency: str | None, now: datetime) -> Cart:
+        expires_at = now + IDLE_LIFETIME
+        return self.model_copy(update={"lines": lines, "currency": currency, "expires_at": expires_at})

@@ -1,0 +1,43 @@
+"""What the cart needs from outside, in its own words."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from shop.cart.domain.cart import Cart, CartLine
+from shop.cart.domain.products import Product
+
+
+class Carts(Protocol):
+    """Each customer's cart. Every write is conditional on what was read, so concurrent
+    writes of different lines all survive and a stale decision fails instead of overwriting."""
+
+    def get(self, customer_id: str) -> Cart:
+        """The stored cart (expired or not), or an empty one. One read."""
+        ...
+
+    def save_line(self, before: Cart, after: Cart, product_id: str, now: datetime) -> None:
+        """Write `after`'s line for `product_id` (one write). Raises CurrencyConflict, CartFull or
+        CartChanged if the stored cart no longer allows it."""
+        ...
+
+    def remove_line(self, before: Cart, product_id: str, now: datetime) -> None:
+        """Remove one line (one write); LineNotInCart if it is not there (any more)."""
+        ...
+
+    def remove_lines(self, before: Cart, lines: Sequence[CartLine], now: datetime) -> None:
+        """Remove these lines only if each is still exactly as read (one write); CartChanged if not."""
+        ...
+
+    def clear(self, customer_id: str) -> None:
+        """Forget the cart (one write); no cart is fine."""
+        ...
+
+
+class ProductCatalog(Protocol):
+    def products(self, product_ids: Sequence[str]) -> Mapping[str, Product]:
+        """The catalog's current view of these products (deleted ones flagged); unknown ids
+        are absent. One catalog call (one DynamoDB request on its side)."""
+        ...

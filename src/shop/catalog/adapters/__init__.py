@@ -1,0 +1,1 @@
+"""DynamoDB adapters of the catalog's ports."""

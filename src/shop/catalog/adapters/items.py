@@ -1,0 +1,125 @@
+"""How catalog entities are laid out in the table.
+
+- product:      pk PRODUCT#<id>  sk PRODUCT      gsi1 CATEGORY#<category> / <name key>#<id>
+- listing entry pk PRODUCT#<id>  sk LISTING      gsi1 PRODUCTS / <name key>#<id>  (the all-products index)
+- SKU claim:    pk SKU#<sku>     sk SKU          product_id
+- reservation:  pk RESERVATION#<order id>  sk RESERVATION
+- pair counter: pk PRODUCT#<id>  sk PAIR#<other id>  count
+Deleted products lose both index entries, so listings never see them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shop.catalog.domain.product import MAX_TEXT, Product
+from shop.catalog.domain.reservation import Reservation, ReservationStatus, ReservedLine
+from shop.kernel.clock import parse_rfc3339, rfc3339
+from shop.kernel.money import Money
+
+PRODUCT_SK = "PRODUCT"
+LISTING_SK = "LISTING"
+ALL_PRODUCTS = "PRODUCTS"
+PAIR_PREFIX = "PAIR#"
+
+
+def product_pk(product_id: str) -> str:
+    return f"PRODUCT#{product_id}"
+
+
+def product_key(product_id: str) -> dict[str, str]:
+    return {"pk": product_pk(product_id), "sk": PRODUCT_SK}
+
+
+def listing_key(product_id: str) -> dict[str, str]:
+    return {"pk": product_pk(product_id), "sk": LISTING_SK}
+
+
+def sku_key(sku: str) -> dict[str, str]:
+    return {"pk": f"SKU#{sku}", "sk": "SKU"}
+
+
+def reservation_key(order_id: str) -> dict[str, str]:
+    return {"pk": f"RESERVATION#{order_id}", "sk": "RESERVATION"}
+
+
+def pair_key(product_id: str, partner_id: str) -> dict[str, str]:
+    return {"pk": product_pk(product_id), "sk": PAIR_PREFIX + partner_id}
+
+
+def category_index(category_key: str) -> str:
+    return f"CATEGORY#{category_key}"
+
+
+def name_sort_key(name_key: str, product_id: str) -> str:
+    # Padded so that "desk" sorts before "desk lamp", as the names themselves do.
+    return f"{name_key:<{MAX_TEXT}}#{product_id}"
+
+
+def product_item(product: Product) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        **product_key(product.product_id),
+        "entity": "PRODUCT",
+        "product_id": product.product_id,
+        "sku": product.sku,
+        "name": product.name,
+        "name_key": product.name_key,
+        "description": product.description,
+        "price": product.price.model_dump(),
+        "category": product.category,
+        "stock": product.stock,
+        "image_url": product.image_url,
+        "created_at": rfc3339(product.created_at),
+        "updated_at": rfc3339(product.updated_at),
+        "deleted": product.deleted,
+    }
+    if not product.deleted:
+        item["gsi1pk"] = category_index(product.category_key)
+        item["gsi1sk"] = name_sort_key(product.name_key, product.product_id)
+    return item
+
+
+def listing_item(product: Product) -> dict[str, Any]:
+    return {
+        **listing_key(product.product_id),
+        "entity": "LISTING",
+        "product_id": product.product_id,
+        "name_key": product.name_key,
+        "gsi1pk": ALL_PRODUCTS,
+        "gsi1sk": name_sort_key(product.name_key, product.product_id),
+    }
+
+
+def product_from(item: dict[str, Any]) -> Product:
+    return Product(
+        product_id=item["product_id"],
+        sku=item["sku"],
+        name=item["name"],
+        description=item.get("description"),
+        price=Money(**item["price"]),
+        category=item["category"],
+        stock=max(int(item["stock"]), 0),
+        image_url=item.get("image_url"),
+        created_at=parse_rfc3339(item["created_at"]),
+        updated_at=parse_rfc3339(item["updated_at"]),
+        deleted=bool(item.get("deleted", False)),
+    )
+
+
+def reservation_item(reservation: Reservation, updated_at: str) -> dict[str, Any]:
+    return {
+        **reservation_key(reservation.order_id),
+        "entity": "RESERVATION",
+        "order_id": reservation.order_id,
+        "status": reservation.status.value,
+        "lines": [line.model_dump() for line in reservation.lines],
+        "updated_at": updated_at,
+    }
+
+
+def reservation_from(item: dict[str, Any]) -> Reservation:
+    return Reservation(
+        order_id=item["order_id"],
+        status=ReservationStatus(item["status"]),
+        lines=tuple(ReservedLine(**line) for line in item.get("lines", [])),
+    )

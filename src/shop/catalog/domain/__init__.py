@@ -1,0 +1,1 @@
+"""The catalog's rules: pure Python and pydantic, no I/O."""

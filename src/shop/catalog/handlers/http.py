@@ -1,0 +1,208 @@
+"""The /products routes: public reads, admin writes."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import BaseModel, ConfigDict
+
+from shop.catalog import service
+from shop.catalog.container import Container
+from shop.catalog.domain.product import MAX_TEXT, NewProduct, Product, ProductChanges, ProductQuery
+from shop.kernel.clock import rfc3339
+from shop.kernel.errors import InvalidInput
+from shop.kernel.money import Money
+from shop.platform.http import (
+    Cursor,
+    Limit,
+    build_http_app,
+    lambda_handler,
+    no_content,
+    require_admin,
+)
+from shop.platform.pagination import Page, decode_cursor, encode_cursor
+
+app = build_http_app("catalog")
+container = Container()
+
+MAX_IDS = 100
+_MAX_ID_LENGTH = 64
+
+CategoryFilter = Annotated[
+    str | None, Query(min_length=1, max_length=MAX_TEXT, description="Only this category (case-insensitive)")
+]
+NameFilter = Annotated[
+    str | None, Query(min_length=1, max_length=MAX_TEXT, description="Name contains this (case-insensitive)")
+]
+IdsFilter = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=MAX_IDS * (_MAX_ID_LENGTH + 1),
+        description=(
+            "Comma-separated product ids (at most 100): exactly those products, in that order, "
+            'deleted ones included and flagged "deleted": true; unknown ids are left out. '
+            "Not combinable with the other filters or a cursor."
+        ),
+    ),
+]
+
+
+_PROBLEMS = {
+    400: "Invalid input (problem+json, with the offending fields)",
+    401: "No valid bearer token",
+    403: "Not in the admin group",
+    404: "No such product (or deleted)",
+    409: "The SKU is taken",
+}
+
+
+def _responses(status: int, description: str, model: Any, *problems: int) -> dict[int, OpenAPIResponse]:
+    """The documented outcomes of a route: its success and the problems it can answer."""
+    success: OpenAPIResponse = {"description": description}
+    if model is not None:
+        success["content"] = {"application/json": {"model": model}}
+    problem: dict[int, OpenAPIResponse] = {
+        code: {
+            "description": _PROBLEMS[code],
+            "content": {"application/problem+json": {"schema": {"type": "object"}}},
+        }
+        for code in problems
+    }
+    return {status: success, **problem}
+
+
+class ProductOut(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    product_id: str
+    sku: str
+    name: str
+    description: str | None
+    price: Money
+    category: str
+    stock: int
+    image_url: str | None
+    created_at: str
+    updated_at: str
+    deleted: bool = False
+
+    @classmethod
+    def of(cls, product: Product) -> ProductOut:
+        return cls(
+            **product.model_dump(exclude={"created_at", "updated_at", "price"}),
+            price=product.price,
+            created_at=rfc3339(product.created_at),
+            updated_at=rfc3339(product.updated_at),
+        )
+
+
+class ProductList(BaseModel):
+    items: list[ProductOut]
+
+
+@app.get(
+    "/products",
+    summary="A page of products sorted by name, or the products of ?ids=",
+    responses=_responses(200, "A page of products", Page[ProductOut], 400),
+)
+def list_products(
+    limit: Limit = 20,
+    cursor: Cursor = None,
+    category: CategoryFilter = None,
+    q: NameFilter = None,
+    ids: IdsFilter = None,
+) -> Page[ProductOut]:
+    if ids is not None:
+        return _products_by_ids(ids, cursor=cursor, category=category, q=q)
+    query = ProductQuery(category=category, text=q, limit=limit)
+    scope = _cursor_scope(query)
+    products, following = service.list_products(
+        query, decode_cursor(cursor, scope), products=container.products()
+    )
+    return Page[ProductOut](
+        items=[ProductOut.of(product) for product in products],
+        next_cursor=encode_cursor(following, scope) if following else None,
+    )
+
+
+@app.get(
+    "/products/<product_id>", summary="One product", responses=_responses(200, "The product", ProductOut, 404)
+)
+def get_product(product_id: str) -> ProductOut:
+    return ProductOut.of(service.get_product(product_id, products=container.products()))
+
+
+@app.post(
+    "/products",
+    summary="Add a product (admin)",
+    responses=_responses(201, "The new product; Location names it", ProductOut, 400, 401, 403, 409),
+)
+def create_product(new: Annotated[NewProduct, Body()]) -> Response[ProductOut]:
+    require_admin(app)
+    product = service.create_product(new, products=container.products(), clock=container.clock())
+    # the model itself, not json_response's string: the resolver validates a body against Response[Model]
+    return Response(
+        status_code=201,
+        content_type="application/json",
+        body=ProductOut.of(product),
+        headers={"Location": f"/products/{product.product_id}"},
+    )
+
+
+@app.patch(
+    "/products/<product_id>",
+    summary="Change a product (admin)",
+    responses=_responses(200, "The changed product", ProductOut, 400, 401, 403, 404),
+)
+def revise_product(product_id: str, changes: Annotated[ProductChanges, Body()]) -> ProductOut:
+    require_admin(app)
+    product = service.revise_product(
+        product_id, changes, products=container.products(), clock=container.clock()
+    )
+    return ProductOut.of(product)
+
+
+@app.delete(
+    "/products/<product_id>",
+    summary="Delete a product (admin): it leaves listings and carts",
+    responses=_responses(204, "Deleted", None, 401, 403, 404),
+)
+def delete_product(product_id: str) -> Response[None]:
+    require_admin(app)
+    service.delete_product(product_id, products=container.products(), clock=container.clock())
+    return no_content()
+
+
+@app.get(
+    "/products/<product_id>/recommendations",
+    summary="Frequently bought together in confirmed orders, best first (at most 5)",
+    responses=_responses(200, "Recommended products", ProductList, 404),
+)
+def recommendations(product_id: str) -> ProductList:
+    products = service.recommendations(
+        product_id, products=container.products(), bought_together=container.bought_together()
+    )
+    return ProductList(items=[ProductOut.of(product) for product in products])
+
+
+def _products_by_ids(ids: str, **others: Any) -> Page[ProductOut]:
+    if any(value is not None for value in others.values()):
+        raise InvalidInput("ids cannot be combined with category, q or cursor.", field="ids")
+    wanted = [part.strip() for part in ids.split(",")]
+    if not all(wanted) or len(wanted) > MAX_IDS or any(len(pid) > _MAX_ID_LENGTH for pid in wanted):
+        raise InvalidInput(f"ids takes 1 to {MAX_IDS} comma-separated product ids.", field="ids")
+    products = service.products_by_ids(wanted, products=container.products())
+    return Page[ProductOut](items=[ProductOut.of(product) for product in products], next_cursor=None)
+
+
+def _cursor_scope(query: ProductQuery) -> str:
+    """A cursor pages one listing only: the same filter, whatever the limit."""
+    return "products:" + json.dumps([query.category_key, query.text_key])
+
+
+handler = lambda_handler(app, "catalog")

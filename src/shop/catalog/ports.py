@@ -1,0 +1,58 @@
+"""What the catalog needs from the outside world, named in its own words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from shop.catalog.domain.product import Product, ProductQuery
+from shop.catalog.domain.reservation import Reservation, ReservationStatus
+from shop.kernel.events import EventData
+
+# Where a listing page ended; opaque above the adapter (the HTTP layer signs it into a cursor).
+Position = dict[str, str]
+
+
+class Products(Protocol):
+    def add(self, product: Product) -> None:
+        """Store a new product and claim its SKU; raises SkuTaken."""
+
+    def get(self, product_id: str) -> Product | None:
+        """The product, deleted or not; None if there never was one."""
+
+    def get_many(self, product_ids: Sequence[str]) -> list[Product]:
+        """Those of the products that exist (deleted ones too), in any order."""
+
+    def update(self, product: Product, changed: frozenset[str]) -> None:
+        """Write the `changed` fields of a listed product; raises ProductNotFound if it went away."""
+
+    def remove(self, product: Product) -> None:
+        """Soft-delete: out of listings, SKU freed; raises ProductNotFound if already gone."""
+
+    def page(self, query: ProductQuery, after: Position | None) -> tuple[list[Product], Position | None]:
+        """One page of listed products sorted by name, and where the next page starts."""
+
+
+class Inventory(Protocol):
+    def reserve(self, reservation: Reservation, announcement: EventData) -> None:
+        """Take every line from stock and record the reservation with its event, all or nothing.
+
+        Raises ReservationExists if the order already has a record, OutOfStock otherwise."""
+
+    def record(self, reservation: Reservation, announcement: EventData | None = None) -> None:
+        """Record a reservation that holds no stock (a rejection or a tombstone); raises ReservationExists."""
+
+    def find(self, order_id: str) -> Reservation | None: ...
+
+    def release(self, reservation: Reservation, previous: ReservationStatus) -> None:
+        """Give the lines back and record `reservation` (RELEASED) if it is still `previous`;
+        raises ReservationChanged otherwise."""
+
+    def confirm(self, reservation: Reservation, pairs: Sequence[tuple[str, str]]) -> None:
+        """Record `reservation` (CONFIRMED) if still RESERVED and count each directed pair once;
+        raises ReservationChanged otherwise."""
+
+
+class BoughtTogether(Protocol):
+    def partners(self, product_id: str, limit: int) -> list[str]:
+        """Products most often in confirmed orders with `product_id`, best first."""

@@ -1,0 +1,119 @@
+"""The catalog's use cases: load through the ports, let the domain decide, save, tell."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from shop.catalog.domain.errors import (
+    IllegalTransition,
+    OutOfStock,
+    ProductNotFound,
+    ReservationChanged,
+    ReservationExists,
+)
+from shop.catalog.domain.events import (
+    OrderCancelled,
+    OrderConfirmed,
+    OrderPlaced,
+    StockRejected,
+    StockReserved,
+)
+from shop.catalog.domain.product import NewProduct, Product, ProductChanges, ProductQuery
+from shop.catalog.domain.reservation import Reservation
+from shop.catalog.ports import BoughtTogether, Inventory, Position, Products
+from shop.kernel.clock import Clock
+from shop.kernel.ids import new_id
+
+MAX_RECOMMENDATIONS = 5
+# Ask for a few more partners than shown, so deleted ones can be skipped without a second round.
+_PARTNER_SLACK = 5
+
+
+def list_products(
+    query: ProductQuery, after: Position | None, *, products: Products
+) -> tuple[list[Product], Position | None]:
+    return products.page(query, after)
+
+
+def products_by_ids(product_ids: Sequence[str], *, products: Products) -> list[Product]:
+    """The requested products that exist, deleted ones included, in the order asked for."""
+    wanted = list(dict.fromkeys(product_ids))
+    found = {product.product_id: product for product in products.get_many(wanted)}
+    return [found[product_id] for product_id in wanted if product_id in found]
+
+
+def get_product(product_id: str, *, products: Products) -> Product:
+    product = products.get(product_id)
+    if product is None or product.deleted:
+        raise ProductNotFound(product_id)
+    return product
+
+
+def create_product(new: NewProduct, *, products: Products, clock: Clock) -> Product:
+    product = Product.create(new, product_id=new_id(), now=clock.now())
+    products.add(product)
+    return product
+
+
+def revise_product(product_id: str, changes: ProductChanges, *, products: Products, clock: Clock) -> Product:
+    product = get_product(product_id, products=products)
+    revised = product.revise(changes, now=clock.now())
+    if revised is not product:
+        products.update(revised, frozenset(changes.given()))
+    return revised
+
+
+def delete_product(product_id: str, *, products: Products, clock: Clock) -> None:
+    product = get_product(product_id, products=products)
+    products.remove(product.remove(now=clock.now()))
+
+
+def recommendations(product_id: str, *, products: Products, bought_together: BoughtTogether) -> list[Product]:
+    get_product(product_id, products=products)
+    partners = bought_together.partners(product_id, MAX_RECOMMENDATIONS + _PARTNER_SLACK)
+    listed = [product for product in products_by_ids(partners, products=products) if not product.deleted]
+    return listed[:MAX_RECOMMENDATIONS]
+
+
+def reserve_stock(order: OrderPlaced, *, inventory: Inventory) -> None:
+    """All lines or none; a redelivered or already cancelled order changes nothing."""
+    reservation = order.reservation()
+    try:
+        if reservation.too_large:
+            raise OutOfStock(reservation.product_ids)
+        inventory.reserve(reservation, StockReserved.for_(reservation))
+    except ReservationExists:
+        return
+    except OutOfStock as short:
+        try:
+            inventory.record(reservation.rejected(), StockRejected.because(order.order_id, short.product_ids))
+        except ReservationExists:
+            return
+
+
+def release_stock(order: OrderCancelled, *, inventory: Inventory) -> None:
+    """Give back exactly what was reserved, once; before any reservation, leave a tombstone."""
+    reservation = inventory.find(order.order_id)
+    if reservation is None:
+        try:
+            inventory.record(Reservation.released_in_advance(order.order_id))
+        except ReservationExists as raced:  # placed meanwhile: decide again on redelivery
+            raise ReservationChanged(f"order {order.order_id} was placed while being cancelled") from raced
+        return
+    try:
+        released = reservation.released()
+    except IllegalTransition:  # already released or rejected: nothing is held
+        return
+    inventory.release(released, reservation.status)
+
+
+def confirm_stock(order: OrderConfirmed, *, inventory: Inventory) -> None:
+    """The reserved units are sold: count the products bought together, once."""
+    reservation = inventory.find(order.order_id)
+    if reservation is None:
+        return
+    try:
+        confirmed = reservation.confirmed()
+    except IllegalTransition:  # confirmed before, or cancelled meanwhile
+        return
+    inventory.confirm(confirmed, confirmed.bought_together())

@@ -1,0 +1,1 @@
+"""DynamoDB and HTTP adapters of the orders ports."""

@@ -1,0 +1,182 @@
+"""Orders in DynamoDB: one item per order, outbox records and sharded running totals for
+the admin, written together in one transaction per change.
+
+Items: `ORDER#<id>`/`ORDER` (gsi1: `CUSTOMER#<id>` / `<created_at>#<id>`, newest first)
+and `STATS`/`SHARD#<n>` (counters added to atomically; an order always adds to the same
+shard, so concurrent checkouts rarely contend for one item).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from shop.kernel.clock import rfc3339
+from shop.kernel.events import Event
+from shop.orders.domain.model import Change, Order, OrderStatus
+from shop.orders.domain.stats import Stats, StatsDelta, delta_of, summarize
+from shop.orders.ports import OrderExists, Position, StaleOrder
+from shop.platform.aws import client
+from shop.platform.context import correlation_id
+from shop.platform.dynamo import TransactionCancelled, UnitOfWork, from_item, to_item
+
+STATS_SHARDS = 8
+_MAX_ID_BYTES = 512
+_ORDERS_PREFIX = "orders_"
+_REVENUE_PREFIX = "revenue_"
+_UNITS_PREFIX = "units_"
+_NAME_PREFIX = "name_"
+
+
+def order_key(order_id: str) -> dict[str, str]:
+    return {"pk": f"ORDER#{order_id}", "sk": "ORDER"}
+
+
+def stats_key(order_id: str) -> dict[str, str]:
+    shard = int(hashlib.sha256(order_id.encode()).hexdigest()[:8], 16) % STATS_SHARDS
+    return {"pk": "STATS", "sk": f"SHARD#{shard}"}
+
+
+class DynamoOrders:
+    def __init__(self, table: str) -> None:
+        self._table = table
+
+    def get(self, order_id: str) -> Order | None:
+        if len(order_id.encode()) > _MAX_ID_BYTES:
+            return None  # could never have been stored; DynamoDB would refuse the key
+        found = client("dynamodb").get_item(
+            TableName=self._table, Key=to_item(order_key(order_id)), ConsistentRead=True
+        )
+        item = found.get("Item")
+        return _order(from_item(item)) if item else None
+
+    def add(self, change: Change) -> None:
+        uow = UnitOfWork()
+        put = uow.put(
+            self._table, self._item(change.after), "attribute_not_exists(pk)", return_old_on_failure=True
+        )
+        self._record(uow, change)
+        try:
+            uow.commit()
+        except TransactionCancelled as cancelled:
+            existing = cancelled.old_items[put] if cancelled.failed(put) else None
+            if existing is None:
+                raise
+            raise OrderExists(_order(existing)) from cancelled
+
+    def save(self, change: Change) -> None:
+        before = change.before
+        if before is None:
+            raise ValueError("save() persists a move of a stored order; use add() for a new one")
+        uow = UnitOfWork()
+        put = uow.put(
+            self._table,
+            self._item(change.after),
+            "#version = :version AND #status = :status",
+            names={"#version": "version", "#status": "status"},
+            values={":version": before.version, ":status": before.status.value},
+            return_old_on_failure=True,
+        )
+        self._record(uow, change)
+        try:
+            uow.commit()
+        except TransactionCancelled as cancelled:
+            if not cancelled.failed(put):
+                raise
+            current = cancelled.old_items[put]
+            raise StaleOrder(before.order_id, _order(current) if current else None) from cancelled
+
+    def page_for(
+        self, customer_id: str, limit: int, after: Position | None
+    ) -> tuple[list[Order], Position | None]:
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "gsi1",
+            "KeyConditionExpression": "gsi1pk = :customer",
+            "ExpressionAttributeValues": to_item({":customer": _customer_key(customer_id)}),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if after:
+            params["ExclusiveStartKey"] = to_item(after)
+        page = client("dynamodb").query(**params)
+        orders = [_order(from_item(item)) for item in page.get("Items", [])]
+        last = page.get("LastEvaluatedKey")
+        return orders, (from_item(last) if last else None)
+
+    def stats(self) -> Stats:
+        page = client("dynamodb").query(
+            TableName=self._table,
+            KeyConditionExpression="pk = :stats",
+            ExpressionAttributeValues=to_item({":stats": "STATS"}),
+        )
+        return summarize([_totals(from_item(item)) for item in page.get("Items", [])])
+
+    # -- writing ------------------------------------------------------------------------
+
+    def _item(self, order: Order) -> dict[str, Any]:
+        return {
+            **order_key(order.order_id),
+            "gsi1pk": _customer_key(order.customer_id),
+            "gsi1sk": f"{rfc3339(order.created_at)}#{order.order_id}",
+            **order.model_dump(mode="json", exclude_none=True),
+        }
+
+    def _record(self, uow: UnitOfWork, change: Change) -> None:
+        for data in change.events:
+            uow.publish(self._table, Event.of(data, correlation_id=correlation_id()))
+        delta = delta_of(change.before, change.after)
+        if not delta.is_empty:
+            expression, names, values = _adding(delta)
+            uow.update(self._table, stats_key(change.after.order_id), expression, names=names, values=values)
+
+
+def _customer_key(customer_id: str) -> str:
+    return f"CUSTOMER#{customer_id}"
+
+
+def _order(item: dict[str, Any]) -> Order:
+    return Order.model_validate(item)
+
+
+def _adding(delta: StatsDelta) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """`ADD counter :n, ...` (which creates missing counters) and `SET name_<p> = :s`."""
+    additions = [
+        *((_ORDERS_PREFIX + status.value, count) for status, count in delta.orders.items()),
+        *((_REVENUE_PREFIX + currency, amount) for currency, amount in delta.revenue.items()),
+        *((_UNITS_PREFIX + product_id, units) for product_id, units in delta.units.items()),
+    ]
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    adds: list[str] = []
+    for index, (attribute, amount) in enumerate(additions):
+        names[f"#a{index}"] = attribute
+        values[f":a{index}"] = amount
+        adds.append(f"#a{index} :a{index}")
+    sets: list[str] = []
+    for index, (product_id, name) in enumerate(delta.names.items()):
+        names[f"#n{index}"] = _NAME_PREFIX + product_id
+        values[f":n{index}"] = name
+        sets.append(f"#n{index} = :n{index}")
+    expression = "ADD " + ", ".join(adds) + (" SET " + ", ".join(sets) if sets else "")
+    return expression, names, values
+
+
+def _totals(item: dict[str, Any]) -> StatsDelta:
+    orders: dict[OrderStatus, int] = {}
+    revenue: dict[str, int] = {}
+    units: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for attribute, value in item.items():
+        if (
+            attribute.startswith(_ORDERS_PREFIX)
+            and attribute[len(_ORDERS_PREFIX) :] in OrderStatus.__members__
+        ):
+            orders[OrderStatus(attribute[len(_ORDERS_PREFIX) :])] = int(value)
+        elif attribute.startswith(_REVENUE_PREFIX):
+            revenue[attribute[len(_REVENUE_PREFIX) :]] = int(value)
+        elif attribute.startswith(_UNITS_PREFIX):
+            units[attribute[len(_UNITS_PREFIX) :]] = int(value)
+        elif attribute.startswith(_NAME_PREFIX):
+            names[attribute[len(_NAME_PREFIX) :]] = str(value)
+    return StatsDelta(orders=orders, revenue=revenue, units=units, names=names)

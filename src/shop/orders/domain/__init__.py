@@ -1,0 +1,1 @@
+"""The order aggregate, its events and the rules of checkout: pure Python + pydantic."""

@@ -1,0 +1,103 @@
+"""Integration events: those orders publishes (payloads as CONVENTIONS.md fixes them) and
+its own tolerant readings of those it consumes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from shop.kernel.events import EventData
+from shop.kernel.money import Money
+
+CancellationReasonName = Literal["OUT_OF_STOCK", "PAYMENT_DECLINED", "CUSTOMER_CANCELLED"]
+
+
+class EventLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    product_id: str
+    name: str
+    quantity: int
+    unit_price: Money
+    line_total: Money
+
+
+# -- published ------------------------------------------------------------------------
+
+
+class OrderPlaced(EventData):
+    event_type: ClassVar[str] = "OrderPlaced"
+
+    order_id: str
+    customer_id: str
+    lines: tuple[EventLine, ...]
+    total: Money
+    placed_at: datetime
+
+
+class PaymentRequested(EventData):
+    event_type: ClassVar[str] = "PaymentRequested"
+
+    order_id: str
+    customer_id: str
+    amount: Money
+    payment_token: str
+
+
+class OrderConfirmed(EventData):
+    event_type: ClassVar[str] = "OrderConfirmed"
+
+    order_id: str
+    customer_id: str
+    lines: tuple[EventLine, ...]
+    total: Money
+
+
+class OrderCancelled(EventData):
+    event_type: ClassVar[str] = "OrderCancelled"
+
+    order_id: str
+    customer_id: str
+    reason: CancellationReasonName
+    lines: tuple[EventLine, ...]
+
+
+class RefundRequested(EventData):
+    event_type: ClassVar[str] = "RefundRequested"
+
+    order_id: str
+    customer_id: str
+    payment_id: str
+    amount: Money
+
+
+# -- consumed (only the fields orders needs; anything else is ignored) ------------------
+
+
+class _Consumed(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    order_id: str
+
+
+class StockReserved(_Consumed):
+    pass
+
+
+class StockRejected(_Consumed):
+    product_ids: tuple[str, ...] = ()
+
+
+class PaymentCaptured(_Consumed):
+    payment_id: str
+
+
+class PaymentDeclined(_Consumed):
+    payment_id: str | None = None
+    reason: str | None = None
+
+
+class PaymentRefunded(_Consumed):
+    payment_id: str | None = None

@@ -1,0 +1,93 @@
+"""The admin's figures: orders per status, revenue (confirmed and shipped orders; a
+refunded order no longer counts) and units sold per product — kept as running totals
+that every order change adjusts by its delta."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shop.kernel.money import Money
+from shop.orders.domain.model import Order, OrderStatus
+
+_EARNING = frozenset({OrderStatus.CONFIRMED, OrderStatus.SHIPPED})
+DEFAULT_CURRENCY = "EUR"
+
+
+@dataclass(frozen=True)
+class StatsDelta:
+    """What one order change adds to the running totals (negative numbers subtract)."""
+
+    orders: dict[OrderStatus, int] = field(default_factory=dict)
+    revenue: dict[str, int] = field(default_factory=dict)  # currency → minor units
+    units: dict[str, int] = field(default_factory=dict)  # product id → units
+    names: dict[str, str] = field(default_factory=dict)  # product id → name
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.orders or self.revenue or self.units)
+
+
+def delta_of(before: Order | None, after: Order) -> StatsDelta:
+    orders: dict[OrderStatus, int] = {}
+    if before is None:
+        orders[after.status] = 1
+    elif before.status is not after.status:
+        orders = {before.status: -1, after.status: 1}
+    sign = _earns(after) - _earns(before)
+    if not sign:
+        return StatsDelta(orders=orders)
+    units: dict[str, int] = {}
+    for line in after.lines:
+        units[line.product_id] = units.get(line.product_id, 0) + sign * line.quantity
+    return StatsDelta(
+        orders=orders,
+        revenue={after.total.currency: sign * after.total.amount},
+        units=units,
+        names={line.product_id: line.name for line in after.lines},
+    )
+
+
+def _earns(order: Order | None) -> int:
+    return int(order is not None and order.status in _EARNING)
+
+
+class TopProduct(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    product_id: str
+    name: str
+    quantity: int
+
+
+class Stats(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    orders: dict[OrderStatus, Annotated[int, Field(ge=0)]]
+    revenue: Money
+    top_products: tuple[TopProduct, ...]
+
+
+def summarize(totals: list[StatsDelta], top: int = 10) -> Stats:
+    """Merge running totals (one per shard) into the figures the admin sees."""
+    orders = dict.fromkeys(OrderStatus, 0)
+    revenue: dict[str, int] = {}
+    units: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for part in totals:
+        for status, count in part.orders.items():
+            orders[status] += count
+        for currency, amount in part.revenue.items():
+            revenue[currency] = revenue.get(currency, 0) + amount
+        for product_id, quantity in part.units.items():
+            units[product_id] = units.get(product_id, 0) + quantity
+        names.update(part.names)
+    currency = max(revenue, key=lambda c: revenue[c]) if revenue else DEFAULT_CURRENCY
+    ranked = sorted(((q, p) for p, q in units.items() if q > 0), key=lambda qp: (-qp[0], qp[1]))[:top]
+    return Stats(
+        orders={status: max(count, 0) for status, count in orders.items()},
+        revenue=Money(amount=max(revenue.get(currency, 0), 0), currency=currency),
+        top_products=tuple(TopProduct(product_id=p, name=names.get(p, ""), quantity=q) for q, p in ranked),
+    )

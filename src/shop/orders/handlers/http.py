@@ -1,0 +1,172 @@
+"""HTTP API of the orders service: checkout, the customer's orders, cancel, ship, stats."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header
+from pydantic import BaseModel, ConfigDict, Field
+
+from shop.kernel.clock import rfc3339
+from shop.kernel.errors import NotAuthenticated
+from shop.kernel.money import Money
+from shop.orders import service
+from shop.orders.container import Container
+from shop.orders.domain.model import Address, Order, OrderLine
+from shop.orders.domain.stats import TopProduct
+from shop.orders.handlers import business_metrics
+from shop.platform.http import (
+    Cursor,
+    Limit,
+    build_http_app,
+    caller,
+    lambda_handler,
+    require_admin,
+)
+from shop.platform.pagination import Page, decode_cursor, encode_cursor
+
+app = build_http_app("orders")
+container = Container()
+
+
+class PlaceOrderRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    shipping_address: Address
+    payment_token: Annotated[
+        str,
+        Field(
+            pattern=r"^tok_[A-Za-z0-9_]{1,64}$", description="A payment provider token, never a card number"
+        ),
+    ]
+
+
+class PaymentOut(BaseModel):
+    status: str
+    payment_id: str | None = None
+
+
+class HistoryOut(BaseModel):
+    status: str
+    at: str
+
+
+class OrderOut(BaseModel):
+    order_id: str
+    status: str
+    lines: list[OrderLine]
+    total: Money
+    shipping_address: Address
+    payment: PaymentOut
+    cancellation_reason: str | None = None
+    created_at: str
+    updated_at: str
+    history: list[HistoryOut]
+
+    @classmethod
+    def of(cls, order: Order) -> OrderOut:
+        return cls(
+            order_id=order.order_id,
+            status=order.status.value,
+            lines=list(order.lines),
+            total=order.total,
+            shipping_address=order.shipping_address,
+            payment=PaymentOut(status=order.payment.status.value, payment_id=order.payment.payment_id),
+            cancellation_reason=order.cancellation_reason.value if order.cancellation_reason else None,
+            created_at=rfc3339(order.created_at),
+            updated_at=rfc3339(order.updated_at),
+            history=[HistoryOut(status=entry.status.value, at=rfc3339(entry.at)) for entry in order.history],
+        )
+
+
+class StatsOut(BaseModel):
+    orders: dict[str, int]
+    revenue: Money
+    top_products: list[TopProduct]
+
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="idempotency-key",
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Retrying with the same key returns the same order (kept at least 24 h)",
+    ),
+]
+
+
+@app.post("/orders")
+def place_order(
+    request: Annotated[PlaceOrderRequest, Body()], idempotency_key: IdempotencyKey = None
+) -> Response[OrderOut]:
+    who = caller(app)
+    authorization = app.current_event.headers.get("authorization")
+    if not authorization:
+        raise NotAuthenticated("A valid bearer token is required.")
+    placed = service.place_order(
+        who.user_id,
+        service.Checkout(shipping_address=request.shipping_address, payment_token=request.payment_token),
+        authorization=authorization,
+        idempotency_key=idempotency_key,
+        carts=container.carts(),
+        orders=container.orders(),
+        clock=container.clock(),
+    )
+    business_metrics.record(placed.events)
+    location = f"/orders/{placed.order.order_id}"
+    # The body stays a model so the resolver validates it against the documented schema.
+    return Response(
+        status_code=202,
+        content_type="application/json",
+        body=OrderOut.of(placed.order),
+        headers={"Location": location},
+    )
+
+
+@app.get("/orders")
+def list_orders(limit: Limit = 20, cursor: Cursor = None) -> Page[OrderOut]:
+    who = caller(app)
+    scope = f"orders:{who.user_id}"
+    orders, next_position = service.list_orders(
+        who.user_id, limit=limit, after=decode_cursor(cursor, scope), orders=container.orders()
+    )
+    next_cursor = encode_cursor(next_position, scope) if next_position else None
+    return Page[OrderOut](items=[OrderOut.of(order) for order in orders], next_cursor=next_cursor)
+
+
+@app.get("/orders/<order_id>")
+def get_order(order_id: str) -> OrderOut:
+    who = caller(app)
+    return OrderOut.of(service.get_order(who.user_id, order_id, orders=container.orders()))
+
+
+@app.post("/orders/<order_id>/cancel")
+def cancel_order(order_id: str) -> OrderOut:
+    who = caller(app)
+    change = service.cancel_order(who.user_id, order_id, orders=container.orders(), clock=container.clock())
+    business_metrics.record(change.events)
+    return OrderOut.of(change.after)
+
+
+@app.post("/orders/<order_id>/ship")
+def ship_order(order_id: str) -> OrderOut:
+    require_admin(app)
+    change = service.ship_order(order_id, orders=container.orders(), clock=container.clock())
+    return OrderOut.of(change.after)
+
+
+@app.get("/admin/stats")
+def admin_stats() -> StatsOut:
+    require_admin(app)
+    stats = service.admin_stats(orders=container.orders())
+    return StatsOut(
+        orders={status.value: count for status, count in stats.orders.items()},
+        revenue=stats.revenue,
+        top_products=list(stats.top_products),
+    )
+
+
+handler = lambda_handler(app, "orders")

@@ -1,0 +1,182 @@
+"""The use cases of the orders service: load, decide, save; the events go with the save."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from shop.kernel.clock import Clock
+from shop.kernel.errors import NotFound
+from shop.kernel.events import EventData
+from shop.kernel.ids import new_id
+from shop.orders.domain.events import (
+    PaymentCaptured,
+    PaymentDeclined,
+    PaymentRefunded,
+    StockRejected,
+    StockReserved,
+)
+from shop.orders.domain.idempotency import IdempotencyKeyReused, fingerprint, order_id_for
+from shop.orders.domain.model import Address, Change, EmptyCart, Order
+from shop.orders.domain.stats import Stats
+from shop.orders.ports import CartReader, OrderExists, Orders, Position, StaleOrder
+
+
+@dataclass(frozen=True)
+class Checkout:
+    shipping_address: Address
+    payment_token: str
+
+
+@dataclass(frozen=True)
+class Placed:
+    order: Order
+    events: tuple[EventData, ...] = ()  # none: an Idempotency-Key retry found the order it placed before
+
+    @property
+    def new(self) -> bool:
+        return bool(self.events)
+
+
+# -- customers --------------------------------------------------------------------------
+
+
+def place_order(
+    customer_id: str,
+    checkout: Checkout,
+    *,
+    authorization: str,
+    idempotency_key: str | None,
+    carts: CartReader,
+    orders: Orders,
+    clock: Clock,
+) -> Placed:
+    request = {
+        "shipping_address": checkout.shipping_address.model_dump(mode="json"),
+        "payment_token": checkout.payment_token,
+    }
+    request_fingerprint = fingerprint(request) if idempotency_key else None
+    order_id = order_id_for(customer_id, idempotency_key) if idempotency_key else new_id()
+    cart = carts.read(authorization)
+    if cart.is_empty:
+        # The cart empties once an order is placed: a retry finds the order, not the cart.
+        previous = orders.get(order_id) if idempotency_key else None
+        if previous is None:
+            raise EmptyCart
+        return _replay(previous, customer_id, request_fingerprint)
+    change = Order.place(
+        order_id=order_id,
+        customer_id=customer_id,
+        cart=cart,
+        shipping_address=checkout.shipping_address,
+        payment_token=checkout.payment_token,
+        at=clock.now(),
+        request_fingerprint=request_fingerprint,
+    )
+    try:
+        orders.add(change)
+    except OrderExists as exists:
+        return _replay(exists.existing, customer_id, request_fingerprint)
+    return Placed(change.after, change.events)
+
+
+def get_order(customer_id: str, order_id: str, *, orders: Orders) -> Order:
+    return _own(orders.get(order_id), customer_id, order_id)
+
+
+def list_orders(
+    customer_id: str, *, limit: int, after: Position | None, orders: Orders
+) -> tuple[list[Order], Position | None]:
+    return orders.page_for(customer_id, limit, after)
+
+
+def cancel_order(customer_id: str, order_id: str, *, orders: Orders, clock: Clock) -> Change:
+    order = _own(orders.get(order_id), customer_id, order_id)
+    return _move_once_more_if_stale(order, lambda current: current.cancel_by_customer(clock.now()), orders)
+
+
+# -- admins -----------------------------------------------------------------------------
+
+
+def ship_order(order_id: str, *, orders: Orders, clock: Clock) -> Change:
+    order = orders.get(order_id)
+    if order is None:
+        raise NotFound(f"No order {order_id}.")
+    return _move_once_more_if_stale(order, lambda current: current.ship(clock.now()), orders)
+
+
+def admin_stats(*, orders: Orders) -> Stats:
+    return orders.stats()
+
+
+# -- the checkout saga ------------------------------------------------------------------
+
+
+def on_stock_reserved(event: StockReserved, *, orders: Orders, clock: Clock) -> Change | None:
+    return _react(event.order_id, lambda order, at: order.on_stock_reserved(at), orders, clock)
+
+
+def on_stock_rejected(event: StockRejected, *, orders: Orders, clock: Clock) -> Change | None:
+    return _react(event.order_id, lambda order, at: order.on_stock_rejected(at), orders, clock)
+
+
+def on_payment_captured(event: PaymentCaptured, *, orders: Orders, clock: Clock) -> Change | None:
+    return _react(
+        event.order_id, lambda order, at: order.on_payment_captured(event.payment_id, at), orders, clock
+    )
+
+
+def on_payment_declined(event: PaymentDeclined, *, orders: Orders, clock: Clock) -> Change | None:
+    return _react(
+        event.order_id, lambda order, at: order.on_payment_declined(event.payment_id, at), orders, clock
+    )
+
+
+def on_payment_refunded(event: PaymentRefunded, *, orders: Orders, clock: Clock) -> Change | None:
+    return _react(event.order_id, lambda order, at: order.on_payment_refunded(at), orders, clock)
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def _react(
+    order_id: str,
+    decide: Callable[[Order, datetime], Change | None],
+    orders: Orders,
+    clock: Clock,
+) -> Change | None:
+    """Apply an event if it still applies; a redelivered or outdated event changes nothing.
+    A concurrent change raises StaleOrder, so the message comes back and is decided again."""
+    order = orders.get(order_id)
+    if order is None:
+        return None  # not an order of ours: nothing to do, and retrying will not help
+    change = decide(order, clock.now())
+    if change is not None:
+        orders.save(change)
+    return change
+
+
+def _move_once_more_if_stale(order: Order, move: Callable[[Order], Change], orders: Orders) -> Change:
+    """A request that raced with the saga is decided again on the order as it now is."""
+    change = move(order)
+    try:
+        orders.save(change)
+    except StaleOrder as stale:
+        if stale.current is None:
+            raise
+        change = move(stale.current)
+        orders.save(change)
+    return change
+
+
+def _own(order: Order | None, customer_id: str, order_id: str) -> Order:
+    if order is None or order.customer_id != customer_id:
+        raise NotFound(f"No order {order_id}.")
+    return order
+
+
+def _replay(previous: Order, customer_id: str, request_fingerprint: str | None) -> Placed:
+    if previous.customer_id != customer_id or previous.request_fingerprint != request_fingerprint:
+        raise IdempotencyKeyReused
+    return Placed(previous)

@@ -1,0 +1,1 @@
+"""The payments service's adapters: its DynamoDB table and the payment provider."""

@@ -1,0 +1,1 @@
+"""The payments domain: pure Python + pydantic, no I/O."""

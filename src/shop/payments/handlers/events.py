@@ -1,0 +1,36 @@
+"""The payments queue: PaymentRequested → charge, RefundRequested → refund."""
+
+from __future__ import annotations
+
+from shop.kernel.events import Event
+from shop.payments.container import Container
+from shop.payments.domain.events import PaymentRequested, RefundRequested
+from shop.payments.service import charge_payment, refund_payment
+from shop.platform.consumer import sqs_handler
+
+container = Container()
+
+
+def on_payment_requested(event: Event) -> None:
+    charge_payment(
+        PaymentRequested.model_validate(event.data),
+        correlation_id=event.correlation_id,
+        payments=container.payments(),
+        gateway=container.gateway(),
+        clock=container.clock(),
+    )
+
+
+def on_refund_requested(event: Event) -> None:
+    refund_payment(
+        RefundRequested.model_validate(event.data),
+        correlation_id=event.correlation_id,
+        payments=container.payments(),
+        gateway=container.gateway(),
+        clock=container.clock(),
+    )
+
+
+handler = sqs_handler(
+    "payments", {"PaymentRequested": on_payment_requested, "RefundRequested": on_refund_requested}
+)

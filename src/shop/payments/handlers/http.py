@@ -1,0 +1,60 @@
+"""GET /payments?order_id=: the caller's payments for one of their orders."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from pydantic import BaseModel, ConfigDict
+
+from shop.kernel.clock import rfc3339
+from shop.kernel.money import Money
+from shop.payments.container import Container
+from shop.payments.domain.payment import Payment, PaymentStatus
+from shop.payments.service import payments_of_order
+from shop.platform.http import build_http_app, caller, lambda_handler
+
+app = build_http_app("payments")
+container = Container()
+
+OrderId = Annotated[str, Query(min_length=1, max_length=128, description="The order the payments belong to")]
+
+
+class PaymentView(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    payment_id: str
+    order_id: str
+    amount: Money
+    status: PaymentStatus
+    provider_reference: str
+    created_at: str
+    decline_reason: str | None = None
+    refunded_at: str | None = None
+
+    @classmethod
+    def of(cls, payment: Payment) -> PaymentView:
+        return cls(
+            payment_id=payment.payment_id,
+            order_id=payment.order_id,
+            amount=payment.amount,
+            status=payment.status,
+            provider_reference=payment.provider_reference,
+            created_at=rfc3339(payment.created_at),
+            decline_reason=payment.decline_reason,
+            refunded_at=rfc3339(payment.refunded_at) if payment.refunded_at else None,
+        )
+
+
+class PaymentList(BaseModel):
+    items: list[PaymentView]
+
+
+@app.get("/payments", summary="The caller's payments for an order")
+def list_payments(order_id: OrderId) -> PaymentList:
+    who = caller(app)
+    payments = payments_of_order(order_id, who.user_id, payments=container.payments())
+    return PaymentList(items=[PaymentView.of(payment) for payment in payments])
+
+
+handler = lambda_handler(app, "payments")

@@ -1,0 +1,27 @@
+"""What the payments service needs from outside: its records and the payment provider."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from shop.kernel.events import Event
+from shop.kernel.money import Money
+from shop.payments.domain.payment import ChargeResult, Payment, RefundResult
+
+
+class PaymentGateway(Protocol):
+    """A card payment provider (Stripe-style): both calls are idempotent by key."""
+
+    def charge(self, amount: Money, token: str, idempotency_key: str) -> ChargeResult: ...
+
+    def refund(self, provider_reference: str, amount: Money, idempotency_key: str) -> RefundResult: ...
+
+
+class Payments(Protocol):
+    def for_order(self, order_id: str) -> Payment | None: ...
+
+    def record(self, payment: Payment, event: Event) -> None:
+        """Save a new payment with its outbox event; PaymentAlreadyRecorded if the order has one."""
+
+    def record_refund(self, payment: Payment, event: Event) -> None:
+        """Save CAPTURED → REFUNDED with its outbox event; PaymentNotRefundable if no longer CAPTURED."""

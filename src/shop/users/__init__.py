@@ -1,0 +1,1 @@
+"""The users service: accounts (identity in Cognito), customer profiles, order notifications."""

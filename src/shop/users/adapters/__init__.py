@@ -1,0 +1,1 @@
+"""Cognito, DynamoDB and SNS behind the users service's ports."""

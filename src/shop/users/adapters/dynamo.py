@@ -1,0 +1,134 @@
+"""Profiles, e-mail claims and sent-notice records in the users table.
+
+Keys: profile `USER#<id>`/`PROFILE`; e-mail claim `EMAIL#<email>`/`EMAIL` (one account
+per address); sent notice `NOTICE#<order_id>#<status>`/`NOTICE` (kept 30 days)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from shop.kernel.clock import parse_rfc3339, rfc3339
+from shop.kernel.events import Event, EventData
+from shop.platform.context import correlation_id
+from shop.platform.dynamo import TransactionCancelled, UnitOfWork, from_item, to_item
+from shop.users.domain.errors import EmailTaken, ProfileChanged, ProfileNotFound
+from shop.users.domain.model import Address, UserProfile
+from shop.users.domain.notifications import Notification, Recipient
+
+_NOTICE_KEEP_SECONDS = 30 * 24 * 3600
+_NEW = "attribute_not_exists(pk)"
+
+
+def profile_key(user_id: str) -> dict[str, str]:
+    return {"pk": f"USER#{user_id}", "sk": "PROFILE"}
+
+
+def email_key(email: str) -> dict[str, str]:
+    return {"pk": f"EMAIL#{email}", "sk": "EMAIL"}
+
+
+def notice_key(notice_id: str) -> dict[str, str]:
+    return {"pk": f"NOTICE#{notice_id}", "sk": "NOTICE"}
+
+
+def _profile_item(profile: UserProfile) -> dict[str, Any]:
+    return {
+        **profile_key(profile.user_id),
+        "user_id": profile.user_id,
+        "email": profile.email,
+        "name": profile.name,
+        "addresses": [address.model_dump(exclude_none=True) for address in profile.addresses],
+        "created_at": rfc3339(profile.created_at),
+        "updated_at": rfc3339(profile.updated_at),
+        "version": profile.version,
+    }
+
+
+def _profile(item: dict[str, Any]) -> UserProfile:
+    return UserProfile(
+        user_id=item["user_id"],
+        email=item["email"],
+        name=item["name"],
+        addresses=tuple(Address.model_validate(address) for address in item.get("addresses", [])),
+        created_at=parse_rfc3339(item["created_at"]),
+        updated_at=parse_rfc3339(item.get("updated_at", item["created_at"])),
+        version=item.get("version", 1),
+    )
+
+
+class DynamoProfiles:
+    def __init__(self, client: Any, table: str) -> None:
+        self._dynamodb = client
+        self._table = table
+
+    def add(self, profile: UserProfile, events: Sequence[EventData]) -> None:
+        uow = UnitOfWork()
+        uow.put(self._table, _profile_item(profile), _NEW)
+        claim = uow.put(self._table, {**email_key(profile.email), "user_id": profile.user_id}, _NEW)
+        for data in events:
+            uow.publish(
+                self._table, Event.of(data, correlation_id=correlation_id(), occurred_at=profile.created_at)
+            )
+        try:
+            uow.commit()
+        except TransactionCancelled as cancelled:
+            if cancelled.failed(claim):
+                raise EmailTaken from cancelled
+            raise
+
+    def get(self, user_id: str) -> UserProfile:
+        response = self._dynamodb.get_item(
+            TableName=self._table, Key=to_item(profile_key(user_id)), ConsistentRead=True
+        )
+        if "Item" not in response:
+            raise ProfileNotFound
+        return _profile(from_item(response["Item"]))
+
+    def save(self, profile: UserProfile) -> None:
+        try:
+            self._dynamodb.put_item(
+                TableName=self._table,
+                Item=to_item(_profile_item(profile)),
+                ConditionExpression="attribute_exists(pk) AND version = :expected",
+                ExpressionAttributeValues=to_item({":expected": profile.version - 1}),
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                raise ProfileChanged from error
+            raise
+
+
+class DynamoNotices:
+    def __init__(self, client: Any, table: str) -> None:
+        self._dynamodb = client
+        self._table = table
+
+    def recipient(self, user_id: str, notice_id: str) -> Recipient | None:
+        keys = [profile_key(user_id), notice_key(notice_id)]
+        response = self._dynamodb.batch_get_item(
+            RequestItems={self._table: {"Keys": [to_item(key) for key in keys], "ConsistentRead": True}}
+        )
+        if response.get("UnprocessedKeys"):
+            raise RuntimeError("the users table is throttling reads; the event will be retried")
+        items = [from_item(item) for item in response.get("Responses", {}).get(self._table, [])]
+        profile = next((item for item in items if item["sk"] == "PROFILE"), None)
+        if profile is None:
+            return None
+        return Recipient(
+            user_id=profile["user_id"],
+            email=profile["email"],
+            name=profile["name"],
+            already_notified=any(item["sk"] == "NOTICE" for item in items),
+        )
+
+    def record(self, notification: Notification) -> None:
+        item = {
+            **notice_key(notification.notice_id),
+            "user_id": notification.user_id,
+            "expires_at": int(time.time()) + _NOTICE_KEEP_SECONDS,
+        }
+        self._dynamodb.put_item(TableName=self._table, Item=to_item(item))

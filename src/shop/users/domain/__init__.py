@@ -1,0 +1,1 @@
+"""Users' pure core: accounts, profiles, addresses, notifications; no I/O."""

@@ -1,0 +1,34 @@
+"""The users queue: tell customers what became of their orders."""
+
+from __future__ import annotations
+
+from shop.kernel.events import Event
+from shop.platform.consumer import sqs_handler
+from shop.platform.observability import logger
+from shop.users import service
+from shop.users.container import Container
+from shop.users.domain.notifications import OrderOutcome
+
+container = Container()
+_log = logger("users")
+
+
+def notify_order_confirmed(event: Event) -> None:
+    _notify(OrderOutcome.confirmed(event.data))
+
+
+def notify_order_cancelled(event: Event) -> None:
+    _notify(OrderOutcome.cancelled(event.data))
+
+
+def _notify(outcome: OrderOutcome) -> None:
+    result = service.notify_customer(outcome, notices=container.notices(), notifier=container.notifier())
+    if result == "no_profile":
+        _log.warning("no profile to notify; acknowledged", extra={"order_id": outcome.order_id})
+    else:
+        _log.info("order notification", extra={"order_id": outcome.order_id, "result": result})
+
+
+handler = sqs_handler(
+    "users", {"OrderConfirmed": notify_order_confirmed, "OrderCancelled": notify_order_cancelled}
+)

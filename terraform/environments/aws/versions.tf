@@ -1,0 +1,34 @@
+terraform {
+  required_version = ">= 1.10"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.70"
+    }
+    random = {
+      source  = "hashicorp/random"
+      version = "~> 3.6"
+    }
+  }
+
+  # Partial configuration: bucket, key and region come from
+  # stages/<stage>.s3.tfbackend (terraform init -backend-config=...).
+  # State locking uses an S3 lock file (Terraform >= 1.10), no DynamoDB table.
+  backend "s3" {
+    encrypt      = true
+    use_lockfile = true
+  }
+}
+
+provider "aws" {
+  region = var.region
+
+  default_tags {
+    tags = {
+      Project   = "shop"
+      Stage     = var.stage
+      ManagedBy = "terraform"
+    }
+  }
+}

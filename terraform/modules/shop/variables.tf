@@ -1,0 +1,118 @@
+variable "resources" {
+  description = "The decoded src/shop/resources.json (jsondecode(file(...))): services, routes, tables, queues, outbox relay."
+  type        = any
+
+  validation {
+    condition     = alltrue([for t in var.resources.outbox_relay.tables : try(var.resources.services[t].table.stream, false)])
+    error_message = "Every table of outbox_relay.tables needs \"stream\": true in resources.json."
+  }
+
+  validation {
+    condition = alltrue(flatten([
+      for svc in values(var.resources.services) : [for r in svc.routes : contains(["public", "customer", "admin"], r.auth)]
+    ]))
+    error_message = "Every route's auth must be public, customer or admin."
+  }
+}
+
+variable "stage" {
+  description = "Deployment stage (dev, staging, prod)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,15}$", var.stage))
+    error_message = "The stage is a short lower-case name."
+  }
+}
+
+variable "name_prefix" {
+  description = "Prefix of every resource name, usually `shop-<stage>`."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,30}$", var.name_prefix))
+    error_message = "name_prefix: 3-31 lower-case letters, digits and '-'."
+  }
+}
+
+variable "artifacts_dir" {
+  description = "Directory with the zips of `make package`: <service>.zip per service, relay.zip and layer.zip."
+  type        = string
+}
+
+variable "use_dependencies_layer" {
+  description = "Attach dist/layer.zip (the runtime dependencies) as a Lambda layer. Turn off only if the function zips bundle their dependencies."
+  type        = bool
+  default     = true
+}
+
+variable "functions" {
+  description = "Per-service sizing overrides, e.g. { orders = { http = { memory_size = 1024 }, events = { timeout = 60 } } }."
+  type = map(object({
+    http = optional(object({
+      memory_size          = optional(number, 512)
+      timeout              = optional(number, 10)
+      reserved_concurrency = optional(number)
+    }))
+    events = optional(object({
+      memory_size          = optional(number, 512)
+      timeout              = optional(number, 30)
+      reserved_concurrency = optional(number)
+      maximum_concurrency  = optional(number)
+    }))
+  }))
+  default = {}
+}
+
+variable "maximum_batching_window_in_seconds" {
+  description = "Batching window of the SQS event sources (0 = invoke as soon as messages arrive)."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.maximum_batching_window_in_seconds >= 0 && var.maximum_batching_window_in_seconds <= 300
+    error_message = "The batching window is 0 to 300 seconds."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of every log group (functions and API access logs)."
+  type        = number
+  default     = 30
+}
+
+variable "deletion_protection" {
+  description = "Deletion protection of tables and the user pool (true in production)."
+  type        = bool
+  default     = false
+}
+
+variable "throttling_burst_limit" {
+  description = "API stage burst limit."
+  type        = number
+  default     = 200
+}
+
+variable "throttling_rate_limit" {
+  description = "API stage rate limit (requests per second)."
+  type        = number
+  default     = 100
+}
+
+variable "cors_allow_origins" {
+  description = "Origins allowed by CORS on the API; empty = none."
+  type        = list(string)
+  default     = []
+}
+
+variable "alarm_emails" {
+  description = "E-mail addresses subscribed to the alarm topic."
+  type        = list(string)
+  default     = []
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,236 @@
+"""The /products routes end to end through the Lambda handler on moto, with every
+DynamoDB request counted against the budget of three per request."""
+
+from typing import Any
+
+import pytest
+
+from tests.integration.catalog.support import ADMIN, CUSTOMER, DynamoRequests, call, consume, order_event
+
+pytestmark = pytest.mark.integration
+
+MAX_REQUESTS = 3
+
+
+def new_product(**overrides: Any) -> dict[str, Any]:
+    return {
+        "sku": "LAMP-1",
+        "name": "Desk Lamp",
+        "description": "Warm light",
+        "price": {"amount": 2599, "currency": "EUR"},
+        "category": "Home",
+        "stock": 7,
+        "image_url": "https://img.example.com/lamp.png",
+        **overrides,
+    }
+
+
+def create(requests: DynamoRequests, **overrides: Any) -> dict[str, Any]:
+    status, body, headers = call("POST", "/products", body=new_product(**overrides), claims=ADMIN)
+    assert status == 201, body
+    assert headers["Location"] == f"/products/{body['product_id']}"
+    assert len(requests.take()) <= MAX_REQUESTS
+    return body  # type: ignore[no-any-return]
+
+
+def test_an_admin_creates_a_product_anyone_can_read(requests: DynamoRequests) -> None:
+    created = create(requests)
+    assert created["stock"] == 7
+    assert created["price"] == {"amount": 2599, "currency": "EUR"}
+    assert created["created_at"].endswith("Z")
+    status, body, _ = call("GET", f"/products/{created['product_id']}")
+    assert (status, body) == (200, created)
+    assert requests.take() == ["GetItem"]
+
+
+def test_writes_need_the_admin_group(requests: DynamoRequests) -> None:
+    status, body, _ = call("POST", "/products", body=new_product(), claims=CUSTOMER)
+    assert status == 403, body
+    assert call("POST", "/products", body=new_product())[0] == 401
+    product_id = create(requests)["product_id"]
+    assert call("PATCH", f"/products/{product_id}", body={"stock": 1}, claims=CUSTOMER)[0] == 403
+    assert call("DELETE", f"/products/{product_id}", claims=CUSTOMER)[0] == 403
+    assert call("GET", f"/products/{product_id}")[1]["stock"] == 7
+
+
+def test_a_sku_is_taken_once(requests: DynamoRequests) -> None:
+    create(requests, sku="S-1")
+    status, body, _ = call("POST", "/products", body=new_product(sku="S-1", name="Other"), claims=ADMIN)
+    assert status == 409
+    assert body["errors"][0]["field"] == "sku"
+    listed = call("GET", "/products")[1]["items"]
+    assert [item["name"] for item in listed] == ["Desk Lamp"]
+
+
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [
+        ({"price": {"amount": -5, "currency": "EUR"}}, "price.amount"),
+        ({"price": {"amount": 9.99, "currency": "EUR"}}, "price.amount"),
+        ({"price": {"amount": 999, "currency": "euro"}}, "price.currency"),
+        ({"stock": 1_000_001}, "stock"),
+        ({"image_url": "ftp://img.example.com/x.png"}, "image_url"),
+        ({"name": "x" * 101}, "name"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_bad_products_are_400_with_the_field(
+    requests: DynamoRequests, bad: dict[str, Any], field: str
+) -> None:
+    status, body, _ = call("POST", "/products", body=new_product(**bad), claims=ADMIN)
+    assert status == 400, body
+    assert any(error["field"] == field for error in body["errors"]), body
+
+
+def test_unknown_products_are_404(requests: DynamoRequests) -> None:
+    assert call("GET", "/products/nope")[0] == 404
+    assert call("PATCH", "/products/nope", body={"stock": 1}, claims=ADMIN)[0] == 404
+    assert call("DELETE", "/products/nope", claims=ADMIN)[0] == 404
+    assert call("GET", "/products/nope/recommendations")[0] == 404
+    assert call("GET", "/products/" + "x" * 3000)[0] == 404
+    assert call("PATCH", "/products/" + "x" * 3000, body={"stock": 1}, claims=ADMIN)[0] == 404
+
+
+def test_patching_changes_the_given_fields_and_the_listings(requests: DynamoRequests) -> None:
+    product_id = create(requests)["product_id"]
+    changes = {"name": "Floor Lamp", "category": "Lighting", "stock": 3, "description": None}
+    status, body, _ = call("PATCH", f"/products/{product_id}", body=changes, claims=ADMIN)
+    assert status == 200, body
+    assert len(requests.take()) <= MAX_REQUESTS
+    assert (body["name"], body["category"], body["stock"], body["description"]) == (
+        "Floor Lamp",
+        "Lighting",
+        3,
+        None,
+    )
+    assert call("GET", f"/products/{product_id}")[1] == body
+    assert [p["name"] for p in call("GET", "/products", query={"category": "lighting"})[1]["items"]] == [
+        "Floor Lamp"
+    ]
+    assert call("GET", "/products", query={"category": "home"})[1]["items"] == []
+    assert [p["name"] for p in call("GET", "/products", query={"q": "floor"})[1]["items"]] == ["Floor Lamp"]
+    bad = call("PATCH", f"/products/{product_id}", body={"sku": "X"}, claims=ADMIN)
+    assert bad[0] == 400
+    assert call("PATCH", f"/products/{product_id}", body={"stock": None}, claims=ADMIN)[0] == 400
+
+
+def test_a_deleted_product_leaves_listings_but_ids_still_answer_it(requests: DynamoRequests) -> None:
+    lamp = create(requests, sku="A")
+    chair = create(requests, sku="B", name="Chair")
+    status, body, _ = call("DELETE", f"/products/{lamp['product_id']}", claims=ADMIN)
+    assert (status, body) == (204, None)
+    assert len(requests.take()) <= MAX_REQUESTS
+    assert call("GET", f"/products/{lamp['product_id']}")[0] == 404
+    assert call("DELETE", f"/products/{lamp['product_id']}", claims=ADMIN)[0] == 404
+    assert [p["name"] for p in call("GET", "/products")[1]["items"]] == ["Chair"]
+    assert call("GET", "/products", query={"category": "home"})[1]["items"] == [chair]
+    requests.take()
+    ids = f"{chair['product_id']},unknown,{lamp['product_id']}"
+    status, body, _ = call("GET", "/products", query={"ids": ids})
+    assert status == 200
+    assert requests.take() == ["BatchGetItem"]
+    assert [(p["product_id"], p["deleted"]) for p in body["items"]] == [
+        (chair["product_id"], False),
+        (lamp["product_id"], True),
+    ]
+    create(requests, sku="A", name="A new lamp")  # the SKU is free again
+
+
+def test_ids_are_validated(requests: DynamoRequests) -> None:
+    too_many = ",".join(f"p{i}" for i in range(101))
+    assert call("GET", "/products", query={"ids": too_many})[0] == 400
+    assert call("GET", "/products", query={"ids": "a,,b"})[0] == 400
+    assert call("GET", "/products", query={"ids": "a", "category": "home"})[0] == 400
+
+
+def seed(requests: DynamoRequests) -> None:
+    names = ["Apple", "Banana", "Cherry", "Date", "Elderberry", "Fig", "Grape", "Honeydew"]
+    for number, name in enumerate(names):
+        create(requests, sku=f"F-{number}", name=name, category="fruit" if number % 2 else "Berries")
+    create(requests, sku="DESK", name="Desk", category="office")
+    create(requests, sku="DESK-LAMP", name="Desk lamp", category="office")
+
+
+def page_through(requests: DynamoRequests, query: dict[str, str]) -> list[str]:
+    names: list[str] = []
+    cursor = None
+    for _ in range(20):
+        status, body, _ = call("GET", "/products", query={**query, **({"cursor": cursor} if cursor else {})})
+        assert status == 200, body
+        assert len(requests.take()) <= MAX_REQUESTS
+        names += [item["name"] for item in body["items"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return names
+    raise AssertionError("the pages never ended")
+
+
+def test_pages_cover_each_listing_once_sorted_by_name(requests: DynamoRequests) -> None:
+    seed(requests)
+    everything = page_through(requests, {"limit": "3"})
+    assert everything == sorted(everything, key=str.lower)
+    assert len(everything) == 10
+    assert everything.index("Desk") < everything.index("Desk lamp")
+    assert page_through(requests, {"limit": "2", "category": "FRUIT"}) == [
+        "Banana",
+        "Date",
+        "Fig",
+        "Honeydew",
+    ]
+    assert page_through(requests, {"limit": "1", "q": "E"}) == [
+        "Apple",
+        "Cherry",
+        "Date",
+        "Desk",
+        "Desk lamp",
+        "Elderberry",
+        "Grape",
+        "Honeydew",
+    ]
+    assert page_through(requests, {"category": "berries", "q": "rr"}) == ["Cherry", "Elderberry"]
+    first = call("GET", "/products")[1]
+    assert len(first["items"]) == 10
+    assert first["next_cursor"] is None
+
+
+def test_a_forged_or_borrowed_cursor_is_400(requests: DynamoRequests) -> None:
+    seed(requests)
+    cursor = call("GET", "/products", query={"limit": "2", "category": "fruit"})[1]["next_cursor"]
+    assert cursor
+    assert call("GET", "/products", query={"limit": "2", "category": "fruit", "cursor": cursor})[0] == 200
+    for query in [{"category": "berries"}, {}, {"category": "fruit", "q": "a"}]:
+        status, body, _ = call("GET", "/products", query={**query, "cursor": cursor})
+        assert status == 400, body
+    payload, signature = cursor.split(".")
+    forged = payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB") + "." + signature
+    for bad in [forged, "garbage", "a.b.c", "%%%"]:
+        status, body, _ = call("GET", "/products", query={"category": "fruit", "cursor": bad})
+        assert status == 400, body
+        assert body["errors"][0]["field"] == "cursor"
+
+
+@pytest.mark.parametrize("limit", ["0", "101", "ten"])
+def test_a_bad_limit_is_400(requests: DynamoRequests, limit: str) -> None:
+    assert call("GET", "/products", query={"limit": limit})[0] == 400
+
+
+def test_recommendations_come_from_confirmed_orders(requests: DynamoRequests) -> None:
+    a, b, c, d = (create(requests, sku=name, name=name, stock=50) for name in "ABCD")
+    orders = [[a, b], [a, b], [a, c], [a, b, d], [a, d]]
+    for number, products in enumerate(orders):
+        lines = [(p["product_id"], 1) for p in products]
+        order_id = f"o{number}"
+        assert consume(order_event("OrderPlaced", order_id, lines)) == {"batchItemFailures": []}
+        if number != 4:  # the last order is never confirmed
+            assert consume(order_event("OrderConfirmed", order_id, lines)) == {"batchItemFailures": []}
+    requests.take()
+    status, body, _ = call("GET", f"/products/{a['product_id']}/recommendations")
+    assert status == 200
+    assert len(requests.take()) <= MAX_REQUESTS
+    assert [p["name"] for p in body["items"]] == ["B", "C", "D"]
+    call("DELETE", f"/products/{c['product_id']}", claims=ADMIN)
+    assert [p["name"] for p in call("GET", f"/products/{a['product_id']}/recommendations")[1]["items"]] == [
+        "B",
+        "D",
+    ]
+    assert call("GET", f"/products/{b['product_id']}/recommendations")[1]["items"][0]["name"] == "A"

@@ -1,0 +1,82 @@
+"""HttpCartReader against a tiny cart API on 127.0.0.1: the caller's own token goes along,
+and anything but a readable cart is an error the caller can understand."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from shop.kernel.errors import NotAuthenticated, Unavailable
+from shop.orders.adapters.cart_api import HttpCartReader
+
+pytestmark = pytest.mark.integration
+
+
+class CartApi:
+    def __init__(self) -> None:
+        self.status = 200
+        self.body: Any = {"items": [], "total": {"amount": 0, "currency": "EUR"}, "item_count": 0}
+        self.seen: list[tuple[str, str | None]] = []
+
+
+@pytest.fixture
+def cart_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[CartApi]:
+    api = CartApi()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            api.seen.append((self.path, self.headers.get("Authorization")))
+            payload = json.dumps(api.body).encode()
+            self.send_response(api.status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("SHOP_API_URL", f"http://127.0.0.1:{server.server_address[1]}/")
+    yield api
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_cart_is_read_with_the_callers_token(cart_api: CartApi) -> None:
+    price = {"amount": 1250, "currency": "EUR"}
+    cart_api.body = {
+        "items": [{"product_id": "p-1", "name": "Mug", "unit_price": price, "quantity": 2, "line_total": price}],
+        "total": {"amount": 2500, "currency": "EUR"},
+        "item_count": 2,
+    }
+    cart = HttpCartReader().read("Bearer abc")
+    assert cart_api.seen == [("/cart", "Bearer abc")]
+    (line,) = cart.items
+    assert (line.product_id, line.name, line.unit_price.amount, line.quantity) == ("p-1", "Mug", 1250, 2)
+
+
+def test_an_empty_cart_reads_empty(cart_api: CartApi) -> None:
+    assert HttpCartReader().read("Bearer abc").is_empty
+
+
+def test_a_refused_token_is_not_authenticated(cart_api: CartApi) -> None:
+    cart_api.status = 401
+    cart_api.body = {"status": 401}
+    with pytest.raises(NotAuthenticated):
+        HttpCartReader().read("Bearer bad")
+
+
+@pytest.mark.parametrize(("status", "body"), [(200, {"items": "nope"}), (404, {}), (503, {})])
+def test_anything_else_is_unavailable(cart_api: CartApi, status: int, body: Any) -> None:
+    cart_api.status = status
+    cart_api.body = body
+    with pytest.raises(Unavailable):
+        HttpCartReader().read("Bearer abc")

@@ -1,0 +1,146 @@
+"""DynamoOrders on moto: one transaction per change (order + outbox + stats), conditions
+that really run, stale versions refused, pages newest first."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from shop.orders.adapters.dynamo_orders import DynamoOrders
+from shop.orders.domain.model import Address, Change, Order, OrderStatus
+from shop.orders.ports import OrderExists, StaleOrder
+from shop.platform.aws import client
+from shop.platform.dynamo import TransactionCancelled, from_item
+from tests.conftest import create_table
+from tests.integration.orders.helpers import counting_dynamodb
+from tests.unit.orders.fakes import cart_of, eur
+
+pytestmark = pytest.mark.integration
+
+TABLE = "orders"
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+ADDRESS = Address(line1="1 Main St", city="Lyon", postal_code="69001", country="FR")
+
+
+@pytest.fixture
+def repo(aws: None) -> Iterator[DynamoOrders]:
+    create_table(TABLE, stream=True)
+    yield DynamoOrders(TABLE)
+
+
+def items() -> list[dict[str, Any]]:
+    return [from_item(item) for item in client("dynamodb").scan(TableName=TABLE)["Items"]]
+
+
+def outbox() -> list[dict[str, Any]]:
+    return [json.loads(item["event"]) for item in items() if item["pk"].startswith("OUTBOX#")]
+
+
+def placing(order_id: str = "o-1", customer: str = "c-1", at: datetime = T0) -> Change:
+    return Order.place(
+        order_id=order_id,
+        customer_id=customer,
+        cart=cart_of(("p-1", 1000, 2)),
+        shipping_address=ADDRESS,
+        payment_token="tok_visa",
+        at=at,
+        request_fingerprint="f-1",
+    )
+
+
+def test_an_order_its_event_and_the_stats_are_written_together(repo: DynamoOrders) -> None:
+    change = placing()
+    repo.add(change)
+    assert repo.get("o-1") == change.after
+    (event,) = outbox()
+    assert event["event_type"] == "OrderPlaced"
+    assert event["data"]["order_id"] == "o-1"
+    assert event["data"]["total"] == {"amount": 2000, "currency": "EUR"}
+    assert repo.stats().orders[OrderStatus.PENDING] == 1
+
+
+def test_a_failing_condition_writes_nothing(repo: DynamoOrders) -> None:
+    repo.add(placing())
+    before = items()
+    duplicate = placing(customer="c-2")  # same id: the put's condition fails
+    with pytest.raises(OrderExists) as exists:
+        repo.add(duplicate)
+    assert exists.value.existing.customer_id == "c-1"  # from the cancellation, no extra read
+    assert sorted(map(str, items()), key=str) == sorted(map(str, before), key=str)
+    assert len(outbox()) == 1
+
+
+def test_a_transaction_fails_whole_when_its_outbox_record_cannot_be_written(repo: DynamoOrders) -> None:
+    change = placing()
+    # Occupy the outbox key the transaction will use, so its outbox put's condition fails.
+    from shop.kernel.events import Event
+    from shop.platform import dynamo
+
+    original = Event.of
+
+    def fixed_id(data: Any, *, correlation_id: str, occurred_at: datetime | None = None) -> Event:
+        return original(data, correlation_id=correlation_id).model_copy(update={"event_id": "taken"})
+
+    client("dynamodb").put_item(TableName=TABLE, Item=dynamo.to_item({"pk": "OUTBOX#taken", "sk": "OUTBOX"}))
+    Event.of = fixed_id  # type: ignore[method-assign]
+    try:
+        with pytest.raises(TransactionCancelled):
+            repo.add(change)
+    finally:
+        Event.of = original  # type: ignore[method-assign]
+    assert repo.get("o-1") is None
+    assert [item["pk"] for item in items()] == ["OUTBOX#taken"]
+
+
+def test_a_move_on_a_stale_version_is_refused_and_writes_nothing(repo: DynamoOrders) -> None:
+    repo.add(placing())
+    pending = repo.get("o-1")
+    assert pending is not None
+    repo.save(pending.reserve(T0))
+    with pytest.raises(StaleOrder) as stale:
+        repo.save(pending.cancel_by_customer(T0))  # decided on the PENDING version
+    assert stale.value.current is not None
+    assert stale.value.current.status is OrderStatus.RESERVED
+    assert sorted(e["event_type"] for e in outbox()) == ["OrderPlaced", "PaymentRequested"]
+    stats = repo.stats()
+    assert (stats.orders[OrderStatus.RESERVED], stats.orders[OrderStatus.CANCELLED]) == (1, 0)
+
+
+def test_moves_keep_the_stats_running(repo: DynamoOrders) -> None:
+    for index in range(3):
+        repo.add(placing(order_id=f"o-{index}"))
+    for index in range(2):
+        order = repo.get(f"o-{index}")
+        assert order is not None
+        reserved = order.reserve(T0)
+        repo.save(reserved)
+        repo.save(reserved.after.confirm(f"pay-{index}", T0))
+    stats = repo.stats()
+    assert stats.orders[OrderStatus.CONFIRMED] == 2
+    assert stats.orders[OrderStatus.PENDING] == 1
+    assert stats.revenue == eur(4000)
+    assert [(p.product_id, p.name, p.quantity) for p in stats.top_products] == [("p-1", "Product p-1", 4)]
+
+
+def test_pages_are_the_customers_orders_newest_first(repo: DynamoOrders) -> None:
+    for index in range(5):
+        repo.add(placing(order_id=f"o-{index}", at=T0 + timedelta(minutes=index)))
+    repo.add(placing(order_id="other", customer="c-2"))
+    seen: list[str] = []
+    after = None
+    while True:
+        page, after = repo.page_for("c-1", 2, after)
+        seen += [order.order_id for order in page]
+        if after is None:
+            break
+    assert seen == ["o-4", "o-3", "o-2", "o-1", "o-0"]
+
+
+def test_an_absurd_id_is_not_found_without_asking_dynamodb(repo: DynamoOrders) -> None:
+    with counting_dynamodb() as counter:
+        assert repo.get("x" * 5000) is None
+    assert counter.count == 0

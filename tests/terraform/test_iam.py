@@ -1,0 +1,153 @@
+"""IAM: no wildcard actions, no "*" resources, no wildcard principals, except where AWS
+requires them (whitelisted below, each with its reason), and every service's role scoped
+to its own table, queue, topics and user pool."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.terraform.hcl import MODULES, REPO, TERRAFORM, blocks, locals_of, parse, tf_files, walk
+
+pytestmark = pytest.mark.terraform
+
+# Actions that have no resource-level permissions: "*" is the only valid Resource.
+RESOURCE_STAR_ACTIONS = {
+    "xray:PutTraceSegments": "X-Ray supports no resource-level permissions",
+    "xray:PutTelemetryRecords": "X-Ray supports no resource-level permissions",
+    "xray:GetSamplingRules": "X-Ray supports no resource-level permissions",
+    "xray:GetSamplingTargets": "X-Ray supports no resource-level permissions",
+    "dynamodb:ListStreams": "ListStreams has no resource-level permissions (Lambda stream sources need it)",
+}
+
+# (file, statement sid) -> reason. In a KMS key policy Resource "*" means "this key".
+WHITELISTED_STATEMENTS = {
+    (
+        "terraform/modules/kms/main.tf",
+        "AccountAdministersKeyThroughIam",
+    ): "AWS's default key policy: the account root may administer the key, IAM policies decide who uses it",
+    (
+        "terraform/modules/kms/main.tf",
+        "CloudWatchLogsEncryptsOurLogGroups",
+    ): "AWS's documented key policy for encrypted log groups, limited by the aws:logs:arn encryption context",
+    (
+        "terraform/modules/kms/main.tf",
+        "SnsAndCloudWatchAlarmsUseKeyForEncryptedTopicsAndQueues",
+    ): "Key policy for SNS/CloudWatch publishing to encrypted topics and queues, limited to this account",
+}
+
+
+def statements() -> list[tuple[str, dict[str, Any]]]:
+    """Every IAM statement object in terraform/: policy document blocks and statement maps in locals."""
+    found = []
+    for path in tf_files(TERRAFORM):
+        for value in walk(parse(path)):
+            if isinstance(value, dict) and "actions" in value:
+                found.append((str(path.relative_to(REPO)), value))
+    return found
+
+
+def strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for item in value for s in strings(item)]
+    return []
+
+
+def has_star(value: Any) -> bool:
+    """A "*" resource, as a list item or quoted inside an expression."""
+    return any(s == "*" or re.search(r"""(?<![\w/:])\\?["']\*\\?["']""", s) for s in strings(value))
+
+
+def test_the_scan_finds_the_statements() -> None:
+    sids = {statement.get("sid") for _, statement in statements()}
+    assert {"OwnTableOnly", "OwnQueueOnly", "OwnUserPoolOnly", "XRayTracing", "ReadOutboxStreams"} <= sids
+    assert len(statements()) >= 15
+
+
+def test_no_wildcard_actions() -> None:
+    offenders = []
+    for path, statement in statements():
+        wild = [a for a in strings(statement["actions"]) if "*" in a]
+        if wild and (path, statement.get("sid")) not in WHITELISTED_STATEMENTS:
+            offenders.append((path, statement.get("sid"), wild))
+    assert not offenders
+
+
+def test_no_star_resources_unless_aws_requires_it() -> None:
+    offenders = []
+    for path, statement in statements():
+        if not has_star(statement.get("resources")):
+            continue
+        if (path, statement.get("sid")) in WHITELISTED_STATEMENTS:
+            continue
+        actions = strings(statement["actions"])
+        if not actions or not all(a in RESOURCE_STAR_ACTIONS for a in actions):
+            offenders.append((path, statement.get("sid"), actions))
+    assert not offenders, "'*' resources need an action of RESOURCE_STAR_ACTIONS (with its reason)"
+
+
+def test_whitelist_has_reasons_and_no_stale_entries() -> None:
+    present = {(path, statement.get("sid")) for path, statement in statements()}
+    assert set(WHITELISTED_STATEMENTS) <= present
+    assert all(
+        len(reason) > 20 for reason in [*WHITELISTED_STATEMENTS.values(), *RESOURCE_STAR_ACTIONS.values()]
+    )
+
+
+def test_no_wildcard_principals_and_no_not_actions() -> None:
+    for path in tf_files(TERRAFORM):
+        for value in walk(parse(path)):
+            if isinstance(value, dict):
+                assert "not_actions" not in value, path
+                assert "not_resources" not in value, path
+                if "identifiers" in value:
+                    assert "*" not in strings(value["identifiers"]), path
+
+
+def test_no_managed_policies_or_inline_json_policies() -> None:
+    assert not [
+        b.where for b in blocks("resource") if b.type in ("aws_iam_role_policy_attachment", "aws_iam_policy")
+    ]
+    for block in blocks("resource"):
+        if block.type == "aws_iam_role_policy":
+            assert block.body["policy"].startswith(("${data.aws_iam_policy_document.", "${var.policy_json}"))
+
+
+def test_service_roles_are_scoped_to_the_service_own_resources() -> None:
+    service = locals_of(MODULES / "service")["statements"]
+    assert service["table"]["resources"] == (
+        '${var.table == null ? [] : [var.table.arn, "${var.table.arn}/index/*"]}'
+    )
+    assert service["queue"]["resources"] == "${var.queue_arn == null ? [] : [var.queue_arn]}"
+    assert service["identity"]["resources"] == "${var.identity == null ? [] : [var.identity.user_pool_arn]}"
+    assert service["events"]["resources"] == ["${var.events_topic_arn}"]
+    assert service["notifications"]["resources"] == ["${var.notifications_topic_arn}"]
+    assert service["events"]["enabled"] == "${var.publishes_events}"
+    assert service["notifications"]["enabled"] == "${var.notifies}"
+    assert service["identity"]["enabled"] == "${var.identity != null}"
+    # The queue is read by the events function only.
+    http = locals_of(MODULES / "service")["http_statements"]
+    assert 'key != "queue"' in http or 'key != \\"queue\\"' in http
+    # The shop wires each service to its own table, queue and, for `uses_identity`, the pool.
+    call = {b.name: b.body for b in blocks("module", MODULES / "shop")}["service"]
+    assert "module.table[each.key].arn" in call["table"]
+    assert "module.queue[each.key].arn" in call["queue_arn"]
+    assert "each.value.uses_identity" in call["identity"]
+    assert "each.value.notifies" in call["notifies"]
+
+
+def test_cognito_actions_are_explicit() -> None:
+    (variable,) = [b for b in blocks("variable", MODULES / "service") if b.name == "cognito_actions"]
+    assert all("*" not in action for action in variable.body["default"])
+
+
+def test_relay_reads_only_the_listed_streams_and_publishes_only_events() -> None:
+    (policy,) = [b for b in blocks("data", MODULES / "outbox_relay") if b.type == "aws_iam_policy_document"]
+    by_sid = {s["sid"]: s for s in policy.body["statement"]}
+    assert by_sid["ReadOutboxStreams"]["resources"] == "${values(var.stream_arns)}"
+    assert by_sid["PublishEvents"]["resources"] == ["${var.events_topic_arn}"]
+    assert by_sid["ListStreams"]["actions"] == ["dynamodb:ListStreams"]

@@ -1,0 +1,79 @@
+"""scripts/package.py builds byte-identical zips from the same sources.
+
+Uses `--no-deps` (source zips only): no download, a few seconds. The dependencies layer
+is built by `make package` (uv export + uv pip install for python3.12 arm64) and is
+reproducible by the same zip writer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.terraform.hcl import REPO
+
+pytestmark = [pytest.mark.terraform, pytest.mark.slow]
+
+SCRIPT = REPO / "scripts" / "package.py"
+
+
+def build(out: Path) -> dict[str, str]:
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--no-deps", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "sha256" in result.stdout  # the summary
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.glob("*.zip"))}
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], dict[str, str]]:
+    first_dir = tmp_path_factory.mktemp("dist-a")
+    first = build(first_dir)
+    second = build(tmp_path_factory.mktemp("dist-b"))
+    return first_dir, first, second
+
+
+def test_two_builds_are_byte_identical(builds: tuple[Path, dict[str, str], dict[str, str]]) -> None:
+    _, first, second = builds
+    assert first == second
+
+
+def test_one_zip_per_service_and_the_relay(builds: tuple[Path, dict[str, str], dict[str, str]]) -> None:
+    _, first, _ = builds
+    services = json.loads((REPO / "src" / "shop" / "resources.json").read_text())["services"]
+    assert set(first) == {f"{name}.zip" for name in services} | {"relay.zip"}
+
+
+def test_zip_entries_are_normalised_and_clean(builds: tuple[Path, dict[str, str], dict[str, str]]) -> None:
+    out, _, _ = builds
+    services = set(json.loads((REPO / "src" / "shop" / "resources.json").read_text())["services"])
+    for path in out.glob("*.zip"):
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            names = [info.filename for info in infos]
+            files = [n for n in names if not n.endswith("/")]
+            assert files == sorted(files), path.name
+            assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
+            assert {info.external_attr >> 16 for info in infos if not info.is_dir()} == {0o100644}
+            assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".pyo"))]
+            assert not [n for n in names if n.startswith(("shop/local/", "shop/tests/"))]
+            assert all(n.startswith("shop/") for n in names)
+            assert "shop/__init__.py" in names
+            assert "shop/kernel/__init__.py" in names
+            packaged = {n.split("/")[1] for n in names if n.count("/") >= 2}
+            name = path.stem
+            if name == "relay":
+                assert not packaged & services
+            elif name != "meta":
+                assert packaged & services == {name}, f"{name}.zip holds {packaged & services}"

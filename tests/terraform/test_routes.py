@@ -1,0 +1,89 @@
+"""Routes: generated with for_each from resources.json, with the right authorization, and
+resources.json agrees with the REST contract (API.md, in ../shared beside the repository)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.terraform.hcl import MODULES, blocks, locals_of, resources
+
+pytestmark = pytest.mark.terraform
+
+EXPECTED_AUTHORIZATION = {"public": "NONE", "customer": "JWT", "admin": "JWT"}
+
+
+def described_routes(resources_json: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Route key -> (auth, service), the way modules/shop builds local.routes."""
+    routes: dict[str, tuple[str, str]] = {}
+    for name, service in resources_json["services"].items():
+        for route in service["routes"]:
+            key = f"{route['method']} {route['path']}"
+            assert key not in routes, f"{key} is described twice (merge() would silently keep one)"
+            routes[key] = (route["auth"], name)
+    return routes
+
+
+def test_routes_are_generated_from_resources_json_with_for_each() -> None:
+    shop = locals_of(MODULES / "shop")
+    assert shop["services"] == "${var.resources.services}"
+    routes = shop["routes"]
+    for fragment in (
+        "for name, svc in local.services",
+        "for route in svc.routes",
+        "route.method",
+        "route.path",
+        "route.auth",
+        "function = name",
+    ):
+        assert fragment in routes.replace("\\", ""), fragment
+    call = {b.name: b.body for b in blocks("module", MODULES / "shop")}["http_api"]
+    assert call["routes"] == "${local.routes}"
+    (route,) = resources("aws_apigatewayv2_route", MODULES / "http_api")
+    assert route.body["for_each"] == "${var.routes}"
+    assert route.body["route_key"] == "${each.value.method} ${each.value.path}"
+    assert "aws_apigatewayv2_integration.lambda[each.value.function]" in route.body["target"]
+
+
+def test_authorization_mapping() -> None:
+    mapping = locals_of(MODULES / "http_api")["authorization_type"]
+    assert mapping == EXPECTED_AUTHORIZATION
+    (route,) = resources("aws_apigatewayv2_route", MODULES / "http_api")
+    assert route.body["authorization_type"] == "${local.authorization_type[each.value.auth]}"
+    authorizer = route.body["authorizer_id"].replace("\\", "")
+    assert '== "JWT" ? aws_apigatewayv2_authorizer.jwt.id : null' in authorizer
+
+
+def test_every_route_gets_the_authorization_of_its_auth(resources_json: dict[str, Any]) -> None:
+    routes = described_routes(resources_json)
+    assert routes
+    for key, (auth, service) in routes.items():
+        assert auth in EXPECTED_AUTHORIZATION, f"{key}: unknown auth {auth}"
+        assert service in resources_json["services"]
+    admin = [k for k, (auth, _) in routes.items() if auth == "admin"]
+    assert admin
+    assert all(EXPECTED_AUTHORIZATION["admin"] == "JWT" for _ in admin)
+
+
+def contract_routes(api_md: Path) -> dict[str, str]:
+    """`METHOD /path` -> auth from the route tables of API.md (query strings dropped)."""
+    routes = {}
+    row = re.compile(r"^\|\s*(GET|POST|PUT|PATCH|DELETE)\s*\|\s*`([^`]+)`\s*\|\s*(\w+)\s*\|", re.MULTILINE)
+    for method, path, auth in row.findall(api_md.read_text()):
+        routes[f"{method} {path.split('?')[0]}"] = auth
+    return routes
+
+
+def test_resources_json_matches_the_api_contract(resources_json: dict[str, Any], shared_dir: Path) -> None:
+    contract = contract_routes(shared_dir / "API.md")
+    assert len(contract) >= 20, "the API.md route tables were not found"
+    described = {key: auth for key, (auth, _) in described_routes(resources_json).items()}
+    missing = sorted(set(contract) - set(described))
+    assert not missing, f"routes of API.md missing from resources.json: {missing}"
+    wrong = {key: (described[key], auth) for key, auth in contract.items() if described[key] != auth}
+    assert not wrong, f"auth differs from API.md (resources.json, API.md): {wrong}"
+    undocumented = sorted(set(described) - set(contract))
+    assert not undocumented, f"routes of resources.json not in API.md (document them there): {undocumented}"

@@ -1,0 +1,383 @@
+"""Structural rules over the parsed HCL (python-hcl2): what terraform validate cannot see
+here (no AWS provider offline) and what checkov does not know about this system."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.terraform.hcl import ENVIRONMENTS, MODULES, REPO, blocks, locals_of, one, parse, resources, walk
+
+pytestmark = pytest.mark.terraform
+
+EXPECTED_MODULES = {
+    "http_api",
+    "service",
+    "function",
+    "outbox_relay",
+    "table",
+    "event_bus",
+    "queue",
+    "identity",
+    "monitoring",
+    "kms",
+    "shop",
+}
+
+
+def assigns(text: str, key: str, value: str) -> bool:
+    """`key = "value"` inside an expression, as either HCL parser renders it."""
+    return re.search(rf"""['"]?{key}['"]?\s*[:=]\s*\\?['"]{value}\\?['"]""", text) is not None
+
+
+def alarms_in(module: str) -> list[dict[str, Any]]:
+    return [b.body for b in resources("aws_cloudwatch_metric_alarm", MODULES / module)]
+
+
+# --------------------------------------------------------------------------- modules
+
+
+def test_every_module_exists_with_the_standard_files() -> None:
+    present = {p.name for p in MODULES.iterdir() if p.is_dir()}
+    assert present >= EXPECTED_MODULES
+    for module in present:
+        for name in ("main.tf", "variables.tf", "outputs.tf", "versions.tf"):
+            assert (MODULES / module / name).is_file(), f"modules/{module}/{name} missing"
+
+
+def test_every_variable_is_typed_and_described() -> None:
+    untyped = [b.where for b in blocks("variable") if "type" not in b.body]
+    undescribed = [b.where for b in blocks("variable") if not b.body.get("description")]
+    assert not untyped, untyped
+    assert not undescribed, undescribed
+
+
+def test_every_output_is_described() -> None:
+    assert not [b.where for b in blocks("output") if not b.body.get("description")]
+
+
+def test_aws_provider_is_pinned_to_major_5_everywhere() -> None:
+    for path in sorted((REPO / "terraform").rglob("versions.tf")):
+        providers = parse(path)["terraform"][0]["required_providers"][0]
+        assert providers["aws"]["source"] == "hashicorp/aws", path
+        assert providers["aws"]["version"].startswith("~> 5."), path
+
+
+# --------------------------------------------------------------------------- functions
+
+
+def test_every_lambda_function_is_created_by_the_function_module() -> None:
+    functions = resources("aws_lambda_function")
+    assert functions, "no aws_lambda_function at all"
+    assert {b.path.parent.name for b in functions} == {"function"}, [b.where for b in functions]
+
+
+def test_the_function_module_has_tracing_logs_and_alarms() -> None:
+    (function,) = resources("aws_lambda_function", MODULES / "function")
+    body = function.body
+    assert one(body, "tracing_config")["mode"] == "Active"
+    assert body["runtime"] == "python3.12"
+    assert body["architectures"] == ["arm64"]
+    assert body["function_name"] == "${var.name}"
+    assert body["memory_size"] == "${var.memory_size}"
+    assert body["timeout"] == "${var.timeout}"
+    assert body["reserved_concurrent_executions"] == "${var.reserved_concurrency}"
+    assert body["source_code_hash"] == "${var.zip_hash}"
+    assert "aws_cloudwatch_log_group.this" in str(body["depends_on"])
+
+    (log_group,) = resources("aws_cloudwatch_log_group", MODULES / "function")
+    assert "/aws/lambda/${var.name}" in str(locals_of(MODULES / "function")["log_group_name"])
+    assert log_group.body["retention_in_days"] == "${var.log_retention_days}"
+    assert log_group.body["kms_key_id"] == "${var.kms_key_arn}"
+    assert one(body, "logging_config")["log_group"] == "${aws_cloudwatch_log_group.this.name}"
+
+    metrics = {(a["metric_name"], a.get("extended_statistic")) for a in alarms_in("function")}
+    assert metrics == {("Errors", None), ("Throttles", None), ("Duration", "p99")}
+
+
+def test_every_function_module_call_passes_a_handler_and_an_alarm_topic() -> None:
+    calls = [b for b in blocks("module") if b.body["source"] == "../function"]
+    assert len(calls) == 3  # service http, service events, outbox relay
+    for call in calls:
+        for argument in ("handler", "alarm_topic_arn", "kms_key_arn", "policy_json", "log_retention_days"):
+            assert argument in call.body, f"{call.where}: {argument} missing"
+
+
+def test_log_retention_is_never_infinite() -> None:
+    for group in resources("aws_cloudwatch_log_group"):
+        assert group.body.get("retention_in_days"), group.where
+        assert group.body.get("kms_key_id"), group.where
+    (variable,) = [b for b in blocks("variable", MODULES / "function") if b.name == "log_retention_days"]
+    allowed = re.search(r"contains\(\[([0-9, ]+)\]", str(variable.body["validation"]))
+    assert allowed
+    assert "0" not in [v.strip() for v in allowed.group(1).split(",")]
+
+
+def test_handlers_come_from_resources_json() -> None:
+    service = {b.name: b.body for b in blocks("module", MODULES / "shop")}
+    assert service["service"]["http_handler"] == "${each.value.http_handler}"
+    assert "each.value.events_handler" in service["service"]["events_handler"]
+    assert service["outbox_relay"]["handler"] == "${var.resources.outbox_relay.handler}"
+
+
+def test_environment_variables_follow_the_conventions() -> None:
+    env = str(locals_of(MODULES / "service")["environment"])
+    for name in (
+        "${local.upper_name}_TABLE_NAME",
+        "SHOP_EVENTS_TOPIC_ARN",
+        "SHOP_NOTIFICATIONS_TOPIC_ARN",
+        "SHOP_API_URL",
+        "USER_POOL_ID",
+        "USER_POOL_CLIENT_ID",
+        "SHOP_CURSOR_SECRET",
+        "POWERTOOLS_SERVICE_NAME",
+    ):
+        assert name in env, f"{name} missing from the service environment"
+    assert assigns(env, "SHOP_TRACING", "active")
+    assert assigns(env, "POWERTOOLS_METRICS_NAMESPACE", "Shop")
+    assert "var.calls_other_services" in env
+    assert "var.identity == null" in env
+    (cursor,) = resources("random_password", MODULES / "shop")
+    assert cursor.body["length"] >= 32
+    call = {b.name: b.body for b in blocks("module", MODULES / "shop")}["service"]
+    assert call["cursor_secret"] == "${random_password.cursor_secret.result}"
+    assert "length(try(each.value.calls, [])) > 0" in call["calls_other_services"]
+    assert call["api_url"] == "${module.http_api.api_endpoint}"
+
+
+def test_the_api_url_comes_from_the_api_resource_not_from_routes() -> None:
+    """No cycle: functions need the URL, routes need the functions."""
+    outputs = {b.name: b.body for b in blocks("output", MODULES / "http_api")}
+    assert outputs["api_endpoint"]["value"] == "${aws_apigatewayv2_api.this.api_endpoint}"
+    call = {b.name: b.body for b in blocks("module", MODULES / "shop")}["http_api"]
+    assert "depends_on" not in call
+
+
+# --------------------------------------------------------------------------- events
+
+
+def test_sqs_event_sources_report_batch_item_failures() -> None:
+    for mapping in resources("aws_lambda_event_source_mapping"):
+        assert mapping.body["function_response_types"] == ["ReportBatchItemFailures"], mapping.where
+    (queue,) = resources("aws_lambda_event_source_mapping", MODULES / "service")
+    assert queue.body["event_source_arn"] == "${var.queue_arn}"
+    assert queue.body["batch_size"] == "${var.batch_size}"
+    call = {b.name: b.body for b in blocks("module", MODULES / "shop")}["service"]
+    assert call["batch_size"] == "${var.resources.queue_defaults.batch_size}"
+
+
+def test_outbox_relay_reads_the_streams_of_the_listed_tables() -> None:
+    (stream,) = resources("aws_lambda_event_source_mapping", MODULES / "outbox_relay")
+    assert stream.body["for_each"] == "${var.stream_arns}"
+    assert stream.body["bisect_batch_on_function_error"] is True
+    assert one(one(stream.body, "destination_config"), "on_failure")["destination_arn"]
+    shop = locals_of(MODULES / "shop")
+    assert shop["relayed_tables"] == "${toset(var.resources.outbox_relay.tables)}"
+    call = {b.name: b.body for b in blocks("module", MODULES / "shop")}["outbox_relay"]
+    assert "local.relayed_tables" in call["stream_arns"]
+
+
+def test_every_table_has_pitr_sse_ttl_and_the_shared_key_schema() -> None:
+    tables = resources("aws_dynamodb_table")
+    assert tables
+    for table in tables:
+        body = table.body
+        assert body["billing_mode"] == "PAY_PER_REQUEST", table.where
+        assert one(body, "point_in_time_recovery")["enabled"] is True, table.where
+        sse = one(body, "server_side_encryption")
+        assert sse["enabled"] is True, table.where
+        assert sse["kms_key_arn"] == "${var.kms_key_arn}", table.where
+        assert one(body, "ttl")["enabled"] is True, table.where
+        assert body["deletion_protection_enabled"] == "${var.deletion_protection}"
+        assert "NEW_IMAGE" in body["stream_view_type"]
+    call = {b.name: b.body for b in blocks("module", MODULES / "shop")}["table"]
+    for key in ("hash_key", "range_key", "indexes", "ttl_attribute"):
+        assert call[key] == f"${{var.resources.table_defaults.{key}}}"
+    assert call["for_each"] == "${local.tables}"
+
+
+def test_prod_turns_deletion_protection_on() -> None:
+    stages = ENVIRONMENTS / "aws" / "stages"
+    prod = parse(stages / "prod.tfvars")
+    dev = parse(stages / "dev.tfvars")
+    assert prod["deletion_protection"] is True
+    assert prod["stage"] == "prod"
+    assert dev["stage"] == "dev"
+    assert prod["log_retention_days"] >= dev["log_retention_days"]
+
+
+def test_every_queue_has_a_dlq_with_an_alarm_and_sse() -> None:
+    queues = resources("aws_sqs_queue")
+    assert queues
+    for queue in queues:
+        assert queue.body.get("kms_master_key_id") == "${var.kms_key_arn}", queue.where
+    # Service queues: queue + DLQ + redrive from resources.json + alarms.
+    queue_module = {b.name: b.body for b in resources("aws_sqs_queue", MODULES / "queue")}
+    assert set(queue_module) == {"this", "dlq"}
+    redrive = queue_module["this"]["redrive_policy"]
+    assert "aws_sqs_queue.dlq.arn" in redrive
+    assert "var.max_receive_count" in redrive
+    alarmed = {(a["metric_name"], str(a["dimensions"])) for a in alarms_in("queue")}
+    assert ("ApproximateNumberOfMessagesVisible", "{'QueueName': '${aws_sqs_queue.dlq.name}'}") in alarmed
+    assert ("ApproximateAgeOfOldestMessage", "{'QueueName': '${aws_sqs_queue.this.name}'}") in alarmed
+    call = {b.name: b.body for b in blocks("module", MODULES / "shop")}["queue"]
+    assert call["max_receive_count"] == "${var.resources.queue_defaults.max_receive_count}"
+    # The relay's failure queue is a DLQ itself and alarmed.
+    (failures,) = resources("aws_sqs_queue", MODULES / "outbox_relay")
+    relay_alarms = {str(a["dimensions"]) for a in alarms_in("outbox_relay")}
+    assert f"{{'QueueName': '${{aws_sqs_queue.{failures.name}.name}}'}}" in relay_alarms
+
+
+def test_visibility_timeout_is_at_least_six_function_timeouts() -> None:
+    timeout = str(locals_of(MODULES / "queue")["visibility_timeout_seconds"])
+    assert "6 * var.function_timeout_seconds" in timeout
+    assert "max(" in timeout
+    (queue,) = [b for b in resources("aws_sqs_queue", MODULES / "queue") if b.name == "this"]
+    assert queue.body["visibility_timeout_seconds"] == "${local.visibility_timeout_seconds}"
+
+
+def test_subscriptions_filter_on_the_consumed_event_types() -> None:
+    (subscription,) = resources("aws_sns_topic_subscription", MODULES / "queue")
+    body = subscription.body
+    assert body["raw_message_delivery"] is True
+    assert body["filter_policy_scope"] == "MessageAttributes"
+    assert "event_type = sort(var.event_types)" in body["filter_policy"]
+    call = {b.name: b.body for b in blocks("module", MODULES / "shop")}["queue"]
+    assert call["event_types"] == "${each.value.consumes}"
+    (policy,) = [b for b in blocks("data", MODULES / "queue") if b.type == "aws_iam_policy_document"]
+    condition = one(policy.body["statement"][0], "condition")
+    assert condition["variable"] == "aws:SourceArn"
+    assert condition["values"] == ["${var.topic_arn}"]
+
+
+def test_topics_are_encrypted() -> None:
+    topics = resources("aws_sns_topic")
+    assert len(topics) == 3  # events, notifications, alarms
+    for topic in topics:
+        assert topic.body.get("kms_master_key_id") == "${var.kms_key_arn}", topic.where
+
+
+def test_every_alarm_notifies_the_alarm_topic() -> None:
+    alarms = resources("aws_cloudwatch_metric_alarm")
+    assert len(alarms) >= 7
+    for alarm in alarms:
+        actions = alarm.body.get("alarm_actions")
+        assert actions in (["${var.alarm_topic_arn}"], ["${aws_sns_topic.alarms.arn}"]), alarm.where
+
+
+def test_dashboard_shows_the_business_metrics() -> None:
+    widgets = str(locals_of(MODULES / "monitoring")["widgets"])
+    for metric in ("OrdersPlaced", "OrdersConfirmed", "OrdersCancelled", "Revenue", "{Shop,service}"):
+        assert metric in widgets
+    for metric in ("Latency", "5xx", "Errors", "Duration", "ApproximateNumberOfMessagesVisible"):
+        assert metric in str(locals_of(MODULES / "monitoring"))
+
+
+# --------------------------------------------------------------------------- identity, API
+
+
+def test_user_pool_policy_and_client_flows() -> None:
+    (pool,) = resources("aws_cognito_user_pool")
+    policy = one(pool.body, "password_policy")
+    assert policy["minimum_length"] == "${var.password_minimum_length}"
+    assert policy["require_numbers"] is True
+    (variable,) = [b for b in blocks("variable", MODULES / "identity") if b.name == "password_minimum_length"]
+    assert variable.body["default"] == 8
+    (client,) = resources("aws_cognito_user_pool_client")
+    assert client.body["generate_secret"] is False
+    assert set(client.body["explicit_auth_flows"]) == {"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
+    (group,) = resources("aws_cognito_user_group")
+    assert group.body["name"] == "${var.admin_group_name}"
+    (variable,) = [b for b in blocks("variable", MODULES / "identity") if b.name == "admin_group_name"]
+    assert variable.body["default"] == "admin"
+
+
+def test_stage_has_json_access_logs_with_request_id_and_throttling() -> None:
+    (stage,) = resources("aws_apigatewayv2_stage")
+    assert stage.body["name"] == "$default"
+    assert stage.body["auto_deploy"] is True
+    log_format = one(stage.body, "access_log_settings")["format"]
+    assert log_format.startswith("${jsonencode(")
+    assert "$context.requestId" in log_format
+    route_settings = one(stage.body, "default_route_settings")
+    assert route_settings["throttling_burst_limit"]
+    assert route_settings["throttling_rate_limit"]
+
+
+def test_integrations_are_lambda_proxy_payload_2() -> None:
+    (integration,) = resources("aws_apigatewayv2_integration")
+    assert integration.body["integration_type"] == "AWS_PROXY"
+    assert integration.body["payload_format_version"] == "2.0"
+    (permission,) = resources("aws_lambda_permission")
+    assert permission.body["principal"] == "apigateway.amazonaws.com"
+    assert "execution_arn" in permission.body["source_arn"]
+
+
+def test_jwt_authorizer_uses_the_cognito_pool() -> None:
+    (authorizer,) = resources("aws_apigatewayv2_authorizer")
+    assert authorizer.body["authorizer_type"] == "JWT"
+    assert authorizer.body["identity_sources"] == ["$request.header.Authorization"]
+    call = {b.name: b.body for b in blocks("module", MODULES / "shop")}["http_api"]
+    assert call["jwt_issuer"] == "${module.identity.issuer}"
+    assert call["jwt_audience"] == ["${module.identity.client_id}"]
+
+
+# --------------------------------------------------------------------------- environments
+
+
+@pytest.mark.parametrize("environment", ["aws", "localstack"])
+def test_environments_read_resources_json(environment: str) -> None:
+    local = locals_of(ENVIRONMENTS / environment)
+    match = re.fullmatch(r'\$\{jsondecode\(file\("\$\{path.module\}/([^"]+)"\)\)\}', local["resources"])
+    assert match, local["resources"]
+    resolved = (ENVIRONMENTS / environment / match.group(1)).resolve()
+    assert resolved == REPO / "src" / "shop" / "resources.json"
+    (shop,) = [b for b in blocks("module", ENVIRONMENTS / environment) if b.name == "shop"]
+    assert shop.body["source"] == "../../modules/shop"
+    assert shop.body["resources"] == "${local.resources}"
+    assert "/dist" in local["artifacts_dir"]
+
+
+def test_aws_environment_has_remote_state_with_locking_and_stages() -> None:
+    terraform = parse(ENVIRONMENTS / "aws" / "versions.tf")["terraform"][0]
+    backend = terraform["backend"][0]["s3"]
+    assert backend["use_lockfile"] is True
+    assert backend["encrypt"] is True
+    for stage in ("dev", "prod"):
+        assert (ENVIRONMENTS / "aws" / "stages" / f"{stage}.tfvars").is_file()
+        assert parse(ENVIRONMENTS / "aws" / "stages" / f"{stage}.s3.tfbackend")["key"].endswith(".tfstate")
+    outputs = {b.name for b in blocks("output", ENVIRONMENTS / "aws")}
+    assert {"api_url", "user_pool_id", "user_pool_client_id"} <= outputs
+
+
+def test_localstack_environment_points_every_endpoint_to_localhost() -> None:
+    provider = parse(ENVIRONMENTS / "localstack" / "versions.tf")["provider"][0]["aws"]
+    assert provider["skip_credentials_validation"] is True
+    assert provider["skip_requesting_account_id"] is True
+    endpoints = one(provider, "endpoints")
+    assert set(endpoints.values()) == {"${var.endpoint}"}
+    for service in ("apigatewayv2", "cognitoidp", "dynamodb", "lambda", "sns", "sqs", "iam", "kms", "logs"):
+        assert service in endpoints
+    (endpoint,) = [b for b in blocks("variable", ENVIRONMENTS / "localstack") if b.name == "endpoint"]
+    assert endpoint.body["default"] == "http://localhost:4566"
+
+
+def test_zips_are_hashed_with_filebase64sha256() -> None:
+    shop = str(parse(MODULES / "shop" / "main.tf"))
+    assert shop.count("filebase64sha256(") >= 3  # services, relay, layer
+    for name in ("relay", "layer"):
+        assert f'local.artifact["{name}"]' in shop or f"local.artifact['{name}']" in shop
+    assert "${var.artifacts_dir}/${name}.zip" in str(locals_of(MODULES / "shop")["artifact"])
+
+
+def test_no_resource_outside_modules_and_environments() -> None:
+    strays = [
+        p for p in (REPO / "terraform").rglob("*.tf") if not ({"modules", "environments"} & set(p.parts))
+    ]
+    assert not strays
+
+
+def test_walk_helper_sees_nested_values() -> None:
+    assert "python3.12" in list(walk(parse(MODULES / "function" / "main.tf")))

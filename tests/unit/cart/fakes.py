@@ -1,0 +1,96 @@
+"""In-memory stand-ins for the cart's ports, with the same conditional behaviour as DynamoDB."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES, Cart, CartLine
+from shop.cart.domain.errors import CartChanged, CartFull, CurrencyConflict, LineNotInCart
+from shop.cart.domain.products import Product
+from shop.kernel.money import Money
+
+
+def product(product_id: str, amount: int = 1000, currency: str = "EUR", *, deleted: bool = False) -> Product:
+    return Product(
+        product_id=product_id,
+        name=f"Product {product_id}",
+        price=Money(amount=amount, currency=currency),
+        deleted=deleted,
+    )
+
+
+class FakeCatalog:
+    def __init__(self, *products: Product) -> None:
+        self.items = {item.product_id: item for item in products}
+        self.calls: list[list[str]] = []
+
+    def add(self, item: Product) -> None:
+        self.items[item.product_id] = item
+
+    def products(self, product_ids: Sequence[str]) -> Mapping[str, Product]:
+        self.calls.append(list(product_ids))
+        return {pid: self.items[pid] for pid in product_ids if pid in self.items}
+
+
+class FakeCarts:
+    def __init__(self) -> None:
+        self.stored: dict[str, Cart] = {}
+        self.reads = 0
+        self.writes = 0
+
+    def get(self, customer_id: str) -> Cart:
+        self.reads += 1
+        return self.stored.get(customer_id) or Cart.empty(customer_id)
+
+    def save_line(self, before: Cart, after: Cart, product_id: str, now: datetime) -> None:
+        self.writes += 1
+        stored = self.stored.get(before.customer_id) or Cart.empty(before.customer_id)
+        line = after.lines[product_id]
+        if before.is_expired(now):
+            if stored.expires_at != before.expires_at:
+                raise CartChanged
+            lines = {product_id: line}
+        else:
+            if stored.is_expired(now):
+                raise CartChanged
+            if stored.lines and stored.currency != after.currency:
+                raise CurrencyConflict(stored.currency or "?", after.currency or "?")
+            if product_id not in stored.lines and len(stored.lines) >= MAX_LINES:
+                raise CartFull(MAX_LINES)
+            lines = {**stored.lines, product_id: line}
+        self._put(stored, lines, after.currency, now)
+
+    def remove_line(self, before: Cart, product_id: str, now: datetime) -> None:
+        self.writes += 1
+        stored = self.stored.get(before.customer_id) or Cart.empty(before.customer_id)
+        if stored.is_expired(now) or product_id not in stored.lines:
+            raise LineNotInCart(product_id)
+        self._put(
+            stored,
+            {pid: line for pid, line in stored.lines.items() if pid != product_id},
+            stored.currency,
+            now,
+        )
+
+    def remove_lines(self, before: Cart, lines: Sequence[CartLine], now: datetime) -> None:
+        self.writes += 1
+        stored = self.stored.get(before.customer_id) or Cart.empty(before.customer_id)
+        if stored.is_expired(now) or any(
+            stored.lines.get(line.product_id, None) is None
+            or stored.lines[line.product_id].revision != line.revision
+            for line in lines
+        ):
+            raise CartChanged
+        removed = {line.product_id for line in lines}
+        kept = {pid: line for pid, line in stored.lines.items() if pid not in removed}
+        self._put(stored, kept, stored.currency, now)
+
+    def clear(self, customer_id: str) -> None:
+        self.writes += 1
+        self.stored.pop(customer_id, None)
+
+    def _put(self, stored: Cart, lines: dict[str, CartLine], currency: str | None, now: datetime) -> None:
+        self.stored[stored.customer_id] = Cart(
+            customer_id=stored.customer_id, lines=lines, currency=currency, expires_at=now + IDLE_LIFETIME
+        )

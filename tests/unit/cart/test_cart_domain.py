@@ -1,0 +1,239 @@
+"""The cart's rules, without I/O."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES, Cart
+from shop.cart.domain.errors import (
+    CartFull,
+    CurrencyConflict,
+    InvalidQuantity,
+    LineNotInCart,
+    ProductUnavailable,
+)
+from shop.cart.domain.events import OrderPlaced
+from shop.cart.domain.view import price
+from shop.kernel.errors import Conflict, InvalidInput, NotFound, Unprocessable
+from tests.unit.cart.fakes import product
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def cart_with(*quantities: tuple[str, int], currency: str = "EUR", at: datetime = NOW) -> Cart:
+    cart = Cart.empty("alice")
+    for product_id, quantity in quantities:
+        cart = cart.set_quantity(product(product_id, currency=currency), quantity, at)
+    return cart
+
+
+def test_setting_a_quantity_adds_the_line_and_binds_the_currency() -> None:
+    cart = Cart.empty("alice").set_quantity(product("p1", currency="USD"), 3, NOW)
+
+    assert cart.lines["p1"].quantity == 3
+    assert cart.lines["p1"].added_at == NOW
+    assert cart.currency == "USD"
+    assert cart.expires_at == NOW + IDLE_LIFETIME
+
+
+def test_setting_again_replaces_the_quantity_keeps_the_added_time_and_changes_the_revision() -> None:
+    cart = cart_with(("p1", 2))
+    later = NOW + timedelta(minutes=5)
+
+    changed = cart.set_quantity(product("p1"), 7, later)
+
+    assert changed.lines["p1"].quantity == 7
+    assert changed.lines["p1"].added_at == NOW
+    assert changed.lines["p1"].updated_at == later
+    assert changed.lines["p1"].revision != cart.lines["p1"].revision
+    assert changed.expires_at == later + IDLE_LIFETIME
+
+
+@pytest.mark.parametrize("quantity", [0, -1, 100, True])
+def test_a_quantity_outside_1_to_99_is_invalid_input_on_the_quantity_field(quantity: int) -> None:
+    with pytest.raises(InvalidQuantity) as raised:
+        Cart.empty("alice").set_quantity(product("p1"), quantity, NOW)
+
+    assert isinstance(raised.value, InvalidInput)
+    assert raised.value.field == "quantity"
+
+
+@pytest.mark.parametrize("quantity", [1, 99])
+def test_the_bounds_are_allowed(quantity: int) -> None:
+    assert Cart.empty("alice").set_quantity(product("p1"), quantity, NOW).lines["p1"].quantity == quantity
+
+
+def test_a_deleted_product_cannot_be_added() -> None:
+    with pytest.raises(ProductUnavailable) as raised:
+        Cart.empty("alice").set_quantity(product("gone", deleted=True), 1, NOW)
+
+    assert isinstance(raised.value, NotFound)
+
+
+def test_a_product_in_another_currency_is_a_conflict_naming_both_currencies() -> None:
+    cart = cart_with(("p1", 1), currency="EUR")
+
+    with pytest.raises(CurrencyConflict) as raised:
+        cart.set_quantity(product("p2", currency="USD"), 1, NOW)
+
+    assert isinstance(raised.value, Conflict)
+    assert "EUR" in raised.value.detail
+    assert "USD" in raised.value.detail
+
+
+def test_once_the_last_line_is_gone_another_currency_is_welcome() -> None:
+    cart = cart_with(("p1", 1), currency="EUR").remove("p1", NOW)
+
+    assert cart.set_quantity(product("p2", currency="USD"), 1, NOW).currency == "USD"
+
+
+def test_at_most_50_lines_but_an_existing_line_can_still_change() -> None:
+    full = cart_with(*((f"p{index}", 1) for index in range(MAX_LINES)))
+    assert len(full.lines) == MAX_LINES
+
+    with pytest.raises(CartFull) as raised:
+        full.set_quantity(product("one-more"), 1, NOW)
+    assert isinstance(raised.value, Unprocessable)
+    assert "50" in raised.value.detail
+
+    assert full.set_quantity(product("p0"), 5, NOW).lines["p0"].quantity == 5
+
+
+def test_removing_a_line() -> None:
+    cart = cart_with(("p1", 1), ("p2", 2)).remove("p1", NOW)
+
+    assert list(cart.lines) == ["p2"]
+
+
+def test_removing_a_line_that_is_not_there_is_not_found() -> None:
+    with pytest.raises(LineNotInCart):
+        cart_with(("p1", 1)).remove("p2", NOW)
+
+
+def test_an_idle_cart_expires_after_30_days_and_reads_as_empty() -> None:
+    cart = cart_with(("p1", 1))
+
+    assert cart.live_lines(NOW + IDLE_LIFETIME - timedelta(seconds=1))
+    assert cart.is_expired(NOW + IDLE_LIFETIME)
+    assert cart.live_lines(NOW + IDLE_LIFETIME) == {}
+    assert cart.live_currency(NOW + IDLE_LIFETIME) is None
+    with pytest.raises(LineNotInCart):
+        cart.remove("p1", NOW + IDLE_LIFETIME)
+
+
+def test_writing_to_an_expired_cart_starts_afresh_in_any_currency() -> None:
+    later = NOW + IDLE_LIFETIME + timedelta(days=1)
+    cart = cart_with(("p1", 1), currency="EUR").set_quantity(product("p2", currency="USD"), 2, later)
+
+    assert list(cart.lines) == ["p2"]
+    assert cart.currency == "USD"
+    assert cart.expires_at == later + IDLE_LIFETIME
+
+
+def placed(*lines: tuple[str, int], at: datetime, customer: str = "alice") -> OrderPlaced:
+    return OrderPlaced.model_validate(
+        {
+            "order_id": "o1",
+            "customer_id": customer,
+            "lines": [
+                {"product_id": pid, "quantity": quantity, "name": "ignored"} for pid, quantity in lines
+            ],
+            "placed_at": at.isoformat(),
+            "total": {"amount": 1, "currency": "EUR"},
+        }
+    )
+
+
+def test_an_order_settles_exactly_the_ordered_lines() -> None:
+    cart = cart_with(("p1", 1), ("p2", 2), ("p3", 3))
+
+    settled = cart.lines_settled_by(placed(("p1", 1), ("p3", 3), at=NOW + timedelta(seconds=5)), NOW)
+
+    assert [line.product_id for line in settled] == ["p1", "p3"]
+
+
+def test_a_line_changed_after_checkout_stays() -> None:
+    checkout = NOW + timedelta(seconds=5)
+    cart = cart_with(("p1", 1), ("p2", 2)).set_quantity(product("p2"), 4, checkout + timedelta(seconds=1))
+
+    settled = cart.lines_settled_by(placed(("p1", 1), ("p2", 2), at=checkout), NOW)
+
+    assert [line.product_id for line in settled] == ["p1"]
+
+
+def test_a_line_added_after_checkout_stays_even_with_the_ordered_quantity() -> None:
+    checkout = NOW + timedelta(seconds=5)
+    cart = (
+        cart_with(("p1", 1))
+        .remove("p1", checkout)
+        .set_quantity(product("p1"), 1, checkout + timedelta(seconds=1))
+    )
+
+    assert cart.lines_settled_by(placed(("p1", 1), at=checkout), NOW) == []
+
+
+def test_a_line_whose_quantity_differs_from_the_order_stays() -> None:
+    cart = cart_with(("p1", 3))
+
+    assert cart.lines_settled_by(placed(("p1", 2), at=NOW), NOW) == []
+
+
+def test_an_order_of_another_customer_settles_nothing() -> None:
+    cart = cart_with(("p1", 1))
+
+    assert cart.lines_settled_by(placed(("p1", 1), at=NOW, customer="bob"), NOW) == []
+
+
+def test_pricing_uses_the_catalogs_current_prices_and_sums_the_quantities() -> None:
+    cart = cart_with(("p1", 2), ("p2", 3))
+    catalog = {"p1": product("p1", amount=1999), "p2": product("p2", amount=250)}
+
+    priced = price(cart, catalog, NOW)
+
+    assert [(item.product_id, item.line_total.amount) for item in priced.items] == [("p1", 3998), ("p2", 750)]
+    assert priced.items[0].name == "Product p1"
+    assert priced.items[0].unit_price.amount == 1999
+    assert priced.total.amount == 3998 + 750
+    assert priced.total.currency == "EUR"
+    assert priced.item_count == 5
+    assert priced.unavailable == []
+
+
+def test_lines_that_cannot_be_ordered_are_listed_apart_and_count_in_no_total() -> None:
+    cart = cart_with(("p1", 2), ("gone", 1), ("unknown", 1), ("swapped", 4))
+    catalog = {
+        "p1": product("p1", amount=100),
+        "gone": product("gone", deleted=True),
+        "swapped": product("swapped", currency="USD"),
+    }
+
+    priced = price(cart, catalog, NOW)
+
+    assert [item.product_id for item in priced.items] == ["p1"]
+    assert priced.total.amount == 200
+    assert priced.item_count == 2
+    assert {(line.product_id, line.reason) for line in priced.unavailable} == {
+        ("gone", "product_unavailable"),
+        ("unknown", "product_unavailable"),
+        ("swapped", "currency_changed"),
+    }
+
+
+def test_an_empty_cart_totals_zero_euros() -> None:
+    priced = price(Cart.empty("alice"), {}, NOW)
+
+    assert priced.model_dump(mode="json") == {
+        "items": [],
+        "total": {"amount": 0, "currency": "EUR"},
+        "item_count": 0,
+        "unavailable": [],
+    }
+
+
+def test_an_expired_cart_prices_as_empty() -> None:
+    priced = price(cart_with(("p1", 1)), {"p1": product("p1")}, NOW + IDLE_LIFETIME)
+
+    assert priced.items == []
+    assert priced.total.amount == 0

@@ -1,0 +1,278 @@
+"""The cart's use cases with in-memory ports."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from shop.cart import service
+from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES
+from shop.cart.domain.errors import CartFull, CurrencyConflict, LineNotInCart, ProductUnavailable
+from shop.cart.domain.events import OrderPlaced
+from shop.cart.domain.view import PricedCart
+from shop.kernel.clock import FixedClock
+from tests.unit.cart.fakes import FakeCarts, FakeCatalog, product
+
+START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def carts() -> FakeCarts:
+    return FakeCarts()
+
+
+@pytest.fixture
+def catalog() -> FakeCatalog:
+    return FakeCatalog(
+        product("book", amount=1500),
+        product("pen", amount=199),
+        product("dollar-hat", amount=900, currency="USD"),
+        product("retired", deleted=True),
+    )
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+def put(
+    carts: FakeCarts,
+    catalog: FakeCatalog,
+    clock: FixedClock,
+    product_id: str,
+    quantity: int,
+    who: str = "alice",
+) -> PricedCart:
+    return service.set_item(who, product_id, quantity, carts=carts, catalog=catalog, clock=clock)
+
+
+def test_viewing_no_cart_is_an_empty_cart_without_asking_the_catalog(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    cart = service.view_cart("alice", carts=carts, catalog=catalog, clock=clock)
+
+    assert cart.items == []
+    assert (cart.total.amount, cart.total.currency, cart.item_count) == (0, "EUR", 0)
+    assert catalog.calls == []
+
+
+def test_setting_an_item_answers_the_priced_cart(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    put(carts, catalog, clock, "book", 2)
+    cart = put(carts, catalog, clock, "pen", 3)
+
+    assert [(item.product_id, item.quantity, item.line_total.amount) for item in cart.items] == [
+        ("book", 2, 3000),
+        ("pen", 3, 597),
+    ]
+    assert cart.total.amount == 3597
+    assert cart.item_count == 5
+
+
+def test_setting_an_item_costs_one_read_one_catalog_call_for_all_lines_and_one_write(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    put(carts, catalog, clock, "book", 1)
+    carts.reads = carts.writes = 0
+    catalog.calls.clear()
+
+    put(carts, catalog, clock, "pen", 1)
+
+    assert (carts.reads, carts.writes) == (1, 1)
+    assert [sorted(call) for call in catalog.calls] == [["book", "pen"]]
+
+
+def test_changing_a_quantity(carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock) -> None:
+    put(carts, catalog, clock, "book", 2)
+
+    cart = put(carts, catalog, clock, "book", 5)
+
+    assert [(item.product_id, item.quantity) for item in cart.items] == [("book", 5)]
+    assert carts.stored["alice"].lines["book"].quantity == 5
+
+
+def test_the_cart_shows_current_catalog_prices(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    put(carts, catalog, clock, "book", 2)
+    catalog.add(product("book", amount=1200))
+
+    cart = service.view_cart("alice", carts=carts, catalog=catalog, clock=clock)
+
+    assert cart.items[0].unit_price.amount == 1200
+    assert cart.total.amount == 2400
+
+
+@pytest.mark.parametrize("product_id", ["nope", "retired"])
+def test_an_unknown_or_deleted_product_is_not_found_and_nothing_is_written(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock, product_id: str
+) -> None:
+    with pytest.raises(ProductUnavailable):
+        put(carts, catalog, clock, product_id, 1)
+
+    assert carts.writes == 0
+
+
+def test_a_product_in_another_currency_is_refused(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    put(carts, catalog, clock, "book", 1)
+
+    with pytest.raises(CurrencyConflict):
+        put(carts, catalog, clock, "dollar-hat", 1)
+
+    assert list(carts.stored["alice"].lines) == ["book"]
+
+
+def test_the_51st_product_is_refused(carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock) -> None:
+    for index in range(MAX_LINES):
+        catalog.add(product(f"p{index}"))
+        put(carts, catalog, clock, f"p{index}", 1)
+
+    with pytest.raises(CartFull):
+        put(carts, catalog, clock, "book", 1)
+
+
+def test_a_deleted_product_leaves_the_items_but_stays_removable(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    put(carts, catalog, clock, "book", 1)
+    put(carts, catalog, clock, "pen", 2)
+    catalog.add(product("pen", deleted=True))
+
+    cart = service.view_cart("alice", carts=carts, catalog=catalog, clock=clock)
+    assert [item.product_id for item in cart.items] == ["book"]
+    assert [line.product_id for line in cart.unavailable] == ["pen"]
+    assert cart.item_count == 1
+
+    after = service.remove_item("alice", "pen", carts=carts, catalog=catalog, clock=clock)
+    assert after.unavailable == []
+
+
+def test_removing_an_item(carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock) -> None:
+    put(carts, catalog, clock, "book", 1)
+    put(carts, catalog, clock, "pen", 2)
+
+    cart = service.remove_item("alice", "book", carts=carts, catalog=catalog, clock=clock)
+
+    assert [item.product_id for item in cart.items] == ["pen"]
+    assert cart.total.amount == 398
+
+
+def test_removing_an_item_not_in_the_cart_is_not_found_without_a_write(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    with pytest.raises(LineNotInCart):
+        service.remove_item("alice", "book", carts=carts, catalog=catalog, clock=clock)
+
+    assert carts.writes == 0
+
+
+def test_clearing_the_cart(carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock) -> None:
+    put(carts, catalog, clock, "book", 1)
+
+    service.clear_cart("alice", carts=carts)
+    service.clear_cart("alice", carts=carts)
+
+    assert service.view_cart("alice", carts=carts, catalog=catalog, clock=clock).items == []
+
+
+def test_customers_have_separate_carts(carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock) -> None:
+    put(carts, catalog, clock, "book", 1, who="alice")
+    put(carts, catalog, clock, "pen", 4, who="bob")
+
+    alice = service.view_cart("alice", carts=carts, catalog=catalog, clock=clock)
+    bob = service.view_cart("bob", carts=carts, catalog=catalog, clock=clock)
+
+    assert [item.product_id for item in alice.items] == ["book"]
+    assert [item.product_id for item in bob.items] == ["pen"]
+
+
+def test_an_idle_cart_expires_and_a_write_keeps_it_alive(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    put(carts, catalog, clock, "book", 1)
+    clock.advance(IDLE_LIFETIME - timedelta(days=1))
+    put(carts, catalog, clock, "pen", 1)
+    clock.advance(IDLE_LIFETIME - timedelta(seconds=1))
+
+    assert len(service.view_cart("alice", carts=carts, catalog=catalog, clock=clock).items) == 2
+
+    clock.advance(timedelta(seconds=1))
+    assert service.view_cart("alice", carts=carts, catalog=catalog, clock=clock).items == []
+
+
+def test_adding_to_an_expired_cart_does_not_revive_its_old_lines(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    put(carts, catalog, clock, "book", 1)
+    clock.advance(IDLE_LIFETIME + timedelta(days=3))
+
+    cart = put(carts, catalog, clock, "dollar-hat", 1)
+
+    assert [item.product_id for item in cart.items] == ["dollar-hat"]
+    assert list(carts.stored["alice"].lines) == ["dollar-hat"]
+
+
+def order_placed(customer: str, lines: list[tuple[str, int]], at: datetime) -> OrderPlaced:
+    return OrderPlaced(
+        order_id="o1",
+        customer_id=customer,
+        lines=tuple({"product_id": pid, "quantity": quantity} for pid, quantity in lines),  # type: ignore[misc]
+        placed_at=at,
+    )
+
+
+def test_an_order_removes_its_lines_and_keeps_the_rest(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    put(carts, catalog, clock, "book", 1)
+    put(carts, catalog, clock, "pen", 2)
+    clock.advance(timedelta(seconds=10))
+    order = order_placed("alice", [("book", 1)], clock.now())
+
+    service.settle_order(order, carts=carts, clock=clock)
+
+    assert list(carts.stored["alice"].lines) == ["pen"]
+
+
+def test_an_order_keeps_a_line_changed_after_checkout(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    put(carts, catalog, clock, "book", 1)
+    put(carts, catalog, clock, "pen", 2)
+    clock.advance(timedelta(seconds=10))
+    order = order_placed("alice", [("book", 1), ("pen", 2)], clock.now())
+    clock.advance(timedelta(seconds=2))
+    put(carts, catalog, clock, "pen", 5)
+
+    service.settle_order(order, carts=carts, clock=clock)
+
+    assert list(carts.stored["alice"].lines) == ["pen"]
+    assert carts.stored["alice"].lines["pen"].quantity == 5
+
+
+def test_a_redelivered_order_changes_nothing_and_writes_nothing(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    put(carts, catalog, clock, "book", 1)
+    clock.advance(timedelta(seconds=10))
+    order = order_placed("alice", [("book", 1)], clock.now())
+    service.settle_order(order, carts=carts, clock=clock)
+    clock.advance(timedelta(seconds=1))
+    put(carts, catalog, clock, "book", 1)
+    carts.reads = carts.writes = 0
+
+    service.settle_order(order, carts=carts, clock=clock)
+
+    assert list(carts.stored["alice"].lines) == ["book"]
+    assert (carts.reads, carts.writes) == (1, 0)
+
+
+def test_an_order_for_a_customer_without_a_cart_is_fine(carts: FakeCarts, clock: FixedClock) -> None:
+    service.settle_order(order_placed("carol", [("book", 1)], clock.now()), carts=carts, clock=clock)
+
+    assert carts.stored == {}

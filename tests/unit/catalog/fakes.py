@@ -1,0 +1,129 @@
+"""In-memory stand-ins for the catalog's ports, with the same all-or-nothing and
+at-most-once behaviour the DynamoDB adapters get from conditions and transactions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from shop.catalog.domain.errors import (
+    OutOfStock,
+    ProductNotFound,
+    ReservationChanged,
+    ReservationExists,
+    SkuTaken,
+)
+from shop.catalog.domain.product import Product, ProductQuery
+from shop.catalog.domain.reservation import Reservation, ReservationStatus
+from shop.catalog.ports import Position
+from shop.kernel.events import EventData
+
+
+class FakeProducts:
+    def __init__(self) -> None:
+        self.items: dict[str, Product] = {}
+        self.skus: dict[str, str] = {}
+
+    def add(self, product: Product) -> None:
+        if product.sku in self.skus:
+            raise SkuTaken(product.sku)
+        self.skus[product.sku] = product.product_id
+        self.items[product.product_id] = product
+
+    def get(self, product_id: str) -> Product | None:
+        return self.items.get(product_id)
+
+    def get_many(self, product_ids: Sequence[str]) -> list[Product]:
+        return [self.items[pid] for pid in product_ids if pid in self.items]
+
+    def update(self, product: Product, changed: frozenset[str]) -> None:
+        current = self._listed(product.product_id)
+        self.items[product.product_id] = current.model_copy(
+            update={field: getattr(product, field) for field in [*changed, "updated_at"]}
+        )
+
+    def remove(self, product: Product) -> None:
+        current = self._listed(product.product_id)
+        del self.skus[current.sku]
+        self.items[product.product_id] = current.model_copy(
+            update={"deleted": True, "updated_at": product.updated_at}
+        )
+
+    def page(self, query: ProductQuery, after: Position | None) -> tuple[list[Product], Position | None]:
+        listed = sorted(
+            (p for p in self.items.values() if query.matches(p)), key=lambda p: (p.name_key, p.product_id)
+        )
+        if after is not None:
+            listed = [p for p in listed if (p.name_key, p.product_id) > (after["name"], after["id"])]
+        page = listed[: query.limit]
+        more = len(listed) > query.limit
+        return page, ({"name": page[-1].name_key, "id": page[-1].product_id} if more else None)
+
+    def _listed(self, product_id: str) -> Product:
+        current = self.items.get(product_id)
+        if current is None or current.deleted:
+            raise ProductNotFound(product_id)
+        return current
+
+
+class FakeInventory:
+    def __init__(self, products: FakeProducts) -> None:
+        self.products = products
+        self.reservations: dict[str, Reservation] = {}
+        self.published: list[EventData] = []
+        self.pairs: Counter[tuple[str, str]] = Counter()
+        self.reads = 0
+
+    def reserve(self, reservation: Reservation, announcement: EventData) -> None:
+        if reservation.order_id in self.reservations:
+            raise ReservationExists(reservation.order_id)
+        taken: dict[str, Product] = {}
+        short: list[str] = []
+        for line in reservation.lines:
+            product = self.products.items.get(line.product_id)
+            try:
+                if product is None:
+                    raise OutOfStock([line.product_id])
+                taken[line.product_id] = product.reserve(line.quantity)
+            except OutOfStock:
+                short.append(line.product_id)
+        if short:
+            raise OutOfStock(short)
+        self.products.items.update(taken)
+        self.reservations[reservation.order_id] = reservation
+        self.published.append(announcement)
+
+    def record(self, reservation: Reservation, announcement: EventData | None = None) -> None:
+        if reservation.order_id in self.reservations:
+            raise ReservationExists(reservation.order_id)
+        self.reservations[reservation.order_id] = reservation
+        if announcement is not None:
+            self.published.append(announcement)
+
+    def find(self, order_id: str) -> Reservation | None:
+        self.reads += 1
+        return self.reservations.get(order_id)
+
+    def release(self, reservation: Reservation, previous: ReservationStatus) -> None:
+        self._move(reservation, previous)
+        for line in reservation.lines:
+            self.products.items[line.product_id] = self.products.items[line.product_id].release(line.quantity)
+
+    def confirm(self, reservation: Reservation, pairs: Sequence[tuple[str, str]]) -> None:
+        self._move(reservation, ReservationStatus.RESERVED)
+        self.pairs.update(pairs)
+
+    def _move(self, reservation: Reservation, previous: ReservationStatus) -> None:
+        current = self.reservations.get(reservation.order_id)
+        if current is None or current.status is not previous:
+            raise ReservationChanged(f"reservation of {reservation.order_id} changed")
+        self.reservations[reservation.order_id] = reservation
+
+
+class FakeBoughtTogether:
+    def __init__(self, inventory: FakeInventory) -> None:
+        self.inventory = inventory
+
+    def partners(self, product_id: str, limit: int) -> list[str]:
+        counts = [(-count, b) for (a, b), count in self.inventory.pairs.items() if a == product_id]
+        return [b for _, b in sorted(counts)[:limit]]

@@ -1,0 +1,247 @@
+"""The catalog's use cases with in-memory fakes: admin writes, listings, and the saga steps
+under redelivery and out-of-order delivery."""
+
+from typing import Any
+
+import pytest
+
+from shop.catalog import service
+from shop.catalog.domain.errors import ProductNotFound, ReservationChanged, SkuTaken
+from shop.catalog.domain.events import (
+    OrderCancelled,
+    OrderConfirmed,
+    OrderPlaced,
+    StockRejected,
+    StockReserved,
+)
+from shop.catalog.domain.product import NewProduct, Product, ProductChanges, ProductQuery
+from shop.catalog.domain.reservation import Reservation, ReservationStatus
+from shop.kernel.clock import FixedClock
+from tests.unit.catalog.fakes import FakeBoughtTogether, FakeInventory, FakeProducts
+
+
+@pytest.fixture
+def products() -> FakeProducts:
+    return FakeProducts()
+
+
+@pytest.fixture
+def inventory(products: FakeProducts) -> FakeInventory:
+    return FakeInventory(products)
+
+
+def add(
+    products: FakeProducts, name: str, *, stock: int = 10, category: str = "home", sku: str | None = None
+) -> Product:
+    new = NewProduct(
+        sku=sku or f"SKU-{name}",
+        name=name,
+        price={"amount": 500, "currency": "EUR"},
+        category=category,
+        stock=stock,
+    )
+    return service.create_product(new, products=products, clock=FixedClock())
+
+
+def placed(order_id: str, *lines: tuple[str, int]) -> OrderPlaced:
+    data: dict[str, Any] = {
+        "order_id": order_id,
+        "lines": [{"product_id": p, "quantity": q} for p, q in lines],
+    }
+    return OrderPlaced.model_validate(data)
+
+
+def stock(products: FakeProducts, product: Product) -> int:
+    return products.items[product.product_id].stock
+
+
+# --- admin writes and reads ---------------------------------------------------------------
+
+
+def test_a_sku_is_taken_once(products: FakeProducts) -> None:
+    add(products, "Lamp", sku="S1")
+    with pytest.raises(SkuTaken):
+        add(products, "Other", sku="S1")
+
+
+def test_a_deleted_product_is_not_found_and_frees_its_sku(products: FakeProducts) -> None:
+    lamp = add(products, "Lamp", sku="S1")
+    service.delete_product(lamp.product_id, products=products, clock=FixedClock())
+    with pytest.raises(ProductNotFound):
+        service.get_product(lamp.product_id, products=products)
+    with pytest.raises(ProductNotFound):
+        service.delete_product(lamp.product_id, products=products, clock=FixedClock())
+    with pytest.raises(ProductNotFound):
+        service.revise_product(
+            lamp.product_id, ProductChanges(stock=1), products=products, clock=FixedClock()
+        )
+    add(products, "New Lamp", sku="S1")
+
+
+def test_revising_a_product(products: FakeProducts) -> None:
+    lamp = add(products, "Lamp")
+    revised = service.revise_product(
+        lamp.product_id, ProductChanges(name="Big Lamp", stock=3), products=products, clock=FixedClock()
+    )
+    assert (revised.name, revised.stock) == ("Big Lamp", 3)
+    assert service.get_product(lamp.product_id, products=products) == revised
+
+
+def test_products_by_ids_keeps_the_order_asked_and_flags_deleted(products: FakeProducts) -> None:
+    a, b = add(products, "A"), add(products, "B")
+    service.delete_product(a.product_id, products=products, clock=FixedClock())
+    found = service.products_by_ids([b.product_id, "unknown", a.product_id, b.product_id], products=products)
+    assert [(p.product_id, p.deleted) for p in found] == [(b.product_id, False), (a.product_id, True)]
+
+
+def test_listing_pages_through_a_category_sorted_by_name(products: FakeProducts) -> None:
+    for name in ["Cup", "Apple", "Bowl"]:
+        add(products, name, category="kitchen")
+    add(products, "Atlas", category="books")
+    first, after = service.list_products(ProductQuery(category="kitchen", limit=2), None, products=products)
+    assert [p.name for p in first] == ["Apple", "Bowl"]
+    second, end = service.list_products(ProductQuery(category="kitchen", limit=2), after, products=products)
+    assert [p.name for p in second] == ["Cup"]
+    assert end is None
+
+
+# --- the saga ----------------------------------------------------------------------------------
+
+
+def test_placing_an_order_reserves_every_line(products: FakeProducts, inventory: FakeInventory) -> None:
+    a, b = add(products, "A", stock=5), add(products, "B", stock=2)
+    service.reserve_stock(placed("o1", (a.product_id, 2), (b.product_id, 2)), inventory=inventory)
+    assert (stock(products, a), stock(products, b)) == (3, 0)
+    assert inventory.published == [StockReserved.for_(inventory.reservations["o1"])]
+
+
+def test_one_short_line_reserves_nothing_and_rejects(
+    products: FakeProducts, inventory: FakeInventory
+) -> None:
+    a, b = add(products, "A", stock=5), add(products, "B", stock=1)
+    service.reserve_stock(
+        placed("o1", (a.product_id, 2), (b.product_id, 2), ("ghost", 1)), inventory=inventory
+    )
+    assert (stock(products, a), stock(products, b)) == (5, 1)
+    assert inventory.reservations["o1"].status is ReservationStatus.REJECTED
+    assert inventory.published == [StockRejected(order_id="o1", product_ids=(b.product_id, "ghost"))]
+
+
+def test_a_deleted_product_is_short(products: FakeProducts, inventory: FakeInventory) -> None:
+    a = add(products, "A", stock=5)
+    service.delete_product(a.product_id, products=products, clock=FixedClock())
+    service.reserve_stock(placed("o1", (a.product_id, 1)), inventory=inventory)
+    assert isinstance(inventory.published[0], StockRejected)
+    assert stock(products, a) == 5
+
+
+def test_a_redelivered_order_reserves_once(products: FakeProducts, inventory: FakeInventory) -> None:
+    a = add(products, "A", stock=5)
+    for _ in range(3):
+        service.reserve_stock(placed("o1", (a.product_id, 2)), inventory=inventory)
+    assert stock(products, a) == 3
+    assert len(inventory.published) == 1
+
+
+def test_a_redelivered_rejection_rejects_once(products: FakeProducts, inventory: FakeInventory) -> None:
+    a = add(products, "A", stock=1)
+    service.reserve_stock(placed("o1", (a.product_id, 2)), inventory=inventory)
+    a_later = service.revise_product(
+        a.product_id, ProductChanges(stock=10), products=products, clock=FixedClock()
+    )
+    service.reserve_stock(placed("o1", (a.product_id, 2)), inventory=inventory)
+    assert stock(products, a_later) == 10
+    assert len(inventory.published) == 1
+
+
+def test_cancelling_releases_exactly_once(products: FakeProducts, inventory: FakeInventory) -> None:
+    a = add(products, "A", stock=5)
+    service.reserve_stock(placed("o1", (a.product_id, 2)), inventory=inventory)
+    for _ in range(2):
+        service.release_stock(OrderCancelled(order_id="o1"), inventory=inventory)
+    assert stock(products, a) == 5
+    assert inventory.reservations["o1"].status is ReservationStatus.RELEASED
+
+
+def test_a_cancellation_before_the_placement_leaves_a_tombstone(
+    products: FakeProducts, inventory: FakeInventory
+) -> None:
+    a = add(products, "A", stock=5)
+    service.release_stock(OrderCancelled(order_id="o1"), inventory=inventory)
+    service.reserve_stock(placed("o1", (a.product_id, 2)), inventory=inventory)
+    assert stock(products, a) == 5
+    assert inventory.published == []
+    assert inventory.reservations["o1"].status is ReservationStatus.RELEASED
+
+
+def test_cancelling_a_rejected_order_gives_nothing_back(
+    products: FakeProducts, inventory: FakeInventory
+) -> None:
+    a = add(products, "A", stock=1)
+    service.reserve_stock(placed("o1", (a.product_id, 2)), inventory=inventory)
+    service.release_stock(OrderCancelled(order_id="o1"), inventory=inventory)
+    assert stock(products, a) == 1
+    assert inventory.reservations["o1"].status is ReservationStatus.REJECTED
+
+
+def test_a_cancellation_racing_a_placement_is_retried(
+    products: FakeProducts, inventory: FakeInventory
+) -> None:
+    a = add(products, "A", stock=5)
+
+    class RacingInventory(FakeInventory):
+        """The first time, the order is placed between reading (nothing yet) and the tombstone."""
+
+        def find(self, order_id: str) -> Reservation | None:
+            if not self.reservations:
+                service.reserve_stock(placed(order_id, (a.product_id, 2)), inventory=self)
+                return None
+            return super().find(order_id)
+
+    racing = RacingInventory(products)
+    with pytest.raises(ReservationChanged):
+        service.release_stock(OrderCancelled(order_id="o1"), inventory=racing)
+    assert stock(products, a) == 3
+    service.release_stock(OrderCancelled(order_id="o1"), inventory=racing)  # the redelivery
+    assert stock(products, a) == 5
+
+
+def test_confirming_counts_pairs_once_and_a_confirmed_order_can_still_be_released(
+    products: FakeProducts, inventory: FakeInventory
+) -> None:
+    a, b, c = add(products, "A"), add(products, "B"), add(products, "C")
+    service.reserve_stock(
+        placed("o1", (a.product_id, 1), (b.product_id, 1), (c.product_id, 1)), inventory=inventory
+    )
+    for _ in range(2):
+        service.confirm_stock(OrderConfirmed(order_id="o1"), inventory=inventory)
+    assert inventory.pairs[(a.product_id, b.product_id)] == 1
+    assert inventory.pairs[(c.product_id, a.product_id)] == 1
+    service.release_stock(OrderCancelled(order_id="o1"), inventory=inventory)
+    assert stock(products, a) == 10
+    service.confirm_stock(OrderConfirmed(order_id="o1"), inventory=inventory)
+    assert inventory.reservations["o1"].status is ReservationStatus.RELEASED
+
+
+def test_confirming_an_unknown_order_does_nothing(inventory: FakeInventory) -> None:
+    service.confirm_stock(OrderConfirmed(order_id="nope"), inventory=inventory)
+    assert inventory.reservations == {}
+
+
+def test_recommendations_are_the_most_often_bought_together_listed_products(
+    products: FakeProducts, inventory: FakeInventory
+) -> None:
+    a, b, c, d = (add(products, name) for name in "ABCD")
+    orders = [[a, b], [a, b], [a, c], [a, b, d], [a, d], [a, d]]
+    for number, lines in enumerate(orders):
+        order_id = f"o{number}"
+        service.reserve_stock(placed(order_id, *[(p.product_id, 1) for p in lines]), inventory=inventory)
+        service.confirm_stock(OrderConfirmed(order_id=order_id), inventory=inventory)
+    together = FakeBoughtTogether(inventory)
+    best = service.recommendations(a.product_id, products=products, bought_together=together)
+    assert [p.name for p in best] == ["B", "D", "C"]
+    service.delete_product(d.product_id, products=products, clock=FixedClock())
+    best = service.recommendations(a.product_id, products=products, bought_together=together)
+    assert [p.name for p in best] == ["B", "C"]
+    with pytest.raises(ProductNotFound):
+        service.recommendations("unknown", products=products, bought_together=together)

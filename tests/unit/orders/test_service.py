@@ -1,0 +1,312 @@
+"""Use cases with in-memory fakes: checkout, idempotency, ownership, cancel, ship, the saga."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from shop.kernel.clock import FixedClock
+from shop.kernel.errors import Conflict, NotFound
+from shop.orders import service
+from shop.orders.domain.events import (
+    OrderCancelled,
+    OrderConfirmed,
+    OrderPlaced,
+    PaymentCaptured,
+    PaymentDeclined,
+    PaymentRefunded,
+    PaymentRequested,
+    RefundRequested,
+    StockRejected,
+    StockReserved,
+)
+from shop.orders.domain.idempotency import IdempotencyKeyReused, order_id_for
+from shop.orders.domain.model import Address, EmptyCart, IllegalTransition, OrderStatus, PaymentStatus
+from shop.orders.ports import StaleOrder
+from tests.unit.orders.fakes import FakeCartReader, FakeOrders, cart_of, eur
+
+ADDRESS = Address(line1="1 Main St", city="Lyon", postal_code="69001", country="FR")
+CHECKOUT = service.Checkout(shipping_address=ADDRESS, payment_token="tok_visa")
+
+
+@pytest.fixture
+def orders() -> FakeOrders:
+    return FakeOrders()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 3, 1, tzinfo=UTC))
+
+
+def place(
+    orders: FakeOrders,
+    clock: FixedClock,
+    *,
+    customer: str = "c-1",
+    key: str | None = None,
+    carts: FakeCartReader | None = None,
+    checkout: service.Checkout = CHECKOUT,
+) -> service.Placed:
+    return service.place_order(
+        customer,
+        checkout,
+        authorization="Bearer t",
+        idempotency_key=key,
+        carts=carts or FakeCartReader(cart_of(("p-1", 1000, 2))),
+        orders=orders,
+        clock=clock,
+    )
+
+
+def test_checkout_writes_a_pending_order_and_order_placed(orders: FakeOrders, clock: FixedClock) -> None:
+    carts = FakeCartReader(cart_of(("p-1", 1000, 2), ("p-2", 500, 1)))
+    placed = place(orders, clock, carts=carts)
+    assert placed.new
+    assert carts.reads == ["Bearer t"]  # the caller's own token
+    stored = orders.get(placed.order.order_id)
+    assert stored is not None
+    assert stored.status is OrderStatus.PENDING
+    assert stored.total == eur(2500)
+    (event,) = orders.outbox
+    assert isinstance(event, OrderPlaced)
+    assert event.customer_id == "c-1"
+
+
+def test_checkout_of_an_empty_cart_is_unprocessable(orders: FakeOrders, clock: FixedClock) -> None:
+    with pytest.raises(EmptyCart):
+        place(orders, clock, carts=FakeCartReader(cart_of()))
+    assert orders.orders == {}
+
+
+def test_same_key_and_body_give_the_same_order_once(orders: FakeOrders, clock: FixedClock) -> None:
+    first = place(orders, clock, key="k-1")
+    again = place(orders, clock, key="k-1")
+    assert again.order == first.order
+    assert not again.new
+    assert first.order.order_id == order_id_for("c-1", "k-1")
+    assert len(orders.orders) == 1
+    assert len(orders.events_of(OrderPlaced)) == 1
+
+
+def test_a_retry_after_the_cart_was_emptied_finds_the_order(orders: FakeOrders, clock: FixedClock) -> None:
+    first = place(orders, clock, key="k-1")
+    again = place(orders, clock, key="k-1", carts=FakeCartReader(cart_of()))
+    assert again.order.order_id == first.order.order_id
+    assert len(orders.outbox) == 1
+
+
+def test_same_key_with_another_body_is_a_conflict(orders: FakeOrders, clock: FixedClock) -> None:
+    place(orders, clock, key="k-1")
+    other = service.Checkout(shipping_address=ADDRESS, payment_token="tok_mastercard")
+    with pytest.raises(IdempotencyKeyReused):
+        place(orders, clock, key="k-1", checkout=other)
+    with pytest.raises(IdempotencyKeyReused):
+        place(orders, clock, key="k-1", checkout=other, carts=FakeCartReader(cart_of()))
+    assert len(orders.orders) == 1
+
+
+def test_keys_are_per_customer(orders: FakeOrders, clock: FixedClock) -> None:
+    mine = place(orders, clock, key="k-1", customer="c-1")
+    theirs = place(orders, clock, key="k-1", customer="c-2")
+    assert mine.order.order_id != theirs.order.order_id
+    assert len(orders.orders) == 2
+
+
+def test_without_a_key_every_checkout_is_a_new_order(orders: FakeOrders, clock: FixedClock) -> None:
+    first = place(orders, clock)
+    second = place(orders, clock)
+    assert first.order.order_id != second.order.order_id
+
+
+def test_an_empty_cart_with_an_unused_key_is_still_unprocessable(orders: FakeOrders, clock: FixedClock) -> None:
+    with pytest.raises(EmptyCart):
+        place(orders, clock, key="never-used", carts=FakeCartReader(cart_of()))
+
+
+def test_another_customers_order_is_not_found(orders: FakeOrders, clock: FixedClock) -> None:
+    order_id = place(orders, clock, customer="c-1").order.order_id
+    assert service.get_order("c-1", order_id, orders=orders).order_id == order_id
+    with pytest.raises(NotFound):
+        service.get_order("c-2", order_id, orders=orders)
+    with pytest.raises(NotFound):
+        service.cancel_order("c-2", order_id, orders=orders, clock=clock)
+    with pytest.raises(NotFound):
+        service.get_order("c-1", "no-such-order", orders=orders)
+    assert orders.orders[order_id].status is OrderStatus.PENDING
+
+
+def test_listing_pages_through_the_callers_orders_newest_first(orders: FakeOrders, clock: FixedClock) -> None:
+    from datetime import timedelta
+
+    ids = []
+    for _ in range(3):
+        ids.append(place(orders, clock).order.order_id)
+        clock.advance(timedelta(seconds=1))
+    place(orders, clock, customer="c-2")
+    first, position = service.list_orders("c-1", limit=2, after=None, orders=orders)
+    second, end = service.list_orders("c-1", limit=2, after=position, orders=orders)
+    assert [o.order_id for o in first + second] == list(reversed(ids))
+    assert end is None
+
+
+def run_saga_to(orders: FakeOrders, clock: FixedClock, status: OrderStatus) -> str:
+    order_id = place(orders, clock).order.order_id
+    if status is OrderStatus.PENDING:
+        return order_id
+    service.on_stock_reserved(StockReserved(order_id=order_id), orders=orders, clock=clock)
+    if status is OrderStatus.CONFIRMED:
+        event = PaymentCaptured(order_id=order_id, payment_id="pay-1")
+        service.on_payment_captured(event, orders=orders, clock=clock)
+    assert orders.orders[order_id].status is status
+    return order_id
+
+
+def test_the_happy_saga_reserves_requests_payment_and_confirms(orders: FakeOrders, clock: FixedClock) -> None:
+    order_id = run_saga_to(orders, clock, OrderStatus.CONFIRMED)
+    assert [type(e) for e in orders.outbox] == [OrderPlaced, PaymentRequested, OrderConfirmed]
+    order = orders.orders[order_id]
+    assert order.payment.payment_id == "pay-1"
+    assert [h.status for h in order.history] == [OrderStatus.PENDING, OrderStatus.RESERVED, OrderStatus.CONFIRMED]
+
+
+def test_every_saga_event_delivered_twice_has_one_effect(orders: FakeOrders, clock: FixedClock) -> None:
+    order_id = place(orders, clock).order.order_id
+    reserved = StockReserved(order_id=order_id)
+    captured = PaymentCaptured(order_id=order_id, payment_id="pay-1")
+    for _ in range(2):
+        service.on_stock_reserved(reserved, orders=orders, clock=clock)
+    for _ in range(2):
+        service.on_payment_captured(captured, orders=orders, clock=clock)
+    assert [type(e) for e in orders.outbox] == [OrderPlaced, PaymentRequested, OrderConfirmed]
+    assert orders.writes == 3
+
+
+def test_stock_rejected_cancels_out_of_stock(orders: FakeOrders, clock: FixedClock) -> None:
+    order_id = place(orders, clock).order.order_id
+    event = StockRejected(order_id=order_id, product_ids=("p-1",))
+    assert service.on_stock_rejected(event, orders=orders, clock=clock) is not None
+    assert service.on_stock_rejected(event, orders=orders, clock=clock) is None
+    assert orders.orders[order_id].cancellation_reason == "OUT_OF_STOCK"
+    assert len(orders.events_of(OrderCancelled)) == 1
+
+
+def test_a_declined_payment_cancels_and_releases_stock(orders: FakeOrders, clock: FixedClock) -> None:
+    order_id = run_saga_to(orders, clock, OrderStatus.RESERVED)
+    service.on_payment_declined(PaymentDeclined(order_id=order_id, payment_id="pay-1"), orders=orders, clock=clock)
+    order = orders.orders[order_id]
+    assert (order.status, order.cancellation_reason) == (OrderStatus.CANCELLED, "PAYMENT_DECLINED")
+    (cancelled,) = orders.events_of(OrderCancelled)
+    assert isinstance(cancelled, OrderCancelled)
+    assert cancelled.reason == "PAYMENT_DECLINED"
+
+
+def test_a_capture_after_the_customer_cancelled_is_refunded(orders: FakeOrders, clock: FixedClock) -> None:
+    order_id = run_saga_to(orders, clock, OrderStatus.RESERVED)
+    service.cancel_order("c-1", order_id, orders=orders, clock=clock)
+    captured = PaymentCaptured(order_id=order_id, payment_id="pay-1")
+    service.on_payment_captured(captured, orders=orders, clock=clock)
+    service.on_payment_captured(captured, orders=orders, clock=clock)
+    order = orders.orders[order_id]
+    assert order.status is OrderStatus.CANCELLED
+    assert order.payment.status is PaymentStatus.REFUND_PENDING
+    assert len(orders.events_of(RefundRequested)) == 1
+    assert orders.events_of(OrderConfirmed) == []
+
+
+def test_stock_reserved_for_an_order_cancelled_meanwhile_changes_nothing(
+    orders: FakeOrders, clock: FixedClock
+) -> None:
+    order_id = place(orders, clock).order.order_id
+    service.cancel_order("c-1", order_id, orders=orders, clock=clock)
+    assert service.on_stock_reserved(StockReserved(order_id=order_id), orders=orders, clock=clock) is None
+    assert orders.events_of(PaymentRequested) == []
+
+
+def test_cancel_of_a_confirmed_order_requests_a_refund_which_completes(
+    orders: FakeOrders, clock: FixedClock
+) -> None:
+    order_id = run_saga_to(orders, clock, OrderStatus.CONFIRMED)
+    change = service.cancel_order("c-1", order_id, orders=orders, clock=clock)
+    assert change.after.status is OrderStatus.CANCELLED
+    (refund,) = orders.events_of(RefundRequested)
+    assert isinstance(refund, RefundRequested)
+    assert (refund.payment_id, refund.amount) == ("pay-1", eur(2000))
+    refunded = PaymentRefunded(order_id=order_id, payment_id="pay-1")
+    service.on_payment_refunded(refunded, orders=orders, clock=clock)
+    assert service.on_payment_refunded(refunded, orders=orders, clock=clock) is None
+    assert orders.orders[order_id].payment.status is PaymentStatus.REFUNDED
+
+
+def test_shipped_and_cancelled_orders_cannot_be_cancelled(orders: FakeOrders, clock: FixedClock) -> None:
+    order_id = run_saga_to(orders, clock, OrderStatus.CONFIRMED)
+    service.ship_order(order_id, orders=orders, clock=clock)
+    with pytest.raises(IllegalTransition):
+        service.cancel_order("c-1", order_id, orders=orders, clock=clock)
+    other = place(orders, clock).order.order_id
+    service.cancel_order("c-1", other, orders=orders, clock=clock)
+    with pytest.raises(Conflict):
+        service.cancel_order("c-1", other, orders=orders, clock=clock)
+
+
+def test_shipping_needs_a_confirmed_order(orders: FakeOrders, clock: FixedClock) -> None:
+    order_id = place(orders, clock).order.order_id
+    with pytest.raises(IllegalTransition):
+        service.ship_order(order_id, orders=orders, clock=clock)
+    with pytest.raises(NotFound):
+        service.ship_order("missing", orders=orders, clock=clock)
+
+
+class RacingOrders(FakeOrders):
+    """Lets the saga move the order once, between the request's read and its write."""
+
+    def __init__(self, race: StockReserved, clock: FixedClock) -> None:
+        super().__init__()
+        self.race: StockReserved | None = race
+        self.clock = clock
+
+    def save(self, change):  # type: ignore[no-untyped-def]
+        if self.race is not None and change.before is not None and change.before.order_id == self.race.order_id:
+            race, self.race = self.race, None
+            service.on_stock_reserved(race, orders=self, clock=self.clock)
+        super().save(change)
+
+
+def test_a_cancel_that_races_with_the_saga_is_decided_again(clock: FixedClock) -> None:
+    orders = RacingOrders(StockReserved(order_id="placeholder"), clock)
+    order_id = place(orders, clock).order.order_id  # type: ignore[arg-type]
+    orders.race = StockReserved(order_id=order_id)
+    change = service.cancel_order("c-1", order_id, orders=orders, clock=clock)  # type: ignore[arg-type]
+    assert change.before is not None
+    assert change.before.status is OrderStatus.RESERVED  # decided again on the moved order
+    assert orders.orders[order_id].status is OrderStatus.CANCELLED
+    assert [type(e) for e in orders.outbox] == [OrderPlaced, PaymentRequested, OrderCancelled]
+
+
+def test_a_saga_event_that_meets_a_concurrent_change_fails_to_be_retried(
+    orders: FakeOrders, clock: FixedClock
+) -> None:
+    order_id = place(orders, clock).order.order_id
+    stale = orders.orders[order_id]
+    service.cancel_order("c-1", order_id, orders=orders, clock=clock)
+    with pytest.raises(StaleOrder):
+        orders.save(stale.reserve(clock.now()))
+    assert orders.orders[order_id].status is OrderStatus.CANCELLED
+
+
+def test_admin_stats_count_statuses_revenue_and_top_products(orders: FakeOrders, clock: FixedClock) -> None:
+    confirmed = run_saga_to(orders, clock, OrderStatus.CONFIRMED)
+    run_saga_to(orders, clock, OrderStatus.CONFIRMED)
+    place(orders, clock)
+    stats = service.admin_stats(orders=orders)
+    assert stats.orders[OrderStatus.CONFIRMED] == 2
+    assert stats.orders[OrderStatus.PENDING] == 1
+    assert stats.revenue == eur(4000)
+    assert [(p.product_id, p.quantity) for p in stats.top_products] == [("p-1", 4)]
+    service.cancel_order("c-1", confirmed, orders=orders, clock=clock)
+    stats = service.admin_stats(orders=orders)
+    assert stats.revenue == eur(2000)
+    assert stats.orders[OrderStatus.CANCELLED] == 1
+    assert stats.orders[OrderStatus.CONFIRMED] == 1
+    assert [(p.product_id, p.quantity) for p in stats.top_products] == [("p-1", 2)]

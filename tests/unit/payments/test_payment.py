@@ -1,0 +1,63 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from shop.kernel.money import Money
+from shop.payments.domain.errors import InvalidRefund, PaymentNotRefundable
+from shop.payments.domain.events import PaymentCaptured, PaymentDeclined
+from shop.payments.domain.payment import ChargeResult, Payment, PaymentStatus, RefundResult
+
+AT = datetime(2026, 1, 1, tzinfo=UTC)
+EUR_10 = Money(amount=1000, currency="EUR")
+
+
+def payment(result: ChargeResult) -> Payment:
+    return Payment.from_charge(
+        payment_id="p1", order_id="o1", customer_id="c1", amount=EUR_10, result=result, at=AT
+    )
+
+
+def test_an_approved_charge_is_captured_and_tells_payment_captured():
+    captured = payment(ChargeResult(approved=True, provider_reference="ch_1"))
+    assert captured.status is PaymentStatus.CAPTURED
+    assert captured.decline_reason is None
+    assert captured.outcome() == PaymentCaptured(
+        order_id="o1", payment_id="p1", amount=EUR_10, provider_reference="ch_1"
+    )
+
+
+def test_a_declined_charge_keeps_the_reason_and_tells_payment_declined():
+    declined = payment(
+        ChargeResult(approved=False, provider_reference="ch_1", decline_reason="card_declined")
+    )
+    assert declined.status is PaymentStatus.DECLINED
+    assert declined.decline_reason == "card_declined"
+    assert declined.outcome() == PaymentDeclined(order_id="o1", payment_id="p1", reason="card_declined")
+
+
+def test_a_captured_payment_is_refunded_once():
+    captured = payment(ChargeResult(approved=True, provider_reference="ch_1"))
+    refunded = captured.refunded(EUR_10, RefundResult(refunded=True, provider_reference="re_1"), AT)
+    assert refunded.status is PaymentStatus.REFUNDED
+    assert refunded.refund_reference == "re_1"
+    with pytest.raises(PaymentNotRefundable):
+        refunded.check_refund(EUR_10)
+
+
+def test_a_declined_payment_cannot_be_refunded():
+    declined = payment(
+        ChargeResult(approved=False, provider_reference="ch_1", decline_reason="card_declined")
+    )
+    with pytest.raises(PaymentNotRefundable):
+        declined.check_refund(EUR_10)
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [Money(amount=1001, currency="EUR"), Money(amount=1000, currency="USD")],
+    ids=["more", "currency"],
+)
+def test_a_refund_never_exceeds_the_capture_or_changes_currency(amount: Money):
+    captured = payment(ChargeResult(approved=True, provider_reference="ch_1"))
+    with pytest.raises(InvalidRefund):
+        captured.check_refund(amount)
