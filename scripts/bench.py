@@ -85,10 +85,11 @@ def main() -> int:
             handler.append(measure(handler_body(dotted, clients)))
         base, own = statistics.median(baseline), statistics.median(handler)
         rows.append((label, base, own, own / base))
-        print(f"  {label:<18} baseline {base * 1000:7.1f} ms   handler {own * 1000:7.1f} ms   ratio {own / base:5.2f}")
+        print(f"  {label:<18} floor {base * 1e3:6.0f} ms handler {own * 1e3:6.0f} ms ratio {own / base:4.2f}")
     worst = max(rows, key=lambda row: row[3])
     over = [row[0] for row in rows if row[3] > BUDGET_RATIO]
-    print(f"\nworst: {worst[0]} at {worst[3]:.2f}x the floor (budget {BUDGET_RATIO}x); over budget: {over or 'none'}")
+    print(f"\nworst: {worst[0]} at {worst[3]:.2f}x the floor (budget {BUDGET_RATIO}x)")
+    print(f"over budget: {', '.join(over) or 'none'}")
     return 0
 
 
