@@ -33,6 +33,14 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 install: $(VENV)/.synced ## create .venv from uv.lock
 
+# checkov lives in its own venv: its hcl2 fork clashes with python-hcl2 in .venv.
+CHECKOV := $(TOOLS)/checkov/bin/checkov
+$(CHECKOV): scripts/checkov-requirements.txt | $(UV)
+	@echo "==> installing checkov into $(TOOLS)/checkov/"
+	@$(UV) venv --quiet --allow-existing $(TOOLS)/checkov
+	@$(UV) pip install --quiet --python $(TOOLS)/checkov/bin/python --require-hashes -r $<
+	@touch $@
+
 run: install ## start the local stack with a seeded catalog on 127.0.0.1:8080
 	$(PY) -m shop.local
 
@@ -55,7 +63,7 @@ unit: install ## domain and service tests with fakes
 integration: install ## adapters against moto
 	$(PYTEST) tests -m "integration and not slow" -q
 
-terraform-check: install ## offline Terraform checks: fmt, get, HCL rules, checkov
+terraform-check: install $(CHECKOV) ## offline Terraform checks: fmt, get, HCL rules, checkov
 	$(PYTEST) tests/terraform -m "terraform and not slow" -q
 
 acceptance: install ## BDD features over HTTP (SHOP_API_URL, or an embedded stack)

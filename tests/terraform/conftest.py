@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -64,41 +61,15 @@ def shared_dir() -> Path:
 # --------------------------------------------------------------------------- checkov
 
 
-def _locked_version(package: str) -> str | None:
-    match = re.search(rf'name = "{package}"\nversion = "([^"]+)"', (REPO / "uv.lock").read_text())
-    return match.group(1) if match else None
-
-
-def _find_uv() -> str | None:
-    candidates = [
-        os.environ.get("UV"),
-        shutil.which("uv"),
-        str(REPO / ".tools" / "bin" / "uv"),
-        "/tmp/bt/bin/uv",
-    ]
-    return next((c for c in candidates if c and Path(c).is_file() and os.access(c, os.X_OK)), None)
+CHECKOV = REPO / ".tools" / "checkov" / "bin" / "checkov"
 
 
 def checkov_command() -> list[str]:
-    """The project's checkov if it imports, else the locked version in an isolated uv tool env.
-
-    checkov depends on bc-python-hcl2 and the tests on python-hcl2: both install the `hcl2`
-    package, so in one venv whichever was installed last wins and checkov may fail to import
-    (`cannot import name 'START_LINE' from 'hcl2'`). The isolated fallback keeps the check
-    meaningful until the dependency groups are separated.
-    """
-    venv_checkov = Path(sys.executable).with_name("checkov")
-    if venv_checkov.exists():
-        probe = subprocess.run(
-            [sys.executable, "-c", "import checkov.main"], capture_output=True, text=True, check=False
-        )
-        if probe.returncode == 0:
-            return [str(venv_checkov)]
-    uv = _find_uv()
-    version = _locked_version("checkov")
-    if uv is None or version is None:
-        pytest.fail("checkov does not import in this venv (hcl2 conflict) and no uv to run it isolated")
-    return [uv, "tool", "run", "--offline", "--python", "3.11", "--from", f"checkov=={version}", "checkov"]
+    """checkov from its own venv (`make terraform-check` installs it from
+    scripts/checkov-requirements.txt): its hcl2 fork clashes with python-hcl2 in .venv."""
+    if not CHECKOV.exists():
+        pytest.fail(f"{CHECKOV} is missing: run `make terraform-check`, which installs it")
+    return [str(CHECKOV)]
 
 
 @pytest.fixture(scope="session")
@@ -110,11 +81,6 @@ def checkov_report(offline_env: dict[str, str]) -> dict[str, Any]:
         *("-o", "json"),
     ]
     result = subprocess.run(command, capture_output=True, text=True, env=offline_env, cwd=REPO, check=False)
-    if result.returncode not in (0, 1) and "--offline" in command and "network was disabled" in result.stderr:
-        command.remove("--offline")  # first run on this machine: let uv fetch the locked checkov
-        result = subprocess.run(
-            command, capture_output=True, text=True, env=offline_env, cwd=REPO, check=False
-        )
     if result.returncode not in (0, 1):
         pytest.fail(
             f"checkov crashed ({result.returncode}):\n{result.stderr[-4000:]}\n{result.stdout[-2000:]}"

@@ -1,9 +1,12 @@
 """Parsed view of terraform/ for the structural rules.
 
-python-hcl2 (>= 7) keeps string quotes (`'"Active"'`), quotes block labels and adds
-`__is_block__` markers; bc-python-hcl2 (checkov's fork, same `hcl2` module name) does
-not. `normalize` gives both the same shape: plain strings, plain labels, no markers.
-Expressions stay as `${...}` strings.
+Needs python-hcl2 >= 7 (the dev group). It keeps string quotes (`'"Active"'`), quotes
+block labels and adds `__is_block__` markers; `normalize` removes them, so the rules
+compare plain strings and labels. Expressions stay as `${...}` strings.
+
+checkov's fork bc-python-hcl2 installs the same `hcl2` package with an older output
+format; if it shadows python-hcl2 the rules would fail confusingly, so importing this
+module fails with a clear message instead.
 """
 
 from __future__ import annotations
@@ -15,6 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import hcl2
+import pytest
+
+if int(str(getattr(hcl2, "__version__", "0")).split(".")[0]) < 7:
+    pytest.fail(
+        f"the `hcl2` module is {getattr(hcl2, '__version__', '?')} (bc-python-hcl2, checkov's fork?): "
+        "the Terraform rules need python-hcl2 >= 7 (uv sync --group dev)",
+        pytrace=False,
+    )
 
 REPO = Path(__file__).resolve().parents[2]
 TERRAFORM = REPO / "terraform"

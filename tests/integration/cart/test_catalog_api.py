@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from shop.cart.adapters.catalog_api import HttpProductCatalog
@@ -52,10 +54,10 @@ def test_a_failing_catalog_is_unavailable(catalog_server: CatalogServer, status:
 
 
 def test_a_catalog_that_does_not_answer_is_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
-    server = CatalogServer()  # bound but never serving, then closed: connection refused
-    url = server.url
-    server.stop()
-    monkeypatch.setenv("SHOP_API_URL", url)
+    with socket.socket() as probe:  # a port nobody listens on: connection refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("SHOP_API_URL", f"http://127.0.0.1:{port}")
 
     with pytest.raises(Unavailable):
         HttpProductCatalog().products(["p1"])
