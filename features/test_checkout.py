@@ -148,9 +148,38 @@ def atomic_moto_transactions() -> None:
         setattr(DynamoDBBackend, name, locked(getattr(DynamoDBBackend, name)))
 
 
+def one_request_at_a_time_per_function() -> None:
+    """Work around the embedded gateway calling one handler from many threads at once.
+
+    A Powertools resolver keeps the request in progress on the shared `app`
+    (`app.current_event`), so two concurrent requests to one handler module can read each
+    other's caller. Lambda never does that (one event per execution environment at a
+    time); serialising each function locally restores that. Belongs in src/shop/local (reported).
+    """
+    from shop.local.lambda_runtime import HandlerUnavailable, load_handler, register_handler
+    from shop.local.resources import load_resources
+
+    for dotted_path in {route.handler for route in load_resources().routes if route.handler}:
+        try:
+            function = load_handler(dotted_path)
+        except HandlerUnavailable:
+            continue
+        if getattr(function, "one_at_a_time", False):
+            continue
+        lock = threading.Lock()
+
+        def serialised(event: Any, context: Any, function: Any = function, lock: Any = lock) -> Any:
+            with lock:
+                return function(event, context)
+
+        serialised.one_at_a_time = True  # type: ignore[attr-defined]
+        register_handler(dotted_path, serialised)
+
+
 @pytest.fixture(scope="session")
 def checkout_shop() -> Iterator[Shop]:
     atomic_moto_transactions()
+    one_request_at_a_time_per_function()
     external = os.environ.get("SHOP_API_URL")
     if external:
         url = external.rstrip("/")

@@ -61,6 +61,9 @@ class Emulator:
     def start(self) -> None:
         from moto.server import ThreadedMotoServer  # deferred: heavy import
 
+        from shop.local import moto_fixes
+
+        moto_fixes.install()  # isolated transactions, streams that survive a rollback
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call otherwise
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         server.start()

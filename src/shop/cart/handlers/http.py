@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from shop.cart import service
@@ -20,13 +21,53 @@ container = Container()
 ProductId = Annotated[str, Path(min_length=1, max_length=128, description="The catalog's product id")]
 
 
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error is answered."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldProblem] | None = None
+
+
+_PROBLEMS = {
+    400: "Bad quantity or malformed body",
+    401: "No valid bearer token",
+    404: "Unknown or deleted product, or a line not in the cart",
+    409: "The product is priced in another currency than the cart, or a concurrent change",
+    422: "The cart already holds 50 different products",
+    503: "The catalog did not answer",
+}
+
+
+def _responses(success: int, description: str, *problems: int) -> dict[int, OpenAPIResponse]:
+    """The OpenAPI responses of a route: its success, and the problems it can answer."""
+    responses: dict[int, OpenAPIResponse] = {success: {"description": description}}
+    for status in problems:
+        responses[status] = {
+            "description": _PROBLEMS[status],
+            "content": {"application/problem+json": {"model": Problem}},
+        }
+    return responses
+
+
 class SetQuantity(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     quantity: StrictInt = Field(ge=MIN_QUANTITY, le=MAX_QUANTITY, description="The line's new quantity")
 
 
-@app.get("/cart")
+@app.get(
+    "/cart",
+    summary="The caller's cart (empty if none)",
+    responses=_responses(200, "The cart", 401, 503),
+)
 def get_cart() -> PricedCart:
     who = caller(app)
     return service.view_cart(
@@ -34,7 +75,11 @@ def get_cart() -> PricedCart:
     )
 
 
-@app.put("/cart/items/<product_id>")
+@app.put(
+    "/cart/items/<product_id>",
+    summary="Set the quantity of a product in the cart",
+    responses=_responses(200, "The cart", 400, 401, 404, 409, 422, 503),
+)
 def put_item(product_id: ProductId, body: Annotated[SetQuantity, Body()]) -> PricedCart:
     who = caller(app)
     return service.set_item(
@@ -47,7 +92,11 @@ def put_item(product_id: ProductId, body: Annotated[SetQuantity, Body()]) -> Pri
     )
 
 
-@app.delete("/cart/items/<product_id>")
+@app.delete(
+    "/cart/items/<product_id>",
+    summary="Remove a product from the cart",
+    responses=_responses(200, "The cart", 401, 404, 503),
+)
 def delete_item(product_id: ProductId) -> PricedCart:
     who = caller(app)
     return service.remove_item(
@@ -55,7 +104,7 @@ def delete_item(product_id: ProductId) -> PricedCart:
     )
 
 
-@app.delete("/cart")
+@app.delete("/cart", summary="Empty the cart", responses=_responses(204, "Cart emptied", 401))
 def delete_cart() -> Response[Any]:
     who = caller(app)
     service.clear_cart(who.user_id, carts=container.carts())

@@ -1,0 +1,385 @@
+"""The cart's Lambda handlers end to end: hand-built API Gateway v2 and SQS events, moto for
+DynamoDB and a tiny catalog HTTP server, with the DynamoDB requests of each operation counted."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from dependency_injector import providers
+
+from shop.cart.domain.cart import IDLE_LIFETIME
+from shop.kernel.clock import FixedClock, rfc3339
+from shop.kernel.events import Event
+from tests.integration.cart.conftest import CatalogServer, RequestCounter
+
+pytestmark = pytest.mark.integration
+
+# What the catalog spends on each ids lookup (one BatchGetItem), per CONVENTIONS.md.
+CATALOG_REQUESTS_PER_CALL = 1
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def http(cart_table: str, catalog_server: CatalogServer, clock: FixedClock) -> Iterator[Any]:
+    from shop.cart.handlers import http as module
+
+    catalog_server.add("book", amount=1500)
+    catalog_server.add("pen", amount=199)
+    catalog_server.add("hat", amount=900, currency="USD")
+    catalog_server.add("retired", deleted=True)
+    with module.container.clock.override(providers.Object(clock)):
+        yield module.handler
+
+
+@pytest.fixture
+def events(http: Any, clock: FixedClock) -> Iterator[Any]:
+    from shop.cart.handlers import events as module
+
+    with module.container.clock.override(providers.Object(clock)):
+        yield module.handler
+
+
+def request(
+    handler: Any,
+    method: str,
+    path: str,
+    *,
+    user: str | None = "alice",
+    body: Any = None,
+    raw: str | None = None,
+) -> tuple[int, Any]:
+    claims = {"sub": user, "cognito:groups": "[]"} if user else None
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": f"{method} {path}",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json", "x-request-id": "req-1"},
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "local",
+            "domainName": "127.0.0.1",
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "127.0.0.1",
+                "userAgent": "t",
+            },
+            "requestId": "req-1",
+            "routeKey": f"{method} {path}",
+            "stage": "$default",
+            "time": "01/Mar/2026:12:00:00 +0000",
+            "timeEpoch": 0,
+            **({"authorizer": {"jwt": {"claims": claims, "scopes": None}}} if claims else {}),
+        },
+        "isBase64Encoded": False,
+    }
+    if raw is not None or body is not None:
+        event["body"] = raw if raw is not None else json.dumps(body)
+    response = handler(event, None)
+    text = response.get("body") or ""
+    return response["statusCode"], json.loads(text) if text else None
+
+
+def test_an_empty_cart(http: Any, dynamodb_requests: RequestCounter, catalog_server: CatalogServer) -> None:
+    status, body = request(http, "GET", "/cart")
+
+    assert status == 200
+    assert body == {
+        "items": [],
+        "total": {"amount": 0, "currency": "EUR"},
+        "item_count": 0,
+        "unavailable": [],
+    }
+    assert dynamodb_requests.operations == ["GetItem"]
+    assert catalog_server.requests == []
+
+
+def test_putting_items_and_reading_them_back_within_budget(
+    http: Any, dynamodb_requests: RequestCounter, catalog_server: CatalogServer
+) -> None:
+    assert request(http, "PUT", "/cart/items/book", body={"quantity": 2})[0] == 200
+    dynamodb_requests.reset()
+    catalog_server.requests.clear()
+
+    status, body = request(http, "PUT", "/cart/items/pen", body={"quantity": 3})
+
+    assert status == 200
+    assert body["items"] == [
+        {
+            "product_id": "book",
+            "name": "Product book",
+            "unit_price": {"amount": 1500, "currency": "EUR"},
+            "quantity": 2,
+            "line_total": {"amount": 3000, "currency": "EUR"},
+        },
+        {
+            "product_id": "pen",
+            "name": "Product pen",
+            "unit_price": {"amount": 199, "currency": "EUR"},
+            "quantity": 3,
+            "line_total": {"amount": 597, "currency": "EUR"},
+        },
+    ]
+    assert body["total"] == {"amount": 3597, "currency": "EUR"}
+    assert body["item_count"] == 5
+    assert dynamodb_requests.operations == ["GetItem", "UpdateItem"]
+    assert len(catalog_server.requests) == 1
+    assert len(dynamodb_requests.operations) + CATALOG_REQUESTS_PER_CALL * len(catalog_server.requests) <= 3
+
+    dynamodb_requests.reset()
+    catalog_server.requests.clear()
+    status, again = request(http, "GET", "/cart")
+    assert (status, again) == (200, body)
+    assert len(dynamodb_requests.operations) + len(catalog_server.requests) == 2
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"quantity": 0},
+        {"quantity": 100},
+        {"quantity": "x"},
+        {"quantity": 1.5},
+        {"quantity": True},
+        {"quantity": "2"},
+        {},
+    ],
+)
+def test_a_bad_quantity_is_400_on_the_quantity_field(http: Any, payload: dict[str, Any]) -> None:
+    status, body = request(http, "PUT", "/cart/items/book", body=payload)
+
+    assert status == 400
+    assert body["status"] == 400
+    assert any(error["field"] == "quantity" for error in body["errors"])
+
+
+@pytest.mark.parametrize("raw", ["{not json", '{"quantity": 1, "extra": true}', "[]"])
+def test_a_malformed_body_is_400(http: Any, raw: str) -> None:
+    assert request(http, "PUT", "/cart/items/book", raw=raw)[0] == 400
+
+
+@pytest.mark.parametrize("product_id", ["unknown", "retired", "a%2Cb"])
+def test_an_unknown_or_deleted_product_is_404(
+    http: Any, dynamodb_requests: RequestCounter, product_id: str
+) -> None:
+    status, body = request(http, "PUT", f"/cart/items/{product_id}", body={"quantity": 1})
+
+    assert status == 404
+    assert body["title"] == "Product not found"
+    assert "UpdateItem" not in dynamodb_requests.operations
+
+
+def test_a_product_in_another_currency_is_409(http: Any) -> None:
+    request(http, "PUT", "/cart/items/book", body={"quantity": 1})
+
+    status, body = request(http, "PUT", "/cart/items/hat", body={"quantity": 1})
+
+    assert status == 409
+    assert "EUR" in body["detail"]
+    assert "USD" in body["detail"]
+
+
+def test_the_51st_product_is_422(http: Any, catalog_server: CatalogServer) -> None:
+    for index in range(50):
+        catalog_server.add(f"p{index}")
+        assert request(http, "PUT", f"/cart/items/p{index}", body={"quantity": 1})[0] == 200
+
+    status, body = request(http, "PUT", "/cart/items/book", body={"quantity": 1})
+
+    assert status == 422
+    assert "50" in body["detail"]
+
+
+def test_removing_a_line_within_budget(
+    http: Any, dynamodb_requests: RequestCounter, catalog_server: CatalogServer
+) -> None:
+    request(http, "PUT", "/cart/items/book", body={"quantity": 1})
+    request(http, "PUT", "/cart/items/pen", body={"quantity": 2})
+    dynamodb_requests.reset()
+    catalog_server.requests.clear()
+
+    status, body = request(http, "DELETE", "/cart/items/book")
+
+    assert status == 200
+    assert [item["product_id"] for item in body["items"]] == ["pen"]
+    assert body["total"] == {"amount": 398, "currency": "EUR"}
+    assert dynamodb_requests.operations == ["GetItem", "UpdateItem"]
+    assert len(catalog_server.requests) == 1
+
+
+def test_removing_a_line_not_in_the_cart_is_404(http: Any) -> None:
+    status, body = request(http, "DELETE", "/cart/items/book")
+
+    assert status == 404
+    assert body["title"] == "Not in cart"
+
+
+def test_clearing_the_cart_is_204_and_one_request(http: Any, dynamodb_requests: RequestCounter) -> None:
+    request(http, "PUT", "/cart/items/book", body={"quantity": 1})
+    dynamodb_requests.reset()
+
+    status, body = request(http, "DELETE", "/cart")
+
+    assert (status, body) == (204, None)
+    assert dynamodb_requests.operations == ["DeleteItem"]
+    assert request(http, "GET", "/cart")[1]["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/cart"), ("PUT", "/cart/items/book"), ("DELETE", "/cart/items/book"), ("DELETE", "/cart")],
+)
+def test_anonymous_callers_are_401(http: Any, method: str, path: str) -> None:
+    body = {"quantity": 1} if method == "PUT" else None
+
+    assert request(http, method, path, user=None, body=body)[0] == 401
+
+
+def test_customers_have_separate_carts(http: Any) -> None:
+    request(http, "PUT", "/cart/items/book", body={"quantity": 1}, user="alice")
+    request(http, "PUT", "/cart/items/pen", body={"quantity": 1}, user="bob")
+
+    assert [item["product_id"] for item in request(http, "GET", "/cart", user="alice")[1]["items"]] == [
+        "book"
+    ]
+    assert [item["product_id"] for item in request(http, "GET", "/cart", user="bob")[1]["items"]] == ["pen"]
+    assert request(http, "DELETE", "/cart/items/pen", user="alice")[0] == 404
+
+
+def test_a_deleted_product_leaves_the_items_and_shows_as_unavailable(
+    http: Any, catalog_server: CatalogServer
+) -> None:
+    request(http, "PUT", "/cart/items/book", body={"quantity": 1})
+    request(http, "PUT", "/cart/items/pen", body={"quantity": 2})
+    catalog_server.add("pen", deleted=True)
+
+    body = request(http, "GET", "/cart")[1]
+
+    assert [item["product_id"] for item in body["items"]] == ["book"]
+    assert body["unavailable"] == [{"product_id": "pen", "quantity": 2, "reason": "product_unavailable"}]
+    assert body["total"]["amount"] == 1500
+    assert request(http, "DELETE", "/cart/items/pen")[0] == 200
+
+
+def test_an_idle_cart_expires(http: Any, clock: FixedClock) -> None:
+    request(http, "PUT", "/cart/items/book", body={"quantity": 1})
+    clock.advance(IDLE_LIFETIME)
+
+    assert request(http, "GET", "/cart")[1]["items"] == []
+    assert request(http, "DELETE", "/cart/items/book")[0] == 404
+
+
+def test_a_catalog_outage_is_503_not_500(http: Any, catalog_server: CatalogServer) -> None:
+    catalog_server.status = 500
+
+    status, body = request(http, "PUT", "/cart/items/book", body={"quantity": 1})
+
+    assert status == 503
+    assert "traceback" not in json.dumps(body).lower()
+
+
+def sqs_event(*events: Event) -> dict[str, Any]:
+    return {
+        "Records": [
+            {
+                "messageId": f"m{index}",
+                "receiptHandle": "handle",
+                "body": event.model_dump_json(),
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:cart",
+                "awsRegion": "us-east-1",
+            }
+            for index, event in enumerate(events)
+        ]
+    }
+
+
+def order_placed(customer: str, lines: list[tuple[str, int]], placed_at: datetime) -> Event:
+    return Event(
+        event_type="OrderPlaced",
+        correlation_id="corr-1",
+        data={
+            "order_id": "o1",
+            "customer_id": customer,
+            "lines": [
+                {
+                    "product_id": pid,
+                    "name": pid,
+                    "quantity": quantity,
+                    "unit_price": {"amount": 1, "currency": "EUR"},
+                    "line_total": {"amount": quantity, "currency": "EUR"},
+                }
+                for pid, quantity in lines
+            ],
+            "total": {"amount": 1, "currency": "EUR"},
+            "placed_at": rfc3339(placed_at),
+        },
+    )
+
+
+def test_order_placed_empties_the_ordered_lines_only_and_is_idempotent(
+    http: Any, events: Any, clock: FixedClock, dynamodb_requests: RequestCounter
+) -> None:
+    request(http, "PUT", "/cart/items/book", body={"quantity": 1})
+    request(http, "PUT", "/cart/items/pen", body={"quantity": 2})
+    clock.advance(timedelta(seconds=5))
+    placed = order_placed("alice", [("book", 1), ("pen", 2)], clock.now())
+    clock.advance(timedelta(seconds=2))
+    request(http, "PUT", "/cart/items/pen", body={"quantity": 4})  # changed after checkout: stays
+    dynamodb_requests.reset()
+
+    assert events(sqs_event(placed), None) == {"batchItemFailures": []}
+    assert dynamodb_requests.operations == ["GetItem", "UpdateItem"]
+
+    body = request(http, "GET", "/cart")[1]
+    assert [(item["product_id"], item["quantity"]) for item in body["items"]] == [("pen", 4)]
+
+    dynamodb_requests.reset()
+    assert events(sqs_event(placed), None) == {"batchItemFailures": []}
+    assert dynamodb_requests.operations == ["GetItem"]
+    assert [item["product_id"] for item in request(http, "GET", "/cart")[1]["items"]] == ["pen"]
+
+
+def test_a_malformed_event_fails_alone(events: Any, http: Any, clock: FixedClock) -> None:
+    request(http, "PUT", "/cart/items/book", body={"quantity": 1})
+    clock.advance(timedelta(seconds=1))
+    broken = Event(event_type="OrderPlaced", correlation_id="c", data={"order_id": "o2"})
+
+    answer = events(sqs_event(broken, order_placed("alice", [("book", 1)], clock.now())), None)
+
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
+    assert request(http, "GET", "/cart")[1]["items"] == []
+
+
+def test_concurrent_puts_of_different_products_all_survive(http: Any, catalog_server: CatalogServer) -> None:
+    product_ids = [f"c{index}" for index in range(6)]
+    for product_id in product_ids:
+        catalog_server.add(product_id)
+    start = threading.Barrier(len(product_ids))
+
+    def put(product_id: str) -> int:
+        start.wait()
+        return request(http, "PUT", f"/cart/items/{product_id}", body={"quantity": 1})[0]
+
+    with ThreadPoolExecutor(max_workers=len(product_ids)) as pool:
+        statuses = list(pool.map(put, product_ids))
+
+    assert statuses == [200] * len(product_ids)
+    body = request(http, "GET", "/cart")[1]
+    assert sorted(item["product_id"] for item in body["items"]) == product_ids
+    assert body["item_count"] == len(product_ids)

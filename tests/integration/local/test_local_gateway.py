@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import base64
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+import requests
+
+from shop.local.stack import LocalStack, PortBusy
+
+
+pytestmark = pytest.mark.integration
+
+
+def _register_and_login(stack: LocalStack, email: str, password: str = "Passw0rd1") -> str:
+    cognito = stack.client("cognito-idp")
+    cognito.sign_up(ClientId=stack.client_id, Username=email, Password=password)
+    cognito.admin_confirm_sign_up(UserPoolId=stack.pool_id, Username=email)
+    return _login(stack, email, password)
+
+
+def _login(stack: LocalStack, email: str, password: str = "Passw0rd1") -> str:
+    result = stack.client("cognito-idp").initiate_auth(
+        ClientId=stack.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": password},
+    )
+    return str(result["AuthenticationResult"]["AccessToken"])
+
+
+def _assert_problem(response: requests.Response, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"] == "application/problem+json"
+    problem: dict[str, Any] = response.json()
+    assert problem["status"] == status
+    assert problem["title"]
+    return problem
+
+
+def test_unknown_path_is_404_problem(stack: LocalStack) -> None:
+    _assert_problem(requests.get(f"{stack.url}/nowhere", timeout=5), 404)
+
+
+def test_wrong_method_is_405_with_allow(stack: LocalStack) -> None:
+    response = requests.delete(f"{stack.url}/echo", timeout=5)
+    _assert_problem(response, 405)
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "POST"}
+
+
+def test_builds_a_payload_2_event(stack: LocalStack, recorder: Any) -> None:
+    response = requests.get(
+        f"{stack.url}/echo/a%20b?ids=1&ids=2&q=x",
+        headers={"X-Custom": "Value", "Cookie": "c1=v1; c2=v2"},
+        timeout=5,
+    )
+    assert response.status_code == 200
+    event = response.json()["event"]
+    assert event["version"] == "2.0"
+    assert event["routeKey"] == "GET /echo/{thing_id}"
+    assert event["rawPath"] == "/echo/a%20b"
+    assert event["rawQueryString"] == "ids=1&ids=2&q=x"
+    assert event["queryStringParameters"] == {"ids": "1,2", "q": "x"}
+    assert event["pathParameters"] == {"thing_id": "a b"}
+    assert event["headers"]["x-custom"] == "Value"
+    assert event["cookies"] == ["c1=v1", "c2=v2"]
+    context = event["requestContext"]
+    assert context["http"]["method"] == "GET"
+    assert context["http"]["sourceIp"] == "127.0.0.1"
+    assert context["stage"] == "$default"
+    assert context["requestId"]
+    assert abs(context["timeEpoch"] / 1000 - time.time()) < 60
+    assert "authorizer" not in context
+    assert "body" not in event
+    assert response.json()["function_name"] == "shop-echo"
+    # The handler's multi-value headers and cookies come back as separate header lines.
+    assert response.raw.headers.getlist("X-Multi") == ["a", "b"]
+    assert response.cookies.get("session") == "abc"
+
+
+def test_literal_segment_beats_parameter(stack: LocalStack) -> None:
+    response = requests.get(f"{stack.url}/echo/special", timeout=5)
+    assert response.json()["event"]["routeKey"] == "GET /echo/special"
+
+
+def test_body_text_or_base64(stack: LocalStack) -> None:
+    text = requests.post(f"{stack.url}/echo", json={"a": "ä"}, timeout=5).json()["event"]
+    assert text["isBase64Encoded"] is False
+    assert json.loads(text["body"]) == {"a": "ä"}
+    binary = requests.post(
+        f"{stack.url}/echo", data=b"\x00\xff", headers={"Content-Type": "application/octet-stream"}, timeout=5
+    ).json()["event"]
+    assert binary["isBase64Encoded"] is True
+    assert base64.b64decode(binary["body"]) == b"\x00\xff"
+
+
+def test_request_id_added_and_echoed(stack: LocalStack) -> None:
+    generated = requests.get(f"{stack.url}/echo", timeout=5)
+    assert generated.headers["X-Request-Id"] == generated.json()["event"]["requestContext"]["requestId"]
+    echoed = requests.get(f"{stack.url}/echo", headers={"X-Request-Id": "req-123"}, timeout=5)
+    assert echoed.headers["X-Request-Id"] == "req-123"
+
+
+def test_oversized_body_is_413(stack: LocalStack) -> None:
+    response = requests.post(f"{stack.url}/echo", data=b"x" * (64 * 1024 + 1), timeout=5)
+    _assert_problem(response, 413)
+    assert requests.post(f"{stack.url}/echo", data=b"x" * (64 * 1024), timeout=5).status_code == 200
+
+
+def test_handler_exception_is_500_without_details(stack: LocalStack) -> None:
+    response = requests.get(f"{stack.url}/boom", timeout=5)
+    problem = _assert_problem(response, 500)
+    assert "secret" not in response.text and "Traceback" not in response.text
+    assert problem["detail"]
+
+
+def test_missing_handler_module_is_503(stack: LocalStack) -> None:
+    problem = _assert_problem(requests.get(f"{stack.url}/absent", timeout=5), 503)
+    assert "absent" in problem["detail"]
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer", "Basic dXNlcjpwYXNz", "Bearer not.a.jwt"])
+def test_protected_route_without_valid_token_is_401(stack: LocalStack, authorization: str | None) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+    response = requests.get(f"{stack.url}/me", headers=headers, timeout=5)
+    _assert_problem(response, 401)
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_protected_route_gets_claims_as_strings(stack: LocalStack) -> None:
+    token = _register_and_login(stack, "carol@example.com")
+    response = requests.get(f"{stack.url}/me", headers={"Authorization": f"Bearer {token}"}, timeout=5)
+    assert response.status_code == 200, response.text
+    authorizer = response.json()["event"]["requestContext"]["authorizer"]
+    claims = authorizer["jwt"]["claims"]
+    assert claims["token_use"] == "access"
+    assert claims["client_id"] == stack.client_id
+    assert isinstance(claims["exp"], str) and claims["exp"].isdigit()
+    assert "cognito:groups" not in claims
+
+    stack.promote_to_admin("carol@example.com")
+    admin_token = _login(stack, "carol@example.com")
+    response = requests.post(
+        f"{stack.url}/admin/things", headers={"Authorization": f"Bearer {admin_token}"}, json={}, timeout=5
+    )
+    claims = response.json()["event"]["requestContext"]["authorizer"]["jwt"]["claims"]
+    assert claims["cognito:groups"] == "[admin]"
+
+
+def test_serves_concurrently_and_handlers_can_call_back(stack: LocalStack) -> None:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(lambda _: requests.get(f"{stack.url}/callback", timeout=10), range(16)))
+    assert [r.json() for r in responses] == [{"inner_status": 200}] * 16
+
+
+def test_a_second_stack_on_the_same_port_is_refused(stack: LocalStack) -> None:
+    with pytest.raises(PortBusy):
+        LocalStack(port=stack.port).start()

@@ -1,0 +1,74 @@
+"""The outbox relay follows the table's stream and hands new records to the relay handler."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from shop.local.stack import LocalStack
+
+pytestmark = pytest.mark.integration
+
+
+def _within(seconds: float, condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
+
+
+def _relayed(recorder: Any) -> list[str]:
+    with recorder.lock:
+        return [r["dynamodb"]["Keys"]["pk"]["S"] for r in recorder.stream_records]
+
+
+def _put(stack: LocalStack, pk: str) -> None:
+    stack.client("dynamodb").put_item(
+        TableName="shop-echo",
+        Item={"pk": {"S": pk}, "sk": {"S": "OUTBOX"}, "payload": {"S": "{}"}, "blob": {"B": b"\x01"}},
+    )
+
+
+def test_inserts_reach_the_relay_handler(stack: LocalStack, recorder: Any) -> None:
+    pk = f"OUTBOX#{uuid.uuid4()}"
+    _put(stack, pk)
+    stack.nudge_relay()
+    _within(5, lambda: pk in _relayed(recorder))
+    record = next(r for r in recorder.stream_records if r["dynamodb"]["Keys"]["pk"]["S"] == pk)
+    assert record["eventName"] == "INSERT"
+    assert record["eventSource"] == "aws:dynamodb"
+    assert record["eventSourceARN"] == stack.provisioned.stream_arns["echo"]
+    assert record["dynamodb"]["NewImage"]["payload"] == {"S": "{}"}
+    assert record["dynamodb"]["NewImage"]["blob"] == {"B": "AQ=="}  # base64, as in a Lambda event
+    assert record["dynamodb"]["SequenceNumber"]
+    assert isinstance(record["dynamodb"]["ApproximateCreationDateTime"], int)
+
+
+def test_a_failed_record_is_retried_in_order(stack: LocalStack, recorder: Any) -> None:
+    first, second, third = (f"OUTBOX#{uuid.uuid4()}" for _ in range(3))
+    recorder.fail_stream_keys[second] = 2
+    for pk in (first, second, third):
+        _put(stack, pk)
+    stack.nudge_relay()
+    _within(10, lambda: third in _relayed(recorder))
+    relayed = _relayed(recorder)
+    assert relayed.count(first) == 1  # the success before the failure is not relayed again
+    assert relayed.index(first) < relayed.index(second) < relayed.index(third)
+    assert recorder.fail_stream_keys[second] == 0
+
+
+def test_writes_through_the_gateway_wake_the_relay(stack: LocalStack) -> None:
+    relay = stack.relays[0]
+    relay.idle_poll_seconds = 30  # only a nudge can wake it now
+    time.sleep(0.6)
+    before = relay.delivered
+    _put(stack, f"OUTBOX#{uuid.uuid4()}")
+    import requests
+
+    requests.post(f"{stack.url}/echo", json={}, timeout=5)  # a write request nudges the relay
+    _within(3, lambda: relay.delivered > before)
+    relay.idle_poll_seconds = 0.5
