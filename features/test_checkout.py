@@ -1,4 +1,4 @@
-"""Steps of checkout.feature: HTTP only, against SHOP_API_URL or an embedded local stack.
+"""Steps of checkout.feature: HTTP only, against the harness's API (SHOP_API_URL or its stack).
 
 Every scenario uses fresh customers and products (unique e-mails and SKUs), so the
 scenarios share one stack without seeing each other's data.
@@ -10,7 +10,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -177,18 +177,11 @@ def one_request_at_a_time_per_function() -> None:
 
 
 @pytest.fixture(scope="session")
-def checkout_shop() -> Iterator[Shop]:
+def checkout_shop(shop_url: str, admin_token: Callable[[], str]) -> Shop:
+    """The harness's API (features/conftest.py), with the local-stack workarounds applied."""
     atomic_moto_transactions()
     one_request_at_a_time_per_function()
-    external = os.environ.get("SHOP_API_URL")
-    if external:
-        url = external.rstrip("/")
-        yield Shop(url, _admin_token(url, _promote_in_pool))
-        return
-    from shop.local.stack import LocalStack
-
-    with LocalStack(port=0) as stack:
-        yield Shop(stack.url, _admin_token(stack.url, stack.promote_to_admin))
+    return Shop(shop_url, admin_token())
 
 
 @dataclass
@@ -280,7 +273,8 @@ def checked_out_and_confirmed(world: World, name: str, token: str) -> None:
 
 @when(
     parsers.re(
-        r'"(?P<name>[^"]+)" checks out paying with "(?P<token>[^"]+)"( with Idempotency-Key "(?P<key>[^"]+)")?$'
+        r'"(?P<name>[^"]+)" checks out paying with "(?P<token>[^"]+)"'
+        r'( with Idempotency-Key "(?P<key>[^"]+)")?$'
     )
 )
 def checks_out(world: World, name: str, token: str, key: str | None = None) -> None:

@@ -33,7 +33,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="use this emulator for DynamoDB, SNS and SQS (e.g. LocalStack, http://127.0.0.1:4566) "
         "instead of an embedded moto; Cognito stays on the embedded moto",
     )
-    parser.add_argument("--no-seed", action="store_true", help="do not seed the admin account and demo catalog")
+    parser.add_argument(
+        "--no-seed", action="store_true", help="do not seed the admin account and demo catalog"
+    )
     parser.add_argument("--metrics", action="store_true", help="leave Powertools metrics on")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request and handler detail")
     return parser.parse_args(argv)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import socket
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -15,7 +16,14 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from shop.local.jwt_verifier import InvalidToken, JwtVerifier, stringify_claims
-from shop.local.lambda_runtime import ACCOUNT_ID, HandlerUnavailable, context_for, load_handler
+from shop.local.lambda_runtime import (
+    ACCOUNT_ID,
+    FunctionBusy,
+    HandlerUnavailable,
+    context_for,
+    invoke,
+    load_handler,
+)
 from shop.local.problems import PROBLEM_CONTENT_TYPE, problem_body
 from shop.local.resources import Route
 from shop.local.routing import Match, MethodNotAllowed, Router
@@ -28,6 +36,7 @@ _DRAIN_LIMIT = 8 * 1024 * 1024  # read (and discard) an oversized body up to thi
 _TEXT_TYPES = ("text/", "json", "xml", "javascript", "x-www-form-urlencoded", "yaml")
 _AUTHORIZED = ("customer", "admin")
 API_ID = "local"
+INTEGRATION_TIMEOUT_SECONDS = 29.0  # API Gateway's limit for a Lambda integration
 
 
 class HttpResponse:
@@ -44,7 +53,9 @@ class HttpResponse:
 
 
 def problem_response(status: int, detail: str, headers: Iterable[tuple[str, str]] = ()) -> HttpResponse:
-    return HttpResponse(status, [("Content-Type", PROBLEM_CONTENT_TYPE), *headers], problem_body(status, detail))
+    return HttpResponse(
+        status, [("Content-Type", PROBLEM_CONTENT_TYPE), *headers], problem_body(status, detail)
+    )
 
 
 class Gateway:
@@ -92,7 +103,15 @@ class Gateway:
                     [("WWW-Authenticate", f'Bearer error="invalid_token", error_description="{exc}"')],
                 )
         event = self.build_event(
-            method, raw_path, raw_query, lowered, body, matched, request_id, source_ip, authorizer
+            method=method,
+            raw_path=raw_path,
+            raw_query=raw_query,
+            headers=lowered,
+            body=body,
+            matched=matched,
+            request_id=request_id,
+            source_ip=source_ip,
+            authorizer=authorizer,
         )
         response = self._invoke(matched.route, event)
         if method not in ("GET", "HEAD") and self.on_write is not None:
@@ -115,6 +134,7 @@ class Gateway:
 
     def build_event(
         self,
+        *,
         method: str,
         raw_path: str,
         raw_query: str,
@@ -180,7 +200,10 @@ class Gateway:
             return problem_response(503, f"The {route.service} service is not available.")
         context = context_for(route.handler)
         try:
-            result = function(event, context)
+            result = invoke(function, event, context, wait_seconds=INTEGRATION_TIMEOUT_SECONDS)
+        except FunctionBusy as exc:
+            log.warning("%s: %s", route.route_key, exc)
+            return problem_response(503, "The service is busy; retry later.", [("Retry-After", "1")])
         except Exception:
             log.exception("%s: unhandled exception in %s", route.route_key, route.handler)
             return problem_response(500, "The server failed to process the request.")
@@ -220,8 +243,8 @@ def _to_http(result: Any) -> HttpResponse:
     """Interpret a handler's result as API Gateway does for payload format 2.0."""
     if not isinstance(result, dict) or "statusCode" not in result:
         # A bare value: API Gateway answers 200 with it as JSON.
-        body = result if isinstance(result, str) else json.dumps(result)
-        return HttpResponse(200, [("Content-Type", "application/json")], body.encode("utf-8"))
+        text = result if isinstance(result, str) else json.dumps(result)
+        return HttpResponse(200, [("Content-Type", "application/json")], text.encode("utf-8"))
     status = int(result["statusCode"])
     headers: list[tuple[str, str]] = [(str(k), str(v)) for k, v in (result.get("headers") or {}).items()]
     for name, values in (result.get("multiValueHeaders") or {}).items():
@@ -242,6 +265,11 @@ def _to_http(result: Any) -> HttpResponse:
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: GatewayServer
+
+    def setup(self) -> None:
+        super().setup()
+        # Small responses on keep-alive connections would otherwise wait for delayed ACKs (~40 ms).
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def _serve(self) -> None:
         started = time.perf_counter()
@@ -315,11 +343,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(response.body)))
         if self.close_connection:
             self.send_header("Connection", "close")
-        self.end_headers()
+        self.end_headers()  # buffered headers and the body leave in one write below
         if self.command != "HEAD" and response.body:
             self.wfile.write(response.body)
+        self.wfile.flush()
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         log.debug(format, *args)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve

@@ -21,6 +21,10 @@ class HandlerUnavailable(Exception):
     """The handler's module cannot be imported (yet): the service is not there."""
 
 
+class FunctionBusy(Exception):
+    """The function's one execution environment stayed busy for too long (a throttle on AWS)."""
+
+
 _cache: dict[str, Handler] = {}
 _cache_lock = threading.Lock()
 
@@ -38,7 +42,7 @@ def load_handler(dotted_path: str) -> Handler:
             module = importlib.import_module(module_name)
         except Exception as exc:  # a service not written yet, or one that fails at import
             raise HandlerUnavailable(f"{module_name} cannot be imported: {exc!r}") from exc
-        function = getattr(module, attribute, None)
+        function: Handler | None = getattr(module, attribute, None)
         if not callable(function):
             raise HandlerUnavailable(f"{module_name} has no handler {attribute!r}")
         _cache[dotted_path] = function
@@ -49,6 +53,26 @@ def register_handler(dotted_path: str, function: Handler) -> None:
     """Use `function` wherever `dotted_path` is named (tests; nothing else)."""
     with _cache_lock:
         _cache[dotted_path] = function
+
+
+_environments: dict[Handler, threading.Lock] = {}
+
+
+def invoke(function: Handler, event: dict[str, Any], context: Any, wait_seconds: float = 60.0) -> Any:
+    """Call `function` the way one Lambda execution environment would: one event at a time.
+
+    Handlers keep per-invocation state at module level (a Powertools resolver's
+    `current_event`, a batch processor's records), which Lambda never shares between
+    concurrent events; locally all invocations share one module, so they take turns.
+    """
+    with _cache_lock:
+        environment = _environments.setdefault(function, threading.Lock())
+    if not environment.acquire(timeout=wait_seconds):
+        raise FunctionBusy(f"{getattr(function, '__module__', '?')} stayed busy for {wait_seconds:.0f}s")
+    try:
+        return function(event, context)
+    finally:
+        environment.release()
 
 
 def function_name_for(dotted_path: str) -> str:

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from shop.local.lambda_runtime import Handler, HandlerUnavailable, context_for, load_handler
+from shop.local.lambda_runtime import Handler, HandlerUnavailable, context_for, invoke, load_handler
 from shop.local.resources import REGION
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,8 @@ class QueuePoller:
         done = [m for m in messages if m["MessageId"] not in failed]
         for start in range(0, len(done), 10):
             entries = [
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done[start : start + 10])
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                for i, m in enumerate(done[start : start + 10])
             ]
             self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=entries)
         self.batches += 1
@@ -107,7 +108,7 @@ class QueuePoller:
         event = {"Records": [self._record(m) for m in messages]}
         label = self.handler if isinstance(self.handler, str) else self.name
         try:
-            result = function(event, context_for(label))
+            result = invoke(function, event, context_for(label))
         except Exception:
             log.exception("poller %s: the handler failed the whole batch of %d", self.name, len(messages))
             return everything
@@ -115,7 +116,9 @@ class QueuePoller:
         failed = {str(item.get("itemIdentifier") or "") for item in failures}
         if not failed <= everything:
             # Lambda treats an unknown or empty identifier as a failure of the whole batch.
-            log.warning("poller %s: batchItemFailures names unknown messages: %s", self.name, failed - everything)
+            log.warning(
+                "poller %s: batchItemFailures names unknown messages: %s", self.name, failed - everything
+            )
             return everything
         if failed:
             log.info("poller %s: %d of %d messages failed", self.name, len(failed), len(messages))

@@ -15,7 +15,7 @@ import requests
 log = logging.getLogger(__name__)
 
 DEFAULT_ADMIN_EMAIL = "admin@example.com"
-DEFAULT_ADMIN_PASSWORD = "Admin12345"  # noqa: S105 - the documented local default (API.md)
+DEFAULT_ADMIN_PASSWORD = "Admin12345"
 _TIMEOUT = 10
 
 
@@ -59,7 +59,9 @@ def seed(
 ) -> SeedReport:
     report = SeedReport()
     with requests.Session() as http:
-        token = _seed_admin(http, base_url, admin_email, admin_password, promote, report)
+        token = _seed_admin(
+            http, base_url, email=admin_email, password=admin_password, promote=promote, report=report
+        )
         if token is None:
             report.problems.append("catalog not seeded: no admin token")
             return report
@@ -72,13 +74,16 @@ def seed(
 def _seed_admin(
     http: requests.Session,
     base_url: str,
+    *,
     email: str,
     password: str,
     promote: Callable[[str], None],
     report: SeedReport,
 ) -> str | None:
     response = http.post(
-        f"{base_url}/users", json={"email": email, "password": password, "name": "Shop Admin"}, timeout=_TIMEOUT
+        f"{base_url}/users",
+        json={"email": email, "password": password, "name": "Shop Admin"},
+        timeout=_TIMEOUT,
     )
     if response.status_code in (201, 200):
         report.admin_registered = True
@@ -90,7 +95,9 @@ def _seed_admin(
         report.admin_promoted = True
     except Exception as exc:  # the user pool is not the one the users service wrote to
         report.problems.append(f"could not put {email} into the admin group: {exc}")
-    response = http.post(f"{base_url}/auth/login", json={"email": email, "password": password}, timeout=_TIMEOUT)
+    response = http.post(
+        f"{base_url}/auth/login", json={"email": email, "password": password}, timeout=_TIMEOUT
+    )
     if response.status_code != 200:
         report.problems.append(_unexpected("POST /auth/login", response))
         return None

@@ -31,6 +31,12 @@ class PortBusy(RuntimeError):
     """Another process (perhaps another `make run`) already listens on the gateway's port."""
 
 
+# A process has one environment, so it can host one stack: a second LocalStack started while
+# one runs attaches to it (test modules that each ask for a stack then share one).
+_running: LocalStack | None = None
+_running_lock = threading.RLock()
+
+
 class LocalStack:
     """Emulator, provisioning, gateway, pollers and outbox relay; `start()`/`stop()` or `with`.
 
@@ -57,7 +63,9 @@ class LocalStack:
         self.emulator = Emulator(aws_endpoint)
         self.metrics = metrics
         self.admin_email = admin_email or os.environ.get("SHOP_ADMIN_EMAIL") or DEFAULT_ADMIN_EMAIL
-        self.admin_password = admin_password or os.environ.get("SHOP_ADMIN_PASSWORD") or DEFAULT_ADMIN_PASSWORD
+        self.admin_password = (
+            admin_password or os.environ.get("SHOP_ADMIN_PASSWORD") or DEFAULT_ADMIN_PASSWORD
+        )
         self.with_pollers = pollers
         self.with_relay = relay
         self.provisioned = Provisioned()
@@ -69,6 +77,8 @@ class LocalStack:
         self._server_thread: threading.Thread | None = None
         self._saved_env: dict[str, str | None] = {}
         self._started = False
+        self.resources_path = resources_path
+        self.primary: LocalStack | None = None  # set when attached to the stack already running
 
     # -- what the tests and `python -m shop.local` read -----------------------------------
 
@@ -112,8 +122,41 @@ class LocalStack:
     # -- lifecycle ----------------------------------------------------------------------
 
     def start(self) -> LocalStack:
-        if self._started:
-            return self
+        global _running  # noqa: PLW0603 - the one stack of this process
+        with _running_lock:
+            if self._started:
+                return self
+            if _running is not None:
+                return self._attach(_running)
+            self._start_own()
+            _running = self
+        if self.seed_on_start:
+            self.seed_report = self.seed()
+        return self
+
+    def _attach(self, primary: LocalStack) -> LocalStack:
+        if self.requested_port not in (0, primary.port) or self.resources != primary.resources:
+            raise RuntimeError(
+                f"another LocalStack runs in this process at {primary.url} with other settings; "
+                "a process can host only one (it has one environment)"
+            )
+        if self.emulator.embedded != primary.emulator.embedded:
+            raise RuntimeError("another LocalStack with another AWS endpoint runs in this process")
+        self.primary = primary
+        self.emulator = primary.emulator
+        self.provisioned = primary.provisioned
+        self._server = primary._server
+        self.pollers = primary.pollers
+        self.relays = primary.relays
+        self.startup_seconds = 0.0
+        self._started = True
+        log.info("attached to the local stack already running at %s", self.url)
+        if self.seed_on_start:
+            already = primary.seed_report is not None and primary.admin_email == self.admin_email
+            self.seed_report = primary.seed_report if already else self.seed()
+        return self
+
+    def _start_own(self) -> None:
         began = time.perf_counter()
         gateway = Gateway(self.resources.routes, on_write=self.nudge_relay)
         try:
@@ -129,9 +172,6 @@ class LocalStack:
             raise
         self.startup_seconds = time.perf_counter() - began
         log.info("local stack ready at %s in %.2fs", self.url, self.startup_seconds)
-        if self.seed_on_start:
-            self.seed_report = self.seed()
-        return self
 
     def _start_rest(self, gateway: Gateway) -> None:
         assert self._server is not None
@@ -142,7 +182,9 @@ class LocalStack:
         self.provisioned = provision(self.resources, self.emulator.endpoint, self.emulator.cognito_endpoint)
         self._set_environment(self._service_environment())
         _reset_platform_clients()
-        gateway.verifier = JwtVerifier.for_cognito(self.emulator.cognito_endpoint, self.pool_id, self.client_id)
+        gateway.verifier = JwtVerifier.for_cognito(
+            self.emulator.cognito_endpoint, self.pool_id, self.client_id
+        )
         self._server_thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.2}, name="gateway", daemon=True
         )
@@ -165,11 +207,12 @@ class LocalStack:
 
     def _start_pollers(self) -> None:
         defaults = self.resources.queue_defaults
+        sqs = self.client("sqs")  # boto3 clients are thread-safe; one saves ~100 ms per poller
         for service in self.resources.consumers:
             queue = self.provisioned.queues[service.name]
             assert service.events_handler is not None
             poller = QueuePoller(
-                sqs=self.client("sqs"),
+                sqs=sqs,
                 queue_url=queue.url,
                 queue_arn=queue.arn,
                 handler=service.events_handler,
@@ -181,13 +224,14 @@ class LocalStack:
 
     def _start_relays(self) -> None:
         start_at = "TRIM_HORIZON" if self.emulator.embedded else "LATEST"
+        streams = self.client("dynamodbstreams")
         for table_service in self.resources.relay_tables:
             stream_arn = self.provisioned.stream_arns.get(table_service)
             if stream_arn is None:
                 log.warning("outbox relay: the %s table has no stream; not relayed", table_service)
                 continue
             relay = StreamRelay(
-                streams=self.client("dynamodbstreams"),
+                streams=streams,
                 stream_arn=stream_arn,
                 handler=self.resources.relay_handler,
                 start_at=start_at,
@@ -210,9 +254,19 @@ class LocalStack:
         return seed(self.url, self.admin_email, self.admin_password, promote=self.promote_to_admin)
 
     def stop(self) -> None:
-        if not self._started:
-            return
-        self._started = False
+        global _running  # noqa: PLW0603 - the one stack of this process
+        with _running_lock:
+            if not self._started:
+                return
+            self._started = False
+            if self.primary is not None:  # attached: the primary's owner stops it
+                self.primary = None
+                return
+            if _running is self:
+                _running = None
+            self._stop_own()
+
+    def _stop_own(self) -> None:
         workers: list[QueuePoller | StreamRelay] = [*self.pollers, *self.relays]
         for worker in workers:
             worker.stop()

@@ -9,7 +9,7 @@ import threading
 from datetime import datetime
 from typing import Any
 
-from shop.local.lambda_runtime import Handler, HandlerUnavailable, context_for, load_handler
+from shop.local.lambda_runtime import Handler, HandlerUnavailable, context_for, invoke, load_handler
 from shop.local.resources import REGION
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ class StreamRelay:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._iterators: dict[str, str] = {}  # shard id -> next iterator
+        self._delivered_up_to: dict[str, str] = {}  # shard id -> last sequence number handed over
         self._backoff = 0.0
         self._warned_unavailable = False
         self.delivered = 0
@@ -79,6 +80,16 @@ class StreamRelay:
         iterator: str = self.streams.get_shard_iterator(**args)["ShardIterator"]
         return iterator
 
+    def _reopen(self, shard_id: str) -> None:
+        try:
+            last = self._delivered_up_to.get(shard_id)
+            if last is None:
+                self._iterators[shard_id] = self._iterator(shard_id, self.start_at)
+            else:
+                self._iterators[shard_id] = self._iterator(shard_id, "AFTER_SEQUENCE_NUMBER", last)
+        except Exception:
+            log.exception("relay %s: reopening shard %s failed", self.name, shard_id)
+
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
@@ -99,7 +110,11 @@ class StreamRelay:
         """Read every shard once and deliver what was there; True if anything was."""
         busy = False
         for shard_id, iterator in list(self._iterators.items()):
-            response = self.streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
+            try:
+                response = self.streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
+            except Exception:
+                self._reopen(shard_id)  # e.g. an expired iterator: go on after the last record handed over
+                raise
             records = response.get("Records", [])
             if not records:
                 self._iterators[shard_id] = response["NextShardIterator"]
@@ -108,6 +123,7 @@ class StreamRelay:
             failed_at = self._deliver(records)
             if failed_at is None:
                 self._iterators[shard_id] = response["NextShardIterator"]
+                self._delivered_up_to[shard_id] = str(records[-1]["dynamodb"]["SequenceNumber"])
                 self._backoff = 0.0
             else:
                 # As Lambda does: the batch is retried from the first failed record, in order.
@@ -129,7 +145,7 @@ class StreamRelay:
         event = {"Records": [self._record(r) for r in records]}
         label = self.handler if isinstance(self.handler, str) else f"relay-{self.name}"
         try:
-            result = function(event, context_for(label))
+            result = invoke(function, event, context_for(label))
         except Exception:
             log.exception("relay %s: the handler failed a batch of %d", self.name, len(records))
             return first

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ TEST_RESOURCES: dict[str, Any] = {
                 {"method": "GET", "path": "/echo/{thing_id}", "auth": "public"},
                 {"method": "GET", "path": "/echo/special", "auth": "public"},
                 {"method": "GET", "path": "/me", "auth": "customer"},
+                {"method": "GET", "path": "/slow", "auth": "public"},
                 {"method": "POST", "path": "/admin/things", "auth": "admin"},
             ],
         },
@@ -82,10 +84,18 @@ class Recorder:
         self.stream_records: list[dict[str, Any]] = []
         self.fail_bodies: set[str] = set()  # SQS messages with these bodies fail
         self.fail_stream_keys: dict[str, int] = {}  # pk -> how many more times to fail it
+        self.in_flight = 0
+        self.max_in_flight = 0
 
     def echo(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         with self.lock:
             self.http_events.append(event)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        if event["rawPath"] == "/slow":
+            time.sleep(0.02)
+        with self.lock:
+            self.in_flight -= 1
         return {
             "statusCode": 200,
             "headers": {"Content-Type": "application/json"},

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -10,7 +12,6 @@ import pytest
 import requests
 
 from shop.local.stack import LocalStack, PortBusy
-
 
 pytestmark = pytest.mark.integration
 
@@ -112,7 +113,8 @@ def test_oversized_body_is_413(stack: LocalStack) -> None:
 def test_handler_exception_is_500_without_details(stack: LocalStack) -> None:
     response = requests.get(f"{stack.url}/boom", timeout=5)
     problem = _assert_problem(response, 500)
-    assert "secret" not in response.text and "Traceback" not in response.text
+    assert "secret" not in response.text
+    assert "Traceback" not in response.text
     assert problem["detail"]
 
 
@@ -137,7 +139,8 @@ def test_protected_route_gets_claims_as_strings(stack: LocalStack) -> None:
     claims = authorizer["jwt"]["claims"]
     assert claims["token_use"] == "access"
     assert claims["client_id"] == stack.client_id
-    assert isinstance(claims["exp"], str) and claims["exp"].isdigit()
+    assert isinstance(claims["exp"], str)
+    assert claims["exp"].isdigit()
     assert "cognito:groups" not in claims
 
     stack.promote_to_admin("carol@example.com")
@@ -155,6 +158,40 @@ def test_serves_concurrently_and_handlers_can_call_back(stack: LocalStack) -> No
     assert [r.json() for r in responses] == [{"inner_status": 200}] * 16
 
 
-def test_a_second_stack_on_the_same_port_is_refused(stack: LocalStack) -> None:
-    with pytest.raises(PortBusy):
-        LocalStack(port=stack.port).start()
+def test_a_second_stack_in_this_process_attaches_to_the_running_one(stack: LocalStack) -> None:
+    with LocalStack(port=0, resources_path=stack.resources_path) as second:
+        assert second.url == stack.url
+        assert second.primary is stack
+    assert requests.get(f"{stack.url}/echo", timeout=5).status_code == 200  # still serving
+    with pytest.raises(RuntimeError, match="other settings"):
+        LocalStack(port=0).start()  # other resources: cannot share
+
+
+def test_a_busy_port_is_refused_before_anything_starts(stack: LocalStack) -> None:
+    second = LocalStack(port=stack.port)
+    with pytest.raises(PortBusy, match=str(stack.port)):
+        second._start_own()
+    assert second.emulator._server is None  # moto was never started
+
+
+def test_a_second_run_on_a_busy_port_exits_non_zero(stack: LocalStack) -> None:
+    finished = subprocess.run(
+        [sys.executable, "-m", "shop.local", "--port", str(stack.port), "--no-seed"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert finished.returncode != 0
+    assert "busy" in finished.stderr
+
+
+def test_one_function_handles_one_event_at_a_time(stack: LocalStack, recorder: Any) -> None:
+    """As in one Lambda execution environment: module-level handler state is never shared."""
+    recorder.max_in_flight = 0
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(
+            pool.map(lambda _: requests.get(f"{stack.url}/slow", timeout=10).status_code, range(12))
+        )
+    assert statuses == [200] * 12
+    assert recorder.max_in_flight == 1

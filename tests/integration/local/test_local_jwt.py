@@ -89,7 +89,7 @@ def test_rejects_a_bad_signature(verifier: JwtVerifier) -> None:
 
 
 def test_rejects_a_tampered_payload(verifier: JwtVerifier, tokens: dict[str, str]) -> None:
-    header, payload, signature = tokens["access"].split(".")
+    header, _payload, signature = tokens["access"].split(".")
     forged_payload = jwt.utils.base64url_encode(json.dumps(_claims(verifier, sub="someone-else")).encode())
     with pytest.raises(InvalidToken):
         verifier.verify(f"Bearer {header}.{forged_payload.decode()}.{signature}")

@@ -40,7 +40,9 @@ def _queue_count(stack: LocalStack, url: str) -> int:
         QueueUrl=url,
         AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
     )["Attributes"]
-    return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+    return int(attributes["ApproximateNumberOfMessages"]) + int(
+        attributes["ApproximateNumberOfMessagesNotVisible"]
+    )
 
 
 def test_delivers_consumed_events_as_an_sqs_lambda_event(stack: LocalStack, recorder: Any) -> None:

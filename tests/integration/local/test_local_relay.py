@@ -72,3 +72,25 @@ def test_writes_through_the_gateway_wake_the_relay(stack: LocalStack) -> None:
     requests.post(f"{stack.url}/echo", json={}, timeout=5)  # a write request nudges the relay
     _within(3, lambda: relay.delivered > before)
     relay.idle_poll_seconds = 0.5
+
+
+def test_old_stream_iterators_expire_and_the_relay_recovers(stack: LocalStack) -> None:
+    from moto.dynamodbstreams.models import dynamodbstreams_backends
+
+    from shop.local.emulator import StreamIteratorExpiry
+
+    relay = stack.relays[0]
+    relay.idle_poll_seconds = 30
+    time.sleep(0.6)  # the relay now waits for a nudge
+    expiry = StreamIteratorExpiry(max_age_seconds=100)
+    backend = dynamodbstreams_backends["123456789012"]["us-east-1"]
+    assert backend.shard_iterators  # every read left one behind
+    expiry.expire(now=0.0)
+    assert expiry.expire(now=1000.0) > 0
+    assert not backend.shard_iterators  # the relay's current iterator is gone too
+    before = relay.delivered
+    pk = f"OUTBOX#{uuid.uuid4()}"
+    _put(stack, pk)
+    stack.nudge_relay()
+    _within(10, lambda: relay.delivered > before)  # reopened after the last record handed over
+    relay.idle_poll_seconds = 0.5

@@ -53,7 +53,9 @@ def cart_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[CartApi]:
 def test_the_cart_is_read_with_the_callers_token(cart_api: CartApi) -> None:
     price = {"amount": 1250, "currency": "EUR"}
     cart_api.body = {
-        "items": [{"product_id": "p-1", "name": "Mug", "unit_price": price, "quantity": 2, "line_total": price}],
+        "items": [
+            {"product_id": "p-1", "name": "Mug", "unit_price": price, "quantity": 2, "line_total": price}
+        ],
         "total": {"amount": 2500, "currency": "EUR"},
         "item_count": 2,
     }

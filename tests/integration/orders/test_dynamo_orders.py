@@ -4,7 +4,6 @@ that really run, stale versions refused, pages newest first."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,9 +26,9 @@ ADDRESS = Address(line1="1 Main St", city="Lyon", postal_code="69001", country="
 
 
 @pytest.fixture
-def repo(aws: None) -> Iterator[DynamoOrders]:
+def repo(aws: None) -> DynamoOrders:
     create_table(TABLE, stream=True)
-    yield DynamoOrders(TABLE)
+    return DynamoOrders(TABLE)
 
 
 def items() -> list[dict[str, Any]]:

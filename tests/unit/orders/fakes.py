@@ -39,11 +39,16 @@ class FakeOrders:
     def save(self, change: Change) -> None:
         assert change.before is not None
         current = self.orders.get(change.before.order_id)
-        if current is None or (current.version, current.status) != (change.before.version, change.before.status):
+        if current is None or (current.version, current.status) != (
+            change.before.version,
+            change.before.status,
+        ):
             raise StaleOrder(change.before.order_id, current)
         self._commit(change)
 
-    def page_for(self, customer_id: str, limit: int, after: Position | None) -> tuple[list[Order], Position | None]:
+    def page_for(
+        self, customer_id: str, limit: int, after: Position | None
+    ) -> tuple[list[Order], Position | None]:
         mine = sorted(
             (o for o in self.orders.values() if o.customer_id == customer_id),
             key=lambda o: (o.created_at, o.order_id),

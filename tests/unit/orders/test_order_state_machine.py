@@ -98,7 +98,12 @@ def test_placing_prices_the_lines_and_records_order_placed() -> None:
 def test_an_empty_cart_cannot_be_placed() -> None:
     with pytest.raises(EmptyCart):
         Order.place(
-            order_id="o", customer_id="c", cart=cart_of(), shipping_address=ADDRESS, payment_token="tok_visa", at=T0
+            order_id="o",
+            customer_id="c",
+            cart=cart_of(),
+            shipping_address=ADDRESS,
+            payment_token="tok_visa",
+            at=T0,
         )
 
 

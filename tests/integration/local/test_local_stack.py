@@ -1,0 +1,96 @@
+"""The whole stack with the real services: seeding through the API, and an external emulator."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from shop.local.stack import LocalStack
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def seeded() -> Iterator[LocalStack]:
+    with LocalStack(port=0, seed=True) as running:
+        yield running
+
+
+def test_seeds_the_admin_and_the_demo_catalog(seeded: LocalStack) -> None:
+    report = seeded.seed_report
+    assert report is not None
+    assert report.ok, report.summary()
+    products = requests.get(f"{seeded.url}/products", params={"limit": 100}, timeout=10).json()["items"]
+    assert len(products) >= 20
+    assert len({p["category"] for p in products}) >= 4
+
+
+def test_seeding_again_finds_everything_there(seeded: LocalStack) -> None:
+    again = seeded.seed()
+    assert again.created == 0
+    assert again.failed == 0
+    assert again.existing >= 20
+    assert again.admin_logged_in
+
+
+def test_the_admin_token_carries_the_admin_group(seeded: LocalStack) -> None:
+    login = requests.post(
+        f"{seeded.url}/auth/login",
+        json={"email": seeded.admin_email, "password": seeded.admin_password},
+        timeout=10,
+    )
+    token = login.json()["access_token"]
+    stats = requests.get(
+        f"{seeded.url}/admin/stats", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+    assert stats.status_code == 200, stats.text
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def external_emulator() -> Iterator[str]:
+    """Another emulator in its own process, as LocalStack on :4566 would be."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(url, timeout=1)
+                break
+            except requests.RequestException:
+                assert time.monotonic() < deadline, "moto server did not start"
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_an_external_aws_endpoint_holds_the_data(seeded: LocalStack, external_emulator: str) -> None:
+    seeded.stop()  # one stack per process: this one takes the place of the module's
+    with LocalStack(port=0, seed=True, aws_endpoint=external_emulator) as stack:
+        assert stack.aws_endpoint == external_emulator
+        assert stack.seed_report is not None
+        assert stack.seed_report.ok, stack.seed_report.summary()
+        tables = stack.client("dynamodb").list_tables()["TableNames"]
+        assert "shop-catalog" in tables
+        items = requests.get(f"{stack.url}/products", params={"limit": 100}, timeout=10).json()["items"]
+        assert len(items) >= 20
+        assert stack.emulator.cognito_endpoint != external_emulator  # Cognito stays embedded
