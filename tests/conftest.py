@@ -32,11 +32,14 @@ def resource_description() -> dict[str, Any]:
 
 @pytest.fixture
 def aws() -> Iterator[None]:
-    """In-process moto; cached boto3 clients are dropped so they bind to the mock."""
+    """In-process moto, with the local stack's fixes for its thread-unsafe transactions;
+    cached boto3 clients are dropped so they bind to the mock."""
     from moto import mock_aws
 
+    from shop.local import moto_fixes
     from shop.platform.aws import reset_clients
 
+    moto_fixes.install()
     reset_clients()
     with mock_aws():
         yield

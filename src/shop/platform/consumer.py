@@ -27,7 +27,8 @@ def sqs_handler(
     def handle_record(record: SQSRecord) -> None:
         event = Event.model_validate_json(record.body)
         set_correlation_id(event.correlation_id)
-        log.append_keys(
+        log.thread_safe_clear_keys()
+        log.thread_safe_append_keys(
             correlation_id=event.correlation_id, event_type=event.event_type, event_id=event.event_id
         )
         use_case = handlers.get(event.event_type)

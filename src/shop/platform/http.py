@@ -16,6 +16,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel
 
 from shop.kernel.errors import DomainError, Forbidden, NotAuthenticated
+from shop.kernel.ids import new_id
 from shop.platform.context import correlation_id, set_correlation_id
 from shop.platform.observability import enable_tracing, logger
 from shop.platform.problems import PROBLEM_CONTENT_TYPE, problem, problem_response, status_of
@@ -74,8 +75,9 @@ def lambda_handler(
         enable_tracing()
         headers = {key.lower(): value for key, value in (event.get("headers") or {}).items()}
         request_id = headers.get("x-request-id") or (event.get("requestContext") or {}).get("requestId")
-        set_correlation_id(request_id or correlation_id())
-        log.append_keys(request_id=correlation_id(), route=event.get("routeKey"))
+        set_correlation_id(request_id or new_id())
+        log.thread_safe_clear_keys()  # keys of the previous request must not leak into this one
+        log.thread_safe_append_keys(request_id=correlation_id(), route=event.get("routeKey"))
         response = _reject_unreadable(event, headers) or app.resolve(event, context)
         response.setdefault("headers", {})["X-Request-Id"] = correlation_id()
         return response
