@@ -52,7 +52,9 @@ def measure(body: str) -> float:
     )
     for name in RESOURCES["services"]:
         env[f"{name.upper()}_TABLE_NAME"] = f"shop-{name}"
-    env.update(SHOP_EVENTS_TOPIC_ARN="arn:aws:sns:us-east-1:000000000000:events", SHOP_API_URL="http://127.0.0.1:9")
+    env.update(
+        SHOP_EVENTS_TOPIC_ARN="arn:aws:sns:us-east-1:000000000000:events", SHOP_API_URL="http://127.0.0.1:9"
+    )
     env.update(USER_POOL_ID="us-east-1_bench", USER_POOL_CLIENT_ID="bench")
     out = subprocess.run(
         [sys.executable, "-c", PROBE.format(body=body)], env=env, capture_output=True, text=True, check=True

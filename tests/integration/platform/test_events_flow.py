@@ -21,7 +21,9 @@ def queue(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     topic = client("sns").create_topic(Name="events")["TopicArn"]
     monkeypatch.setenv("SHOP_EVENTS_TOPIC_ARN", topic)
     url = client("sqs").create_queue(QueueName="catalog-events")["QueueUrl"]
-    arn = client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    arn = client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
     consumes = resource_description()["services"]["catalog"]["consumes"]
     client("sns").subscribe(
         TopicArn=topic,
@@ -29,7 +31,7 @@ def queue(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         Endpoint=arn,
         Attributes={"RawMessageDelivery": "true", "FilterPolicy": json.dumps({"event_type": consumes})},
     )
-    yield url
+    return url
 
 
 def stream_event(*images: dict[str, Any]) -> dict[str, Any]:
@@ -56,7 +58,9 @@ def received(url: str) -> list[dict[str, Any]]:
 def test_relay_publishes_outbox_records_and_filters_reach_only_subscribers(queue: str) -> None:
     placed = Event(event_type="OrderPlaced", correlation_id="req-1", data={"order_id": "o1"})
     unrelated = Event(event_type="PaymentCaptured", correlation_id="req-1", data={"order_id": "o1"})
-    result = relay(stream_event(outbox_item(placed), outbox_item(unrelated), {"pk": "ORDER#o1", "sk": "ORDER"}), None)
+    result = relay(
+        stream_event(outbox_item(placed), outbox_item(unrelated), {"pk": "ORDER#o1", "sk": "ORDER"}), None
+    )
     assert result["batchItemFailures"] == []
     bodies = received(queue)
     assert [body["event_id"] for body in bodies] == [placed.event_id]

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def table(aws: None) -> Iterator[str]:
-    yield create_table("things", stream=True)
+    return create_table("things", stream=True)
 
 
 def items(table: str) -> list[dict[str, object]]:

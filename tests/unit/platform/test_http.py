@@ -57,7 +57,11 @@ def request(
     headers = {"content-type": content_type}
     if request_id:
         headers["x-request-id"] = request_id
-    context: dict[str, Any] = {"http": {"method": method, "path": path, "sourceIp": "127.0.0.1"}, "requestId": "gw-1", "stage": "$default"}
+    context: dict[str, Any] = {
+        "http": {"method": method, "path": path, "sourceIp": "127.0.0.1"},
+        "requestId": "gw-1",
+        "stage": "$default",
+    }
     if claims is not None:
         context["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
     event = {
@@ -129,7 +133,9 @@ def test_admin_routes_need_the_admin_group() -> None:
     assert request("GET", "/admin/things", claims=ALICE)["statusCode"] == 403
     admin = request("GET", "/admin/things", claims={"sub": "root", "cognito:groups": "[admin]"})
     assert admin["statusCode"] == 200
-    assert request("GET", "/admin/things", claims={"sub": "r", "cognito:groups": ["admin"]})["statusCode"] == 200
+    assert (
+        request("GET", "/admin/things", claims={"sub": "r", "cognito:groups": ["admin"]})["statusCode"] == 200
+    )
 
 
 def test_unexpected_errors_are_500_without_internals() -> None:
