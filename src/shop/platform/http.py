@@ -147,6 +147,8 @@ def _groups(claim: Any) -> frozenset[str]:
 
 
 def _field_error(item: dict[str, Any]) -> dict[str, str]:
+    if item.get("type") == "json_invalid":
+        return {"field": "body", "message": "The body is not valid JSON."}
     location = [str(part) for part in item.get("loc", ())]
     if location and location[0] in {"body", "query", "path", "header"}:
         location = location[1:]

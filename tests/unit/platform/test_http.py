@@ -111,7 +111,7 @@ def test_invalid_fields_are_400_with_the_field_named(body: str, field: str) -> N
 def test_malformed_json_is_400() -> None:
     response = request("POST", "/things", '{"name": ', claims=ALICE)
     assert response["statusCode"] == 400
-    problem(response)
+    assert problem(response)["errors"] == [{"field": "body", "message": "The body is not valid JSON."}]
 
 
 def test_non_json_body_is_415_and_oversize_is_413() -> None:
