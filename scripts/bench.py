@@ -2,6 +2,9 @@
 the floor every Python Lambda pays (`import boto3` + creating the same clients),
 measured in fresh interpreters, interleaved, in the same run (these machines are noisy).
 
+It runs in a venv holding only the runtime dependencies of uv.lock, as a Lambda zip
+does (the dev venv has moto's Flask and friends, which some libraries import if present).
+
     make bench            # or: .venv/bin/python scripts/bench.py --runs 7
 """
 
@@ -16,6 +19,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+RUNTIME_VENV = ROOT / ".tools" / "lambda-runtime"
+UV = ROOT / ".tools" / "bin" / "uv"
 RESOURCES = json.loads((ROOT / "src" / "shop" / "resources.json").read_text())
 CLIENTS = {"users": ["dynamodb", "cognito-idp", "sns"], "meta": []}
 DEFAULT_CLIENTS = ["dynamodb"]
@@ -40,9 +45,31 @@ def handlers() -> list[tuple[str, str, list[str]]]:
     return found
 
 
-def measure(body: str) -> float:
+def runtime_python() -> Path:
+    """A venv with exactly the Lambda runtime dependencies (built once, then reused)."""
+    python = RUNTIME_VENV / "bin" / "python"
+    if not python.exists():
+        print(f"building {RUNTIME_VENV} from uv.lock (runtime dependencies only)...", flush=True)
+        export = [
+            UV,
+            "export",
+            "--frozen",
+            "--no-dev",
+            "--no-default-groups",
+            "--no-emit-project",
+            "--no-hashes",
+        ]
+        requirements = subprocess.run(export, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        subprocess.run([UV, "venv", "--quiet", RUNTIME_VENV], check=True)
+        install = [UV, "pip", "install", "--quiet", "--python", python, "-r", "-"]
+        subprocess.run(install, input=requirements, text=True, check=True)
+    return python
+
+
+def measure(python: Path, body: str) -> float:
     env = dict(
         os.environ,
+        PYTHONPATH=str(ROOT / "src"),
         AWS_DEFAULT_REGION="us-east-1",
         AWS_ACCESS_KEY_ID="bench",
         AWS_SECRET_ACCESS_KEY="bench",
@@ -57,7 +84,7 @@ def measure(body: str) -> float:
     )
     env.update(USER_POOL_ID="us-east-1_bench", USER_POOL_CLIENT_ID="bench")
     out = subprocess.run(
-        [sys.executable, "-c", PROBE.format(body=body)], env=env, capture_output=True, text=True, check=True
+        [python, "-c", PROBE.format(body=body)], env=env, capture_output=True, text=True, check=True
     )
     return float(out.stdout.strip().splitlines()[-1])
 
@@ -78,13 +105,14 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="fresh interpreters per measurement")
     args = parser.parse_args()
     rows = []
+    python = runtime_python()
     targets = handlers()
     print(f"measuring {len(targets)} handlers x {args.runs} runs (fresh interpreter each)...", flush=True)
     for label, dotted, clients in targets:
         baseline, handler = [], []
         for _ in range(args.runs):  # interleaved, so drift hits both alike
-            baseline.append(measure(baseline_body(clients or ["dynamodb"])))
-            handler.append(measure(handler_body(dotted, clients)))
+            baseline.append(measure(python, baseline_body(clients or ["dynamodb"])))
+            handler.append(measure(python, handler_body(dotted, clients)))
         base, own = statistics.median(baseline), statistics.median(handler)
         rows.append((label, base, own, own / base))
         print(f"  {label:<18} floor {base * 1e3:6.0f} ms handler {own * 1e3:6.0f} ms ratio {own / base:4.2f}")
