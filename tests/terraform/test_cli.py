@@ -49,8 +49,12 @@ def test_get_installs_every_local_module(
         "shop",
         "shop.http_api",
         "shop.service",
-        "shop.service.http",
+        "shop.service.function",
+        "shop.service.function.alarms",
         "shop.outbox_relay",
+        "shop.outbox_relay.alarms",
         "shop.queue",
+        "shop.queue.alarms",
+        "shop.monitoring.alarms",
     ):
         assert f'"Key":"{module}"' in installed, f"module {module} not installed"

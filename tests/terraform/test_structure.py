@@ -32,8 +32,22 @@ def assigns(text: str, key: str, value: str) -> bool:
     return re.search(rf"""['"]?{key}['"]?\s*[:=]\s*\\?['"]{value}\\?['"]""", text) is not None
 
 
+def alarm_calls(module: str) -> list[dict[str, Any]]:
+    """The calls of modules/alarms in a module (its alarms are rows of their `alarms` map)."""
+    return [b.body for b in blocks("module", MODULES / module) if b.body["source"] == "../alarms"]
+
+
 def alarms_in(module: str) -> list[dict[str, Any]]:
-    return [b.body for b in resources("aws_cloudwatch_metric_alarm", MODULES / module)]
+    """Every alarm a module declares, as modules/alarms creates it: the row, with the call's
+    namespace, topic and dimensions (the row's own dimensions merged over the call's)."""
+    found = []
+    for call in alarm_calls(module):
+        for key, row in call["alarms"].items():
+            alarm = {**row, "key": key, "namespace": call["namespace"]}
+            alarm["alarm_topic_arn"] = call["alarm_topic_arn"]
+            alarm["dimensions"] = {**call.get("dimensions", {}), **row.get("dimensions", {})}
+            found.append(alarm)
+    return found
 
 
 # --------------------------------------------------------------------------- modules
@@ -93,16 +107,35 @@ def test_the_function_module_has_tracing_logs_and_alarms() -> None:
     assert log_group.body["kms_key_id"] == "${var.kms_key_arn}"
     assert one(body, "logging_config")["log_group"] == "${aws_cloudwatch_log_group.this.name}"
 
-    metrics = {(a["metric_name"], a.get("extended_statistic")) for a in alarms_in("function")}
+    alarms = alarms_in("function")
+    metrics = {(a["metric_name"], a.get("extended_statistic")) for a in alarms}
     assert metrics == {("Errors", None), ("Throttles", None), ("Duration", "p99")}
+    for alarm in alarms:
+        assert alarm["namespace"] == "AWS/Lambda", alarm
+        assert alarm["dimensions"] == {"FunctionName": "${aws_lambda_function.this.function_name}"}, alarm
 
 
 def test_every_function_module_call_passes_a_handler_and_an_alarm_topic() -> None:
     calls = [b for b in blocks("module") if b.body["source"] == "../function"]
-    assert len(calls) == 3  # service http, service events, outbox relay
+    assert len(calls) == 2  # service (http + events, for_each), outbox relay
     for call in calls:
         for argument in ("handler", "alarm_topic_arn", "kms_key_arn", "policy_json", "log_retention_days"):
             assert argument in call.body, f"{call.where}: {argument} missing"
+    # The service's functions: http always, events when the service consumes events,
+    # each with its own handler and its own policy document.
+    (service,) = [c for c in calls if c.path.parent.name == "service"]
+    assert service.body["for_each"] == "${local.functions}"
+    assert service.body["handler"] == "${each.value.handler}"
+    assert service.body["policy_json"] == "${data.aws_iam_policy_document.function[each.key].json}"
+    functions = str(locals_of(MODULES / "service")["functions"]).replace("\\", "")
+    for fragment in (
+        "handler = var.http_handler",
+        "handler = var.events_handler",
+        "statements = local.http_statements",
+        "statements = local.events_statements",
+        "var.events_handler == null ? {} :",
+    ):
+        assert fragment in functions, fragment
 
 
 def test_log_retention_is_never_infinite() -> None:
@@ -259,18 +292,41 @@ def test_topics_are_encrypted() -> None:
         assert topic.body.get("kms_master_key_id") == "${var.kms_key_arn}", topic.where
 
 
+def test_every_alarm_is_a_row_of_the_alarms_module() -> None:
+    """One aws_cloudwatch_metric_alarm in the system: modules/alarms, one per row."""
+    (alarm,) = resources("aws_cloudwatch_metric_alarm")
+    assert alarm.path.parent.name == "alarms", alarm.where
+    body = alarm.body
+    assert body["for_each"] == "${var.alarms}"
+    assert body["alarm_name"] == "${var.name_prefix}-${each.key}"
+    assert body["namespace"] == "${var.namespace}"
+    assert body["metric_name"] == "${each.value.metric_name}"
+    assert body["dimensions"] == "${merge(var.dimensions, each.value.dimensions)}"
+    assert body["threshold"] == "${each.value.threshold}"
+    assert body["treat_missing_data"] == "notBreaching"
+    alarmed = {b.path.parent.name for b in blocks("module") if b.body["source"] == "../alarms"}
+    assert alarmed == {"function", "queue", "outbox_relay", "monitoring"}
+
+
 def test_every_alarm_notifies_the_alarm_topic() -> None:
-    alarms = resources("aws_cloudwatch_metric_alarm")
+    (alarm,) = resources("aws_cloudwatch_metric_alarm")
+    assert alarm.body["alarm_actions"] == ["${var.alarm_topic_arn}"], alarm.where
+    assert alarm.body["ok_actions"] == ["${var.alarm_topic_arn}"], alarm.where
+    alarms = [a for module in ("function", "queue", "outbox_relay", "monitoring") for a in alarms_in(module)]
     assert len(alarms) >= 7
-    for alarm in alarms:
-        actions = alarm.body.get("alarm_actions")
-        assert actions in (["${var.alarm_topic_arn}"], ["${aws_sns_topic.alarms.arn}"]), alarm.where
+    for alarm_row in alarms:
+        topic = alarm_row["alarm_topic_arn"]
+        assert topic in ("${var.alarm_topic_arn}", "${aws_sns_topic.alarms.arn}"), alarm_row
 
 
 def test_dashboard_shows_the_business_metrics() -> None:
-    widgets = str(locals_of(MODULES / "monitoring")["widgets"])
+    dashboard = locals_of(MODULES / "monitoring")
+    widgets = str(dashboard["dashboard_rows"]) + str(dashboard["business"])
     for metric in ("OrdersPlaced", "OrdersConfirmed", "OrdersCancelled", "Revenue", "{Shop,service}"):
         assert metric in widgets
+    assert "local.dashboard_rows" in dashboard["widgets"]
+    (resource,) = resources("aws_cloudwatch_dashboard", MODULES / "monitoring")
+    assert resource.body["dashboard_body"] == "${jsonencode({widgets = local.widgets})}"
     for metric in ("Latency", "5xx", "Errors", "Duration", "ApproximateNumberOfMessagesVisible"):
         assert metric in str(locals_of(MODULES / "monitoring"))
 

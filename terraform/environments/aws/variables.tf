@@ -20,68 +20,59 @@ variable "artifacts_dir" {
   default     = null
 }
 
+# The settings below pass through to modules/shop, which types, validates and
+# documents them and holds their defaults: null (unset) = the module's default.
+
 variable "use_dependencies_layer" {
-  description = "Attach dist/layer.zip as the dependencies layer."
+  description = "Attach dist/layer.zip as the dependencies layer (modules/shop; null = its default, true)."
   type        = bool
-  default     = true
+  default     = null
 }
 
 variable "functions" {
-  description = "Per-service sizing overrides (see modules/shop variable `functions`)."
-  type = map(object({
-    http = optional(object({
-      memory_size          = optional(number, 512)
-      timeout              = optional(number, 10)
-      reserved_concurrency = optional(number)
-    }))
-    events = optional(object({
-      memory_size          = optional(number, 512)
-      timeout              = optional(number, 30)
-      reserved_concurrency = optional(number)
-      maximum_concurrency  = optional(number)
-    }))
-  }))
-  default = {}
+  description = "Per-service sizing overrides, e.g. { orders = { http = { memory_size = 1024 } } }; typed and checked by modules/shop variable `functions`."
+  type        = any
+  default     = null
 }
 
 variable "maximum_batching_window_in_seconds" {
-  description = "Batching window of the SQS event sources."
+  description = "Batching window of the SQS event sources (modules/shop; null = its default, 0)."
   type        = number
-  default     = 0
+  default     = null
 }
 
 variable "log_retention_days" {
-  description = "Retention of every log group."
+  description = "Retention of every log group (modules/shop; null = its default, 30)."
   type        = number
-  default     = 30
+  default     = null
 }
 
 variable "deletion_protection" {
-  description = "Deletion protection of tables and the user pool (true in prod)."
+  description = "Deletion protection of tables and the user pool, true in prod (modules/shop; null = its default, false)."
   type        = bool
-  default     = false
+  default     = null
 }
 
 variable "throttling_burst_limit" {
-  description = "API stage burst limit."
+  description = "API stage burst limit (modules/shop; null = its default, 200)."
   type        = number
-  default     = 200
+  default     = null
 }
 
 variable "throttling_rate_limit" {
-  description = "API stage rate limit (requests per second)."
+  description = "API stage rate limit in requests per second (modules/shop; null = its default, 100)."
   type        = number
-  default     = 100
+  default     = null
 }
 
 variable "cors_allow_origins" {
-  description = "Origins allowed by CORS; empty = none."
+  description = "Origins allowed by CORS (modules/shop; null = its default, none)."
   type        = list(string)
-  default     = []
+  default     = null
 }
 
 variable "alarm_emails" {
-  description = "E-mail addresses that receive the alarms."
+  description = "E-mail addresses that receive the alarms (modules/shop; null = its default, none)."
   type        = list(string)
-  default     = []
+  default     = null
 }

@@ -1,14 +1,12 @@
 terraform {
   required_version = ">= 1.10"
 
+  # Only the providers this configuration configures; modules/shop declares
+  # what it uses (aws, random) and Terraform installs both.
   required_providers {
     aws = {
       source  = "hashicorp/aws"
       version = "~> 5.70"
-    }
-    random = {
-      source  = "hashicorp/random"
-      version = "~> 3.6"
     }
   }
 

@@ -1,14 +1,9 @@
 output "api_url" {
-  description = "Base URL of the API on LocalStack."
+  description = "Base URL of the API on LocalStack (SHOP_API_URL for `make acceptance`)."
   value       = module.shop.api_url
 }
 
-output "user_pool_id" {
-  description = "Cognito user pool id."
-  value       = module.shop.user_pool_id
-}
-
-output "user_pool_client_id" {
-  description = "Cognito app client id."
-  value       = module.shop.user_pool_client_id
+output "shop" {
+  description = "Every output of modules/shop (user pool and client ids, topics, dashboard, table names, queue URLs): `terraform output -json shop`."
+  value       = module.shop
 }

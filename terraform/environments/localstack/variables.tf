@@ -22,7 +22,7 @@ variable "artifacts_dir" {
 }
 
 variable "use_dependencies_layer" {
-  description = "Attach dist/layer.zip as a layer (LocalStack Community supports layers only in recent versions; set false and bundle dependencies otherwise)."
+  description = "Attach dist/layer.zip as a layer (LocalStack Community supports layers only in recent versions; set false and bundle dependencies otherwise). null = the modules/shop default, true."
   type        = bool
-  default     = true
+  default     = null
 }

@@ -110,54 +110,36 @@ resource "aws_lambda_function" "this" {
   depends_on = [aws_iam_role_policy.runtime, aws_iam_role_policy.service, aws_cloudwatch_log_group.this]
 }
 
-resource "aws_cloudwatch_metric_alarm" "errors" {
-  alarm_name          = "${var.name}-errors"
-  alarm_description   = "${var.name} raised errors (unhandled exceptions, timeouts)."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = aws_lambda_function.this.function_name }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = var.error_threshold
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.alarm_topic_arn]
-  ok_actions          = [var.alarm_topic_arn]
-  tags                = var.tags
-}
+# One row per alarm (modules/alarms): errors, throttles, p99 duration.
+module "alarms" {
+  source = "../alarms"
 
-resource "aws_cloudwatch_metric_alarm" "throttles" {
-  alarm_name          = "${var.name}-throttles"
-  alarm_description   = "${var.name} was throttled (concurrency limit reached)."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Throttles"
-  dimensions          = { FunctionName = aws_lambda_function.this.function_name }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 1
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.alarm_topic_arn]
-  ok_actions          = [var.alarm_topic_arn]
-  tags                = var.tags
-}
+  name_prefix     = var.name
+  namespace       = "AWS/Lambda"
+  dimensions      = { FunctionName = aws_lambda_function.this.function_name }
+  alarm_topic_arn = var.alarm_topic_arn
+  tags            = var.tags
 
-resource "aws_cloudwatch_metric_alarm" "duration_p99" {
-  alarm_name          = "${var.name}-duration-p99"
-  alarm_description   = "p99 duration of ${var.name} is above ${local.p99_threshold_ms} ms (timeout ${var.timeout} s)."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Duration"
-  dimensions          = { FunctionName = aws_lambda_function.this.function_name }
-  extended_statistic  = "p99"
-  period              = 300
-  evaluation_periods  = 3
-  datapoints_to_alarm = 2
-  threshold           = local.p99_threshold_ms
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.alarm_topic_arn]
-  ok_actions          = [var.alarm_topic_arn]
-  tags                = var.tags
+  alarms = {
+    errors = {
+      description         = "${var.name} raised errors (unhandled exceptions, timeouts)."
+      metric_name         = "Errors"
+      threshold           = var.error_threshold
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
+    throttles = {
+      description         = "${var.name} was throttled (concurrency limit reached)."
+      metric_name         = "Throttles"
+      threshold           = 1
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
+    duration-p99 = {
+      description         = "p99 duration of ${var.name} is above ${local.p99_threshold_ms} ms (timeout ${var.timeout} s)."
+      metric_name         = "Duration"
+      extended_statistic  = "p99"
+      evaluation_periods  = 3
+      datapoints_to_alarm = 2
+      threshold           = local.p99_threshold_ms
+    }
+  }
 }

@@ -35,9 +35,5 @@ output "timeout" {
 
 output "alarm_arns" {
   description = "ARNs of the function's alarms (errors, throttles, p99 duration)."
-  value = [
-    aws_cloudwatch_metric_alarm.errors.arn,
-    aws_cloudwatch_metric_alarm.throttles.arn,
-    aws_cloudwatch_metric_alarm.duration_p99.arn,
-  ]
+  value       = values(module.alarms.arns)
 }

@@ -10,125 +10,55 @@ data "aws_region" "current" {}
 locals {
   region = data.aws_region.current.name
 
+  # Metric lines: one per function / queue / DLQ, per API statistic, per
+  # business metric (a SEARCH over the `service` dimension of namespace Shop).
+  api_latency   = [for m in [["Latency", "p50"], ["Latency", "p99"], ["IntegrationLatency", "p99"]] : ["AWS/ApiGateway", m[0], "ApiId", var.api_id, { stat = m[1] }]]
+  api_requests  = [for metric in ["Count", "4xx", "5xx"] : ["AWS/ApiGateway", metric, "ApiId", var.api_id]]
   lambda_errors = [for f in var.function_names : ["AWS/Lambda", "Errors", "FunctionName", f]]
   lambda_p99    = [for f in var.function_names : ["AWS/Lambda", "Duration", "FunctionName", f, { stat = "p99" }]]
   queue_depths  = [for q in var.queue_names : ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q]]
   queue_ages    = [for q in var.queue_names : ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", q]]
   dlq_depths    = [for q in var.dlq_names : ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q]]
+  business = {
+    for metric, period in { OrdersPlaced = 300, OrdersConfirmed = 300, OrdersCancelled = 300, Revenue = 3600 } :
+    metric => [{ expression = "SUM(SEARCH('{Shop,service} MetricName=\"${metric}\"', 'Sum', ${period}))", label = metric, id = lower(metric) }]
+  }
 
-  widgets = [
-    {
-      type = "metric", x = 0, y = 0, width = 12, height = 6
-      properties = {
-        title  = "API latency (p50 / p99, ms)"
-        region = local.region
-        view   = "timeSeries"
-        period = 60
-        metrics = [
-          ["AWS/ApiGateway", "Latency", "ApiId", var.api_id, { stat = "p50" }],
-          ["AWS/ApiGateway", "Latency", "ApiId", var.api_id, { stat = "p99" }],
-          ["AWS/ApiGateway", "IntegrationLatency", "ApiId", var.api_id, { stat = "p99" }],
-        ]
-      }
-    },
-    {
-      type = "metric", x = 12, y = 0, width = 12, height = 6
-      properties = {
-        title  = "API requests, 4xx and 5xx"
-        region = local.region
-        view   = "timeSeries"
-        period = 60
-        stat   = "Sum"
-        metrics = [
-          ["AWS/ApiGateway", "Count", "ApiId", var.api_id],
-          ["AWS/ApiGateway", "4xx", "ApiId", var.api_id],
-          ["AWS/ApiGateway", "5xx", "ApiId", var.api_id],
-        ]
-      }
-    },
-    {
-      type = "metric", x = 0, y = 6, width = 12, height = 6
-      properties = {
-        title   = "Lambda errors"
-        region  = local.region
-        view    = "timeSeries"
-        period  = 300
-        stat    = "Sum"
-        metrics = local.lambda_errors
-      }
-    },
-    {
-      type = "metric", x = 12, y = 6, width = 12, height = 6
-      properties = {
-        title   = "Lambda duration p99 (ms)"
-        region  = local.region
-        view    = "timeSeries"
-        period  = 300
-        metrics = local.lambda_p99
-      }
-    },
-    {
-      type = "metric", x = 0, y = 12, width = 8, height = 6
-      properties = {
-        title   = "Queue depth (visible messages)"
-        region  = local.region
-        view    = "timeSeries"
-        period  = 60
-        stat    = "Maximum"
-        metrics = local.queue_depths
-      }
-    },
-    {
-      type = "metric", x = 8, y = 12, width = 8, height = 6
-      properties = {
-        title   = "Age of oldest message (s)"
-        region  = local.region
-        view    = "timeSeries"
-        period  = 60
-        stat    = "Maximum"
-        metrics = local.queue_ages
-      }
-    },
-    {
-      type = "metric", x = 16, y = 12, width = 8, height = 6
-      properties = {
-        title   = "DLQs (must stay at 0)"
-        region  = local.region
-        view    = "singleValue"
-        period  = 60
-        stat    = "Maximum"
-        metrics = local.dlq_depths
-      }
-    },
-    {
-      type = "metric", x = 0, y = 18, width = 12, height = 6
-      properties = {
-        title  = "Orders"
-        region = local.region
-        view   = "timeSeries"
-        period = 300
-        stat   = "Sum"
-        metrics = [
-          [{ expression = "SUM(SEARCH('{Shop,service} MetricName=\"OrdersPlaced\"', 'Sum', 300))", label = "OrdersPlaced", id = "placed" }],
-          [{ expression = "SUM(SEARCH('{Shop,service} MetricName=\"OrdersConfirmed\"', 'Sum', 300))", label = "OrdersConfirmed", id = "confirmed" }],
-          [{ expression = "SUM(SEARCH('{Shop,service} MetricName=\"OrdersCancelled\"', 'Sum', 300))", label = "OrdersCancelled", id = "cancelled" }],
-        ]
-      }
-    },
-    {
-      type = "metric", x = 12, y = 18, width = 12, height = 6
-      properties = {
-        title  = "Revenue (minor units)"
-        region = local.region
-        view   = "timeSeries"
-        period = 3600
-        stat   = "Sum"
-        metrics = [
-          [{ expression = "SUM(SEARCH('{Shop,service} MetricName=\"Revenue\"', 'Sum', 3600))", label = "Revenue", id = "revenue" }],
-        ]
-      }
-    },
+  # The dashboard, row by row: the widgets of a row share its 24 columns
+  # equally, every row is 6 high. Each widget is a time series unless it says
+  # otherwise; `stat` is left out where each metric line has its own.
+  dashboard_rows = [
+    [
+      { title = "API latency (p50 / p99, ms)", period = 60, metrics = local.api_latency },
+      { title = "API requests, 4xx and 5xx", period = 60, stat = "Sum", metrics = local.api_requests },
+    ],
+    [
+      { title = "Lambda errors", period = 300, stat = "Sum", metrics = local.lambda_errors },
+      { title = "Lambda duration p99 (ms)", period = 300, metrics = local.lambda_p99 },
+    ],
+    [
+      { title = "Queue depth (visible messages)", period = 60, stat = "Maximum", metrics = local.queue_depths },
+      { title = "Age of oldest message (s)", period = 60, stat = "Maximum", metrics = local.queue_ages },
+      { title = "DLQs (must stay at 0)", period = 60, stat = "Maximum", view = "singleValue", metrics = local.dlq_depths },
+    ],
+    [
+      { title = "Orders", period = 300, stat = "Sum", metrics = [for m in ["OrdersPlaced", "OrdersConfirmed", "OrdersCancelled"] : local.business[m]] },
+      { title = "Revenue (minor units)", period = 3600, stat = "Sum", metrics = [local.business["Revenue"]] },
+    ],
   ]
+
+  widgets = flatten([
+    for row, cells in local.dashboard_rows : [
+      for column, cell in cells : {
+        type       = "metric"
+        x          = column * 24 / length(cells)
+        y          = row * 6
+        width      = 24 / length(cells)
+        height     = 6
+        properties = merge({ region = local.region, view = "timeSeries" }, cell)
+      }
+    ]
+  ])
 }
 
 resource "aws_sns_topic" "alarms" {
@@ -167,39 +97,32 @@ resource "aws_sns_topic_subscription" "email" {
   endpoint  = each.value
 }
 
-resource "aws_cloudwatch_metric_alarm" "api_5xx" {
-  alarm_name          = "${var.name_prefix}-api-5xx"
-  alarm_description   = "The API answered 5xx: bad input never should (API.md), so this is a bug or an outage."
-  namespace           = "AWS/ApiGateway"
-  metric_name         = "5xx"
-  dimensions          = { ApiId = var.api_id, Stage = "$default" }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = var.api_5xx_threshold
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alarms.arn]
-  ok_actions          = [aws_sns_topic.alarms.arn]
-  tags                = var.tags
-}
+# One row per alarm (modules/alarms), on the $default stage of the API.
+module "alarms" {
+  source = "../alarms"
 
-resource "aws_cloudwatch_metric_alarm" "api_latency_p99" {
-  alarm_name          = "${var.name_prefix}-api-latency-p99"
-  alarm_description   = "p99 API latency above ${var.api_latency_p99_threshold_ms} ms."
-  namespace           = "AWS/ApiGateway"
-  metric_name         = "Latency"
-  dimensions          = { ApiId = var.api_id, Stage = "$default" }
-  extended_statistic  = "p99"
-  period              = 300
-  evaluation_periods  = 3
-  datapoints_to_alarm = 2
-  threshold           = var.api_latency_p99_threshold_ms
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alarms.arn]
-  ok_actions          = [aws_sns_topic.alarms.arn]
-  tags                = var.tags
+  name_prefix     = var.name_prefix
+  namespace       = "AWS/ApiGateway"
+  dimensions      = { ApiId = var.api_id, Stage = "$default" }
+  alarm_topic_arn = aws_sns_topic.alarms.arn
+  tags            = var.tags
+
+  alarms = {
+    api-5xx = {
+      description         = "The API answered 5xx: bad input never should (API.md), so this is a bug or an outage."
+      metric_name         = "5xx"
+      threshold           = var.api_5xx_threshold
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
+    api-latency-p99 = {
+      description         = "p99 API latency above ${var.api_latency_p99_threshold_ms} ms."
+      metric_name         = "Latency"
+      extended_statistic  = "p99"
+      evaluation_periods  = 3
+      datapoints_to_alarm = 2
+      threshold           = var.api_latency_p99_threshold_ms
+    }
+  }
 }
 
 resource "aws_cloudwatch_dashboard" "this" {

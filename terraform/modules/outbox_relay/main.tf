@@ -12,21 +12,24 @@ resource "aws_sqs_queue" "failures" {
   tags                              = var.tags
 }
 
-resource "aws_cloudwatch_metric_alarm" "failures_not_empty" {
-  alarm_name          = "${aws_sqs_queue.failures.name}-not-empty"
-  alarm_description   = "The outbox relay gave up on stream records: their events were not published. Inspect ${aws_sqs_queue.failures.name}."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = aws_sqs_queue.failures.name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.alarm_topic_arn]
-  ok_actions          = [var.alarm_topic_arn]
-  tags                = var.tags
+module "alarms" {
+  source = "../alarms"
+
+  name_prefix     = var.name
+  namespace       = "AWS/SQS"
+  dimensions      = { QueueName = aws_sqs_queue.failures.name }
+  alarm_topic_arn = var.alarm_topic_arn
+  tags            = var.tags
+
+  alarms = {
+    dlq-not-empty = {
+      description = "The outbox relay gave up on stream records: their events were not published. Inspect ${aws_sqs_queue.failures.name}."
+      metric_name = "ApproximateNumberOfMessagesVisible"
+      statistic   = "Maximum"
+      period      = 60
+      threshold   = 0
+    }
+  }
 }
 
 data "aws_iam_policy_document" "relay" {

@@ -79,36 +79,32 @@ resource "aws_sns_topic_subscription" "this" {
   depends_on = [aws_sqs_queue_policy.this]
 }
 
-resource "aws_cloudwatch_metric_alarm" "dlq_not_empty" {
-  alarm_name          = "${aws_sqs_queue.dlq.name}-not-empty"
-  alarm_description   = "Messages of ${var.name} failed ${var.max_receive_count} times and landed in its DLQ: inspect and redrive."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = aws_sqs_queue.dlq.name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.alarm_topic_arn]
-  ok_actions          = [var.alarm_topic_arn]
-  tags                = var.tags
-}
+# One row per alarm (modules/alarms): DLQ not empty, oldest message too old.
+module "alarms" {
+  source = "../alarms"
 
-resource "aws_cloudwatch_metric_alarm" "oldest_message_age" {
-  alarm_name          = "${var.name}-oldest-message-age"
-  alarm_description   = "The oldest message in ${var.name} waits longer than ${var.max_message_age_seconds}s: the consumer is failing or too slow."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateAgeOfOldestMessage"
-  dimensions          = { QueueName = aws_sqs_queue.this.name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 5
-  threshold           = var.max_message_age_seconds
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.alarm_topic_arn]
-  ok_actions          = [var.alarm_topic_arn]
-  tags                = var.tags
+  name_prefix     = var.name
+  namespace       = "AWS/SQS"
+  alarm_topic_arn = var.alarm_topic_arn
+  tags            = var.tags
+
+  alarms = {
+    dlq-not-empty = {
+      description = "Messages of ${var.name} failed ${var.max_receive_count} times and landed in its DLQ: inspect and redrive."
+      metric_name = "ApproximateNumberOfMessagesVisible"
+      dimensions  = { QueueName = aws_sqs_queue.dlq.name }
+      statistic   = "Maximum"
+      period      = 60
+      threshold   = 0
+    }
+    oldest-message-age = {
+      description        = "The oldest message in ${var.name} waits longer than ${var.max_message_age_seconds}s: the consumer is failing or too slow."
+      metric_name        = "ApproximateAgeOfOldestMessage"
+      dimensions         = { QueueName = aws_sqs_queue.this.name }
+      statistic          = "Maximum"
+      period             = 60
+      evaluation_periods = 5
+      threshold          = var.max_message_age_seconds
+    }
+  }
 }

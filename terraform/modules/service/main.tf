@@ -86,11 +86,34 @@ locals {
 
   http_statements   = [for key, statement in local.statements : statement if statement.enabled && key != "queue"]
   events_statements = [for key, statement in local.statements : statement if statement.enabled]
+
+  # The service's functions: the HTTP function always, the events function
+  # when the service consumes events. Each gets its own role and policy.
+  functions = merge(
+    {
+      http = {
+        description = "Shop ${var.service}: HTTP API handler"
+        handler     = var.http_handler
+        sizing      = var.http_function
+        statements  = local.http_statements
+      }
+    },
+    var.events_handler == null ? {} : {
+      events = {
+        description = "Shop ${var.service}: integration events consumer (SQS)"
+        handler     = var.events_handler
+        sizing      = var.events_function
+        statements  = local.events_statements
+      }
+    },
+  )
 }
 
-data "aws_iam_policy_document" "http" {
+data "aws_iam_policy_document" "function" {
+  for_each = local.functions
+
   dynamic "statement" {
-    for_each = local.http_statements
+    for_each = each.value.statements
     content {
       sid       = statement.value.sid
       actions   = statement.value.actions
@@ -99,54 +122,21 @@ data "aws_iam_policy_document" "http" {
   }
 }
 
-data "aws_iam_policy_document" "events" {
-  count = var.events_handler == null ? 0 : 1
+module "function" {
+  source   = "../function"
+  for_each = local.functions
 
-  dynamic "statement" {
-    for_each = local.events_statements
-    content {
-      sid       = statement.value.sid
-      actions   = statement.value.actions
-      resources = statement.value.resources
-    }
-  }
-}
-
-module "http" {
-  source = "../function"
-
-  name                 = "${var.name_prefix}-${var.service}-http"
-  description          = "Shop ${var.service}: HTTP API handler"
-  handler              = var.http_handler
+  name                 = "${var.name_prefix}-${var.service}-${each.key}"
+  description          = each.value.description
+  handler              = each.value.handler
   zip_path             = var.zip_path
   zip_hash             = var.zip_hash
   layer_arns           = var.layer_arns
-  memory_size          = var.http_function.memory_size
-  timeout              = var.http_function.timeout
-  reserved_concurrency = var.http_function.reserved_concurrency
+  memory_size          = each.value.sizing.memory_size
+  timeout              = each.value.sizing.timeout
+  reserved_concurrency = each.value.sizing.reserved_concurrency
   environment          = local.environment
-  policy_json          = data.aws_iam_policy_document.http.json
-  kms_key_arn          = var.kms_key_arn
-  log_retention_days   = var.log_retention_days
-  alarm_topic_arn      = var.alarm_topic_arn
-  tags                 = merge(var.tags, { Service = var.service })
-}
-
-module "events" {
-  source = "../function"
-  count  = var.events_handler == null ? 0 : 1
-
-  name                 = "${var.name_prefix}-${var.service}-events"
-  description          = "Shop ${var.service}: integration events consumer (SQS)"
-  handler              = var.events_handler
-  zip_path             = var.zip_path
-  zip_hash             = var.zip_hash
-  layer_arns           = var.layer_arns
-  memory_size          = var.events_function.memory_size
-  timeout              = var.events_function.timeout
-  reserved_concurrency = var.events_function.reserved_concurrency
-  environment          = local.environment
-  policy_json          = data.aws_iam_policy_document.events[0].json
+  policy_json          = data.aws_iam_policy_document.function[each.key].json
   kms_key_arn          = var.kms_key_arn
   log_retention_days   = var.log_retention_days
   alarm_topic_arn      = var.alarm_topic_arn
@@ -156,7 +146,7 @@ module "events" {
 resource "aws_lambda_event_source_mapping" "queue" {
   count = var.events_handler == null ? 0 : 1
 
-  function_name                      = module.events[0].arn
+  function_name                      = module.function["events"].arn
   event_source_arn                   = var.queue_arn
   batch_size                         = var.batch_size
   maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds

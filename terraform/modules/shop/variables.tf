@@ -44,6 +44,7 @@ variable "use_dependencies_layer" {
   description = "Attach dist/layer.zip (the runtime dependencies) as a Lambda layer. Turn off only if the function zips bundle their dependencies."
   type        = bool
   default     = true
+  nullable    = false
 }
 
 variable "functions" {
@@ -61,13 +62,15 @@ variable "functions" {
       maximum_concurrency  = optional(number)
     }))
   }))
-  default = {}
+  default  = {}
+  nullable = false
 }
 
 variable "maximum_batching_window_in_seconds" {
   description = "Batching window of the SQS event sources (0 = invoke as soon as messages arrive)."
   type        = number
   default     = 0
+  nullable    = false
 
   validation {
     condition     = var.maximum_batching_window_in_seconds >= 0 && var.maximum_batching_window_in_seconds <= 300
@@ -79,36 +82,42 @@ variable "log_retention_days" {
   description = "Retention of every log group (functions and API access logs)."
   type        = number
   default     = 30
+  nullable    = false
 }
 
 variable "deletion_protection" {
   description = "Deletion protection of tables and the user pool (true in production)."
   type        = bool
   default     = false
+  nullable    = false
 }
 
 variable "throttling_burst_limit" {
   description = "API stage burst limit."
   type        = number
   default     = 200
+  nullable    = false
 }
 
 variable "throttling_rate_limit" {
   description = "API stage rate limit (requests per second)."
   type        = number
   default     = 100
+  nullable    = false
 }
 
 variable "cors_allow_origins" {
   description = "Origins allowed by CORS on the API; empty = none."
   type        = list(string)
   default     = []
+  nullable    = false
 }
 
 variable "alarm_emails" {
   description = "E-mail addresses subscribed to the alarm topic."
   type        = list(string)
   default     = []
+  nullable    = false
 }
 
 variable "tags" {
