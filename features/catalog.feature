@@ -2,21 +2,21 @@ Feature: Catalog
   Anyone browses the products; only the admin adds, changes and deletes them.
 
   Scenario: Anyone lists the seeded catalog
-    When an anonymous visitor lists products with "limit=100"
+    When I GET "/products?limit=100" anonymously
     Then the response status is 200
     And the page holds at least 20 products in at least 4 categories
     And the page is sorted by name
 
   Scenario: Filtering by category
-    When an anonymous visitor lists products with "category=books"
+    When I GET "/products?category=books" anonymously
     Then the response status is 200
-    And the page holds at least 1 product
+    And the response field "items" has at least 1 items
     And every product on the page is in category "books"
 
   Scenario: Searching by name
-    When an anonymous visitor lists products with "q=MOUSE"
+    When I GET "/products?q=MOUSE" anonymously
     Then the response status is 200
-    And the page holds at least 1 product
+    And the response field "items" has at least 1 items
     And every product name on the page contains "mouse" in any case
 
   Scenario: Paging through the catalog with next_cursor
@@ -25,43 +25,43 @@ Feature: Catalog
     And no product appears twice across at least 4 pages
 
   Scenario: A forged cursor is rejected
-    When an anonymous visitor lists products with "cursor=eyJhZnRlciI6InoifQ.Zm9yZ2Vk"
-    Then the response status is 400
-    And the response is a problem about "cursor"
+    When I GET "/products?cursor=eyJhZnRlciI6InoifQ.Zm9yZ2Vk" anonymously
+    Then the response is a problem with status 400
+    And the problem names a field within "cursor"
 
   Scenario: Getting one product, and an unknown one
-    Given the admin has created a product named "Feature Lamp"
-    When an anonymous visitor gets that product
+    Given a product "Feature Lamp" priced 15.00 EUR with 5 in stock
+    When I GET "/products/{product_id}" anonymously
     Then the response status is 200
-    And the product is named "Feature Lamp"
-    When an anonymous visitor gets the product "no-such-product"
-    Then the response status is 404
+    And the response field "name" is "Feature Lamp"
+    When I GET "/products/no-such-product" anonymously
+    Then the response is a problem with status 404
 
   Scenario: The admin creates a product and a customer sees it
-    Given a signed-in customer
-    When the admin creates a product named "Feature Kettle" priced 2599 EUR with 4 in stock
+    Given a signed-in customer "Carl"
+    When the admin creates a product "Feature Kettle" priced 25.99 EUR with 4 in stock
     Then the response status is 201
-    And the response has a Location header for the product
-    And the customer finds "Feature Kettle" in its category with 4 in stock
+    And the response header "Location" is "/products/{product_id}"
+    And "Carl" finds "Feature Kettle" in the scenario's category with 4 in stock
 
   Scenario: A customer cannot create a product
-    Given a signed-in customer
-    When the customer tries to create a product
-    Then the response status is 403
+    Given a signed-in customer "Carl"
+    When "Carl" tries to create a product
+    Then the response is a problem with status 403
 
   Scenario: An anonymous visitor cannot create a product
     When an anonymous visitor tries to create a product
-    Then the response status is 401
+    Then the response is a problem with status 401
 
   Scenario: A SKU is taken once
-    Given the admin has created a product named "Feature Teapot"
-    When the admin creates another product with the same SKU
-    Then the response status is 409
+    Given a product "Feature Teapot" priced 15.00 EUR with 5 in stock
+    When the admin creates another product with the same SKU as "Feature Teapot"
+    Then the response is a problem with status 409
 
   Scenario Outline: A bad price is rejected
     When the admin creates a product priced <price>
-    Then the response status is 400
-    And the response is a problem about "price"
+    Then the response is a problem with status 400
+    And the problem names a field within "price"
 
     Examples:
       | price                                  |
@@ -71,16 +71,17 @@ Feature: Catalog
       | 12.5                                   |
 
   Scenario: The admin changes a product
-    Given the admin has created a product named "Feature Mug"
-    When the admin changes that product to name "Feature Big Mug" and stock 9
+    Given a product "Feature Mug" priced 15.00 EUR with 5 in stock
+    And a signed-in customer "Carl"
+    When I PATCH "/products/{product_id}" as the admin with body {"name": "Feature Big Mug", "stock": 9}
     Then the response status is 200
-    And the product is named "Feature Big Mug"
-    And the customer finds "Feature Big Mug" in its category with 9 in stock
+    And the response field "name" is "Feature Big Mug"
+    And "Carl" finds "Feature Big Mug" in the scenario's category with 9 in stock
 
   Scenario: A deleted product leaves the listing
-    Given the admin has created a product named "Feature Vase"
-    When the admin deletes that product
+    Given a product "Feature Vase" priced 15.00 EUR with 5 in stock
+    When I DELETE "/products/{product_id}" as the admin
     Then the response status is 204
-    And its category lists no products
-    When an anonymous visitor gets that product
-    Then the response status is 404
+    And the scenario's category lists no products
+    When I GET "/products/{product_id}" anonymously
+    Then the response is a problem with status 404

@@ -7,63 +7,68 @@ Feature: Checkout
     And a signed-in customer "alice"
 
   Scenario: A checkout is confirmed, the stock taken and the cart emptied
-    Given "alice" has 2 "Mug" in her cart
+    Given "alice" has 2 "Mug" in the cart
     When "alice" checks out paying with "tok_visa"
     Then the answer is 202 with a PENDING order and its Location
     And the order becomes CONFIRMED
     And the order's total is 24.00 EUR
     And the stock of "Mug" becomes 3
-    And the cart of "alice" is empty
+    And the cart of "alice" becomes empty
 
   Scenario: An order for more than the stock is cancelled as out of stock
-    Given "alice" has 3 "Mug" in her cart
+    Given "alice" has 3 "Mug" in the cart
     And the admin sets the stock of "Mug" to 1
     When "alice" checks out paying with "tok_visa"
     Then the order becomes CANCELLED because OUT_OF_STOCK
     And the stock of "Mug" becomes 1
 
   Scenario: A declined payment cancels the order and gives the stock back
-    Given "alice" has 2 "Mug" in her cart
+    Given "alice" has 2 "Mug" in the cart
     When "alice" checks out paying with "tok_chargeDeclined"
     Then the order becomes CANCELLED because PAYMENT_DECLINED
     And the stock of "Mug" becomes 5
 
   Scenario: A customer cancels a confirmed order and is refunded
-    Given "alice" has 2 "Mug" in her cart
+    Given "alice" has 2 "Mug" in the cart
     And "alice" checked out paying with "tok_visa" and the order is CONFIRMED
-    When "alice" cancels the order
-    Then the answer is 200 with a CANCELLED order
+    When I POST "/orders/{order_id}/cancel" as "alice"
+    Then the response status is 200
+    And the response field "status" is "CANCELLED"
     And the payment of the order becomes REFUNDED
     And the stock of "Mug" becomes 5
 
   Scenario: Retrying a checkout with the same Idempotency-Key places one order and charges once
-    Given "alice" has 1 "Mug" in her cart
+    Given "alice" has 1 "Mug" in the cart
     When "alice" checks out paying with "tok_visa" with Idempotency-Key "retry-1"
     And "alice" checks out paying with "tok_visa" with Idempotency-Key "retry-1"
-    Then both answers are 202 with the same order
+    Then every checkout so far answered 202 with the same order
     And the order becomes CONFIRMED
     When "alice" checks out paying with "tok_visa" with Idempotency-Key "retry-1"
-    Then the answer is 202 with the same order
-    And "alice" has exactly 1 order
-    And the order has exactly 1 payment
+    Then every checkout so far answered 202 with the same order
+    When I GET "/orders" as "alice"
+    Then the response field "items" has 1 items
+    When I GET "/payments?order_id={order_id}" as "alice"
+    Then the response field "items" has 1 items
     And the stock of "Mug" becomes 4
 
   Scenario: Another customer cannot see or cancel my order
     Given a signed-in customer "bob"
-    And "alice" has 1 "Mug" in her cart
+    And "alice" has 1 "Mug" in the cart
     And "alice" checked out paying with "tok_visa" and the order is CONFIRMED
-    When "bob" looks at the order
-    Then the answer is 404
-    When "bob" cancels the order
-    Then the answer is 404
-    And "alice" sees the order CONFIRMED
+    When I GET "/orders/{order_id}" as "bob"
+    Then the response is a problem with status 404
+    When I POST "/orders/{order_id}/cancel" as "bob"
+    Then the response is a problem with status 404
+    When I GET "/orders/{order_id}" as "alice"
+    Then the response field "status" is "CONFIRMED"
 
   Scenario: Only an admin ships an order, and a shipped order cannot be cancelled
-    Given "alice" has 1 "Mug" in her cart
+    Given "alice" has 1 "Mug" in the cart
     And "alice" checked out paying with "tok_visa" and the order is CONFIRMED
-    When "alice" ships the order
-    Then the answer is 403
-    When the admin ships the order
-    Then the answer is 200 with a SHIPPED order
-    When "alice" cancels the order
-    Then the answer is 409
+    When I POST "/orders/{order_id}/ship" as "alice"
+    Then the response is a problem with status 403
+    When I POST "/orders/{order_id}/ship" as the admin
+    Then the response status is 200
+    And the response field "status" is "SHIPPED"
+    When I POST "/orders/{order_id}/cancel" as "alice"
+    Then the response is a problem with status 409

@@ -1,6 +1,7 @@
 """The acceptance harness: the API under test is SHOP_API_URL if set, else one embedded local
-stack for the whole run (seeded; test modules that start their own LocalStack attach to it).
-Admin credentials come from SHOP_ADMIN_EMAIL / SHOP_ADMIN_PASSWORD. Shared steps: steps.py."""
+stack for the whole run (seeded with the demo catalog and the admin). No feature module starts
+or attaches to a stack of its own. Admin credentials come from SHOP_ADMIN_EMAIL /
+SHOP_ADMIN_PASSWORD. Shared steps: steps.py."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 
 from .steps import *  # noqa: F403 - the shared step definitions are fixtures pytest must see here
-from .steps import login
+from .steps import admin_credentials_from_environment, login
 
 FEATURES_DIR = Path(__file__).parent
 _embedded: dict[str, Any] = {}
@@ -27,10 +28,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def admin_credentials() -> tuple[str, str]:
-    return (
-        os.environ.get("SHOP_ADMIN_EMAIL") or "admin@example.com",
-        os.environ.get("SHOP_ADMIN_PASSWORD") or "Admin12345",
-    )
+    return admin_credentials_from_environment()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -3,15 +3,19 @@ Feature: Payments
   (Charges and refunds are driven by the checkout saga: see checkout.feature.)
 
   Scenario: A customer with no payment for an order gets 404
-    Given a signed-in payments customer
-    When the customer asks for the payments of an unknown order
-    Then the payments answer is a 404 problem
+    Given a signed-in customer "Pat"
+    When I GET "/payments?order_id=no-such-order"
+    Then the response is a problem with status 404
+    And the response has no field "items"
 
   Scenario: An anonymous caller gets 401
-    When an anonymous caller asks for the payments of an unknown order
-    Then the payments answer is a 401 problem
+    When I GET "/payments?order_id=no-such-order" anonymously
+    Then the response is a problem with status 401
+    And the response has no field "items"
 
   Scenario: The order id is required
-    Given a signed-in payments customer
-    When the customer asks for payments without an order id
-    Then the payments answer is a 400 problem naming the field "order_id"
+    Given a signed-in customer "Pat"
+    When I GET "/payments"
+    Then the response is a problem with status 400
+    And the problem names the field "order_id"
+    And the response has no field "items"

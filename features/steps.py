@@ -2,12 +2,17 @@
 
 Actors: "I" is the current actor (the last one signed in, anonymous before that); a step
 can name one: `as "alice"`, `as the admin`, `anonymously`. Paths may use remembered values:
-`"/products/{product_id}"` after `I remember the response field "product_id"`.
+`"/products/{product_id}"` after `I remember the response field "product_id"`; creating or
+picking a product remembers its `product_id`, placing an order its `order_id`.
+
+Only generic steps live here; a feature's own phrases live in its test module, written
+against `Shop`. Everything goes over HTTP, so the features run against any deployment.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -19,7 +24,9 @@ import requests
 from pytest_bdd import given, parsers, then, when
 
 TIMEOUT = 10
+SETTLE_SECONDS = 15.0
 CUSTOMER_PASSWORD = "Secret12345"
+SHIPPING_ADDRESS = {"line1": "1 Rue de la Paix", "city": "Paris", "postal_code": "75002", "country": "FR"}
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 ADMIN = "the admin"
 ANONYMOUS = ""
@@ -39,6 +46,12 @@ def eventually(check: Callable[[], T], seconds: float = 10.0, interval: float = 
         time.sleep(interval)
 
 
+def cents(amount: str) -> int:
+    """`"12.5"` → 1250: a price as the features write it, in minor units."""
+    whole, _, fraction = amount.partition(".")
+    return int(whole) * 100 + int((fraction + "00")[:2])
+
+
 def field_at(document: Any, path: str) -> Any:
     """`items.0.price.amount` in a JSON document; KeyError/IndexError if absent."""
     value = document
@@ -55,10 +68,15 @@ class Shop:
     admin_token: Callable[[], str]
     http: requests.Session = field(default_factory=requests.Session)
     tokens: dict[str, str] = field(default_factory=dict)
+    logins: dict[str, dict[str, Any]] = field(default_factory=dict)  # the last login answer of each
     emails: dict[str, str] = field(default_factory=dict)
     remembered: dict[str, Any] = field(default_factory=dict)
+    products: dict[str, dict[str, Any]] = field(default_factory=dict)  # by name, as last answered
+    # products a scenario creates go into a category of its own: it passes on a shared deployment
+    category: str = field(default_factory=lambda: f"feature-{uuid.uuid4().hex[:10]}")
     current: str = ANONYMOUS
     response: requests.Response | None = None
+    history: list[requests.Response] = field(default_factory=list)
 
     @property
     def answer(self) -> requests.Response:
@@ -74,7 +92,7 @@ class Shop:
         return self.tokens[actor]
 
     def expand(self, text: str) -> str:
-        for name, value in self.remembered.items():
+        for name, value in list(self.remembered.items()):
             text = text.replace("{" + name + "}", str(value))
         return text
 
@@ -92,22 +110,154 @@ class Shop:
         bearer = token if token is not None else self.token_of(self.current if actor is None else actor)
         if bearer:
             all_headers["Authorization"] = f"Bearer {bearer}"
-        self.response = self.http.request(
+        response = self.http.request(
             method.upper(), self.url + self.expand(path), headers=all_headers, timeout=TIMEOUT, **kwargs
         )
-        return self.response
+        self.response = response
+        self.history.append(response)
+        return response
+
+    def wait_for(
+        self,
+        method: str,
+        path: str,
+        check: Callable[[Any], None],
+        *,
+        actor: str | None = None,
+        seconds: float = SETTLE_SECONDS,
+    ) -> Any:
+        """Ask until the answer is a success whose body `check` accepts (raises no AssertionError)."""
+
+        def attempt() -> Any:
+            response = self.call(method, path, actor=actor)
+            assert response.status_code < 300, (
+                f"{method} {path}: {response.status_code} {response.text[:300]}"
+            )
+            body = response.json()
+            check(body)
+            return body
+
+        return eventually(attempt, seconds=seconds, interval=0.2)
+
+    def wait_for_field(
+        self,
+        path: str,
+        field_path: str,
+        expected: Any,
+        *,
+        actor: str | None = None,
+        method: str = "GET",
+        seconds: float = SETTLE_SECONDS,
+    ) -> Any:
+        """Ask until the field at `field_path` of the answer is `expected`."""
+
+        def check(body: Any) -> None:
+            actual = field_at(body, field_path)
+            assert actual == expected, f"{field_path} is {actual!r}, not {expected!r}"
+
+        return self.wait_for(method, path, check, actor=actor, seconds=seconds)
+
+    # -- customers ------------------------------------------------------------------------
+
+    def email_of(self, name: str) -> str:
+        """The e-mail address of `name` in this scenario: unique, so runs never collide."""
+        if name not in self.emails:
+            self.emails[name] = f"{name.lower().replace(' ', '-')}-{uuid.uuid4().hex[:10]}@example.com"
+        return self.emails[name]
+
+    def sign_up(self, name: str, password: str = CUSTOMER_PASSWORD) -> requests.Response:
+        account = {"email": self.email_of(name), "password": password, "name": name}
+        return self.call("POST", "/users", actor=ANONYMOUS, json=account)
+
+    def log_in(self, name: str, password: str = CUSTOMER_PASSWORD) -> requests.Response:
+        """Log `name` in; on success keep the tokens and make `name` the current actor."""
+        answer = self.call(
+            "POST", "/auth/login", actor=ANONYMOUS, json={"email": self.email_of(name), "password": password}
+        )
+        if answer.status_code == 200:
+            self.logins[name] = answer.json()
+            self.tokens[name] = str(self.logins[name]["access_token"])
+            self.current = name
+        return answer
 
     def register(self, name: str, password: str = CUSTOMER_PASSWORD) -> str:
         """Sign up a fresh customer under a unique e-mail, log in, keep the token."""
-        email = f"{name.lower().replace(' ', '-')}-{uuid.uuid4().hex[:10]}@example.com"
-        signup = self.call(
-            "POST", "/users", actor=ANONYMOUS, json={"email": email, "password": password, "name": name}
-        )
+        signup = self.sign_up(name, password)
         assert signup.status_code == 201, f"registering {name}: {signup.status_code} {signup.text}"
-        self.emails[name] = email
-        self.tokens[name] = login(self.url, email, password, self.http)
-        self.current = name
+        answer = self.log_in(name, password)
+        assert answer.status_code == 200, f"logging in {name}: {answer.status_code} {answer.text}"
         return self.tokens[name]
+
+    # -- products -------------------------------------------------------------------------
+
+    def create_product(
+        self, name: str = "Feature Thing", *, actor: str = ADMIN, **overrides: Any
+    ) -> requests.Response:
+        """POST /products (as the admin unless told); a created product is remembered."""
+        body = {
+            "sku": f"FEAT-{uuid.uuid4().hex[:12].upper()}",
+            "name": name,
+            "description": "Made for a scenario.",
+            "price": {"amount": 1500, "currency": "EUR"},
+            "category": self.category,
+            "stock": 5,
+            **overrides,
+        }
+        answer = self.call("POST", "/products", actor=actor, json=body)
+        if answer.status_code == 201:
+            self.remember_product(answer.json())
+        return answer
+
+    def pick_product(self, currency: str = "EUR") -> dict[str, Any]:
+        """A product of the catalog as it stands (a seeded one on a fresh stack)."""
+        listing = self.call("GET", "/products", actor=ANONYMOUS, params={"limit": 20})
+        assert listing.status_code == 200, listing.text
+        items: list[dict[str, Any]] = listing.json()["items"]
+        priced = [item for item in items if item["price"]["currency"] == currency]
+        assert priced, f"the catalog has no {currency} product"
+        self.remember_product(priced[0])
+        return priced[0]
+
+    def remember_product(self, product: dict[str, Any]) -> None:
+        self.products[product["name"]] = product
+        self.remembered["product_id"] = product["product_id"]
+
+    def product(self, name: str | None = None) -> dict[str, Any]:
+        """The product named `name`, or the one created or picked last."""
+        if name is None:
+            assert "product_id" in self.remembered, "no product yet"
+            return next(p for p in self.products.values() if p["product_id"] == self.remembered["product_id"])
+        assert name in self.products, f"no product {name!r} yet"
+        return self.products[name]
+
+    # -- cart and orders ------------------------------------------------------------------
+
+    def put_in_cart(self, actor: str, product_id: str, quantity: Any) -> requests.Response:
+        return self.call("PUT", f"/cart/items/{product_id}", actor=actor, json={"quantity": quantity})
+
+    def check_out(
+        self,
+        actor: str | None = None,
+        payment_token: str = "tok_visa",
+        *,
+        token: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> requests.Response:
+        """POST /orders for the actor's cart; an accepted order's id is remembered as `order_id`."""
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        body = {"shipping_address": SHIPPING_ADDRESS, "payment_token": payment_token}
+        answer = self.call("POST", "/orders", actor=actor, token=token, json=body, headers=headers)
+        if answer.status_code == 202:
+            self.remembered["order_id"] = answer.json()["order_id"]
+        return answer
+
+
+def admin_credentials_from_environment() -> tuple[str, str]:
+    """SHOP_ADMIN_EMAIL / SHOP_ADMIN_PASSWORD, with the local stack's defaults."""
+    return (
+        os.environ.get("SHOP_ADMIN_EMAIL") or "admin@example.com",
+        os.environ.get("SHOP_ADMIN_PASSWORD") or "Admin12345",
+    )
 
 
 def login(url: str, email: str, password: str, http: requests.Session | None = None) -> str:
@@ -148,6 +298,27 @@ def anonymous_visitor(shop: Shop) -> None:
 def i_am(shop: Shop, name: str) -> None:
     shop.token_of(name)
     shop.current = name
+
+
+@given(parsers.parse('a product "{name}" priced {price} {currency} with {stock:d} in stock'))
+def a_product(shop: Shop, name: str, price: str, currency: str, stock: int) -> None:
+    admin_creates_product(shop, name, price, currency, stock)
+    assert shop.answer.status_code == 201, f"creating {name}: {shop.answer.status_code} {shop.answer.text}"
+
+
+@given("a product picked from the catalog")
+def product_from_catalog(shop: Shop) -> None:
+    shop.pick_product()
+
+
+@given(
+    parsers.re(
+        r'"(?P<name>[^"]+)" has (?P<quantity>\d+) (?:of the product|"(?P<product>[^"]+)") in the cart$'
+    )
+)
+def has_in_cart(shop: Shop, name: str, quantity: str, product: str | None) -> None:
+    answer = shop.put_in_cart(name, shop.product(product)["product_id"], int(quantity))
+    assert answer.status_code == 200, f"filling the cart of {name}: {answer.status_code} {answer.text}"
 
 
 # -- When ----------------------------------------------------------------------------------
@@ -238,6 +409,11 @@ def send_with_header(
     shop.call(method, path, actor=_actor(actor, admin, anonymous), headers={name: value})
 
 
+@when(parsers.parse('the admin creates a product "{name}" priced {price} {currency} with {stock:d} in stock'))
+def admin_creates_product(shop: Shop, name: str, price: str, currency: str, stock: int) -> None:
+    shop.create_product(name, price={"amount": cents(price), "currency": currency}, stock=stock)
+
+
 @when(parsers.parse('I remember the response field "{path}" as "{name}"'))
 @then(parsers.parse('I remember the response field "{path}" as "{name}"'))
 def remember_as(shop: Shop, path: str, name: str) -> None:
@@ -278,10 +454,30 @@ def problem_title(shop: Shop, title: str) -> None:
     assert shop.answer.json().get("title") == title, shop.answer.text
 
 
+@then(parsers.parse('the response has problem detail "{detail}"'))
+def problem_detail(shop: Shop, detail: str) -> None:
+    assert shop.answer.json().get("detail") == detail, shop.answer.text
+
+
+def _problem_fields(shop: Shop) -> list[str]:
+    return [str(error.get("field")) for error in shop.answer.json().get("errors") or []]
+
+
 @then(parsers.parse('the problem names the field "{name}"'))
 def problem_names_field(shop: Shop, name: str) -> None:
-    errors = shop.answer.json().get("errors") or []
-    assert name in [error.get("field") for error in errors], shop.answer.text
+    assert name in _problem_fields(shop), shop.answer.text
+
+
+@then(parsers.parse('the problem names a field within "{name}"'))
+def problem_names_field_within(shop: Shop, name: str) -> None:
+    """`price` or one of its parts (`price.amount`)."""
+    fields = _problem_fields(shop)
+    assert any(found == name or found.startswith(name + ".") for found in fields), shop.answer.text
+
+
+@then(parsers.parse('the response body does not contain "{text}"'))
+def body_does_not_contain(shop: Shop, text: str) -> None:
+    assert text not in shop.answer.text, shop.answer.text[:500]
 
 
 @then(parsers.parse('the response header "{name}" is "{value}"'))
@@ -314,6 +510,15 @@ def field_exists(shop: Shop, path: str) -> None:
     field_at(shop.answer.json(), path)
 
 
+@then(parsers.parse('the response has no field "{path}"'))
+def field_absent(shop: Shop, path: str) -> None:
+    try:
+        value = field_at(shop.answer.json(), path)
+    except (KeyError, IndexError, TypeError):
+        return
+    raise AssertionError(f"{path} is {value!r}")
+
+
 @then(parsers.parse('the response field "{path}" has {count:d} items'))
 def field_has_items(shop: Shop, path: str, count: int) -> None:
     assert len(field_at(shop.answer.json(), path)) == count, shop.answer.text[:500]
@@ -342,11 +547,5 @@ def within_seconds(
     value: str,
 ) -> None:
     expected = json.loads(shop.expand(value))
-
-    def check() -> None:
-        response = shop.call(method, path, actor=_actor(actor, admin, anonymous))
-        assert response.status_code < 300, f"{response.status_code}: {response.text[:300]}"
-        actual = field_at(response.json(), path_)
-        assert actual == expected, f"{path_} is {actual!r}, not {expected!r}"
-
-    eventually(check, seconds=float(seconds), interval=0.2)
+    actor_ = _actor(actor, admin, anonymous)
+    shop.wait_for_field(path, path_, expected, actor=actor_, method=method, seconds=float(seconds))

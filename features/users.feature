@@ -4,23 +4,23 @@ Feature: Customer accounts
   a name and shipping addresses.
 
   Scenario: A new customer registers and logs in at once
-    When a visitor registers as "ada" with password "Secret123"
-    Then the users response status is 201
-    And the response holds the new account of "ada"
-    When "ada" logs in with password "Secret123"
-    Then the users response status is 200
+    When a visitor registers as "Ada" with password "Secret123"
+    Then the response status is 201
+    And the response holds the new account of "Ada"
+    When "Ada" logs in with password "Secret123"
+    Then the response status is 200
     And the response holds bearer tokens
 
   Scenario: An e-mail address is registered only once
-    Given "ada" has registered with password "Secret123"
-    When a visitor registers as "ada" with password "Other1234"
-    Then the users response status is 409
+    Given a registered customer "Ada"
+    When a visitor registers as "Ada" with password "Other1234"
+    Then the response is a problem with status 409
 
   Scenario Outline: A weak password is refused
-    When a visitor registers as "bob" with password "<password>"
-    Then the users response status is 400
+    When a visitor registers as "Bob" with password "<password>"
+    Then the response is a problem with status 400
     And the problem names the field "password"
-    And the response does not contain "<password>"
+    And the response body does not contain "<password>"
 
     Examples:
       | password    |
@@ -29,41 +29,38 @@ Feature: Customer accounts
       | 1234567890  |
 
   Scenario: A wrong password and an unknown e-mail are refused alike
-    Given "ada" has registered with password "Secret123"
-    When "ada" logs in with password "Wrong1234"
-    Then the users response status is 401
-    And the problem detail is "Wrong e-mail or password."
+    Given a registered customer "Ada"
+    When "Ada" logs in with password "Wrong1234"
+    Then the response is a problem with status 401
+    And the response has problem detail "Wrong e-mail or password."
     When "nobody" logs in with password "Secret123"
-    Then the users response status is 401
-    And the problem detail is "Wrong e-mail or password."
+    Then the response is a problem with status 401
+    And the response has problem detail "Wrong e-mail or password."
 
   Scenario: The refresh token gives a new access token
-    Given "ada" has registered with password "Secret123"
-    And "ada" has logged in with password "Secret123"
-    When "ada" refreshes the tokens
-    Then the users response status is 200
+    Given a signed-in customer "Ada"
+    When "Ada" refreshes the tokens
+    Then the response status is 200
     And the response holds a new access token
-    When "ada" asks for the profile with the new access token
-    Then the users response status is 200
+    When "Ada" asks for the profile with the new access token
+    Then the response status is 200
 
   Scenario: A customer reads and changes the profile
-    Given "ada" has registered with password "Secret123"
-    And "ada" has logged in with password "Secret123"
-    When "ada" asks for the profile
-    Then the users response status is 200
-    And the profile of "ada" has the name "Ada" and no addresses
-    When "ada" changes the name to "Ada Lovelace" and adds an address in "DE"
-    Then the users response status is 200
-    When "ada" asks for the profile
-    Then the profile of "ada" has the name "Ada Lovelace" and an address in "DE"
+    Given a signed-in customer "Ada"
+    When I GET "/users/me" as "Ada"
+    Then the response status is 200
+    And the profile of "Ada" has the name "Ada" and no addresses
+    When "Ada" changes the name to "Ada Lovelace" and adds an address in "DE"
+    Then the response status is 200
+    When I GET "/users/me" as "Ada"
+    Then the profile of "Ada" has the name "Ada Lovelace" and an address in "DE"
 
   Scenario: A bad address is refused
-    Given "ada" has registered with password "Secret123"
-    And "ada" has logged in with password "Secret123"
-    When "ada" changes the name to "Ada Lovelace" and adds an address in "XX"
-    Then the users response status is 400
+    Given a signed-in customer "Ada"
+    When "Ada" changes the name to "Ada Lovelace" and adds an address in "XX"
+    Then the response is a problem with status 400
     And the problem names the field "addresses.0.country"
 
   Scenario: The profile needs a signed-in customer
-    When an anonymous visitor asks for /users/me
-    Then the users response status is 401
+    When I GET "/users/me" anonymously
+    Then the response is a problem with status 401

@@ -16,14 +16,7 @@ from typing import Any
 
 import pytest
 
-from features.test_checkout import (
-    ADDRESS,
-    Shop,
-    _admin_token,
-    _promote_in_pool,
-    atomic_moto_transactions,
-    one_request_at_a_time_per_function,
-)
+from features.steps import ANONYMOUS, Shop, admin_credentials_from_environment, login
 
 pytestmark = [pytest.mark.acceptance, pytest.mark.slow]
 
@@ -35,50 +28,51 @@ POLL_SECONDS = 0.1  # 20 pollers at 20 ms would starve the one-process stack the
 
 @pytest.fixture(scope="module")
 def shop() -> Iterator[Shop]:
-    atomic_moto_transactions()
-    one_request_at_a_time_per_function()
     # An embedded stack exports SHOP_API_URL for its services; only the explicit variable of
-    # the features harness names a deployment under test.
+    # the features harness names a deployment under test (whose admin must exist already).
     external = os.environ.get("SHOP_API_URL_UNDER_TEST")
     if external:
         url = external.rstrip("/")
-        yield Shop(url, _admin_token(url, _promote_in_pool))
+        token = login(url, *admin_credentials_from_environment())
+        yield Shop(url, admin_token=lambda: token)
         return
+    from shop.local.seed import seed
     from shop.local.stack import LocalStack
 
     with LocalStack(port=0) as stack:
-        yield Shop(stack.url, _admin_token(stack.url, stack.promote_to_admin))
+        # the stack's own admin bootstrap (register, promote, log in), without the demo catalog
+        report = seed(
+            stack.url, stack.admin_email, stack.admin_password, promote=stack.promote_to_admin, products=[]
+        )
+        assert report.ok, report.summary()
+        token = login(stack.url, stack.admin_email, stack.admin_password)
+        yield Shop(stack.url, admin_token=lambda: token)
 
 
 def new_product(shop: Shop, stock: int) -> str:
-    body = {
-        "sku": f"PERF-{uuid.uuid4().hex[:12].upper()}",
-        "name": "Last units",
-        "price": {"amount": 999, "currency": "EUR"},
-        "category": "perf",
-        "stock": stock,
-    }
-    created = shop.call("POST", "/products", shop.admin_token, body)
+    price = {"amount": 999, "currency": "EUR"}
+    created = shop.create_product("Last units", price=price, category="perf", stock=stock)
     assert created.status_code == 201, created.text
     return str(created.json()["product_id"])
 
 
 def customer_with_one_in_cart(shop: Shop, product_id: str) -> str:
-    token = shop.sign_up("perf")
-    added = shop.call("PUT", f"/cart/items/{product_id}", token, {"quantity": 1})
+    name = f"perf-{uuid.uuid4().hex[:8]}"
+    token = shop.register(name)
+    added = shop.put_in_cart(name, product_id, 1)
     assert added.status_code == 200, added.text
     return token
 
 
 def check_out_and_follow(shop: Shop, token: str) -> tuple[dict[str, Any], float | None]:
     """The settled order, and seconds from the 202 to CONFIRMED (None if not confirmed)."""
-    placed = shop.call("POST", "/orders", token, {"shipping_address": ADDRESS, "payment_token": "tok_visa"})
+    placed = shop.check_out(token=token, payment_token="tok_visa")
     accepted_at = time.perf_counter()
     assert placed.status_code == 202, placed.text
     order_id = placed.json()["order_id"]
     deadline = accepted_at + SETTLE_SECONDS
     while True:
-        answer = shop.call("GET", f"/orders/{order_id}", token)
+        answer = shop.call("GET", f"/orders/{order_id}", token=token)
         assert answer.status_code == 200, answer.text
         order = answer.json()
         if order["status"] in ("CONFIRMED", "CANCELLED"):
@@ -100,7 +94,7 @@ def test_twenty_customers_race_for_five_units(shop: Shop) -> None:
     assert statuses.count("CONFIRMED") == STOCK, statuses
     assert statuses.count("CANCELLED") == CUSTOMERS - STOCK, statuses
     assert reasons == ["OUT_OF_STOCK"] * (CUSTOMERS - STOCK)
-    final = shop.call("GET", f"/products/{product_id}")
+    final = shop.call("GET", f"/products/{product_id}", actor=ANONYMOUS)
     assert final.json()["stock"] == 0
     latencies = sorted(seconds for _, seconds in results if seconds is not None)
     print(
