@@ -3,16 +3,15 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from tests.conftest import create_table
+from tests.support.dynamodb import DynamoCalls, dynamodb_calls
+from tests.support.json_server import JsonServer
 
 
 class CatalogServer:
@@ -22,13 +21,6 @@ class CatalogServer:
         self.products: dict[str, dict[str, Any]] = {}
         self.requests: list[str] = []
         self.status = 200
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
 
     def add(
         self, product_id: str, amount: int = 1000, currency: str = "EUR", *, deleted: bool = False
@@ -44,49 +36,21 @@ class CatalogServer:
             "deleted": deleted,
         }
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        catalog = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                catalog.requests.append(self.path)
-                url = urlsplit(self.path)
-                if url.path != "/products" or catalog.status != 200:
-                    self._answer(catalog.status if catalog.status != 200 else 404, {"detail": "no"})
-                    return
-                ids = parse_qs(url.query).get("ids", [""])[0].split(",")
-                self._answer(
-                    200, {"items": [catalog.products[pid] for pid in ids if pid in catalog.products]}
-                )
-
-            def _answer(self, status: int, body: dict[str, Any]) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        return Handler
+    def answer(self, path: str, headers: Mapping[str, str]) -> tuple[int, Any]:
+        self.requests.append(path)
+        url = urlsplit(path)
+        if url.path != "/products" or self.status != 200:
+            return (self.status if self.status != 200 else 404), {"detail": "no"}
+        ids = parse_qs(url.query).get("ids", [""])[0].split(",")
+        return 200, {"items": [self.products[pid] for pid in ids if pid in self.products]}
 
 
 @pytest.fixture
 def catalog_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[CatalogServer]:
-    server = CatalogServer()
-    server.start()
-    monkeypatch.setenv("SHOP_API_URL", server.url)
-    yield server
-    server.stop()
+    catalog = CatalogServer()
+    with JsonServer(catalog.answer) as server:
+        monkeypatch.setenv("SHOP_API_URL", server.url)
+        yield catalog
 
 
 @pytest.fixture
@@ -95,23 +59,7 @@ def cart_table(aws: None, monkeypatch: pytest.MonkeyPatch) -> str:
     return create_table("cart")
 
 
-class RequestCounter:
-    def __init__(self) -> None:
-        self.operations: list[str] = []
-
-    def __call__(self, model: Any, **_: Any) -> None:
-        self.operations.append(model.name)
-
-    def reset(self) -> None:
-        self.operations.clear()
-
-
 @pytest.fixture
-def dynamodb_requests(cart_table: str) -> Iterator[RequestCounter]:
-    from shop.platform.aws import client
-
-    counter = RequestCounter()
-    events = client("dynamodb").meta.events
-    events.register("before-call.dynamodb", counter)
-    yield counter
-    events.unregister("before-call.dynamodb", counter)
+def dynamodb_requests(cart_table: str) -> Iterator[DynamoCalls]:
+    with dynamodb_calls() as calls:
+        yield calls

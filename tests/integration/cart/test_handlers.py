@@ -16,7 +16,9 @@ from dependency_injector import providers
 from shop.cart.domain.cart import IDLE_LIFETIME
 from shop.kernel.clock import FixedClock, rfc3339
 from shop.kernel.events import Event
-from tests.integration.cart.conftest import CatalogServer, RequestCounter
+from tests.integration.cart.conftest import CatalogServer
+from tests.support.dynamodb import DynamoCalls
+from tests.support.http_events import api_request, json_body, sqs_batch
 
 pytestmark = pytest.mark.integration
 
@@ -59,40 +61,12 @@ def request(
     raw: str | None = None,
 ) -> tuple[int, Any]:
     claims = {"sub": user, "cognito:groups": "[]"} if user else None
-    event: dict[str, Any] = {
-        "version": "2.0",
-        "routeKey": f"{method} {path}",
-        "rawPath": path,
-        "rawQueryString": "",
-        "headers": {"content-type": "application/json", "x-request-id": "req-1"},
-        "requestContext": {
-            "accountId": "123456789012",
-            "apiId": "local",
-            "domainName": "127.0.0.1",
-            "http": {
-                "method": method,
-                "path": path,
-                "protocol": "HTTP/1.1",
-                "sourceIp": "127.0.0.1",
-                "userAgent": "t",
-            },
-            "requestId": "req-1",
-            "routeKey": f"{method} {path}",
-            "stage": "$default",
-            "time": "01/Mar/2026:12:00:00 +0000",
-            "timeEpoch": 0,
-            **({"authorizer": {"jwt": {"claims": claims, "scopes": None}}} if claims else {}),
-        },
-        "isBase64Encoded": False,
-    }
-    if raw is not None or body is not None:
-        event["body"] = raw if raw is not None else json.dumps(body)
+    event = api_request(method, path, raw if raw is not None else body, claims, {"x-request-id": "req-1"})
     response = handler(event, None)
-    text = response.get("body") or ""
-    return response["statusCode"], json.loads(text) if text else None
+    return response["statusCode"], json_body(response)
 
 
-def test_an_empty_cart(http: Any, dynamodb_requests: RequestCounter, catalog_server: CatalogServer) -> None:
+def test_an_empty_cart(http: Any, dynamodb_requests: DynamoCalls, catalog_server: CatalogServer) -> None:
     status, body = request(http, "GET", "/cart")
 
     assert status == 200
@@ -107,7 +81,7 @@ def test_an_empty_cart(http: Any, dynamodb_requests: RequestCounter, catalog_ser
 
 
 def test_putting_items_and_reading_them_back_within_budget(
-    http: Any, dynamodb_requests: RequestCounter, catalog_server: CatalogServer
+    http: Any, dynamodb_requests: DynamoCalls, catalog_server: CatalogServer
 ) -> None:
     assert request(http, "PUT", "/cart/items/book", body={"quantity": 2})[0] == 200
     dynamodb_requests.reset()
@@ -172,7 +146,7 @@ def test_a_malformed_body_is_400(http: Any, raw: str) -> None:
 
 @pytest.mark.parametrize("product_id", ["unknown", "retired", "a%2Cb"])
 def test_an_unknown_or_deleted_product_is_404(
-    http: Any, dynamodb_requests: RequestCounter, product_id: str
+    http: Any, dynamodb_requests: DynamoCalls, product_id: str
 ) -> None:
     status, body = request(http, "PUT", f"/cart/items/{product_id}", body={"quantity": 1})
 
@@ -203,7 +177,7 @@ def test_the_51st_product_is_422(http: Any, catalog_server: CatalogServer) -> No
 
 
 def test_removing_a_line_within_budget(
-    http: Any, dynamodb_requests: RequestCounter, catalog_server: CatalogServer
+    http: Any, dynamodb_requests: DynamoCalls, catalog_server: CatalogServer
 ) -> None:
     request(http, "PUT", "/cart/items/book", body={"quantity": 1})
     request(http, "PUT", "/cart/items/pen", body={"quantity": 2})
@@ -226,7 +200,7 @@ def test_removing_a_line_not_in_the_cart_is_404(http: Any) -> None:
     assert body["title"] == "Not in cart"
 
 
-def test_clearing_the_cart_is_204_and_one_request(http: Any, dynamodb_requests: RequestCounter) -> None:
+def test_clearing_the_cart_is_204_and_one_request(http: Any, dynamodb_requests: DynamoCalls) -> None:
     request(http, "PUT", "/cart/items/book", body={"quantity": 1})
     dynamodb_requests.reset()
 
@@ -290,25 +264,6 @@ def test_a_catalog_outage_is_503_not_500(http: Any, catalog_server: CatalogServe
     assert "traceback" not in json.dumps(body).lower()
 
 
-def sqs_event(*events: Event) -> dict[str, Any]:
-    return {
-        "Records": [
-            {
-                "messageId": f"m{index}",
-                "receiptHandle": "handle",
-                "body": event.model_dump_json(),
-                "attributes": {"ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "md5OfBody": "",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:cart",
-                "awsRegion": "us-east-1",
-            }
-            for index, event in enumerate(events)
-        ]
-    }
-
-
 def order_placed(customer: str, lines: list[tuple[str, int]], placed_at: datetime) -> Event:
     return Event(
         event_type="OrderPlaced",
@@ -333,7 +288,7 @@ def order_placed(customer: str, lines: list[tuple[str, int]], placed_at: datetim
 
 
 def test_order_placed_empties_the_ordered_lines_only_and_is_idempotent(
-    http: Any, events: Any, clock: FixedClock, dynamodb_requests: RequestCounter
+    http: Any, events: Any, clock: FixedClock, dynamodb_requests: DynamoCalls
 ) -> None:
     request(http, "PUT", "/cart/items/book", body={"quantity": 1})
     request(http, "PUT", "/cart/items/pen", body={"quantity": 2})
@@ -343,14 +298,14 @@ def test_order_placed_empties_the_ordered_lines_only_and_is_idempotent(
     request(http, "PUT", "/cart/items/pen", body={"quantity": 4})  # changed after checkout: stays
     dynamodb_requests.reset()
 
-    assert events(sqs_event(placed), None) == {"batchItemFailures": []}
+    assert events(sqs_batch([placed]), None) == {"batchItemFailures": []}
     assert dynamodb_requests.operations == ["GetItem", "UpdateItem"]
 
     body = request(http, "GET", "/cart")[1]
     assert [(item["product_id"], item["quantity"]) for item in body["items"]] == [("pen", 4)]
 
     dynamodb_requests.reset()
-    assert events(sqs_event(placed), None) == {"batchItemFailures": []}
+    assert events(sqs_batch([placed]), None) == {"batchItemFailures": []}
     assert dynamodb_requests.operations == ["GetItem"]
     assert [item["product_id"] for item in request(http, "GET", "/cart")[1]["items"]] == ["pen"]
 
@@ -360,9 +315,9 @@ def test_a_malformed_event_fails_alone(events: Any, http: Any, clock: FixedClock
     clock.advance(timedelta(seconds=1))
     broken = Event(event_type="OrderPlaced", correlation_id="c", data={"order_id": "o2"})
 
-    answer = events(sqs_event(broken, order_placed("alice", [("book", 1)], clock.now())), None)
+    answer = events(sqs_batch([broken, order_placed("alice", [("book", 1)], clock.now())]), None)
 
-    assert answer == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "m-0"}]}
     assert request(http, "GET", "/cart")[1]["items"] == []
 
 

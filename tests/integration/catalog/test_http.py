@@ -5,7 +5,8 @@ from typing import Any
 
 import pytest
 
-from tests.integration.catalog.support import ADMIN, CUSTOMER, DynamoRequests, call, consume, order_event
+from tests.integration.catalog.support import ADMIN, CUSTOMER, call, consume, order_event
+from tests.support.dynamodb import DynamoCalls
 
 pytestmark = pytest.mark.integration
 
@@ -25,7 +26,7 @@ def new_product(**overrides: Any) -> dict[str, Any]:
     }
 
 
-def create(requests: DynamoRequests, **overrides: Any) -> dict[str, Any]:
+def create(requests: DynamoCalls, **overrides: Any) -> dict[str, Any]:
     status, body, headers = call("POST", "/products", body=new_product(**overrides), claims=ADMIN)
     assert status == 201, body
     assert headers["Location"] == f"/products/{body['product_id']}"
@@ -33,7 +34,7 @@ def create(requests: DynamoRequests, **overrides: Any) -> dict[str, Any]:
     return body  # type: ignore[no-any-return]
 
 
-def test_an_admin_creates_a_product_anyone_can_read(requests: DynamoRequests) -> None:
+def test_an_admin_creates_a_product_anyone_can_read(requests: DynamoCalls) -> None:
     created = create(requests)
     assert created["stock"] == 7
     assert created["price"] == {"amount": 2599, "currency": "EUR"}
@@ -43,7 +44,7 @@ def test_an_admin_creates_a_product_anyone_can_read(requests: DynamoRequests) ->
     assert requests.take() == ["GetItem"]
 
 
-def test_writes_need_the_admin_group(requests: DynamoRequests) -> None:
+def test_writes_need_the_admin_group(requests: DynamoCalls) -> None:
     status, body, _ = call("POST", "/products", body=new_product(), claims=CUSTOMER)
     assert status == 403, body
     assert call("POST", "/products", body=new_product())[0] == 401
@@ -53,7 +54,7 @@ def test_writes_need_the_admin_group(requests: DynamoRequests) -> None:
     assert call("GET", f"/products/{product_id}")[1]["stock"] == 7
 
 
-def test_a_sku_is_taken_once(requests: DynamoRequests) -> None:
+def test_a_sku_is_taken_once(requests: DynamoCalls) -> None:
     create(requests, sku="S-1")
     status, body, _ = call("POST", "/products", body=new_product(sku="S-1", name="Other"), claims=ADMIN)
     assert status == 409
@@ -74,15 +75,13 @@ def test_a_sku_is_taken_once(requests: DynamoRequests) -> None:
         ({"colour": "red"}, "colour"),
     ],
 )
-def test_bad_products_are_400_with_the_field(
-    requests: DynamoRequests, bad: dict[str, Any], field: str
-) -> None:
+def test_bad_products_are_400_with_the_field(requests: DynamoCalls, bad: dict[str, Any], field: str) -> None:
     status, body, _ = call("POST", "/products", body=new_product(**bad), claims=ADMIN)
     assert status == 400, body
     assert any(error["field"] == field for error in body["errors"]), body
 
 
-def test_unknown_products_are_404(requests: DynamoRequests) -> None:
+def test_unknown_products_are_404(requests: DynamoCalls) -> None:
     assert call("GET", "/products/nope")[0] == 404
     assert call("PATCH", "/products/nope", body={"stock": 1}, claims=ADMIN)[0] == 404
     assert call("DELETE", "/products/nope", claims=ADMIN)[0] == 404
@@ -91,7 +90,7 @@ def test_unknown_products_are_404(requests: DynamoRequests) -> None:
     assert call("PATCH", "/products/" + "x" * 3000, body={"stock": 1}, claims=ADMIN)[0] == 404
 
 
-def test_patching_changes_the_given_fields_and_the_listings(requests: DynamoRequests) -> None:
+def test_patching_changes_the_given_fields_and_the_listings(requests: DynamoCalls) -> None:
     product_id = create(requests)["product_id"]
     changes = {"name": "Floor Lamp", "category": "Lighting", "stock": 3, "description": None}
     status, body, _ = call("PATCH", f"/products/{product_id}", body=changes, claims=ADMIN)
@@ -114,7 +113,7 @@ def test_patching_changes_the_given_fields_and_the_listings(requests: DynamoRequ
     assert call("PATCH", f"/products/{product_id}", body={"stock": None}, claims=ADMIN)[0] == 400
 
 
-def test_a_deleted_product_leaves_listings_but_ids_still_answer_it(requests: DynamoRequests) -> None:
+def test_a_deleted_product_leaves_listings_but_ids_still_answer_it(requests: DynamoCalls) -> None:
     lamp = create(requests, sku="A")
     chair = create(requests, sku="B", name="Chair")
     status, body, _ = call("DELETE", f"/products/{lamp['product_id']}", claims=ADMIN)
@@ -136,14 +135,14 @@ def test_a_deleted_product_leaves_listings_but_ids_still_answer_it(requests: Dyn
     create(requests, sku="A", name="A new lamp")  # the SKU is free again
 
 
-def test_ids_are_validated(requests: DynamoRequests) -> None:
+def test_ids_are_validated(requests: DynamoCalls) -> None:
     too_many = ",".join(f"p{i}" for i in range(101))
     assert call("GET", "/products", query={"ids": too_many})[0] == 400
     assert call("GET", "/products", query={"ids": "a,,b"})[0] == 400
     assert call("GET", "/products", query={"ids": "a", "category": "home"})[0] == 400
 
 
-def seed(requests: DynamoRequests) -> None:
+def seed(requests: DynamoCalls) -> None:
     names = ["Apple", "Banana", "Cherry", "Date", "Elderberry", "Fig", "Grape", "Honeydew"]
     for number, name in enumerate(names):
         create(requests, sku=f"F-{number}", name=name, category="fruit" if number % 2 else "Berries")
@@ -151,7 +150,7 @@ def seed(requests: DynamoRequests) -> None:
     create(requests, sku="DESK-LAMP", name="Desk lamp", category="office")
 
 
-def page_through(requests: DynamoRequests, query: dict[str, str]) -> list[str]:
+def page_through(requests: DynamoCalls, query: dict[str, str]) -> list[str]:
     names: list[str] = []
     cursor = None
     for _ in range(20):
@@ -165,7 +164,7 @@ def page_through(requests: DynamoRequests, query: dict[str, str]) -> list[str]:
     raise AssertionError("the pages never ended")
 
 
-def test_pages_cover_each_listing_once_sorted_by_name(requests: DynamoRequests) -> None:
+def test_pages_cover_each_listing_once_sorted_by_name(requests: DynamoCalls) -> None:
     seed(requests)
     everything = page_through(requests, {"limit": "3"})
     assert everything == sorted(everything, key=str.lower)
@@ -193,7 +192,7 @@ def test_pages_cover_each_listing_once_sorted_by_name(requests: DynamoRequests) 
     assert first["next_cursor"] is None
 
 
-def test_a_forged_or_borrowed_cursor_is_400(requests: DynamoRequests) -> None:
+def test_a_forged_or_borrowed_cursor_is_400(requests: DynamoCalls) -> None:
     seed(requests)
     cursor = call("GET", "/products", query={"limit": "2", "category": "fruit"})[1]["next_cursor"]
     assert cursor
@@ -210,11 +209,11 @@ def test_a_forged_or_borrowed_cursor_is_400(requests: DynamoRequests) -> None:
 
 
 @pytest.mark.parametrize("limit", ["0", "101", "ten"])
-def test_a_bad_limit_is_400(requests: DynamoRequests, limit: str) -> None:
+def test_a_bad_limit_is_400(requests: DynamoCalls, limit: str) -> None:
     assert call("GET", "/products", query={"limit": limit})[0] == 400
 
 
-def test_recommendations_come_from_confirmed_orders(requests: DynamoRequests) -> None:
+def test_recommendations_come_from_confirmed_orders(requests: DynamoCalls) -> None:
     a, b, c, d = (create(requests, sku=name, name=name, stock=50) for name in "ABCD")
     orders = [[a, b], [a, b], [a, c], [a, b, d], [a, d]]
     for number, products in enumerate(orders):

@@ -16,15 +16,8 @@ from shop.catalog.domain.product import NewProduct, Product
 from shop.catalog.domain.reservation import Reservation, ReservationStatus
 from shop.kernel.clock import FixedClock
 from shop.platform.aws import client
-from tests.integration.catalog.support import (
-    TABLE,
-    DynamoRequests,
-    consume,
-    order_event,
-    outbox_events,
-    stock_of,
-    table_items,
-)
+from tests.integration.catalog.support import TABLE, consume, order_event, stock_of
+from tests.support.dynamodb import DynamoCalls, outbox_events, table_items
 
 pytestmark = pytest.mark.integration
 
@@ -50,10 +43,10 @@ def inventory() -> DynamoInventory:
 
 
 def reservations() -> dict[str, str]:
-    return {item["order_id"]: item["status"] for item in table_items() if item["sk"] == "RESERVATION"}
+    return {item["order_id"]: item["status"] for item in table_items(TABLE) if item["sk"] == "RESERVATION"}
 
 
-def test_a_failing_line_writes_nothing(requests: DynamoRequests) -> None:
+def test_a_failing_line_writes_nothing(requests: DynamoCalls) -> None:
     add("a", 5)
     add("b", 1)
     reservation = Reservation.for_order("o1", [("a", 2), ("b", 2), ("ghost", 1)])
@@ -62,10 +55,10 @@ def test_a_failing_line_writes_nothing(requests: DynamoRequests) -> None:
     assert set(short.value.product_ids) == {"b", "ghost"}
     assert (stock_of("a"), stock_of("b")) == (5, 1)
     assert reservations() == {}
-    assert outbox_events() == []
+    assert outbox_events(TABLE) == []
 
 
-def test_an_existing_reservation_wins_over_short_stock(requests: DynamoRequests) -> None:
+def test_an_existing_reservation_wins_over_short_stock(requests: DynamoCalls) -> None:
     add("a", 1)
     inventory().record(Reservation.released_in_advance("o1"))
     reservation = Reservation.for_order("o1", [("a", 5)])
@@ -73,7 +66,7 @@ def test_an_existing_reservation_wins_over_short_stock(requests: DynamoRequests)
         inventory().reserve(reservation, StockReserved.for_(reservation))
 
 
-def test_order_placed_reserves_all_lines_with_its_event_in_one_transaction(requests: DynamoRequests) -> None:
+def test_order_placed_reserves_all_lines_with_its_event_in_one_transaction(requests: DynamoCalls) -> None:
     add("a", 5)
     add("b", 2)
     requests.take()
@@ -81,7 +74,7 @@ def test_order_placed_reserves_all_lines_with_its_event_in_one_transaction(reque
     assert requests.take() == ["TransactWriteItems"]
     assert (stock_of("a"), stock_of("b")) == (2, 1)
     assert reservations() == {"o1": "RESERVED"}
-    [event] = outbox_events()
+    [event] = outbox_events(TABLE)
     assert event["event_type"] == "StockReserved"
     assert event["correlation_id"] == "corr-o1"
     assert event["data"] == {
@@ -90,7 +83,7 @@ def test_order_placed_reserves_all_lines_with_its_event_in_one_transaction(reque
     }
 
 
-def test_order_placed_short_of_stock_is_rejected_and_nothing_is_taken(requests: DynamoRequests) -> None:
+def test_order_placed_short_of_stock_is_rejected_and_nothing_is_taken(requests: DynamoCalls) -> None:
     add("a", 5)
     add("b", 1)
     requests.take()
@@ -98,32 +91,32 @@ def test_order_placed_short_of_stock_is_rejected_and_nothing_is_taken(requests: 
     assert requests.take() == ["TransactWriteItems", "TransactWriteItems"]
     assert (stock_of("a"), stock_of("b")) == (5, 1)
     assert reservations() == {"o1": "REJECTED"}
-    [event] = outbox_events()
+    [event] = outbox_events(TABLE)
     assert (event["event_type"], event["data"]) == ("StockRejected", {"order_id": "o1", "product_ids": ["b"]})
 
 
-def test_a_deleted_product_is_short(requests: DynamoRequests) -> None:
+def test_a_deleted_product_is_short(requests: DynamoCalls) -> None:
     product = add("a", 5)
     DynamoProducts(client("dynamodb"), TABLE).remove(product.remove(now=NOW))
     assert consume(order_event("OrderPlaced", "o1", [("a", 1)])) == OK
     assert stock_of("a") == 5
-    assert [e["event_type"] for e in outbox_events()] == ["StockRejected"]
+    assert [e["event_type"] for e in outbox_events(TABLE)] == ["StockRejected"]
 
 
-def test_redelivery_has_one_effect(requests: DynamoRequests) -> None:
+def test_redelivery_has_one_effect(requests: DynamoCalls) -> None:
     add("a", 5)
     placed = order_event("OrderPlaced", "o1", [("a", 2)])
     for _ in range(3):
         assert consume(placed) == OK
     assert stock_of("a") == 3
-    assert len(outbox_events()) == 1
+    assert len(outbox_events(TABLE)) == 1
     requests.take()
     assert consume(placed, placed) == OK
     assert requests.take() == ["TransactWriteItems", "TransactWriteItems"]  # one per message
     assert stock_of("a") == 3
 
 
-def test_competing_orders_never_take_more_than_there_is(requests: DynamoRequests) -> None:
+def test_competing_orders_never_take_more_than_there_is(requests: DynamoCalls) -> None:
     add("a", 5)
 
     def place(number: int) -> None:
@@ -135,10 +128,10 @@ def test_competing_orders_never_take_more_than_there_is(requests: DynamoRequests
         list(pool.map(place, [n % 8 for n in range(16)]))  # 8 orders, each delivered twice
     assert stock_of("a") == 0
     assert len(reservations()) == 5
-    assert len(outbox_events()) == 5
+    assert len(outbox_events(TABLE)) == 5
 
 
-def test_cancelling_releases_exactly_once(requests: DynamoRequests) -> None:
+def test_cancelling_releases_exactly_once(requests: DynamoCalls) -> None:
     add("a", 5)
     add("b", 5)
     consume(order_event("OrderPlaced", "o1", [("a", 2), ("b", 3)]))
@@ -152,7 +145,7 @@ def test_cancelling_releases_exactly_once(requests: DynamoRequests) -> None:
     assert reservations() == {"o1": "RELEASED"}
 
 
-def test_a_stale_release_is_refused(requests: DynamoRequests) -> None:
+def test_a_stale_release_is_refused(requests: DynamoCalls) -> None:
     add("a", 5)
     reservation = Reservation.for_order("o1", [("a", 2)])
     inventory().reserve(reservation, StockReserved.for_(reservation))
@@ -162,7 +155,7 @@ def test_a_stale_release_is_refused(requests: DynamoRequests) -> None:
     assert stock_of("a") == 5
 
 
-def test_a_cancellation_before_the_placement_reserves_nothing(requests: DynamoRequests) -> None:
+def test_a_cancellation_before_the_placement_reserves_nothing(requests: DynamoCalls) -> None:
     add("a", 5)
     requests.take()
     assert consume(order_event("OrderCancelled", "o1")) == OK
@@ -171,10 +164,10 @@ def test_a_cancellation_before_the_placement_reserves_nothing(requests: DynamoRe
     assert requests.take() == ["TransactWriteItems"]
     assert stock_of("a") == 5
     assert reservations() == {"o1": "RELEASED"}
-    assert outbox_events() == []
+    assert outbox_events(TABLE) == []
 
 
-def test_confirming_counts_pairs_once(requests: DynamoRequests) -> None:
+def test_confirming_counts_pairs_once(requests: DynamoCalls) -> None:
     for product_id in "abc":
         add(product_id, 5)
     lines = [("a", 1), ("b", 1), ("c", 1)]
@@ -186,7 +179,9 @@ def test_confirming_counts_pairs_once(requests: DynamoRequests) -> None:
     assert consume(confirmed) == OK
     assert requests.take() == ["GetItem"]
     pairs = {
-        (item["pk"], item["sk"]): item["count"] for item in table_items() if item["sk"].startswith("PAIR#")
+        (item["pk"], item["sk"]): item["count"]
+        for item in table_items(TABLE)
+        if item["sk"].startswith("PAIR#")
     }
     assert len(pairs) == 6
     assert set(pairs.values()) == {1}
@@ -194,11 +189,11 @@ def test_confirming_counts_pairs_once(requests: DynamoRequests) -> None:
     assert (stock_of("a"), stock_of("b"), stock_of("c")) == (4, 4, 4)
 
 
-def test_a_large_order_stays_within_one_transaction(requests: DynamoRequests) -> None:
+def test_a_large_order_stays_within_one_transaction(requests: DynamoCalls) -> None:
     lines = [(f"p{number:02}", 1) for number in range(30)]
     for product_id, _ in lines:
         add(product_id, 2)
     assert consume(order_event("OrderPlaced", "big", lines)) == OK
     assert consume(order_event("OrderConfirmed", "big", lines)) == OK
     assert reservations() == {"big": "CONFIRMED"}
-    assert sum(1 for item in table_items() if item["sk"].startswith("PAIR#")) == 98
+    assert sum(1 for item in table_items(TABLE) if item["sk"].startswith("PAIR#")) == 98

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from shop.local.stack import LocalStack
+from tests.support.waiting import within
 
 pytestmark = pytest.mark.integration
 
@@ -21,13 +21,6 @@ def _publish(stack: LocalStack, event_type: str, body: str) -> None:
         Message=body,
         MessageAttributes={"event_type": {"DataType": "String", "StringValue": event_type}},
     )
-
-
-def _within(seconds: float, condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)
 
 
 def _bodies(recorder: Any) -> list[str]:
@@ -48,7 +41,7 @@ def _queue_count(stack: LocalStack, url: str) -> int:
 def test_delivers_consumed_events_as_an_sqs_lambda_event(stack: LocalStack, recorder: Any) -> None:
     body = json.dumps({"event_id": str(uuid.uuid4()), "event_type": "ThingHappened"})
     _publish(stack, "ThingHappened", body)
-    _within(5, lambda: body in _bodies(recorder))
+    within(5, lambda: body in _bodies(recorder))
     record = next(r for r in recorder.sqs_records if r["body"] == body)
     queue = stack.provisioned.queues["echo"]
     assert record["eventSource"] == "aws:sqs"
@@ -56,7 +49,7 @@ def test_delivers_consumed_events_as_an_sqs_lambda_event(stack: LocalStack, reco
     assert record["attributes"]["ApproximateReceiveCount"] == "1"
     assert record["messageAttributes"]["event_type"]["stringValue"] == "ThingHappened"
     assert record["receiptHandle"]
-    _within(5, lambda: _queue_count(stack, queue.url) == 0)  # deleted once handled
+    within(5, lambda: _queue_count(stack, queue.url) == 0)  # deleted once handled
 
 
 def test_filter_policy_keeps_other_events_out(stack: LocalStack, recorder: Any) -> None:
@@ -64,7 +57,7 @@ def test_filter_policy_keeps_other_events_out(stack: LocalStack, recorder: Any) 
     consumed = json.dumps({"event_id": str(uuid.uuid4())})
     _publish(stack, "SomethingElse", ignored)
     _publish(stack, "ThingHappened", consumed)
-    _within(5, lambda: consumed in _bodies(recorder))
+    within(5, lambda: consumed in _bodies(recorder))
     time.sleep(0.3)
     assert ignored not in _bodies(recorder)
 
@@ -78,7 +71,7 @@ def test_failed_messages_come_back_and_then_land_in_the_dlq(stack: LocalStack, r
     queue = stack.provisioned.queues["echo"]
 
     # visibility timeout 1 s, maxReceiveCount 2 (test resources): tried twice, then redriven.
-    _within(10, lambda: _bodies(recorder).count(bad) >= 2)
+    within(10, lambda: _bodies(recorder).count(bad) >= 2)
     assert _bodies(recorder).count(good) == 1
     counts = [r["attributes"]["ApproximateReceiveCount"] for r in recorder.sqs_records if r["body"] == bad]
     assert counts[:2] == ["1", "2"]
@@ -90,7 +83,7 @@ def test_failed_messages_come_back_and_then_land_in_the_dlq(stack: LocalStack, r
         messages = sqs.receive_message(QueueUrl=queue.dlq_url, MaxNumberOfMessages=10, VisibilityTimeout=0)
         return any(m["Body"] == bad for m in messages.get("Messages", []))
 
-    _within(10, in_dlq)
+    within(10, in_dlq)
     assert _bodies(recorder).count(bad) == 2
     assert _queue_count(stack, queue.url) == 0
 

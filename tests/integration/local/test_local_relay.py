@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from shop.local.stack import LocalStack
+from tests.support.waiting import within
 
 pytestmark = pytest.mark.integration
-
-
-def _within(seconds: float, condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)
 
 
 def _relayed(recorder: Any) -> list[str]:
@@ -37,7 +30,7 @@ def test_inserts_reach_the_relay_handler(stack: LocalStack, recorder: Any) -> No
     pk = f"OUTBOX#{uuid.uuid4()}"
     _put(stack, pk)
     stack.nudge_relay()
-    _within(5, lambda: pk in _relayed(recorder))
+    within(5, lambda: pk in _relayed(recorder))
     record = next(r for r in recorder.stream_records if r["dynamodb"]["Keys"]["pk"]["S"] == pk)
     assert record["eventName"] == "INSERT"
     assert record["eventSource"] == "aws:dynamodb"
@@ -54,7 +47,7 @@ def test_a_failed_record_is_retried_in_order(stack: LocalStack, recorder: Any) -
     for pk in (first, second, third):
         _put(stack, pk)
     stack.nudge_relay()
-    _within(10, lambda: third in _relayed(recorder))
+    within(10, lambda: third in _relayed(recorder))
     relayed = _relayed(recorder)
     assert relayed.count(first) == 1  # the success before the failure is not relayed again
     assert relayed.index(first) < relayed.index(second) < relayed.index(third)
@@ -70,7 +63,7 @@ def test_writes_through_the_gateway_wake_the_relay(stack: LocalStack) -> None:
     import requests
 
     requests.post(f"{stack.url}/echo", json={}, timeout=5)  # a write request nudges the relay
-    _within(3, lambda: relay.delivered > before)
+    within(3, lambda: relay.delivered > before)
     relay.idle_poll_seconds = 0.5
 
 
@@ -92,5 +85,5 @@ def test_old_stream_iterators_expire_and_the_relay_recovers(stack: LocalStack) -
     pk = f"OUTBOX#{uuid.uuid4()}"
     _put(stack, pk)
     stack.nudge_relay()
-    _within(10, lambda: relay.delivered > before)  # reopened after the last record handed over
+    within(10, lambda: relay.delivered > before)  # reopened after the last record handed over
     relay.idle_poll_seconds = 0.5

@@ -3,16 +3,14 @@ and anything but a readable cart is an error the caller can understand."""
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
 
 from shop.kernel.errors import NotAuthenticated, Unavailable
 from shop.orders.adapters.cart_api import HttpCartReader
+from tests.support.json_server import JsonServer
 
 pytestmark = pytest.mark.integration
 
@@ -23,31 +21,17 @@ class CartApi:
         self.body: Any = {"items": [], "total": {"amount": 0, "currency": "EUR"}, "item_count": 0}
         self.seen: list[tuple[str, str | None]] = []
 
+    def answer(self, path: str, headers: Mapping[str, str]) -> tuple[int, Any]:
+        self.seen.append((path, headers.get("Authorization")))
+        return self.status, self.body
+
 
 @pytest.fixture
 def cart_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[CartApi]:
     api = CartApi()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            api.seen.append((self.path, self.headers.get("Authorization")))
-            payload = json.dumps(api.body).encode()
-            self.send_response(api.status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, *_: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("SHOP_API_URL", f"http://127.0.0.1:{server.server_address[1]}/")
-    yield api
-    server.shutdown()
-    server.server_close()
+    with JsonServer(api.answer) as server:
+        monkeypatch.setenv("SHOP_API_URL", f"{server.url}/")
+        yield api
 
 
 def test_the_cart_is_read_with_the_callers_token(cart_api: CartApi) -> None:

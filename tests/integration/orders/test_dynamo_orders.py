@@ -3,7 +3,6 @@ that really run, stale versions refused, pages newest first."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,9 +12,9 @@ from shop.orders.adapters.dynamo_orders import DynamoOrders
 from shop.orders.domain.model import Address, Change, Order, OrderStatus
 from shop.orders.ports import OrderExists, StaleOrder
 from shop.platform.aws import client
-from shop.platform.dynamo import TransactionCancelled, from_item
+from shop.platform.dynamo import TransactionCancelled
 from tests.conftest import create_table
-from tests.integration.orders.helpers import counting_dynamodb
+from tests.support.dynamodb import dynamodb_calls, outbox_events, table_items
 from tests.unit.orders.fakes import cart_of, eur
 
 pytestmark = pytest.mark.integration
@@ -29,14 +28,6 @@ ADDRESS = Address(line1="1 Main St", city="Lyon", postal_code="69001", country="
 def repo(aws: None) -> DynamoOrders:
     create_table(TABLE, stream=True)
     return DynamoOrders(TABLE)
-
-
-def items() -> list[dict[str, Any]]:
-    return [from_item(item) for item in client("dynamodb").scan(TableName=TABLE)["Items"]]
-
-
-def outbox() -> list[dict[str, Any]]:
-    return [json.loads(item["event"]) for item in items() if item["pk"].startswith("OUTBOX#")]
 
 
 def placing(order_id: str = "o-1", customer: str = "c-1", at: datetime = T0) -> Change:
@@ -55,7 +46,7 @@ def test_an_order_its_event_and_the_stats_are_written_together(repo: DynamoOrder
     change = placing()
     repo.add(change)
     assert repo.get("o-1") == change.after
-    (event,) = outbox()
+    (event,) = outbox_events(TABLE)
     assert event["event_type"] == "OrderPlaced"
     assert event["data"]["order_id"] == "o-1"
     assert event["data"]["total"] == {"amount": 2000, "currency": "EUR"}
@@ -64,13 +55,13 @@ def test_an_order_its_event_and_the_stats_are_written_together(repo: DynamoOrder
 
 def test_a_failing_condition_writes_nothing(repo: DynamoOrders) -> None:
     repo.add(placing())
-    before = items()
+    before = table_items(TABLE)
     duplicate = placing(customer="c-2")  # same id: the put's condition fails
     with pytest.raises(OrderExists) as exists:
         repo.add(duplicate)
     assert exists.value.existing.customer_id == "c-1"  # from the cancellation, no extra read
-    assert sorted(map(str, items()), key=str) == sorted(map(str, before), key=str)
-    assert len(outbox()) == 1
+    assert sorted(map(str, table_items(TABLE)), key=str) == sorted(map(str, before), key=str)
+    assert len(outbox_events(TABLE)) == 1
 
 
 def test_a_transaction_fails_whole_when_its_outbox_record_cannot_be_written(repo: DynamoOrders) -> None:
@@ -92,7 +83,7 @@ def test_a_transaction_fails_whole_when_its_outbox_record_cannot_be_written(repo
     finally:
         Event.of = original  # type: ignore[method-assign]
     assert repo.get("o-1") is None
-    assert [item["pk"] for item in items()] == ["OUTBOX#taken"]
+    assert [item["pk"] for item in table_items(TABLE)] == ["OUTBOX#taken"]
 
 
 def test_a_move_on_a_stale_version_is_refused_and_writes_nothing(repo: DynamoOrders) -> None:
@@ -104,7 +95,7 @@ def test_a_move_on_a_stale_version_is_refused_and_writes_nothing(repo: DynamoOrd
         repo.save(pending.cancel_by_customer(T0))  # decided on the PENDING version
     assert stale.value.current is not None
     assert stale.value.current.status is OrderStatus.RESERVED
-    assert sorted(e["event_type"] for e in outbox()) == ["OrderPlaced", "PaymentRequested"]
+    assert sorted(e["event_type"] for e in outbox_events(TABLE)) == ["OrderPlaced", "PaymentRequested"]
     stats = repo.stats()
     assert (stats.orders[OrderStatus.RESERVED], stats.orders[OrderStatus.CANCELLED]) == (1, 0)
 
@@ -140,6 +131,6 @@ def test_pages_are_the_customers_orders_newest_first(repo: DynamoOrders) -> None
 
 
 def test_an_absurd_id_is_not_found_without_asking_dynamodb(repo: DynamoOrders) -> None:
-    with counting_dynamodb() as counter:
+    with dynamodb_calls() as counter:
         assert repo.get("x" * 5000) is None
     assert counter.count == 0

@@ -3,7 +3,6 @@ and SQS batches; the cart is faked by overriding the container's CartReader."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,10 +11,9 @@ from dependency_injector import providers
 
 from shop.kernel.events import Event
 from shop.orders.domain.cart import Cart
-from shop.platform.aws import client
-from shop.platform.dynamo import from_item
 from tests.conftest import create_table
-from tests.integration.orders.helpers import body_of, counting_dynamodb, http_event, sqs_batch
+from tests.support.dynamodb import dynamodb_calls, outbox_events
+from tests.support.http_events import api_request, json_body, sqs_batch
 from tests.unit.orders.fakes import cart_of
 
 pytestmark = pytest.mark.integration
@@ -49,61 +47,47 @@ def carts(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Carts]:
     assert events.container is not None
 
 
-def call(event: dict[str, Any]) -> dict[str, Any]:
+def call(
+    method: str,
+    path: str,
+    *,
+    user: str | None = "customer-1",
+    admin: bool = False,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    query: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """As `user` (their bearer token, which the handler passes on to the cart, and its claims)."""
     from shop.orders.handlers.http import handler
 
-    return handler(event, None)
+    claims = None
+    if user is not None:
+        claims = {"sub": user, **({"cognito:groups": "[admin]"} if admin else {})}
+        headers = {"authorization": f"Bearer token-of-{user}", **(headers or {})}
+    return handler(api_request(method, path, body, claims, headers, query), None)
 
 
 def consume(*events: Event) -> dict[str, Any]:
     from shop.orders.handlers.events import handler
 
-    return handler(sqs_batch(*events), None)
+    return handler(sqs_batch(events), None)
 
 
 def place(user: str = "customer-1", body: Any = None, key: str | None = None) -> dict[str, Any]:
     headers = {"idempotency-key": key} if key else None
-    return call(
-        http_event(
-            "POST",
-            "/orders",
-            route="/orders",
-            user=user,
-            body=CHECKOUT if body is None else body,
-            headers=headers,
-        )
-    )
+    return call("POST", "/orders", user=user, body=CHECKOUT if body is None else body, headers=headers)
 
 
 def get(order_id: str, user: str = "customer-1") -> dict[str, Any]:
-    return call(
-        http_event(
-            "GET",
-            f"/orders/{order_id}",
-            route="/orders/{order_id}",
-            user=user,
-            path_parameters={"order_id": order_id},
-        )
-    )
+    return call("GET", f"/orders/{order_id}", user=user)
 
 
 def post_action(order_id: str, action: str, user: str = "customer-1", admin: bool = False) -> dict[str, Any]:
-    return call(
-        http_event(
-            "POST",
-            f"/orders/{order_id}/{action}",
-            route=f"/orders/{{order_id}}/{action}",
-            user=user,
-            admin=admin,
-            path_parameters={"order_id": order_id},
-        )
-    )
+    return call("POST", f"/orders/{order_id}/{action}", user=user, admin=admin)
 
 
-def outbox_events(kind: str) -> list[dict[str, Any]]:
-    records = [from_item(item) for item in client("dynamodb").scan(TableName=TABLE)["Items"]]
-    events = [json.loads(r["event"]) for r in records if r["pk"].startswith("OUTBOX#")]
-    return [event for event in events if event["event_type"] == kind]
+def outbox_events_of(kind: str) -> list[dict[str, Any]]:
+    return [event for event in outbox_events(TABLE) if event["event_type"] == kind]
 
 
 def saga(kind: str, **data: Any) -> Event:
@@ -112,10 +96,10 @@ def saga(kind: str, **data: Any) -> Event:
 
 def test_checkout_answers_202_with_a_pending_order_in_one_dynamodb_request(carts: Carts) -> None:
     carts.carts["customer-1"] = cart_of(("p-1", 1999, 2))
-    with counting_dynamodb() as counter:
+    with dynamodb_calls() as counter:
         response = place()
     assert response["statusCode"] == 202, response["body"]
-    order = body_of(response)
+    order = json_body(response)
     assert response["headers"]["Location"] == f"/orders/{order['order_id']}"
     assert order["status"] == "PENDING"
     assert order["total"] == {"amount": 3998, "currency": "EUR"}
@@ -133,7 +117,7 @@ def test_checkout_answers_202_with_a_pending_order_in_one_dynamodb_request(carts
     assert "customer_id" not in order
     assert counter.operations == ["TransactWriteItems"]  # + GET /cart's 2 = 3
     assert carts.tokens == ["Bearer token-of-customer-1"]
-    (placed,) = outbox_events("OrderPlaced")
+    (placed,) = outbox_events_of("OrderPlaced")
     assert placed["data"]["customer_id"] == "customer-1"
     assert placed["correlation_id"] == "req-1"
 
@@ -159,68 +143,68 @@ def test_bad_checkout_bodies_are_400(carts: Carts, body: Any) -> None:
 def test_an_empty_cart_is_422(carts: Carts) -> None:
     response = place()
     assert response["statusCode"] == 422
-    assert "empty" in body_of(response)["detail"]
+    assert "empty" in json_body(response)["detail"]
 
 
 def test_an_idempotency_key_retry_returns_the_same_order_within_budget(carts: Carts) -> None:
     carts.carts["customer-1"] = cart_of(("p-1", 500, 1))
-    first = body_of(place(key="key-1"))
-    with counting_dynamodb() as counter:
+    first = json_body(place(key="key-1"))
+    with dynamodb_calls() as counter:
         again = place(key="key-1")  # the cart still holds the line: the put meets the order
     assert again["statusCode"] == 202
-    assert body_of(again)["order_id"] == first["order_id"]
+    assert json_body(again)["order_id"] == first["order_id"]
     assert counter.operations == ["TransactWriteItems"]
     carts.carts["customer-1"] = Cart()  # the cart service emptied it on OrderPlaced
-    with counting_dynamodb() as counter:
+    with dynamodb_calls() as counter:
         later = place(key="key-1")
-    assert body_of(later)["order_id"] == first["order_id"]
+    assert json_body(later)["order_id"] == first["order_id"]
     assert counter.operations == ["GetItem"]
-    assert len(outbox_events("OrderPlaced")) == 1
+    assert len(outbox_events_of("OrderPlaced")) == 1
     other_body = {**CHECKOUT, "payment_token": "tok_mastercard"}
     conflict = place(key="key-1", body=other_body)
     assert conflict["statusCode"] == 409
-    assert body_of(conflict)["errors"][0]["field"] == "Idempotency-Key"
+    assert json_body(conflict)["errors"][0]["field"] == "Idempotency-Key"
 
 
 def test_orders_are_private_to_their_customer(carts: Carts) -> None:
     carts.carts["customer-1"] = cart_of(("p-1", 500, 1))
-    order_id = body_of(place())["order_id"]
+    order_id = json_body(place())["order_id"]
     assert get(order_id)["statusCode"] == 200
     assert get(order_id, user="customer-2")["statusCode"] == 404
     assert post_action(order_id, "cancel", user="customer-2")["statusCode"] == 404
     assert get("no-such-order")["statusCode"] == 404
-    assert body_of(get(order_id))["status"] == "PENDING"
+    assert json_body(get(order_id))["status"] == "PENDING"
 
 
 def test_listing_is_paginated_with_signed_cursors_scoped_to_the_customer(carts: Carts) -> None:
     carts.carts["customer-1"] = cart_of(("p-1", 500, 1))
-    placed = [body_of(place(key=f"k-{i}"))["order_id"] for i in range(3)]
+    placed = [json_body(place(key=f"k-{i}"))["order_id"] for i in range(3)]
 
     def page(user: str, **query: str) -> dict[str, Any]:
-        return call(http_event("GET", "/orders", route="/orders", user=user, query=query))
+        return call("GET", "/orders", user=user, query=query)
 
     first = page("customer-1", limit="2")
     assert first["statusCode"] == 200
-    cursor = body_of(first)["next_cursor"]
+    cursor = json_body(first)["next_cursor"]
     assert cursor
     second = page("customer-1", limit="2", cursor=cursor)
-    seen = [o["order_id"] for o in body_of(first)["items"] + body_of(second)["items"]]
+    seen = [o["order_id"] for o in json_body(first)["items"] + json_body(second)["items"]]
     assert sorted(seen) == sorted(placed)
     assert page("customer-2", cursor=cursor)["statusCode"] == 400  # a borrowed cursor
     assert page("customer-1", cursor=cursor[:-3] + "abc")["statusCode"] == 400  # a forged one
     assert page("customer-1", limit="0")["statusCode"] == 400
-    assert body_of(page("customer-2"))["items"] == []
+    assert json_body(page("customer-2"))["items"] == []
 
 
 def test_the_saga_runs_to_confirmed_and_each_event_twice_has_one_effect(carts: Carts) -> None:
     carts.carts["customer-1"] = cart_of(("p-1", 1000, 3))
-    order_id = body_of(place())["order_id"]
+    order_id = json_body(place())["order_id"]
     reserved = saga("StockReserved", order_id=order_id, lines=[{"product_id": "p-1", "quantity": 3}])
-    with counting_dynamodb() as counter:
+    with dynamodb_calls() as counter:
         assert consume(reserved) == {"batchItemFailures": []}
     assert counter.count == 2
     consume(reserved)  # redelivered
-    (requested,) = outbox_events("PaymentRequested")
+    (requested,) = outbox_events_of("PaymentRequested")
     assert requested["data"] == {
         "order_id": order_id,
         "customer_id": "customer-1",
@@ -234,11 +218,11 @@ def test_the_saga_runs_to_confirmed_and_each_event_twice_has_one_effect(carts: C
         amount={"amount": 3000, "currency": "EUR"},
         provider_reference="ch_1",
     )
-    with counting_dynamodb() as counter:
+    with dynamodb_calls() as counter:
         consume(captured, captured)
     assert counter.count <= 4  # two deliveries, ≤ 2 each
-    assert len(outbox_events("OrderConfirmed")) == 1
-    order = body_of(get(order_id))
+    assert len(outbox_events_of("OrderConfirmed")) == 1
+    order = json_body(get(order_id))
     assert order["status"] == "CONFIRMED"
     assert order["payment"] == {"status": "CAPTURED", "payment_id": "pay-1"}
     assert [h["status"] for h in order["history"]] == ["PENDING", "RESERVED", "CONFIRMED"]
@@ -246,37 +230,37 @@ def test_the_saga_runs_to_confirmed_and_each_event_twice_has_one_effect(carts: C
 
 def test_stock_rejected_and_declined_payments_cancel(carts: Carts) -> None:
     carts.carts["customer-1"] = cart_of(("p-1", 1000, 1))
-    short = body_of(place(key="a"))["order_id"]
-    declined = body_of(place(key="b"))["order_id"]
+    short = json_body(place(key="a"))["order_id"]
+    declined = json_body(place(key="b"))["order_id"]
     consume(
         saga("StockRejected", order_id=short, product_ids=["p-1"]),
         saga("StockReserved", order_id=declined, lines=[]),
     )
     consume(saga("PaymentDeclined", order_id=declined, payment_id="pay-2", reason="card_declined"))
-    assert body_of(get(short))["cancellation_reason"] == "OUT_OF_STOCK"
-    assert body_of(get(declined))["cancellation_reason"] == "PAYMENT_DECLINED"
-    reasons = sorted(e["data"]["reason"] for e in outbox_events("OrderCancelled"))
+    assert json_body(get(short))["cancellation_reason"] == "OUT_OF_STOCK"
+    assert json_body(get(declined))["cancellation_reason"] == "PAYMENT_DECLINED"
+    reasons = sorted(e["data"]["reason"] for e in outbox_events_of("OrderCancelled"))
     assert reasons == ["OUT_OF_STOCK", "PAYMENT_DECLINED"]
 
 
 def test_cancel_of_a_confirmed_order_refunds_and_ship_needs_admin(carts: Carts) -> None:
     carts.carts["customer-1"] = cart_of(("p-1", 1000, 1))
-    refunded = body_of(place(key="a"))["order_id"]
-    shipped = body_of(place(key="b"))["order_id"]
+    refunded = json_body(place(key="a"))["order_id"]
+    shipped = json_body(place(key="b"))["order_id"]
     for order_id in (refunded, shipped):
         consume(saga("StockReserved", order_id=order_id, lines=[]))
         consume(saga("PaymentCaptured", order_id=order_id, payment_id=f"pay-{order_id}"))
-    with counting_dynamodb() as counter:
+    with dynamodb_calls() as counter:
         cancelled = post_action(refunded, "cancel")
     assert counter.count == 2
     assert cancelled["statusCode"] == 200
-    assert body_of(cancelled)["status"] == "CANCELLED"
-    assert body_of(cancelled)["payment"]["status"] == "REFUND_PENDING"
-    (refund,) = outbox_events("RefundRequested")
+    assert json_body(cancelled)["status"] == "CANCELLED"
+    assert json_body(cancelled)["payment"]["status"] == "REFUND_PENDING"
+    (refund,) = outbox_events_of("RefundRequested")
     assert refund["data"]["payment_id"] == f"pay-{refunded}"
     assert post_action(refunded, "cancel")["statusCode"] == 409
     consume(saga("PaymentRefunded", order_id=refunded, payment_id=f"pay-{refunded}"))
-    assert body_of(get(refunded))["payment"]["status"] == "REFUNDED"
+    assert json_body(get(refunded))["payment"]["status"] == "REFUNDED"
 
     assert post_action(shipped, "ship")["statusCode"] == 403
     assert post_action(shipped, "ship", user="boss", admin=True)["statusCode"] == 200
@@ -284,22 +268,21 @@ def test_cancel_of_a_confirmed_order_refunds_and_ship_needs_admin(carts: Carts) 
     assert post_action("missing", "ship", user="boss", admin=True)["statusCode"] == 404
     assert post_action(shipped, "cancel")["statusCode"] == 409
 
-    stats_event = http_event("GET", "/admin/stats", route="/admin/stats", user="boss", admin=True)
-    with counting_dynamodb() as counter:
-        stats = call(stats_event)
+    with dynamodb_calls() as counter:
+        stats = call("GET", "/admin/stats", user="boss", admin=True)
     assert counter.count == 1
-    assert body_of(stats) == {
+    assert json_body(stats) == {
         "orders": {"PENDING": 0, "RESERVED": 0, "CONFIRMED": 0, "SHIPPED": 1, "CANCELLED": 1},
         "revenue": {"amount": 1000, "currency": "EUR"},
         "top_products": [{"product_id": "p-1", "name": "Product p-1", "quantity": 1}],
     }
-    assert call(http_event("GET", "/admin/stats", route="/admin/stats"))["statusCode"] == 403
+    assert call("GET", "/admin/stats")["statusCode"] == 403
 
 
 def test_a_poison_message_fails_alone(carts: Carts) -> None:
     carts.carts["customer-1"] = cart_of(("p-1", 1000, 1))
-    order_id = body_of(place())["order_id"]
+    order_id = json_body(place())["order_id"]
     bad = saga("PaymentCaptured", order_id=order_id)  # no payment_id
     result = consume(bad, saga("StockReserved", order_id=order_id, lines=[]))
     assert result == {"batchItemFailures": [{"itemIdentifier": "m-0"}]}
-    assert body_of(get(order_id))["status"] == "RESERVED"
+    assert json_body(get(order_id))["status"] == "RESERVED"

@@ -1,58 +1,26 @@
 """The payments Lambda entry points end to end on moto: a hand-built SQS event and API
 Gateway v2 events, with every DynamoDB request counted against the budgets."""
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from shop.kernel.events import Event
-from shop.platform.aws import client
-from shop.platform.dynamo import from_item
 from tests.conftest import create_table
+from tests.support.dynamodb import DynamoCalls, dynamodb_calls, outbox_events, table_items
+from tests.support.http_events import api_request, json_body, sqs_batch
 
 pytestmark = pytest.mark.integration
 
-
-class DynamoRequests:
-    """Counts the requests the shared DynamoDB client makes (botocore before-call hook)."""
-
-    def __init__(self) -> None:
-        self.names: list[str] = []
-        client("dynamodb").meta.events.register("before-call.dynamodb", self._count)
-
-    def _count(self, model: Any, **_: Any) -> None:
-        self.names.append(model.name)
-
-    def take(self) -> list[str]:
-        taken, self.names = self.names, []
-        return taken
+TABLE = "payments"
 
 
 @pytest.fixture
-def requests(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoRequests]:
-    monkeypatch.setenv("PAYMENTS_TABLE_NAME", create_table("payments", stream=True))
-    return DynamoRequests()
-
-
-def sqs_event(*events: Event, message_id: str = "m-1") -> dict[str, Any]:
-    return {
-        "Records": [
-            {
-                "messageId": f"{message_id}-{index}",
-                "receiptHandle": "handle",
-                "body": event.model_dump_json(),
-                "attributes": {"ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "md5OfBody": "",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:shop-payments",
-                "awsRegion": "us-east-1",
-            }
-            for index, event in enumerate(events)
-        ]
-    }
+def requests(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoCalls]:
+    monkeypatch.setenv("PAYMENTS_TABLE_NAME", create_table(TABLE, stream=True))
+    with dynamodb_calls() as calls:
+        yield calls
 
 
 def payment_requested(order_id: str = "o1", token: str = "tok_visa") -> Event:
@@ -77,24 +45,7 @@ def refund_requested(payment_id: str, order_id: str = "o1") -> Event:
 
 
 def http_event(query: dict[str, str] | None, user_id: str | None = "c1") -> dict[str, Any]:
-    request_context: dict[str, Any] = {
-        "requestId": "req-1",
-        "routeKey": "GET /payments",
-        "http": {"method": "GET", "path": "/payments", "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1"},
-        "stage": "$default",
-    }
-    if user_id:
-        request_context["authorizer"] = {"jwt": {"claims": {"sub": user_id}, "scopes": None}}
-    return {
-        "version": "2.0",
-        "routeKey": "GET /payments",
-        "rawPath": "/payments",
-        "rawQueryString": "&".join(f"{key}={value}" for key, value in (query or {}).items()),
-        "queryStringParameters": query,
-        "headers": {"accept": "application/json"},
-        "requestContext": request_context,
-        "isBase64Encoded": False,
-    }
+    return api_request("GET", "/payments", claims={"sub": user_id} if user_id else None, query=query)
 
 
 def consume(event: dict[str, Any]) -> dict[str, Any]:
@@ -103,34 +54,30 @@ def consume(event: dict[str, Any]) -> dict[str, Any]:
     return handler(event, None)  # type: ignore[no-any-return]
 
 
+def deliver(*events: Event) -> dict[str, Any]:
+    return consume(sqs_batch(events))
+
+
 def get_payments(event: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     from shop.payments.handlers.http import handler
 
     response = handler(event, None)
-    return response["statusCode"], json.loads(response["body"])
-
-
-def table_items() -> list[dict[str, Any]]:
-    return [from_item(item) for item in client("dynamodb").scan(TableName="payments")["Items"]]
-
-
-def outbox_events() -> list[dict[str, Any]]:
-    return [json.loads(item["event"]) for item in table_items() if item["pk"].startswith("OUTBOX#")]
+    return response["statusCode"], json_body(response)
 
 
 def test_the_same_message_twice_records_one_payment_and_one_event(requests):
-    message = sqs_event(payment_requested())
+    message = sqs_batch([payment_requested()])
 
     assert consume(message) == {"batchItemFailures": []}
     assert requests.take() == ["GetItem", "TransactWriteItems"]
     assert consume(message) == {"batchItemFailures": []}
     assert requests.take() == ["GetItem"]
 
-    payments = [item for item in table_items() if item["sk"] == "PAYMENT"]
+    payments = [item for item in table_items(TABLE) if item["sk"] == "PAYMENT"]
     assert len(payments) == 1
     assert payments[0]["status"] == "CAPTURED"
     assert "payment_token" not in payments[0]
-    [event] = outbox_events()
+    [event] = outbox_events(TABLE)
     assert event["event_type"] == "PaymentCaptured"
     assert event["correlation_id"] == "corr-1"
     assert event["data"]["payment_id"] == payments[0]["payment_id"]
@@ -139,25 +86,28 @@ def test_the_same_message_twice_records_one_payment_and_one_event(requests):
 
 def test_a_declined_card_is_recorded_and_published_as_declined(requests):
     declined = payment_requested(order_id="o-declined", token="tok_chargeDeclined")
-    assert consume(sqs_event(declined)) == {"batchItemFailures": []}
+    assert deliver(declined) == {"batchItemFailures": []}
 
-    [event] = outbox_events()
+    [event] = outbox_events(TABLE)
     assert event["event_type"] == "PaymentDeclined"
     assert event["data"]["reason"] == "card_declined"
 
 
 def test_a_refund_is_made_once_within_the_budget(requests):
-    consume(sqs_event(payment_requested()))
-    payment_id = outbox_events()[0]["data"]["payment_id"]
+    deliver(payment_requested())
+    payment_id = outbox_events(TABLE)[0]["data"]["payment_id"]
     requests.take()
 
-    refund = sqs_event(refund_requested(payment_id), message_id="m-2")
+    refund = sqs_batch([refund_requested(payment_id)])
     assert consume(refund) == {"batchItemFailures": []}
     assert requests.take() == ["GetItem", "TransactWriteItems"]
     assert consume(refund) == {"batchItemFailures": []}
     assert requests.take() == ["GetItem"]
 
-    assert sorted(event["event_type"] for event in outbox_events()) == ["PaymentCaptured", "PaymentRefunded"]
+    assert sorted(event["event_type"] for event in outbox_events(TABLE)) == [
+        "PaymentCaptured",
+        "PaymentRefunded",
+    ]
     status, body = get_payments(http_event({"order_id": "o1"}))
     assert status == 200
     assert body["items"][0]["status"] == "REFUNDED"
@@ -165,14 +115,14 @@ def test_a_refund_is_made_once_within_the_budget(requests):
 
 def test_a_malformed_event_fails_only_its_own_record(requests):
     bad = Event(event_type="PaymentRequested", correlation_id="corr", data={"order_id": "o9"})
-    result = consume(sqs_event(payment_requested("o1"), bad))
+    result = deliver(payment_requested("o1"), bad)
 
-    assert result == {"batchItemFailures": [{"itemIdentifier": "m-1-1"}]}
-    assert len([item for item in table_items() if item["sk"] == "PAYMENT"]) == 1
+    assert result == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    assert len([item for item in table_items(TABLE) if item["sk"] == "PAYMENT"]) == 1
 
 
 def test_the_customer_gets_their_payment_in_one_request(requests):
-    consume(sqs_event(payment_requested()))
+    deliver(payment_requested())
     requests.take()
 
     status, body = get_payments(http_event({"order_id": "o1"}))
@@ -189,7 +139,7 @@ def test_the_customer_gets_their_payment_in_one_request(requests):
 
 
 def test_another_customer_and_an_unknown_order_are_both_404(requests):
-    consume(sqs_event(payment_requested()))
+    deliver(payment_requested())
 
     other_status, other_body = get_payments(http_event({"order_id": "o1"}, user_id="c2"))
     unknown_status, unknown_body = get_payments(http_event({"order_id": "nope"}))

@@ -12,6 +12,7 @@ from shop.platform.consumer import sqs_handler
 from shop.platform.outbox import outbox_item
 from shop.platform.outbox_relay import handler as relay
 from tests.conftest import resource_description
+from tests.support.http_events import sqs_batch
 
 pytestmark = pytest.mark.integration
 
@@ -79,11 +80,6 @@ def test_consumer_reports_only_the_failed_records() -> None:
     good = Event(event_type="OrderPlaced", correlation_id="c", data={"order_id": "o1"})
     bad = Event(event_type="OrderPlaced", correlation_id="c", data={"order_id": "o2", "poison": True})
     ignored = Event(event_type="Unrelated", correlation_id="c", data={})
-    records = [
-        {"messageId": str(index), "body": event.model_dump_json(), "receiptHandle": "r", "attributes": {}}
-        for index, event in enumerate([good, bad, ignored])
-    ]
-    records.append({"messageId": "3", "body": "not json", "receiptHandle": "r", "attributes": {}})
-    result = handler({"Records": records}, None)
+    result = handler(sqs_batch([good, bad, ignored, "not json"]), None)
     assert seen == ["o1"]
-    assert result["batchItemFailures"] == [{"itemIdentifier": "1"}, {"itemIdentifier": "3"}]
+    assert result["batchItemFailures"] == [{"itemIdentifier": "m-1"}, {"itemIdentifier": "m-3"}]

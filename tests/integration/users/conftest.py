@@ -1,4 +1,4 @@
-"""The users service's AWS on moto: its table, a Cognito pool shaped like the real one,
+"""The users service's AWS on moto: its table, the Cognito pool the local stack provisions,
 the notifications topic with a queue to read what was sent."""
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from shop.local import provisioning
 from tests.conftest import create_table
+from tests.support.dynamodb import DynamoCalls, dynamodb_calls, table_items
 
 
 @dataclass(frozen=True)
@@ -26,9 +28,7 @@ class UsersAws:
         return client(name)
 
     def items(self) -> list[dict[str, Any]]:
-        from shop.platform.dynamo import from_item
-
-        return [from_item(item) for item in self.client("dynamodb").scan(TableName=self.table)["Items"]]
+        return table_items(self.table)
 
     def notifications(self) -> list[dict[str, Any]]:
         import json
@@ -38,36 +38,12 @@ class UsersAws:
         return [json.loads(message["Body"]) for message in messages]
 
 
-def create_user_pool(cognito: Any, *, require_symbols: bool = False) -> tuple[str, str]:
-    pool_id: str = cognito.create_user_pool(
-        PoolName="shop-users",
-        UsernameAttributes=["email"],
-        Policies={
-            "PasswordPolicy": {
-                "MinimumLength": 8,
-                "RequireUppercase": False,
-                "RequireLowercase": False,
-                "RequireNumbers": True,
-                "RequireSymbols": require_symbols,
-            }
-        },
-        Schema=[{"Name": "name", "AttributeDataType": "String", "Mutable": True, "Required": False}],
-    )["UserPool"]["Id"]
-    client_id: str = cognito.create_user_pool_client(
-        UserPoolId=pool_id,
-        ClientName="shop-api",
-        GenerateSecret=False,
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    )["UserPoolClient"]["ClientId"]
-    return pool_id, client_id
-
-
 @pytest.fixture
 def users_aws(aws: None, monkeypatch: pytest.MonkeyPatch) -> UsersAws:
     from shop.platform.aws import client
 
     table = create_table("shop-users")
-    pool_id, client_id = create_user_pool(client("cognito-idp"))
+    pool_id, client_id = provisioning._create_user_pool(client("cognito-idp"))
     topic_arn = client("sns").create_topic(Name="shop-notifications")["TopicArn"]
     sqs = client("sqs")
     inbox_url = sqs.create_queue(QueueName="notifications-inbox")["QueueUrl"]
@@ -87,23 +63,7 @@ def users_aws(aws: None, monkeypatch: pytest.MonkeyPatch) -> UsersAws:
     return UsersAws(table, pool_id, client_id, topic_arn, inbox_url)
 
 
-class RequestCounter:
-    """Counts the DynamoDB requests made through the shared client (botocore before-call hook)."""
-
-    def __init__(self) -> None:
-        self.calls: list[str] = []
-
-    def __call__(self, model: Any, **_: Any) -> None:
-        self.calls.append(model.name)
-
-    def reset(self) -> None:
-        self.calls.clear()
-
-
 @pytest.fixture
-def dynamodb_requests(users_aws: UsersAws) -> Iterator[RequestCounter]:
-    counter = RequestCounter()
-    events = users_aws.client("dynamodb").meta.events
-    events.register("before-call.dynamodb", counter)
-    yield counter
-    events.unregister("before-call.dynamodb", counter)
+def dynamodb_requests(users_aws: UsersAws) -> Iterator[DynamoCalls]:
+    with dynamodb_calls() as calls:
+        yield calls

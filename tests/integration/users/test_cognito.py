@@ -7,7 +7,7 @@ from pydantic import SecretStr
 from shop.users.adapters.cognito import CognitoIdentity
 from shop.users.domain.errors import EmailTaken, InvalidRefreshToken, WeakPassword, WrongCredentials
 from shop.users.domain.model import Credentials, NewAccount
-from tests.integration.users.conftest import UsersAws, create_user_pool
+from tests.integration.users.conftest import UsersAws
 
 pytestmark = pytest.mark.integration
 
@@ -63,10 +63,14 @@ def test_the_same_email_twice_is_taken(identity: CognitoIdentity) -> None:
 
 def test_a_password_the_pool_refuses_is_weak(users_aws: UsersAws) -> None:
     cognito = users_aws.client("cognito-idp")
-    pool_id, client_id = create_user_pool(cognito, require_symbols=True)
-    strict = CognitoIdentity(cognito, pool_id, client_id)
+    pool_id = users_aws.pool_id
+    policy = cognito.describe_user_pool(UserPoolId=pool_id)["UserPool"]["Policies"]["PasswordPolicy"]
+    cognito.update_user_pool(
+        UserPoolId=pool_id, Policies={"PasswordPolicy": {**policy, "RequireSymbols": True}}
+    )
+    strict = CognitoIdentity(cognito, pool_id, users_aws.client_id)
     with pytest.raises(WeakPassword) as caught:
-        strict.create(account())  # letters and digits, but this pool also wants a symbol
+        strict.create(account())  # letters and digits, but this pool now also wants a symbol
     assert caught.value.field == "password"
     assert cognito.list_users(UserPoolId=pool_id)["Users"] == []
 

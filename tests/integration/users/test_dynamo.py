@@ -12,7 +12,8 @@ from shop.users.adapters.sns import SnsNotifier
 from shop.users.domain.errors import EmailTaken, ProfileChanged, ProfileNotFound
 from shop.users.domain.model import NewAccount, ProfileChanges, UserProfile
 from shop.users.domain.notifications import Notification, OrderOutcome, Recipient
-from tests.integration.users.conftest import RequestCounter, UsersAws
+from tests.integration.users.conftest import UsersAws
+from tests.support.dynamodb import DynamoCalls
 
 pytestmark = pytest.mark.integration
 
@@ -31,12 +32,12 @@ def registered(user_id: str = "u1", email: str = "ada@example.com") -> tuple[Use
 
 
 def test_add_writes_profile_email_claim_and_outbox_in_one_request(
-    profiles: DynamoProfiles, users_aws: UsersAws, dynamodb_requests: RequestCounter
+    profiles: DynamoProfiles, users_aws: UsersAws, dynamodb_requests: DynamoCalls
 ) -> None:
     profile, events = registered()
     dynamodb_requests.reset()
     profiles.add(profile, events)
-    assert dynamodb_requests.calls == ["TransactWriteItems"]
+    assert dynamodb_requests.operations == ["TransactWriteItems"]
 
     items = {item["pk"].split("#")[0]: item for item in users_aws.items()}
     assert set(items) == {"USER", "EMAIL", "OUTBOX"}
@@ -62,7 +63,7 @@ def test_a_taken_email_writes_nothing(profiles: DynamoProfiles, users_aws: Users
     assert users_aws.items() == before
 
 
-def test_get_and_save_round_trip(profiles: DynamoProfiles, dynamodb_requests: RequestCounter) -> None:
+def test_get_and_save_round_trip(profiles: DynamoProfiles, dynamodb_requests: DynamoCalls) -> None:
     profile, events = registered()
     profiles.add(profile, events)
     assert profiles.get("u1") == profile
@@ -75,7 +76,7 @@ def test_get_and_save_round_trip(profiles: DynamoProfiles, dynamodb_requests: Re
     changed = profile.change(changes, NOW + timedelta(hours=1))
     dynamodb_requests.reset()
     profiles.save(changed)
-    assert dynamodb_requests.calls == ["PutItem"]
+    assert dynamodb_requests.operations == ["PutItem"]
     assert profiles.get("u1") == changed
     with pytest.raises(ProfileNotFound):
         profiles.get("nobody")
@@ -94,7 +95,7 @@ def test_save_refuses_a_stale_version(profiles: DynamoProfiles) -> None:
 
 
 def test_notices_find_the_recipient_and_remember_what_was_sent(
-    profiles: DynamoProfiles, users_aws: UsersAws, dynamodb_requests: RequestCounter
+    profiles: DynamoProfiles, users_aws: UsersAws, dynamodb_requests: DynamoCalls
 ) -> None:
     notices = DynamoNotices(users_aws.client("dynamodb"), users_aws.table)
     profile, events = registered()
@@ -105,7 +106,7 @@ def test_notices_find_the_recipient_and_remember_what_was_sent(
     assert recipient is not None
     assert (recipient.email, recipient.name, recipient.already_notified) == ("ada@example.com", "Ada", False)
     notices.record(Notification.about(outcome, recipient))
-    assert dynamodb_requests.calls == ["BatchGetItem", "PutItem"]
+    assert dynamodb_requests.operations == ["BatchGetItem", "PutItem"]
     again = notices.recipient("u1", outcome.notice_id)
     assert again is not None
     assert again.already_notified

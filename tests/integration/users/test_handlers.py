@@ -13,7 +13,9 @@ import pytest
 from shop.kernel.events import Event
 from shop.users.handlers import events as events_handler
 from shop.users.handlers import http as http_handler
-from tests.integration.users.conftest import RequestCounter, UsersAws
+from tests.integration.users.conftest import UsersAws
+from tests.support.dynamodb import DynamoCalls
+from tests.support.http_events import api_request, json_body, sqs_batch
 
 pytestmark = pytest.mark.integration
 
@@ -24,25 +26,9 @@ ADDRESS = {"line1": "1 Main St", "line2": "Flat 2", "city": "Berlin", "postal_co
 def call(
     method: str, path: str, body: Any = None, *, claims: dict[str, Any] | None = None, raw: str | None = None
 ) -> dict[str, Any]:
-    context: dict[str, Any] = {
-        "http": {"method": method, "path": path, "sourceIp": "127.0.0.1"},
-        "requestId": "gw-1",
-        "stage": "$default",
-    }
-    if claims is not None:
-        context["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
-    event = {
-        "version": "2.0",
-        "routeKey": f"{method} {path}",
-        "rawPath": path,
-        "rawQueryString": "",
-        "headers": {"content-type": "application/json"},
-        "requestContext": context,
-        "body": raw if raw is not None else (None if body is None else json.dumps(body)),
-        "isBase64Encoded": False,
-    }
+    event = api_request(method, path, raw if raw is not None else body, claims)
     response: dict[str, Any] = http_handler.handler(event, None)
-    response["json"] = json.loads(response["body"]) if response.get("body") else None
+    response["json"] = json_body(response)
     return response
 
 
@@ -64,13 +50,13 @@ def caller_claims(email: str = "ada@example.com", password: str = PASSWORD) -> d
     return claims_of(log_in(email, password)["json"]["access_token"])
 
 
-def test_register_then_log_in(users_aws: UsersAws, dynamodb_requests: RequestCounter) -> None:
+def test_register_then_log_in(users_aws: UsersAws, dynamodb_requests: DynamoCalls) -> None:
     created = register(email="Ada@Example.com")
     assert created["statusCode"] == 201, created["body"]
     assert set(created["json"]) == {"user_id", "email", "name"}
     assert created["json"]["email"] == "ada@example.com"
     assert created["headers"]["X-Request-Id"]
-    assert dynamodb_requests.calls == ["TransactWriteItems"]
+    assert dynamodb_requests.operations == ["TransactWriteItems"]
 
     dynamodb_requests.reset()
     logged_in = log_in(email="ADA@example.com")
@@ -80,7 +66,7 @@ def test_register_then_log_in(users_aws: UsersAws, dynamodb_requests: RequestCou
     assert tokens["token_type"] == "Bearer"
     assert tokens["expires_in"] > 0
     assert claims_of(tokens["access_token"])["sub"] == created["json"]["user_id"]
-    assert dynamodb_requests.calls == []
+    assert dynamodb_requests.operations == []
 
 
 def test_a_taken_email_is_409(users_aws: UsersAws) -> None:
@@ -149,14 +135,14 @@ def test_refresh(users_aws: UsersAws) -> None:
     assert call("POST", "/auth/refresh", {})["statusCode"] == 400
 
 
-def test_get_and_patch_me(users_aws: UsersAws, dynamodb_requests: RequestCounter) -> None:
+def test_get_and_patch_me(users_aws: UsersAws, dynamodb_requests: DynamoCalls) -> None:
     user_id = register()["json"]["user_id"]
     claims = caller_claims()
 
     dynamodb_requests.reset()
     me = call("GET", "/users/me", claims=claims)
     assert me["statusCode"] == 200, me["body"]
-    assert dynamodb_requests.calls == ["GetItem"]
+    assert dynamodb_requests.operations == ["GetItem"]
     assert me["json"]["user_id"] == user_id
     assert (me["json"]["email"], me["json"]["name"], me["json"]["addresses"]) == (
         "ada@example.com",
@@ -168,7 +154,7 @@ def test_get_and_patch_me(users_aws: UsersAws, dynamodb_requests: RequestCounter
     dynamodb_requests.reset()
     patched = call("PATCH", "/users/me", {"name": "Ada Lovelace", "addresses": [ADDRESS]}, claims=claims)
     assert patched["statusCode"] == 200, patched["body"]
-    assert dynamodb_requests.calls == ["GetItem", "PutItem"]
+    assert dynamodb_requests.operations == ["GetItem", "PutItem"]
     assert patched["json"]["name"] == "Ada Lovelace"
     assert patched["json"]["addresses"] == [ADDRESS]
     assert patched["json"]["created_at"] == me["json"]["created_at"]
@@ -236,40 +222,19 @@ def test_passwords_never_reach_logs_events_tables_or_responses(
         assert password not in written
 
 
-def sqs_event(*events: Event) -> dict[str, Any]:
-    return {
-        "Records": [
-            {
-                "messageId": event.event_id,
-                "receiptHandle": "handle",
-                "body": event.model_dump_json(),
-                "attributes": {"ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "md5OfBody": "",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:users",
-                "awsRegion": "us-east-1",
-            }
-            for event in events
-        ]
-    }
-
-
 def order_event(event_type: str, customer_id: str, **data: Any) -> Event:
     payload = {"order_id": "order-1", "customer_id": customer_id, "lines": [], **data}
     return Event(event_type=event_type, correlation_id="corr-1", data=payload)
 
 
-def test_order_outcomes_notify_the_customer_once(
-    users_aws: UsersAws, dynamodb_requests: RequestCounter
-) -> None:
+def test_order_outcomes_notify_the_customer_once(users_aws: UsersAws, dynamodb_requests: DynamoCalls) -> None:
     user_id = register()["json"]["user_id"]
     confirmed = order_event("OrderConfirmed", user_id, total={"amount": 1999, "currency": "EUR"})
 
     dynamodb_requests.reset()
-    result = events_handler.handler(sqs_event(confirmed), None)
+    result = events_handler.handler(sqs_batch([confirmed]), None)
     assert result == {"batchItemFailures": []}
-    assert dynamodb_requests.calls == ["BatchGetItem", "PutItem"]
+    assert dynamodb_requests.operations == ["BatchGetItem", "PutItem"]
     [notification] = users_aws.notifications()
     assert notification["email"] == "ada@example.com"
     assert (notification["order_id"], notification["status"], notification["reason"]) == (
@@ -279,11 +244,11 @@ def test_order_outcomes_notify_the_customer_once(
     )
     assert notification["subject"] == "Your order order-1 is confirmed"
 
-    assert events_handler.handler(sqs_event(confirmed), None) == {"batchItemFailures": []}  # redelivered
+    assert events_handler.handler(sqs_batch([confirmed]), None) == {"batchItemFailures": []}  # redelivered
     assert users_aws.notifications() == []
 
     cancelled = order_event("OrderCancelled", user_id, reason="PAYMENT_DECLINED")
-    assert events_handler.handler(sqs_event(cancelled), None) == {"batchItemFailures": []}
+    assert events_handler.handler(sqs_batch([cancelled]), None) == {"batchItemFailures": []}
     [notification] = users_aws.notifications()
     assert (notification["status"], notification["reason"]) == ("CANCELLED", "PAYMENT_DECLINED")
     assert "declined" in notification["text"]
@@ -292,6 +257,6 @@ def test_order_outcomes_notify_the_customer_once(
 def test_an_unknown_customer_is_acknowledged_and_a_bad_event_fails_alone(users_aws: UsersAws) -> None:
     ghost = order_event("OrderConfirmed", "ghost")
     broken = Event(event_type="OrderCancelled", correlation_id="corr-2", data={"order_id": "o2"})
-    result = events_handler.handler(sqs_event(ghost, broken), None)
-    assert result == {"batchItemFailures": [{"itemIdentifier": broken.event_id}]}
+    result = events_handler.handler(sqs_batch([ghost, broken]), None)
+    assert result == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
     assert users_aws.notifications() == []

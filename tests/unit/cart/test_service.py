@@ -226,33 +226,33 @@ def order_placed(customer: str, lines: list[tuple[str, int]], at: datetime) -> O
     )
 
 
-def test_an_order_removes_its_lines_and_keeps_the_rest(
-    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+@pytest.mark.parametrize(
+    ("ordered", "pen_changed_to", "pen_quantity"),
+    [
+        pytest.param([("book", 1)], None, 2, id="removes-its-lines-and-keeps-the-rest"),
+        pytest.param([("book", 1), ("pen", 2)], 5, 5, id="keeps-a-line-changed-after-checkout"),
+    ],
+)
+def test_an_order_removes_the_lines_it_bought(
+    carts: FakeCarts,
+    catalog: FakeCatalog,
+    clock: FixedClock,
+    ordered: list[tuple[str, int]],
+    pen_changed_to: int | None,
+    pen_quantity: int,
 ) -> None:
     put(carts, catalog, clock, "book", 1)
     put(carts, catalog, clock, "pen", 2)
     clock.advance(timedelta(seconds=10))
-    order = order_placed("alice", [("book", 1)], clock.now())
+    order = order_placed("alice", ordered, clock.now())
+    if pen_changed_to is not None:
+        clock.advance(timedelta(seconds=2))
+        put(carts, catalog, clock, "pen", pen_changed_to)
 
     service.settle_order(order, carts=carts, clock=clock)
 
     assert list(carts.stored["alice"].lines) == ["pen"]
-
-
-def test_an_order_keeps_a_line_changed_after_checkout(
-    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
-) -> None:
-    put(carts, catalog, clock, "book", 1)
-    put(carts, catalog, clock, "pen", 2)
-    clock.advance(timedelta(seconds=10))
-    order = order_placed("alice", [("book", 1), ("pen", 2)], clock.now())
-    clock.advance(timedelta(seconds=2))
-    put(carts, catalog, clock, "pen", 5)
-
-    service.settle_order(order, carts=carts, clock=clock)
-
-    assert list(carts.stored["alice"].lines) == ["pen"]
-    assert carts.stored["alice"].lines["pen"].quantity == 5
+    assert carts.stored["alice"].lines["pen"].quantity == pen_quantity
 
 
 def test_a_redelivered_order_changes_nothing_and_writes_nothing(

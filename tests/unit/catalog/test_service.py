@@ -154,34 +154,32 @@ def test_a_redelivered_rejection_rejects_once(products: FakeProducts, inventory:
     assert len(inventory.published) == 1
 
 
-def test_cancelling_releases_exactly_once(products: FakeProducts, inventory: FakeInventory) -> None:
-    a = add(products, "A", stock=5)
-    service.reserve_stock(placed("o1", (a.product_id, 2)), inventory=inventory)
-    for _ in range(2):
-        service.release_stock(OrderCancelled(order_id="o1"), inventory=inventory)
-    assert stock(products, a) == 5
-    assert inventory.reservations["o1"].status is ReservationStatus.RELEASED
-
-
-def test_a_cancellation_before_the_placement_leaves_a_tombstone(
-    products: FakeProducts, inventory: FakeInventory
+@pytest.mark.parametrize(
+    ("stock_before", "deliveries", "status", "published"),
+    [
+        (5, ["placed", "cancelled", "cancelled"], ReservationStatus.RELEASED, [StockReserved]),
+        (5, ["cancelled", "placed"], ReservationStatus.RELEASED, []),
+        (1, ["placed", "cancelled"], ReservationStatus.REJECTED, [StockRejected]),
+    ],
+    ids=["releases-exactly-once", "before-the-placement-leaves-a-tombstone", "rejected-gives-nothing-back"],
+)
+def test_cancelling_leaves_the_stock_as_it_was(
+    products: FakeProducts,
+    inventory: FakeInventory,
+    stock_before: int,
+    deliveries: list[str],
+    status: ReservationStatus,
+    published: list[type],
 ) -> None:
-    a = add(products, "A", stock=5)
-    service.release_stock(OrderCancelled(order_id="o1"), inventory=inventory)
-    service.reserve_stock(placed("o1", (a.product_id, 2)), inventory=inventory)
-    assert stock(products, a) == 5
-    assert inventory.published == []
-    assert inventory.reservations["o1"].status is ReservationStatus.RELEASED
-
-
-def test_cancelling_a_rejected_order_gives_nothing_back(
-    products: FakeProducts, inventory: FakeInventory
-) -> None:
-    a = add(products, "A", stock=1)
-    service.reserve_stock(placed("o1", (a.product_id, 2)), inventory=inventory)
-    service.release_stock(OrderCancelled(order_id="o1"), inventory=inventory)
-    assert stock(products, a) == 1
-    assert inventory.reservations["o1"].status is ReservationStatus.REJECTED
+    a = add(products, "A", stock=stock_before)
+    for delivery in deliveries:
+        if delivery == "placed":
+            service.reserve_stock(placed("o1", (a.product_id, 2)), inventory=inventory)
+        else:
+            service.release_stock(OrderCancelled(order_id="o1"), inventory=inventory)
+    assert stock(products, a) == stock_before
+    assert inventory.reservations["o1"].status is status
+    assert [type(event) for event in inventory.published] == published
 
 
 def test_a_cancellation_racing_a_placement_is_retried(

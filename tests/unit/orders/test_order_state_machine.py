@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from shop.orders.domain.cart import Cart
 from shop.orders.domain.events import (
     OrderCancelled,
     OrderConfirmed,
@@ -17,6 +18,7 @@ from shop.orders.domain.events import (
 from shop.orders.domain.model import (
     Address,
     CancellationReason,
+    Change,
     EmptyCart,
     IllegalTransition,
     Order,
@@ -28,6 +30,7 @@ from tests.unit.orders.fakes import cart_of, eur
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 T1 = T0 + timedelta(seconds=5)
 ADDRESS = Address(line1="1 Main St", city="Lyon", postal_code="69001", country="FR")
+CART = cart_of(("p-1", 1000, 2), ("p-2", 250, 1))
 
 Move = Callable[[Order], object]
 MOVES: dict[str, Move] = {
@@ -47,15 +50,19 @@ LEGAL: dict[OrderStatus, set[str]] = {
 }
 
 
-def placed() -> Order:
+def place(cart: Cart = CART) -> Change:
     return Order.place(
         order_id="o-1",
         customer_id="c-1",
-        cart=cart_of(("p-1", 1000, 2), ("p-2", 250, 1)),
+        cart=cart,
         shipping_address=ADDRESS,
         payment_token="tok_visa",
         at=T0,
-    ).after
+    )
+
+
+def placed() -> Order:
+    return place().after
 
 
 def in_status(status: OrderStatus) -> Order:
@@ -74,14 +81,7 @@ def in_status(status: OrderStatus) -> Order:
 
 
 def test_placing_prices_the_lines_and_records_order_placed() -> None:
-    change = Order.place(
-        order_id="o-1",
-        customer_id="c-1",
-        cart=cart_of(("p-1", 1000, 2), ("p-2", 250, 1)),
-        shipping_address=ADDRESS,
-        payment_token="tok_visa",
-        at=T0,
-    )
+    change = place()
     order = change.after
     assert change.before is None
     assert order.status is OrderStatus.PENDING
@@ -97,14 +97,7 @@ def test_placing_prices_the_lines_and_records_order_placed() -> None:
 
 def test_an_empty_cart_cannot_be_placed() -> None:
     with pytest.raises(EmptyCart):
-        Order.place(
-            order_id="o",
-            customer_id="c",
-            cart=cart_of(),
-            shipping_address=ADDRESS,
-            payment_token="tok_visa",
-            at=T0,
-        )
+        place(cart_of())
 
 
 @pytest.mark.parametrize("status", list(OrderStatus))

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shop.kernel.errors import Conflict, NotFound
 from shop.platform.http import build_http_app, caller, json_response, lambda_handler, require_admin
+from tests.support.http_events import api_request
 
 
 class NewThing(BaseModel):
@@ -57,24 +58,7 @@ def request(
     headers = {"content-type": content_type}
     if request_id:
         headers["x-request-id"] = request_id
-    context: dict[str, Any] = {
-        "http": {"method": method, "path": path, "sourceIp": "127.0.0.1"},
-        "requestId": "gw-1",
-        "stage": "$default",
-    }
-    if claims is not None:
-        context["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
-    event = {
-        "version": "2.0",
-        "routeKey": f"{method} {path}",
-        "rawPath": path,
-        "rawQueryString": "",
-        "headers": headers,
-        "requestContext": context,
-        "body": body,
-        "isBase64Encoded": False,
-    }
-    return handler(event, None)
+    return handler(api_request(method, path, body, claims, headers), None)
 
 
 def problem(response: dict[str, Any]) -> dict[str, Any]:
