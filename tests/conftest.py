@@ -47,35 +47,10 @@ def aws() -> Iterator[None]:
 
 
 def create_table(name: str, *, stream: bool = False) -> str:
-    """A table with the key schema every service shares (resources.json table_defaults)."""
+    """A table with the key schema every service shares, made as the local stack makes it."""
+    from shop.local.provisioning import table_spec
+    from shop.local.resources import load_resources
     from shop.platform.aws import client
 
-    defaults = resource_description()["table_defaults"]
-    index_keys = [key for index in defaults["indexes"] for key in (index["hash_key"], index["range_key"])]
-    params: dict[str, Any] = {
-        "TableName": name,
-        "BillingMode": "PAY_PER_REQUEST",
-        "KeySchema": [
-            {"AttributeName": defaults["hash_key"], "KeyType": "HASH"},
-            {"AttributeName": defaults["range_key"], "KeyType": "RANGE"},
-        ],
-        "AttributeDefinitions": [
-            {"AttributeName": key, "AttributeType": "S"}
-            for key in [defaults["hash_key"], defaults["range_key"], *index_keys]
-        ],
-        "GlobalSecondaryIndexes": [
-            {
-                "IndexName": index["name"],
-                "KeySchema": [
-                    {"AttributeName": index["hash_key"], "KeyType": "HASH"},
-                    {"AttributeName": index["range_key"], "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-            for index in defaults["indexes"]
-        ],
-    }
-    if stream:
-        params["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
-    client("dynamodb").create_table(**params)
+    client("dynamodb").create_table(**table_spec(load_resources(), name, stream=stream))
     return name

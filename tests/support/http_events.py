@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from shop.kernel.events import Event
 from shop.local.gateway import Gateway
 from shop.local.lambda_runtime import ACCOUNT_ID
+from shop.local.pollers import sqs_record
 from shop.local.resources import REGION, Route, load_resources
 from shop.local.routing import Match
 
@@ -81,19 +82,15 @@ def sqs_batch(
     ids `m-0`, `m-1`, ... unless given."""
     bodies = [event if isinstance(event, str) else event.model_dump_json() for event in events]
     ids = list(message_ids) if message_ids is not None else [f"m-{index}" for index in range(len(bodies))]
-    return {
-        "Records": [
-            {
-                "messageId": message_id,
-                "receiptHandle": f"rh-{message_id}",
-                "body": body,
-                "attributes": {"ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "md5OfBody": hashlib.md5(body.encode(), usedforsecurity=False).hexdigest(),
-                "eventSource": "aws:sqs",
-                "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{queue}",
-                "awsRegion": REGION,
-            }
-            for message_id, body in zip(ids, bodies, strict=True)
-        ]
-    }
+    queue_arn = f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{queue}"
+    messages = [
+        {
+            "MessageId": message_id,
+            "ReceiptHandle": f"rh-{message_id}",
+            "Body": body,
+            "Attributes": {"ApproximateReceiveCount": "1"},
+            "MD5OfBody": hashlib.md5(body.encode(), usedforsecurity=False).hexdigest(),
+        }
+        for message_id, body in zip(ids, bodies, strict=True)
+    ]
+    return {"Records": [sqs_record(message, queue_arn) for message in messages]}

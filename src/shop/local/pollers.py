@@ -105,7 +105,7 @@ class QueuePoller:
                 log.warning("poller %s: handler unavailable, messages will go to the DLQ: %s", self.name, exc)
                 self._warned_unavailable = True
             return everything
-        event = {"Records": [self._record(m) for m in messages]}
+        event = {"Records": [sqs_record(m, self.queue_arn) for m in messages]}
         label = self.handler if isinstance(self.handler, str) else self.name
         try:
             result = invoke(function, event, context_for(label))
@@ -124,20 +124,22 @@ class QueuePoller:
             log.info("poller %s: %d of %d messages failed", self.name, len(failed), len(messages))
         return failed
 
-    def _record(self, message: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "messageId": message["MessageId"],
-            "receiptHandle": message["ReceiptHandle"],
-            "body": message.get("Body", ""),
-            "attributes": {k: str(v) for k, v in message.get("Attributes", {}).items()},
-            "messageAttributes": {
-                name: _lambda_attribute(value) for name, value in message.get("MessageAttributes", {}).items()
-            },
-            "md5OfBody": message.get("MD5OfBody", ""),
-            "eventSource": "aws:sqs",
-            "eventSourceARN": self.queue_arn,
-            "awsRegion": REGION,
-        }
+
+def sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
+    """One ReceiveMessage message as a record of Lambda's SQS event."""
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message.get("Body", ""),
+        "attributes": {k: str(v) for k, v in message.get("Attributes", {}).items()},
+        "messageAttributes": {
+            name: _lambda_attribute(value) for name, value in message.get("MessageAttributes", {}).items()
+        },
+        "md5OfBody": message.get("MD5OfBody", ""),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": REGION,
+    }
 
 
 def _lambda_attribute(value: dict[str, Any]) -> dict[str, Any]:

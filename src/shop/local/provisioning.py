@@ -75,7 +75,7 @@ def provision(resources: Resources, endpoint: str, cognito_endpoint: str | None 
         result.queues[service.name] = _create_queue(sqs, sns, resources, service, result.events_topic_arn)
 
     cognito = aws_client("cognito-idp", cognito_endpoint or endpoint)
-    result.pool_id, result.client_id = _create_user_pool(cognito)
+    result.pool_id, result.client_id = create_user_pool(cognito)
     log.info(
         "provisioned %d tables, %d queues, user pool %s",
         len(result.tables),
@@ -85,13 +85,14 @@ def provision(resources: Resources, endpoint: str, cognito_endpoint: str | None 
     return result
 
 
-def _create_table(dynamodb: Any, resources: Resources, service: Service) -> tuple[str, str | None]:
+def table_spec(resources: Resources, table_name: str, *, stream: bool) -> dict[str, Any]:
+    """CreateTable parameters for a service table: the key schema every table shares."""
     defaults = resources.table_defaults
     key_names = [defaults.hash_key, defaults.range_key]
     for index in defaults.indexes:
         key_names += [index.hash_key, index.range_key]
     spec: dict[str, Any] = {
-        "TableName": service.table_name,
+        "TableName": table_name,
         "BillingMode": "PAY_PER_REQUEST",
         "AttributeDefinitions": [
             {"AttributeName": name, "AttributeType": "S"} for name in dict.fromkeys(key_names)
@@ -113,8 +114,14 @@ def _create_table(dynamodb: Any, resources: Resources, service: Service) -> tupl
             }
             for index in defaults.indexes
         ]
-    if service.stream:
+    if stream:
         spec["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
+    return spec
+
+
+def _create_table(dynamodb: Any, resources: Resources, service: Service) -> tuple[str, str | None]:
+    defaults = resources.table_defaults
+    spec = table_spec(resources, service.table_name, stream=service.stream)
     try:
         description = dynamodb.create_table(**spec)["TableDescription"]
     except dynamodb.exceptions.ResourceInUseException:  # an external emulator that kept its state
@@ -194,7 +201,7 @@ def _allow_topic_policy(queue_arn: str, topic_arn: str) -> dict[str, Any]:
     }
 
 
-def _create_user_pool(cognito: Any) -> tuple[str, str]:
+def create_user_pool(cognito: Any) -> tuple[str, str]:
     pool_id: str = cognito.create_user_pool(
         PoolName=f"{NAME_PREFIX}-users",
         UsernameAttributes=["email"],

@@ -43,7 +43,7 @@ def users_aws(aws: None, monkeypatch: pytest.MonkeyPatch) -> UsersAws:
     from shop.platform.aws import client
 
     table = create_table("shop-users")
-    pool_id, client_id = provisioning._create_user_pool(client("cognito-idp"))
+    pool_id, client_id = provisioning.create_user_pool(client("cognito-idp"))
     topic_arn = client("sns").create_topic(Name="shop-notifications")["TopicArn"]
     sqs = client("sqs")
     inbox_url = sqs.create_queue(QueueName="notifications-inbox")["QueueUrl"]
