@@ -8,6 +8,9 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST := $(VENV)/bin/pytest
+REPORTS := .reports
+# Each stage leaves a JUnit report; `make test` closes with their sum.
+PYTEST_STAGE = $(PYTEST) --junitxml=$(REPORTS)/$@.xml
 
 # Offline rules: no tool may phone home.
 export CHECKPOINT_DISABLE := 1
@@ -16,7 +19,7 @@ export BC_SKIP_MAPPING := TRUE
 export CKV_SKIP_PACKAGE_UPDATE_CHECK := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run test lint fmt unit integration acceptance terraform-check slow bench package openapi clean
+.PHONY: help install clean-reports run test lint fmt unit integration acceptance terraform-check slow bench package openapi clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -44,8 +47,11 @@ $(CHECKOV): scripts/checkov-requirements.txt | $(UV)
 run: install ## start the local stack with a seeded catalog on 127.0.0.1:8080
 	$(PY) -m shop.local
 
-test: install lint unit integration terraform-check acceptance slow ## every test (what CI runs)
-	@echo "==> all checks passed"
+test: install clean-reports lint unit integration terraform-check acceptance slow ## every test (what CI runs)
+	@$(PY) scripts/test_summary.py $(REPORTS)
+
+clean-reports:
+	@rm -rf $(REPORTS)
 
 lint: install ## ruff, mypy --strict, import contracts
 	$(VENV)/bin/ruff check src tests features scripts
@@ -58,19 +64,19 @@ fmt: install ## format and autofix
 	$(VENV)/bin/ruff check --fix src tests features scripts
 
 unit: install ## domain and service tests with fakes
-	$(PYTEST) tests -m "not integration and not slow and not terraform and not acceptance" -q
+	$(PYTEST_STAGE) tests -m "not integration and not slow and not terraform and not acceptance" -q
 
 integration: install ## adapters against moto
-	$(PYTEST) tests -m "integration and not slow" -q
+	$(PYTEST_STAGE) tests -m "integration and not slow" -q
 
 terraform-check: install $(CHECKOV) ## offline Terraform checks: fmt, get, HCL rules, checkov
-	$(PYTEST) tests/terraform -m "terraform and not slow" -q
+	$(PYTEST_STAGE) tests/terraform -m "terraform and not slow" -q
 
 acceptance: install ## BDD features over HTTP (SHOP_API_URL, or an embedded stack)
-	$(PYTEST) features tests -m "acceptance and not slow" -q
+	$(PYTEST_STAGE) features tests -m "acceptance and not slow" -q
 
 slow: install ## the slow suites alone (concurrency, packaging)
-	$(PYTEST) tests features -m slow -q
+	$(PYTEST_STAGE) tests features -m slow -q
 
 bench: install ## cold-start benchmark, as ratios to a baseline of the same run
 	$(PY) scripts/bench.py
@@ -82,5 +88,5 @@ openapi: install ## regenerate src/shop/meta/openapi.json from the code
 	$(PY) scripts/openapi.py
 
 clean: ## remove build output and caches
-	rm -rf dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf dist $(REPORTS) .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import os
-
 from dependency_injector import containers, providers
 
 from shop.cart.adapters.catalog_api import HttpProductCatalog
 from shop.cart.adapters.dynamo_carts import DynamoCarts
 from shop.kernel.clock import SystemClock
 from shop.platform import aws
-
-
-def _env(name: str) -> str:
-    return os.environ[name]
+from shop.platform.settings import setting
 
 
 class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     dynamodb = providers.Callable(aws.client, "dynamodb")
-    carts = providers.Factory(DynamoCarts, client=dynamodb, table=providers.Callable(_env, "CART_TABLE_NAME"))
+    table_name = providers.Callable(setting, "CART_TABLE_NAME")
+    carts = providers.Factory(DynamoCarts, client=dynamodb, table=table_name)
     catalog = providers.Singleton(HttpProductCatalog)

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import os
-
 from dependency_injector import containers, providers
 
 from shop.catalog.adapters.dynamo_inventory import DynamoInventory
 from shop.catalog.adapters.dynamo_products import DynamoBoughtTogether, DynamoProducts
 from shop.kernel.clock import SystemClock
 from shop.platform import aws
-
-
-def _table_name() -> str:
-    return os.environ["CATALOG_TABLE_NAME"]
+from shop.platform.settings import setting
 
 
 class Container(containers.DeclarativeContainer):
     # aws.client caches per process; calling it on each resolution keeps reset_clients() effective
     dynamodb = providers.Callable(aws.client, "dynamodb")
-    table_name = providers.Callable(_table_name)
+    table_name = providers.Callable(setting, "CATALOG_TABLE_NAME")
     clock = providers.Singleton(SystemClock)
     products = providers.Factory(DynamoProducts, client=dynamodb, table=table_name)
     bought_together = providers.Factory(DynamoBoughtTogether, client=dynamodb, table=table_name)

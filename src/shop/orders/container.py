@@ -3,21 +3,16 @@ environment when a provider is first called, never at import."""
 
 from __future__ import annotations
 
-import os
-
 from dependency_injector import containers, providers
 
 from shop.kernel.clock import SystemClock
 from shop.orders.adapters.cart_api import HttpCartReader
 from shop.orders.adapters.dynamo_orders import DynamoOrders
-
-
-def _setting(name: str) -> str:
-    return os.environ[name]
+from shop.platform.settings import setting
 
 
 class Container(containers.DeclarativeContainer):
-    table_name = providers.Callable(_setting, "ORDERS_TABLE_NAME")
+    table_name = providers.Callable(setting, "ORDERS_TABLE_NAME")
 
     clock = providers.Singleton(SystemClock)
     carts = providers.Singleton(HttpCartReader)

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import os
-
 from dependency_injector import containers, providers
 
 from shop.kernel.clock import SystemClock
 from shop.payments.adapters.dynamo_payments import DynamoPayments
 from shop.payments.adapters.sandbox_gateway import SandboxGateway
 from shop.platform import aws
-
-
-def _table_name() -> str:
-    return os.environ["PAYMENTS_TABLE_NAME"]
+from shop.platform.settings import setting
 
 
 class Container(containers.DeclarativeContainer):
     # aws.client caches per process; calling it on each resolution keeps reset_clients() effective
     dynamodb = providers.Callable(aws.client, "dynamodb")
-    table_name = providers.Callable(_table_name)
+    table_name = providers.Callable(setting, "PAYMENTS_TABLE_NAME")
     payments = providers.Factory(DynamoPayments, client=dynamodb, table=table_name)
     gateway = providers.Singleton(SandboxGateway)
     clock = providers.Singleton(SystemClock)

@@ -4,12 +4,12 @@ way a service reads what another owns."""
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 from typing import Any
 
 from shop.kernel.errors import Unavailable
 from shop.platform.context import correlation_id
+from shop.platform.settings import setting
 
 _TIMEOUT_SECONDS = 5.0
 
@@ -36,7 +36,7 @@ def get_json(
     headers = {"Accept": "application/json", "X-Request-Id": correlation_id()}
     if authorization:
         headers["Authorization"] = authorization
-    base = os.environ["SHOP_API_URL"].rstrip("/")
+    base = setting("SHOP_API_URL").rstrip("/")
     try:
         response = _pool().request(
             "GET", base + path, fields=params, headers=headers, timeout=_TIMEOUT_SECONDS

@@ -5,7 +5,6 @@ retries from it; nothing after it is skipped."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -15,6 +14,7 @@ from shop.kernel.events import Event
 from shop.platform.observability import enable_tracing, logger
 from shop.platform.outbox import is_outbox_item
 from shop.platform.publisher import publish
+from shop.platform.settings import setting
 
 _processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 _log = logger("outbox-relay")
@@ -27,7 +27,7 @@ def relay_record(record: DynamoDBRecord) -> None:
     if not is_outbox_item(image):
         return
     event = Event.model_validate_json(str(image["event"]))
-    publish([event], os.environ["SHOP_EVENTS_TOPIC_ARN"])
+    publish([event], setting("SHOP_EVENTS_TOPIC_ARN"))
     _log.info("relayed", extra={"event_type": event.event_type, "event_id": event.event_id})
 
 

@@ -8,13 +8,13 @@ import binascii
 import hashlib
 import hmac
 import json
-import os
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
 from shop.kernel.errors import InvalidInput
+from shop.platform.settings import setting
 
 T = TypeVar("T")
 
@@ -54,10 +54,8 @@ def decode_cursor(cursor: str | None, scope: str) -> dict[str, Any] | None:
 
 
 def _sign(payload: bytes, scope: str) -> bytes:
-    secret = os.environ.get("SHOP_CURSOR_SECRET")
-    if not secret:
-        raise RuntimeError("SHOP_CURSOR_SECRET is not set")
-    return hmac.new(secret.encode(), scope.encode() + b"\x00" + payload, hashlib.sha256).digest()
+    key = setting("SHOP_CURSOR_SECRET").encode()
+    return hmac.new(key, scope.encode() + b"\x00" + payload, hashlib.sha256).digest()
 
 
 def _b64(data: bytes) -> str:

@@ -3,22 +3,14 @@ when a provider is first called, never at import."""
 
 from __future__ import annotations
 
-import os
-
 from dependency_injector import containers, providers
 
 from shop.kernel.clock import SystemClock
 from shop.platform import aws
+from shop.platform.settings import setting
 from shop.users.adapters.cognito import CognitoIdentity
 from shop.users.adapters.dynamo import DynamoNotices, DynamoProfiles
 from shop.users.adapters.sns import SnsNotifier
-
-
-def setting(name: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        raise RuntimeError(f"the users service needs the environment variable {name}")
-    return value
 
 
 class Container(containers.DeclarativeContainer):
