@@ -25,4 +25,5 @@ module "shop" {
   throttling_rate_limit              = var.throttling_rate_limit
   cors_allow_origins                 = var.cors_allow_origins
   alarm_emails                       = var.alarm_emails
+  notification_emails                = var.notification_emails
 }

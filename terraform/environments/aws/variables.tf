@@ -71,6 +71,12 @@ variable "cors_allow_origins" {
   default     = null
 }
 
+variable "notification_emails" {
+  description = "E-mail addresses that receive the customer notifications (modules/shop; null = its default, none)."
+  type        = list(string)
+  default     = null
+}
+
 variable "alarm_emails" {
   description = "E-mail addresses that receive the alarms (modules/shop; null = its default, none)."
   type        = list(string)

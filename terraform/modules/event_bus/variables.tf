@@ -15,6 +15,18 @@ variable "notifications_topic" {
   default     = "notifications"
 }
 
+variable "notification_emails" {
+  description = "E-mail addresses subscribed to the customer notifications topic."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for e in var.notification_emails : can(regex("^[^@\\s]+@[^@\\s]+$", e))])
+    error_message = "Each notification e-mail must look like an e-mail address."
+  }
+}
+
 variable "kms_key_arn" {
   description = "Customer managed KMS key used to encrypt both topics."
   type        = string

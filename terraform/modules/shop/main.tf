@@ -78,6 +78,7 @@ module "event_bus" {
   name_prefix         = var.name_prefix
   events_topic        = var.resources.events_topic
   notifications_topic = var.resources.notifications_topic
+  notification_emails = var.notification_emails
   kms_key_arn         = module.kms.key_arn
   tags                = local.tags
 }

@@ -120,6 +120,13 @@ variable "alarm_emails" {
   nullable    = false
 }
 
+variable "notification_emails" {
+  description = "E-mail addresses subscribed to the customer notifications topic."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

@@ -5,3 +5,4 @@ deletion_protection    = false
 throttling_burst_limit = 50
 throttling_rate_limit  = 20
 alarm_emails           = []
+notification_emails    = []

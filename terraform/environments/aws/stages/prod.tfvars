@@ -5,6 +5,7 @@ deletion_protection    = true
 throttling_burst_limit = 500
 throttling_rate_limit  = 200
 alarm_emails           = []
+notification_emails    = []
 
 functions = {
   orders = {
