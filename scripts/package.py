@@ -7,8 +7,8 @@ Output (what terraform/environments/* read):
 
     dist/<service>.zip  one per service of src/shop/resources.json: the `shop`
                         package with kernel, platform and that service only
-                        (meta gets every service: it serves the OpenAPI
-                        document of the whole API)
+                        (meta serves the OpenAPI document from the file
+                        `make openapi` generated, so it needs no other service)
     dist/relay.zip      the outbox relay: kernel + platform
     dist/layer.zip      Lambda layer with the runtime dependencies pinned in
                         uv.lock, for python3.12 on arm64 (under python/)
@@ -57,7 +57,6 @@ PACKAGE = SRC / "shop"
 RESOURCES = PACKAGE / "resources.json"
 
 SHARED = ("kernel", "platform")  # packages every function gets
-NOT_SERVICES = {"kernel", "platform", "local", "tests", "__pycache__"}
 EXCLUDED_DIRS = {"__pycache__", "tests", "test", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
 EXCLUDED_SUFFIXES = {".pyc", ".pyo"}
 EXCLUDED_NAMES = {".DS_Store"}
@@ -141,15 +140,7 @@ def services() -> list[str]:
 
 def function_packages() -> dict[str, list[str]]:
     """Zip name -> shop subpackages it contains."""
-    all_services = sorted(
-        p.name
-        for p in PACKAGE.iterdir()
-        if p.is_dir() and p.name not in NOT_SERVICES and (p / "__init__.py").exists()
-    )
-    plan: dict[str, list[str]] = {}
-    for service in services():
-        own = all_services if service == "meta" else [service]
-        plan[service] = [*SHARED, *sorted(set(own) | {service})]
+    plan = {service: [*SHARED, service] for service in services()}
     plan["relay"] = list(SHARED)
     return plan
 
