@@ -1,6 +1,11 @@
 """SQS consumers: each record is one event envelope, dispatched by `event_type` to a use
 case. Failures are reported per record (partial batch response), so one poison message
-does not block the batch and ends in the DLQ after the queue's receive count."""
+does not block the batch and ends in the DLQ after the queue's receive count.
+
+Cold start: import this module before anything imports pydantic. Powertools' batch module
+builds its pydantic parser models (Kafka, Kinesis, ..., unused here: ≈20 ms) only when
+pydantic is already loaded (aws_lambda_powertools/utilities/batch/types.py), so the
+events handlers import it first; tests/test_cold_imports.py keeps it so."""
 
 from __future__ import annotations
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+# Imported before pydantic on purpose: see the note in shop.platform.consumer.
+from shop.platform.consumer import sqs_handler
+
+# isort: split
 from shop.cart import service
 from shop.cart.container import Container
 from shop.cart.domain.events import OrderPlaced
 from shop.kernel.events import Event
-from shop.platform.consumer import sqs_handler
 
 container = Container()
 

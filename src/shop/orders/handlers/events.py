@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# Imported before pydantic on purpose: see the note in shop.platform.consumer.
+from shop.platform.consumer import sqs_handler
+
+# isort: split
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -21,7 +25,6 @@ from shop.orders.domain.events import (
 from shop.orders.domain.model import Change
 from shop.orders.handlers import business_metrics
 from shop.orders.ports import Orders
-from shop.platform.consumer import sqs_handler
 
 container = Container()
 
