@@ -81,8 +81,8 @@ slow: install ## the slow suites alone (concurrency, packaging)
 bench: install ## cold-start benchmark, as ratios to a baseline of the same run
 	$(PY) scripts/bench.py
 
-package: install ## reproducible Lambda zips in dist/
-	$(PY) scripts/package.py
+package: install ## reproducible Lambda zips in dist/ (PACKAGE_ARGS="--compile-with python3.12" adds bytecode)
+	$(PY) scripts/package.py $(PACKAGE_ARGS)
 
 openapi: install ## regenerate src/shop/meta/openapi.json from the code
 	$(PY) scripts/openapi.py

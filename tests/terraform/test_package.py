@@ -23,9 +23,9 @@ pytestmark = [pytest.mark.terraform, pytest.mark.slow]
 SCRIPT = REPO / "scripts" / "package.py"
 
 
-def build(out: Path) -> dict[str, str]:
+def build(out: Path, *options: str) -> dict[str, str]:
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--no-deps", "--out", str(out)],
+        [sys.executable, str(SCRIPT), "--no-deps", "--out", str(out), *options],
         capture_output=True,
         text=True,
         check=False,
@@ -77,3 +77,25 @@ def test_zip_entries_are_normalised_and_clean(builds: tuple[Path, dict[str, str]
                 assert not packaged & services
             else:
                 assert packaged & services == {name}, f"{name}.zip holds {packaged & services}"
+
+
+def test_bytecode_builds_are_reproducible_and_used(tmp_path: Path) -> None:
+    """`--compile-with` ships unchecked-hash .pyc that Python loads instead of compiling."""
+    first = build(tmp_path / "a", "--compile-with", sys.executable, "--only", "cart")
+    assert first == build(tmp_path / "b", "--compile-with", sys.executable, "--only", "cart")
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(tmp_path / "a" / "cart.zip") as archive:
+        archive.extractall(unpacked)
+        pyc = [n for n in archive.namelist() if n.endswith(".pyc")]
+    assert pyc
+    assert all("/__pycache__/" in name for name in pyc)
+    header = (unpacked / pyc[0]).read_bytes()[4:8]
+    assert int.from_bytes(header, "little") == 0b01  # hash-based, source never checked
+    probe = subprocess.run(
+        [sys.executable, "-v", "-c", "import shop.kernel.money"],
+        env={"PYTHONPATH": str(unpacked), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert f"code object from '{unpacked}/shop/kernel/__pycache__/money." in probe.stderr
