@@ -8,6 +8,7 @@ description says. `--check` fails if the committed document is stale.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import sys
 from importlib import import_module, resources
@@ -16,6 +17,8 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+from shop.platform.http import MAX_BODY_BYTES
 
 DOCUMENT = Path(__file__).resolve().parent.parent / "src" / "shop" / "meta" / "openapi.json"
 
@@ -45,9 +48,9 @@ def build_document() -> str:
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
-    "description": "RFC 9457 problem details",
+    "description": "RFC 9457 problem details; `status` is the HTTP status",
     "type": "object",
-    "required": ["type", "title", "status"],
+    "required": ["type", "title", "status", "detail"],
     "properties": {
         "type": {"type": "string"},
         "title": {"type": "string"},
@@ -62,20 +65,34 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         },
     },
 }
+PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+GENERATED_VALIDATION_ERROR = "#/components/schemas/HTTPValidationError"
 
 
 def describe_errors(operation: dict[str, Any], auth: str) -> None:
-    """Our errors are problem+json, and invalid input is 400 (Powertools assumes 422)."""
+    """Every error is problem+json. Besides what a handler declares, a route documents the
+    problems the platform answers for it: 400 invalid input (Powertools documents 422), 401/403
+    by its auth, 404 for an unknown id in its path, 413/415 for a body too large or not JSON."""
     responses = operation.setdefault("responses", {})
-    generated = responses.pop("422", None)
-    problem = {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-    if generated is not None:
-        responses["400"] = {"description": "Invalid input", **problem}
+    generated = responses.get("422", {}).get("content", {}).get("application/json", {}).get("schema", {})
+    if generated.get("$ref") == GENERATED_VALIDATION_ERROR:
+        del responses["422"]  # a 422 a handler declares (e.g. checkout of an empty cart) stays
+    responses.setdefault("400", {"description": "Invalid input"})
+    if "requestBody" in operation:
+        responses.setdefault("413", {"description": f"The body is over {MAX_BODY_BYTES // 1024} KiB"})
+        responses.setdefault("415", {"description": "The body is not application/json"})
+    if any(parameter.get("in") == "path" for parameter in operation.get("parameters", [])):
+        responses.setdefault("404", {"description": "No such resource"})
     if auth != "public":
         operation["security"] = [{"bearer": []}]
-        responses["401"] = {"description": "Missing or invalid bearer token", **problem}
+        responses["401"] = {"description": "Missing or invalid bearer token"}
     if auth == "admin":
-        responses["403"] = {"description": "Not in the admin group", **problem}
+        responses["403"] = {"description": "Not in the admin group"}
+    for status, response in responses.items():
+        if status == "204":
+            response.pop("content", None)  # no body, whatever the handler's return type says
+        elif int(status) >= 400:
+            response["content"] = copy.deepcopy(PROBLEM_CONTENT)
     operation["x-shop-auth"] = auth
 
 

@@ -124,12 +124,19 @@ def _problem(status: int, detail: str, **kwargs: Any) -> Response[Any]:
 
 def _reject_unreadable(event: dict[str, Any], headers: dict[str, str]) -> dict[str, Any] | None:
     body = event.get("body") or ""
-    size = len(base64.b64decode(body)) if event.get("isBase64Encoded") else len(body.encode())
-    if size > MAX_BODY_BYTES:
+    raw = base64.b64decode(body) if event.get("isBase64Encoded") else body.encode()
+    if len(raw) > MAX_BODY_BYTES:
         return problem_response(413, f"Request bodies are limited to {MAX_BODY_BYTES} bytes.")
     method = ((event.get("requestContext") or {}).get("http") or {}).get("method", "")
-    if method in _BODY_METHODS and size and not _is_json(headers.get("content-type", "")):
+    if method not in _BODY_METHODS or not raw:
+        return None
+    if not _is_json(headers.get("content-type", "")):
         return problem_response(415, "Send the body as application/json.")
+    try:
+        raw.decode("utf-8")  # JSON is UTF-8; other bytes reach us base64-encoded
+    except UnicodeDecodeError:
+        invalid = [{"field": "body", "message": "The body is not valid JSON: JSON text is UTF-8."}]
+        return problem_response(400, "The request is not valid.", errors=invalid)
     return None
 
 

@@ -39,7 +39,7 @@ def test_no_ids_means_no_call(catalog_server: CatalogServer) -> None:
 def test_ids_that_cannot_be_products_are_unknown_without_asking(catalog_server: CatalogServer) -> None:
     catalog_server.add("p1")
 
-    products = HttpProductCatalog().products(["a,b", "../x", "p1", "p1"])
+    products = HttpProductCatalog().products(["a,b", "../x", "p" * 65, "p1", "p1"])
 
     assert set(products) == {"p1"}
     assert catalog_server.requests == ["/products?ids=p1"]

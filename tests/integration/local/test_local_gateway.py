@@ -51,6 +51,18 @@ def test_wrong_method_is_405_with_allow(stack: LocalStack) -> None:
     assert set(response.headers["Allow"].split(", ")) == {"GET", "POST"}
 
 
+@pytest.mark.parametrize("method", ["TRACE", "QUERY", "BREW"])
+def test_any_other_method_is_a_405_or_404_problem_never_a_501(stack: LocalStack, method: str) -> None:
+    response = requests.request(method, f"{stack.url}/echo", timeout=5)
+    _assert_problem(response, 405)
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "POST"}
+    _assert_problem(requests.request(method, f"{stack.url}/nowhere", timeout=5), 404)
+
+
+def test_what_the_http_server_refuses_itself_is_a_problem_too(stack: LocalStack) -> None:
+    _assert_problem(requests.get(f"{stack.url}/echo?q={'x' * 70_000}", timeout=5), 414)
+
+
 def test_builds_a_payload_2_event(stack: LocalStack, recorder: Any) -> None:
     response = requests.get(
         f"{stack.url}/echo/a%20b?ids=1&ids=2&q=x",

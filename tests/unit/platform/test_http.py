@@ -1,5 +1,6 @@
 """The platform's HTTP contract, through a small app built the way services build theirs."""
 
+import base64
 import json
 from typing import Annotated, Any
 
@@ -96,6 +97,18 @@ def test_malformed_json_is_400() -> None:
     response = request("POST", "/things", '{"name": ', claims=ALICE)
     assert response["statusCode"] == 400
     assert problem(response)["errors"] == [{"field": "body", "message": "The body is not valid JSON."}]
+
+
+@pytest.mark.parametrize("raw", [b"\xff\xfe{}", b'{"name": "l\xe4mp", "quantity": 1}'])
+def test_json_body_that_is_not_utf8_is_400_not_500(raw: bytes) -> None:
+    # the gateway hands over bytes it cannot read as UTF-8 base64-encoded
+    event = api_request("POST", "/things", "{}", ALICE)
+    event.update(body=base64.b64encode(raw).decode(), isBase64Encoded=True)
+    response = handler(event, None)
+    assert response["statusCode"] == 400
+    assert problem(response)["errors"] == [
+        {"field": "body", "message": "The body is not valid JSON: JSON text is UTF-8."}
+    ]
 
 
 def test_non_json_body_is_415_and_oversize_is_413() -> None:

@@ -13,9 +13,9 @@ from shop.kernel.errors import Unavailable
 from shop.platform.api_client import get_json
 
 MAX_IDS_PER_CALL = 100
-# What an id the catalog issues looks like; anything else cannot be a product (and a comma
-# would split the ids parameter), so it is unknown without asking.
-_PRODUCT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
+# What an id the catalog issues looks like, as long as its ?ids= takes (64); anything else
+# cannot be a product (and a comma would split the ids parameter), so it is unknown without asking.
+_PRODUCT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 
 class _ProductsAnswer(BaseModel):

@@ -98,7 +98,15 @@ IdempotencyKey = Annotated[
 ]
 
 
-@app.post("/orders")
+@app.post(
+    "/orders",
+    responses={
+        202: {"description": "Accepted, PENDING; Location names it"},
+        409: {"description": "The Idempotency-Key was used with another body"},
+        422: {"description": "The cart is empty or holds a product no longer sold"},
+        503: {"description": "The cart service did not answer"},
+    },
+)
 def place_order(
     request: Annotated[PlaceOrderRequest, Body()], idempotency_key: IdempotencyKey = None
 ) -> Response[OrderOut]:
@@ -137,13 +145,23 @@ def list_orders(limit: Limit = 20, cursor: Cursor = None) -> Page[OrderOut]:
     return Page[OrderOut](items=[OrderOut.of(order) for order in orders], next_cursor=next_cursor)
 
 
-@app.get("/orders/<order_id>")
+@app.get(
+    "/orders/<order_id>",
+    responses={200: {"description": "The order"}, 404: {"description": "No such order of yours"}},
+)
 def get_order(order_id: str) -> OrderOut:
     who = caller(app)
     return OrderOut.of(service.get_order(who.user_id, order_id, orders=container.orders()))
 
 
-@app.post("/orders/<order_id>/cancel")
+@app.post(
+    "/orders/<order_id>/cancel",
+    responses={
+        200: {"description": "The cancelled order"},
+        404: {"description": "No such order of yours"},
+        409: {"description": "Not cancellable (e.g. SHIPPED)"},
+    },
+)
 def cancel_order(order_id: str) -> OrderOut:
     who = caller(app)
     change = service.cancel_order(who.user_id, order_id, orders=container.orders(), clock=container.clock())
@@ -151,7 +169,14 @@ def cancel_order(order_id: str) -> OrderOut:
     return OrderOut.of(change.after)
 
 
-@app.post("/orders/<order_id>/ship")
+@app.post(
+    "/orders/<order_id>/ship",
+    responses={
+        200: {"description": "The shipped order"},
+        404: {"description": "No such order"},
+        409: {"description": "Not CONFIRMED"},
+    },
+)
 def ship_order(order_id: str) -> OrderOut:
     require_admin(app)
     change = service.ship_order(order_id, orders=container.orders(), clock=container.clock())

@@ -50,7 +50,14 @@ class PaymentList(BaseModel):
     items: list[PaymentView]
 
 
-@app.get("/payments", summary="The caller's payments for an order")
+@app.get(
+    "/payments",
+    summary="The caller's payments for an order",
+    responses={
+        200: {"description": "The payments"},
+        404: {"description": "No payment for this order of yours"},
+    },
+)
 def list_payments(order_id: OrderId) -> PaymentList:
     who = caller(app)
     payments = payments_of_order(order_id, who.user_id, payments=container.payments())

@@ -64,7 +64,12 @@ class ProfileView(BaseModel):
         )
 
 
-@app.post("/users", summary="Register a customer account", status_code=201)
+@app.post(
+    "/users",
+    summary="Register a customer account",
+    status_code=201,
+    responses={201: {"description": "Registered"}, 409: {"description": "The e-mail is taken"}},
+)
 def register_user(account: Annotated[NewAccount, Body()]) -> RegisteredUser:
     profile = service.register(
         account, identity=container.identity(), profiles=container.profiles(), clock=container.clock()
@@ -73,25 +78,45 @@ def register_user(account: Annotated[NewAccount, Body()]) -> RegisteredUser:
     return RegisteredUser(user_id=profile.user_id, email=profile.email, name=profile.name)
 
 
-@app.post("/auth/login", summary="Log in with e-mail and password")
+@app.post(
+    "/auth/login",
+    summary="Log in with e-mail and password",
+    responses={200: {"description": "Tokens"}, 401: {"description": "Wrong e-mail or password"}},
+)
 def log_in(credentials: Annotated[Credentials, Body()]) -> TokenResponse:
     tokens = service.log_in(credentials, identity=container.identity())
     return TokenResponse(**_token_fields(tokens), refresh_token=tokens.refresh_token or "")
 
 
-@app.post("/auth/refresh", summary="Trade a refresh token for new access and id tokens")
+@app.post(
+    "/auth/refresh",
+    summary="Trade a refresh token for new access and id tokens",
+    responses={200: {"description": "New tokens"}, 401: {"description": "Invalid or expired refresh token"}},
+)
 def refresh(request: Annotated[RefreshRequest, Body()]) -> RefreshedTokens:
     tokens = service.refresh(request.refresh_token, identity=container.identity())
     return RefreshedTokens(**_token_fields(tokens))
 
 
-@app.get("/users/me", summary="The caller's profile")
+@app.get(
+    "/users/me",
+    summary="The caller's profile",
+    responses={200: {"description": "The profile"}, 404: {"description": "No profile"}},
+)
 def get_me() -> ProfileView:
     profile = service.my_profile(caller(app).user_id, profiles=container.profiles())
     return ProfileView.of(profile)
 
 
-@app.patch("/users/me", summary="Change the caller's name or addresses")
+@app.patch(
+    "/users/me",
+    summary="Change the caller's name or addresses",
+    responses={
+        200: {"description": "The changed profile"},
+        404: {"description": "No profile"},
+        409: {"description": "A concurrent change"},
+    },
+)
 def patch_me(changes: Annotated[ProfileChanges, Body()]) -> ProfileView:
     profile = service.change_my_profile(
         caller(app).user_id, changes, profiles=container.profiles(), clock=container.clock()
