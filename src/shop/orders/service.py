@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from shop.kernel.address import Address
 from shop.kernel.clock import Clock
 from shop.kernel.errors import NotFound
 from shop.kernel.events import EventData
@@ -18,7 +19,7 @@ from shop.orders.domain.events import (
     StockReserved,
 )
 from shop.orders.domain.idempotency import IdempotencyKeyReused, fingerprint, order_id_for
-from shop.orders.domain.model import Address, Change, EmptyCart, Order
+from shop.orders.domain.model import Change, EmptyCart, Order
 from shop.orders.domain.stats import Stats
 from shop.orders.ports import CartReader, OrderExists, Orders, Position, StaleOrder
 

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from shop.kernel.address import Address
 from shop.orders.adapters.dynamo_orders import DynamoOrders
-from shop.orders.domain.model import Address, Change, Order, OrderStatus
+from shop.orders.domain.model import Change, Order, OrderStatus
 from shop.orders.ports import OrderExists, StaleOrder
 from shop.platform.aws import client
 from shop.platform.dynamo import TransactionCancelled

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from shop.kernel.address import Address
 from shop.kernel.clock import FixedClock
 from shop.kernel.errors import Conflict, NotFound
 from shop.orders import service
@@ -22,7 +23,7 @@ from shop.orders.domain.events import (
     StockReserved,
 )
 from shop.orders.domain.idempotency import IdempotencyKeyReused, order_id_for
-from shop.orders.domain.model import Address, EmptyCart, IllegalTransition, Order, OrderStatus, PaymentStatus
+from shop.orders.domain.model import EmptyCart, IllegalTransition, Order, OrderStatus, PaymentStatus
 from shop.orders.ports import StaleOrder
 from tests.unit.orders.fakes import FakeCartReader, FakeOrders, cart_of, eur
 

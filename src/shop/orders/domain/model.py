@@ -16,6 +16,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shop.kernel.address import Address
 from shop.kernel.errors import Conflict, Unprocessable
 from shop.kernel.events import EventData
 from shop.kernel.money import Money, total
@@ -76,16 +77,6 @@ class EmptyCart(Unprocessable):
 
     def __init__(self) -> None:
         super().__init__("The cart is empty: add products before checking out.")
-
-
-class Address(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-    line1: Annotated[str, Field(min_length=1, max_length=200)]
-    line2: Annotated[str | None, Field(max_length=200)] = None
-    city: Annotated[str, Field(min_length=1, max_length=100)]
-    postal_code: Annotated[str, Field(min_length=1, max_length=20)]
-    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")]
 
 
 class OrderLine(BaseModel):

@@ -8,12 +8,13 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from pydantic import BaseModel, ConfigDict, Field
 
+from shop.kernel.address import Address
 from shop.kernel.clock import rfc3339
 from shop.kernel.errors import NotAuthenticated
 from shop.kernel.money import Money
 from shop.orders import service
 from shop.orders.container import Container
-from shop.orders.domain.model import Address, Order, OrderLine
+from shop.orders.domain.model import Order, OrderLine
 from shop.orders.domain.stats import TopProduct
 from shop.orders.handlers import business_metrics
 from shop.platform.http import (

@@ -11,12 +11,13 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from shop.kernel.address import Address
 from shop.kernel.clock import parse_rfc3339, rfc3339
 from shop.kernel.events import Event, EventData
 from shop.platform.context import correlation_id
 from shop.platform.dynamo import TransactionCancelled, UnitOfWork, from_item, to_item
 from shop.users.domain.errors import EmailTaken, ProfileChanged, ProfileNotFound
-from shop.users.domain.model import Address, UserProfile
+from shop.users.domain.model import UserProfile
 from shop.users.domain.notifications import Notification, Recipient
 
 _NOTICE_KEEP_SECONDS = 30 * 24 * 3600

@@ -3,9 +3,7 @@ profile comes to be and changes."""
 
 from __future__ import annotations
 
-import re
 import string
-import unicodedata
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -21,24 +19,22 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from shop.users.domain.countries import COUNTRY_CODES
+from shop.kernel.address import Address, Text
 from shop.users.domain.events import UserRegistered
 
 MAX_ADDRESSES = 10
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256  # Cognito's limit
-_EMAIL = re.compile(
-    r"(?!\.)(?!.*\.\.)[a-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}(?<!\.)"
-    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
-)
-
-
 def normalize_email(value: str) -> str:
-    """The canonical form of an e-mail address: trimmed and lower-cased (one account per address)."""
-    email = value.strip().lower()
-    if len(email) > 254 or not _EMAIL.fullmatch(email):
-        raise PydanticCustomError("invalid_email", "Not a valid e-mail address.")
-    return email
+    """The canonical form of an e-mail address: valid, trimmed and lower-cased (one account
+    per address). Syntax only: whether the mailbox exists is the identity provider's business."""
+    from email_validator import EmailNotValidError, validate_email  # only sign-up pays its import
+
+    try:
+        checked = validate_email(value.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise PydanticCustomError("invalid_email", "Not a valid e-mail address.") from error
+    return checked.normalized.lower()
 
 
 def check_password_strength(value: SecretStr) -> SecretStr:
@@ -57,19 +53,6 @@ def check_password_strength(value: SecretStr) -> SecretStr:
     return value
 
 
-def _printable(value: str) -> str:
-    if any(unicodedata.category(char) in {"Cc", "Cf"} for char in value):
-        raise PydanticCustomError("control_characters", "Control characters are not allowed.")
-    return value
-
-
-def _country_code(value: str) -> str:
-    code = value.strip().upper()
-    if code not in COUNTRY_CODES:
-        raise PydanticCustomError("country", "Not an ISO 3166-1 alpha-2 country code.")
-    return code
-
-
 EmailAddress = Annotated[
     str,
     Field(max_length=320, json_schema_extra={"format": "email"}, examples=["ada@example.com"]),
@@ -80,30 +63,7 @@ Password = Annotated[
     Field(description="At least 8 characters, with letters and digits."),
     AfterValidator(check_password_strength),
 ]
-Text = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_printable)]
 PersonName = Annotated[Text, StringConstraints(min_length=1, max_length=100)]
-CountryCode = Annotated[
-    str,
-    Field(max_length=2, description="ISO 3166-1 alpha-2", examples=["DE"]),
-    AfterValidator(_country_code),
-]
-
-
-class Address(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    line1: Annotated[Text, StringConstraints(min_length=1, max_length=200)]
-    line2: Annotated[Text, StringConstraints(max_length=200)] | None = None
-    city: Annotated[Text, StringConstraints(min_length=1, max_length=100)]
-    postal_code: Annotated[
-        Text, StringConstraints(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9][A-Za-z0-9 -]*$")
-    ]
-    country: CountryCode
-
-    @field_validator("line2")
-    @classmethod
-    def _blank_is_none(cls, value: str | None) -> str | None:
-        return value or None
 
 
 class NewAccount(BaseModel):

@@ -1,0 +1,51 @@
+"""A postal address, as customers give it for their profile and for an order's shipping."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
+
+from shop.kernel.countries import COUNTRY_CODES
+
+
+def _printable(value: str) -> str:
+    if any(unicodedata.category(char) in {"Cc", "Cf"} for char in value):
+        raise PydanticCustomError("control_characters", "Control characters are not allowed.")
+    return value
+
+
+def _country_code(value: str) -> str:
+    code = value.strip().upper()
+    if code not in COUNTRY_CODES:
+        raise PydanticCustomError("country", "Not an ISO 3166-1 alpha-2 country code.")
+    return code
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_printable)]
+"""Free text from a person: trimmed, no control characters."""
+
+CountryCode = Annotated[
+    str,
+    Field(max_length=2, description="ISO 3166-1 alpha-2", examples=["DE"]),
+    AfterValidator(_country_code),
+]
+
+
+class Address(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    line1: Annotated[Text, StringConstraints(min_length=1, max_length=200)]
+    line2: Annotated[Text, StringConstraints(max_length=200)] | None = None
+    city: Annotated[Text, StringConstraints(min_length=1, max_length=100)]
+    postal_code: Annotated[
+        Text, StringConstraints(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9][A-Za-z0-9 -]*$")
+    ]
+    country: CountryCode
+
+    @field_validator("line2")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
