@@ -25,6 +25,8 @@ from shop.users.domain.events import UserRegistered
 MAX_ADDRESSES = 10
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256  # Cognito's limit
+
+
 def normalize_email(value: str) -> str:
     """The canonical form of an e-mail address: valid, trimmed and lower-cased (one account
     per address). Syntax only: whether the mailbox exists is the identity provider's business."""
