@@ -11,16 +11,19 @@ does (the dev venv has moto's Flask and friends, which some libraries import if 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+from package import export_requirements, find_uv  # scripts/package.py: the same pins as the zips
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_VENV = ROOT / ".tools" / "lambda-runtime"
-UV = ROOT / ".tools" / "bin" / "uv"
 RESOURCES = json.loads((ROOT / "src" / "shop" / "resources.json").read_text())
 CLIENTS = {"users": ["dynamodb", "cognito-idp", "sns"], "meta": []}
 DEFAULT_CLIENTS = ["dynamodb"]
@@ -46,23 +49,20 @@ def handlers() -> list[tuple[str, str, list[str]]]:
 
 
 def runtime_python() -> Path:
-    """A venv with exactly the Lambda runtime dependencies (built once, then reused)."""
+    """A venv with exactly the Lambda runtime dependencies, rebuilt when uv.lock changes."""
     python = RUNTIME_VENV / "bin" / "python"
-    if not python.exists():
+    stamp = RUNTIME_VENV / "uv.lock.sha256"
+    lock = hashlib.sha256((ROOT / "uv.lock").read_bytes()).hexdigest()
+    if not python.exists() or not stamp.exists() or stamp.read_text() != lock:
         print(f"building {RUNTIME_VENV} from uv.lock (runtime dependencies only)...", flush=True)
-        export = [
-            UV,
-            "export",
-            "--frozen",
-            "--no-dev",
-            "--no-default-groups",
-            "--no-emit-project",
-            "--no-hashes",
-        ]
-        requirements = subprocess.run(export, cwd=ROOT, capture_output=True, text=True, check=True).stdout
-        subprocess.run([UV, "venv", "--quiet", RUNTIME_VENV], check=True)
-        install = [UV, "pip", "install", "--quiet", "--python", python, "-r", "-"]
-        subprocess.run(install, input=requirements, text=True, check=True)
+        uv = find_uv()
+        with tempfile.TemporaryDirectory() as tmp:
+            requirements = Path(tmp) / "requirements.txt"
+            export_requirements(uv, requirements)
+            subprocess.run([uv, "venv", "--quiet", "--allow-existing", RUNTIME_VENV], check=True)
+            install = [uv, "pip", "install", "--quiet", "--python", python, "-r", requirements]
+            subprocess.run(install, check=True)
+        stamp.write_text(lock)
     return python
 
 

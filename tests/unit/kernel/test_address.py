@@ -21,6 +21,8 @@ def test_normalises_what_people_type() -> None:
         {"city": "Ber\x00lin"},
         {"postal_code": "-10115"},
         {"line1": "   "},
+        {"city": " "},
+        {"postal_code": "!!"},
         {"planet": "Earth"},
     ],
 )

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import SecretStr, ValidationError
 
+from shop.kernel.address import Address
 from shop.users.domain.model import (
-    Address,
     Credentials,
     NewAccount,
     ProfileChanges,
@@ -86,28 +86,6 @@ def test_credentials_normalize_the_email_only() -> None:
     credentials = Credentials.model_validate({"email": " ADA@example.com", "password": "Secret123"})
     assert credentials.email == "ada@example.com"
     assert credentials.password.get_secret_value() == "Secret123"
-
-
-def test_address_normalizes_country_and_blank_line2() -> None:
-    address = Address.model_validate(ADDRESS | {"country": "de", "line2": "  "})
-    assert address.country == "DE"
-    assert address.line2 is None
-
-
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"country": "XX"},
-        {"country": "DEU"},
-        {"line1": ""},
-        {"city": " "},
-        {"postal_code": "!!"},
-        {"extra": "field"},
-    ],
-)
-def test_bad_addresses_are_refused(change: dict[str, str]) -> None:
-    with pytest.raises(ValidationError):
-        Address.model_validate(ADDRESS | change)
 
 
 def test_profile_changes_need_something_to_change() -> None:
