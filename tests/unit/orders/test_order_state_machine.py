@@ -203,6 +203,18 @@ def test_a_late_capture_of_a_cancelled_order_is_refunded() -> None:
     assert change.after.on_payment_captured("pay-late", T1) is None
 
 
+def test_a_late_decline_of_a_cancelled_order_is_recorded_without_events() -> None:
+    cancelled = in_status(OrderStatus.RESERVED).cancel_by_customer(T1).after
+    change = cancelled.on_payment_declined("pay-late", T1)
+    assert change is not None
+    assert change.after.status is OrderStatus.CANCELLED
+    assert change.after.cancellation_reason == cancelled.cancellation_reason
+    assert change.after.payment.status is PaymentStatus.DECLINED
+    assert change.after.payment.payment_id == "pay-late"
+    assert change.events == ()
+    assert change.after.on_payment_declined("pay-late", T1) is None
+
+
 @pytest.mark.parametrize(
     ("reaction", "applies_in"),
     [
@@ -210,7 +222,8 @@ def test_a_late_capture_of_a_cancelled_order_is_refunded() -> None:
         (lambda o: o.on_stock_rejected(T1), {OrderStatus.PENDING}),
         # money taken for a cancelled order is always given back
         (lambda o: o.on_payment_captured("pay-1", T1), {OrderStatus.RESERVED, OrderStatus.CANCELLED}),
-        (lambda o: o.on_payment_declined("pay-1", T1), {OrderStatus.RESERVED}),
+        # a decline of a cancelled order is recorded, not acted on
+        (lambda o: o.on_payment_declined("pay-1", T1), {OrderStatus.RESERVED, OrderStatus.CANCELLED}),
         (lambda o: o.on_payment_refunded(T1), set()),
     ],
 )

@@ -237,6 +237,14 @@ class Order(BaseModel):
         after = self._touch(at, payment=payment)
         return Change(self, after, (self._refund(payment_id),))
 
+    def record_late_decline(self, payment_id: str | None, at: datetime) -> Change:
+        """A decline for an order the customer cancelled meanwhile: nothing to undo, but the
+        order should not show its payment as still pending."""
+        if self.status is not OrderStatus.CANCELLED or self.payment.status is not PaymentStatus.PENDING:
+            raise IllegalTransition(f"Order {self.order_id} has no pending payment of a cancelled order.")
+        payment = Payment(status=PaymentStatus.DECLINED, payment_id=payment_id)
+        return Change(self, self._touch(at, payment=payment))
+
     def mark_refunded(self, at: datetime) -> Change:
         if self.payment.status is not PaymentStatus.REFUND_PENDING:
             raise IllegalTransition(f"Order {self.order_id} has no refund under way.")
@@ -259,7 +267,11 @@ class Order(BaseModel):
         return None
 
     def on_payment_declined(self, payment_id: str | None, at: datetime) -> Change | None:
-        return self.decline_payment(payment_id, at) if self.status is OrderStatus.RESERVED else None
+        if self.status is OrderStatus.RESERVED:
+            return self.decline_payment(payment_id, at)
+        if self.status is OrderStatus.CANCELLED and self.payment.status is PaymentStatus.PENDING:
+            return self.record_late_decline(payment_id, at)
+        return None
 
     def on_payment_refunded(self, at: datetime) -> Change | None:
         return self.mark_refunded(at) if self.payment.status is PaymentStatus.REFUND_PENDING else None
