@@ -43,7 +43,6 @@ class QueuePoller:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._warned_unavailable = False
-        self.batches = 0
 
     @property
     def name(self) -> str:
@@ -90,7 +89,6 @@ class QueuePoller:
                 for i, m in enumerate(done[start : start + 10])
             ]
             self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=entries)
-        self.batches += 1
         if self.on_batch_done is not None:
             self.on_batch_done()
         return len(messages)

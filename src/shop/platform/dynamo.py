@@ -71,9 +71,6 @@ class UnitOfWork:
     def delete(self, table: str, key: Mapping[str, Any], condition: str | None = None, **params: Any) -> int:
         return self._add("Delete", {"TableName": table, "Key": to_item(key)}, condition, **params)
 
-    def check(self, table: str, key: Mapping[str, Any], condition: str, **params: Any) -> int:
-        return self._add("ConditionCheck", {"TableName": table, "Key": to_item(key)}, condition, **params)
-
     def publish(self, table: str, event: Event) -> int:
         """Record the event in the outbox of `table`; the relay publishes it after commit."""
         return self.put(table, outbox_item(event), "attribute_not_exists(pk)")

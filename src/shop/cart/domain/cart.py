@@ -101,12 +101,6 @@ class Cart(BaseModel):
                 settled.append(line)
         return settled
 
-    def without(self, removed: list[CartLine], now: datetime) -> Cart:
-        lines = self.live_lines(now)
-        for line in removed:
-            lines.pop(line.product_id, None)
-        return self._changed(lines, currency=self.currency, now=now)
-
     def _changed(self, lines: dict[str, CartLine], *, currency: str | None, now: datetime) -> Cart:
         expires_at = now + IDLE_LIFETIME
         return self.model_copy(update={"lines": lines, "currency": currency, "expires_at": expires_at})

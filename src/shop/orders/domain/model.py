@@ -278,9 +278,6 @@ class Order(BaseModel):
 
     # -- helpers ------------------------------------------------------------------------
 
-    def can_move_to(self, status: OrderStatus) -> bool:
-        return (self.status, status) in _MOVES
-
     def _move(
         self,
         status: OrderStatus,
