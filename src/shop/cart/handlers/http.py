@@ -21,21 +21,6 @@ container = Container()
 ProductId = Annotated[str, Path(min_length=1, max_length=128, description="The catalog's product id")]
 
 
-class FieldProblem(BaseModel):
-    field: str
-    message: str
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details, as every error is answered."""
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    errors: list[FieldProblem] | None = None
-
-
 _PROBLEMS = {
     400: "Bad quantity or malformed body",
     401: "No valid bearer token",
@@ -47,13 +32,11 @@ _PROBLEMS = {
 
 
 def _responses(success: int, description: str, *problems: int) -> dict[int, OpenAPIResponse]:
-    """The OpenAPI responses of a route: its success, and the problems it can answer."""
+    """The OpenAPI responses of a route: its success, and the problems it can answer
+    (scripts/openapi.py gives every problem the one Problem schema)."""
     responses: dict[int, OpenAPIResponse] = {success: {"description": description}}
-    for status in problems:
-        responses[status] = {
-            "description": _PROBLEMS[status],
-            "content": {"application/problem+json": {"model": Problem}},
-        }
+    for code in problems:
+        responses[code] = {"description": _PROBLEMS[code]}
     return responses
 
 

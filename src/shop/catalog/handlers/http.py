@@ -66,13 +66,8 @@ def _responses(status: int, description: str, model: Any, *problems: int) -> dic
     success: OpenAPIResponse = {"description": description}
     if model is not None:
         success["content"] = {"application/json": {"model": model}}
-    problem: dict[int, OpenAPIResponse] = {
-        code: {
-            "description": _PROBLEMS[code],
-            "content": {"application/problem+json": {"schema": {"type": "object"}}},
-        }
-        for code in problems
-    }
+    # scripts/openapi.py gives every problem the one Problem schema
+    problem: dict[int, OpenAPIResponse] = {code: {"description": _PROBLEMS[code]} for code in problems}
     return {status: success, **problem}
 
 
