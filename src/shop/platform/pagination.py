@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from shop.kernel.errors import InvalidInput
-from shop.platform.settings import setting
+from shop.platform.settings import secret_setting
 
 T = TypeVar("T")
 
@@ -54,7 +54,7 @@ def decode_cursor(cursor: str | None, scope: str) -> dict[str, Any] | None:
 
 
 def _sign(payload: bytes, scope: str) -> bytes:
-    key = setting("SHOP_CURSOR_SECRET").encode()
+    key = secret_setting("SHOP_CURSOR_SECRET").encode()
     return hmac.new(key, scope.encode() + b"\x00" + payload, hashlib.sha256).digest()
 
 
