@@ -12,7 +12,9 @@ from shop.payments.domain.payment import ChargeResult, Payment, RefundResult
 class PaymentGateway(Protocol):
     """A card payment provider (Stripe-style): both calls are idempotent by key."""
 
-    def charge(self, amount: Money, token: str, idempotency_key: str) -> ChargeResult: ...
+    def charge(self, amount: Money, token: str, idempotency_key: str, customer_id: str = "") -> ChargeResult:
+        """`customer_id` travels with the charge, so the provider's own notice of it (a webhook) can
+        be recorded as the customer's payment."""
 
     def refund(self, provider_reference: str, amount: Money, idempotency_key: str) -> RefundResult: ...
 

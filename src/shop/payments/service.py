@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict
+
 from shop.kernel.clock import Clock
 from shop.kernel.errors import NotFound
 from shop.kernel.events import Event
 from shop.kernel.ids import new_id
+from shop.kernel.money import Money
 from shop.payments.domain.errors import PaymentAlreadyRecorded, PaymentNotRefundable, RefundFailed
 from shop.payments.domain.events import PaymentRequested, RefundRequested
-from shop.payments.domain.payment import Payment, PaymentStatus
+from shop.payments.domain.payment import ChargeResult, Payment, PaymentStatus
 from shop.payments.ports import PaymentGateway, Payments
 
 
@@ -28,7 +31,12 @@ def charge_payment(
     existing = payments.for_order(request.order_id)
     if existing is not None:
         return existing
-    result = gateway.charge(request.amount, request.payment_token, idempotency_key=request.order_id)
+    result = gateway.charge(
+        request.amount,
+        request.payment_token,
+        idempotency_key=request.order_id,
+        customer_id=request.customer_id,
+    )
     payment = Payment.from_charge(
         payment_id=new_id(),
         order_id=request.order_id,
@@ -40,6 +48,39 @@ def charge_payment(
     try:
         payments.record(payment, Event.of(payment.outcome(), correlation_id=correlation_id))
     except PaymentAlreadyRecorded as twin:  # a concurrent twin won; the provider charged once (same key)
+        return twin.existing or payment
+    return payment
+
+
+class ChargeNotice(BaseModel):
+    """The provider's own word on how a charge ended (a webhook), for the order it was made for."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_id: str
+    customer_id: str
+    amount: Money
+    result: ChargeResult
+
+
+def settle_charge(notice: ChargeNotice, *, correlation_id: str, payments: Payments, clock: Clock) -> Payment:
+    """Record the outcome the provider notified, unless the charge path already did: this is how a
+    capture that completes later, or a charge whose answer was lost, still reaches the order.
+    A payment already recorded is left as it is (a redelivered notice, or the charge path won)."""
+    existing = payments.for_order(notice.order_id)
+    if existing is not None:
+        return existing
+    payment = Payment.from_charge(
+        payment_id=new_id(),
+        order_id=notice.order_id,
+        customer_id=notice.customer_id,
+        amount=notice.amount,
+        result=notice.result,
+        at=clock.now(),
+    )
+    try:
+        payments.record(payment, Event.of(payment.outcome(), correlation_id=correlation_id))
+    except PaymentAlreadyRecorded as twin:  # the charge path recorded it meanwhile
         return twin.existing or payment
     return payment
 

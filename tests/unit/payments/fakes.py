@@ -39,9 +39,9 @@ class RecordingGateway:
         self.charges: list[tuple[Money, str, str]] = []
         self.refunds: list[tuple[str, Money, str]] = []
 
-    def charge(self, amount: Money, token: str, idempotency_key: str) -> ChargeResult:
+    def charge(self, amount: Money, token: str, idempotency_key: str, customer_id: str = "") -> ChargeResult:
         self.charges.append((amount, token, idempotency_key))
-        return self.inner.charge(amount, token, idempotency_key)
+        return self.inner.charge(amount, token, idempotency_key, customer_id)
 
     def refund(self, provider_reference: str, amount: Money, idempotency_key: str) -> RefundResult:
         self.refunds.append((provider_reference, amount, idempotency_key))
@@ -51,7 +51,7 @@ class RecordingGateway:
 class RefusingGateway:
     """A provider that approves charges but refuses every refund."""
 
-    def charge(self, amount: Money, token: str, idempotency_key: str) -> ChargeResult:
+    def charge(self, amount: Money, token: str, idempotency_key: str, customer_id: str = "") -> ChargeResult:
         return ChargeResult(approved=True, provider_reference="ch_refusing")
 
     def refund(self, provider_reference: str, amount: Money, idempotency_key: str) -> RefundResult:

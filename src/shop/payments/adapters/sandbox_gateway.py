@@ -26,7 +26,7 @@ class SandboxGateway:
         self._charges: dict[str, ChargeResult] = {}
         self._refunds: dict[str, RefundResult] = {}
 
-    def charge(self, amount: Money, token: str, idempotency_key: str) -> ChargeResult:
+    def charge(self, amount: Money, token: str, idempotency_key: str, customer_id: str = "") -> ChargeResult:
         if idempotency_key not in self._charges:
             self._charges[idempotency_key] = ChargeResult(
                 approved=self._decline_reason(amount, token) is None,

@@ -1,0 +1,212 @@
+"""Stripe behind the PaymentGateway port: one PaymentIntent per order, created and confirmed in
+one call, the order id as idempotency key; refunds against the PaymentIntent; and the signed
+webhooks that tell how a PaymentIntent ended.
+
+`stripe` is imported only when a charge, refund or webhook needs it, so a function on the
+sandbox provider never loads it at cold start.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from shop.kernel.errors import InvalidInput, NotFound, Unavailable
+from shop.kernel.money import Money
+from shop.payments.domain.payment import ChargeResult, RefundResult
+from shop.payments.service import ChargeNotice
+from shop.platform import aws
+from shop.platform.settings import setting
+
+if TYPE_CHECKING:
+    import stripe
+
+# Stripe's card tokens (tok_…, from Stripe.js or the test tokens) and PaymentMethods (pm_…)
+_TOKEN = re.compile(r"^(tok|pm)_[A-Za-z0-9_]+$")
+NETWORK_RETRIES = 2  # stripe retries connection errors and 409/5xx, resending our idempotency key
+SETTLED_EVENTS = frozenset({"payment_intent.succeeded", "payment_intent.payment_failed"})
+
+
+class PaymentPending(Unavailable):
+    """The PaymentIntent is still processing: the request is retried (and the webhook records the
+    outcome when it arrives first)."""
+
+    title = "Payment pending"
+
+
+class InvalidWebhook(InvalidInput):
+    title = "Invalid webhook"
+
+
+class WebhooksDisabled(NotFound):
+    title = "Webhooks not enabled"
+
+
+@dataclass(frozen=True)
+class StripeSettings:
+    api_key: str
+    webhook_secret: str | None
+    api_base: str | None
+
+
+@cache
+def stripe_settings() -> StripeSettings:
+    """Read once per execution environment: from the Secrets Manager secret named by
+    SHOP_STRIPE_SECRET_ARN (JSON: api_key, webhook_secret) on AWS, else from the environment."""
+    api_base = os.environ.get("SHOP_STRIPE_API_BASE") or None
+    arn = os.environ.get("SHOP_STRIPE_SECRET_ARN")
+    if arn:
+        secret = json.loads(aws.client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"])
+        return StripeSettings(secret["api_key"], secret.get("webhook_secret") or None, api_base)
+    return StripeSettings(
+        setting("SHOP_STRIPE_API_KEY"), os.environ.get("SHOP_STRIPE_WEBHOOK_SECRET") or None, api_base
+    )
+
+
+class StripeGateway:
+    """Implements ports.PaymentGateway on Stripe's PaymentIntents API."""
+
+    def __init__(self, api_key: str, api_base: str | None = None) -> None:
+        import stripe
+
+        addresses: Any = {"api": api_base} if api_base else None
+        self._stripe = stripe.StripeClient(
+            api_key, base_addresses=addresses, max_network_retries=NETWORK_RETRIES
+        )
+
+    @classmethod
+    def from_settings(cls) -> StripeGateway:
+        settings = stripe_settings()
+        return cls(settings.api_key, settings.api_base)
+
+    def charge(self, amount: Money, token: str, idempotency_key: str, customer_id: str = "") -> ChargeResult:
+        import stripe
+
+        if not _TOKEN.match(token):  # never send anything else (a card number!) to the provider
+            return ChargeResult(approved=False, provider_reference="", decline_reason="invalid_token")
+        if amount.amount <= 0:
+            return ChargeResult(approved=False, provider_reference="", decline_reason="invalid_amount")
+        method: dict[str, Any] = (
+            {"payment_method": token}
+            if token.startswith("pm_")
+            else {"payment_method_data": {"type": "card", "card": {"token": token}}}
+        )
+        params: Any = {
+            "amount": amount.amount,
+            "currency": amount.currency.lower(),
+            "confirm": True,
+            "payment_method_types": ["card"],  # no redirecting methods: confirmed server-side
+            "metadata": {"order_id": idempotency_key, "customer_id": customer_id},
+            **method,
+        }
+        try:
+            intent = self._stripe.v1.payment_intents.create(
+                params=params, options={"idempotency_key": idempotency_key}
+            )
+        except stripe.CardError as declined:
+            return ChargeResult(
+                approved=False,
+                provider_reference=_declined_reference(declined),
+                decline_reason=decline_reason(declined.code),
+            )
+        except stripe.InvalidRequestError as invalid:
+            reason = _invalid_request_reason(invalid)
+            if reason is None:
+                raise
+            return ChargeResult(approved=False, provider_reference="", decline_reason=reason)
+        if intent.status == "processing":  # a replayed answer may be stale: ask for the intent now
+            intent = self._stripe.v1.payment_intents.retrieve(intent.id)
+        return charge_result(intent)
+
+    def refund(self, provider_reference: str, amount: Money, idempotency_key: str) -> RefundResult:
+        import stripe
+
+        if not provider_reference.startswith("pi_"):
+            return RefundResult(refunded=False, provider_reference="", failure_reason="charge_not_refundable")
+        try:
+            refund = self._stripe.v1.refunds.create(
+                params={"payment_intent": provider_reference, "amount": amount.amount},
+                options={"idempotency_key": idempotency_key},
+            )
+        except stripe.InvalidRequestError as refused:
+            return RefundResult(
+                refunded=False, provider_reference="", failure_reason=refused.code or "charge_not_refundable"
+            )
+        # pending: accepted, the money goes back later; failed/canceled: it did not
+        refunded = refund.status in ("succeeded", "pending", "requires_action")
+        return RefundResult(
+            refunded=refunded,
+            provider_reference=refund.id,
+            failure_reason=None if refunded else (refund.failure_reason or refund.status or "refund_failed"),
+        )
+
+
+def charge_result(intent: Any) -> ChargeResult:
+    """What a confirmed PaymentIntent means for the order."""
+    status = intent["status"]
+    if status == "succeeded":
+        return ChargeResult(approved=True, provider_reference=intent["id"])
+    if status in ("processing", "requires_capture"):
+        raise PaymentPending(f"payment intent {intent['id']} is {status}")
+    error = intent.get("last_payment_error") or {}
+    reason = "authentication_required" if status == "requires_action" else decline_reason(error.get("code"))
+    return ChargeResult(approved=False, provider_reference=intent["id"], decline_reason=reason)
+
+
+def decline_reason(code: str | None) -> str:
+    """Stripe's card error codes in the shop's words (those the sandbox uses where they exist)."""
+    if code in ("incorrect_number", "invalid_number", "invalid_expiry_month", "invalid_expiry_year"):
+        return "invalid_token"
+    if code in ("amount_too_small", "amount_too_large"):
+        return "invalid_amount"
+    if code in ("expired_card", "incorrect_cvc", "insufficient_funds", "authentication_required"):
+        return code
+    return "card_declined"
+
+
+def _invalid_request_reason(error: stripe.InvalidRequestError) -> str | None:
+    """A refusal that is about the customer's token or amount is a decline; anything else is ours."""
+    if (error.param or "").startswith("payment_method") or error.code == "payment_method_unexpected_state":
+        return "invalid_token"
+    if error.param == "amount" or error.code in ("amount_too_small", "amount_too_large"):
+        return "invalid_amount"
+    return None
+
+
+def _declined_reference(declined: stripe.CardError) -> str:
+    answer: Any = declined.json_body or {}
+    body = answer.get("error") or {}
+    intent = body.get("payment_intent") or {}
+    return str(intent.get("id") or body.get("charge") or "")
+
+
+def charge_notice(payload: str, signature: str, secret: str | None) -> ChargeNotice | None:
+    """The verified outcome of one of the shop's PaymentIntents, or None for any other event."""
+    import stripe
+
+    if not secret:
+        raise WebhooksDisabled("This deployment takes no Stripe webhooks.")
+    try:
+        event = stripe.Webhook.construct_event(payload, signature, secret)
+    except (stripe.SignatureVerificationError, ValueError) as error:
+        raise InvalidWebhook("The Stripe-Signature header does not verify this body.") from error
+    intent: Any = event["data"]["object"] if event["type"] in SETTLED_EVENTS else None
+    metadata = (intent or {}).get("metadata") or {}
+    if intent is None or not metadata.get("order_id") or not metadata.get("customer_id"):
+        return None  # not a payment the shop started: nothing to settle
+    try:
+        amount = Money(amount=intent["amount"], currency=str(intent["currency"]).upper())
+        succeeded = event["type"] == "payment_intent.succeeded"
+        failure = None if succeeded else decline_reason((intent.get("last_payment_error") or {}).get("code"))
+        result = ChargeResult(approved=succeeded, provider_reference=intent["id"], decline_reason=failure)
+        return ChargeNotice(
+            order_id=metadata["order_id"], customer_id=metadata["customer_id"], amount=amount, result=result
+        )
+    except (KeyError, TypeError, ValidationError) as error:
+        raise InvalidWebhook("The event is not a payment intent the shop can read.") from error
