@@ -23,6 +23,7 @@ EXPECTED_MODULES = {
     "identity",
     "monitoring",
     "kms",
+    "secrets",
     "shop",
 }
 
@@ -172,10 +173,8 @@ def test_environment_variables_follow_the_conventions() -> None:
     assert assigns(env, "POWERTOOLS_METRICS_NAMESPACE", "Shop")
     assert "var.calls_other_services" in env
     assert "var.identity == null" in env
-    (cursor,) = resources("random_password", MODULES / "shop")
-    assert cursor.body["length"] >= 32
     call = {b.name: b.body for b in blocks("module", MODULES / "shop")}["service"]
-    assert call["cursor_secret"] == "${random_password.cursor_secret.result}"
+    assert call["cursor_secret_arn"] == "${module.secrets.cursor_secret_arn}"
     assert "length(try(each.value.calls, [])) > 0" in call["calls_other_services"]
     assert call["api_url"] == "${module.http_api.api_endpoint}"
 

@@ -26,4 +26,6 @@ module "shop" {
   cors_allow_origins                 = var.cors_allow_origins
   alarm_emails                       = var.alarm_emails
   notification_emails                = var.notification_emails
+  payment_provider                   = var.payment_provider
+  cursor_key_version                 = var.cursor_key_version
 }

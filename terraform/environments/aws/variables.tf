@@ -54,19 +54,19 @@ variable "deletion_protection" {
 }
 
 variable "throttling_burst_limit" {
-  description = "API stage burst limit (modules/shop; null = its default, 200)."
+  description = "API stage burst limit (modules/shop; null = resources.json throttling.default)."
   type        = number
   default     = null
 }
 
 variable "throttling_rate_limit" {
-  description = "API stage rate limit in requests per second (modules/shop; null = its default, 100)."
+  description = "API stage rate limit in requests per second (modules/shop; null = resources.json throttling.default)."
   type        = number
   default     = null
 }
 
 variable "cors_allow_origins" {
-  description = "Origins allowed by CORS (modules/shop; null = its default, none)."
+  description = "Origins allowed by CORS (modules/shop; null = resources.json cors.allow_origins)."
   type        = list(string)
   default     = null
 }
@@ -80,5 +80,17 @@ variable "notification_emails" {
 variable "alarm_emails" {
   description = "E-mail addresses that receive the alarms (modules/shop; null = its default, none)."
   type        = list(string)
+  default     = null
+}
+
+variable "payment_provider" {
+  description = "Payment provider, sandbox or stripe (modules/shop; null = its default, sandbox). With stripe, put the API key into the `shop-<stage>/stripe-api-key` secret after the first apply."
+  type        = string
+  default     = null
+}
+
+variable "cursor_key_version" {
+  description = "Version of the pagination cursor key; bump to rotate (modules/shop; null = its default, 1)."
+  type        = number
   default     = null
 }

@@ -1,12 +1,12 @@
 terraform {
-  required_version = ">= 1.10"
+  required_version = ">= 1.11" # write-only arguments (modules/secrets)
 
-  # Only the providers this configuration configures; modules/shop declares
-  # what it uses (aws, random) and Terraform installs both.
+  # Only hashicorp/aws: the one provider the offline mirror and the pipeline
+  # install (terraform/offline.tfrc, .terraform.lock.hcl).
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = "~> 5.70"
+      version = "~> 5.90"
     }
   }
 

@@ -20,4 +20,8 @@ module "shop" {
   use_dependencies_layer = var.use_dependencies_layer
   log_retention_days     = 1
   deletion_protection    = false
+  cors_allow_origins     = var.cors_allow_origins
+  payment_provider       = var.payment_provider
+  # Disposable: a destroyed secret's name is free again at once.
+  secret_recovery_window_in_days = 0
 }

@@ -26,3 +26,15 @@ variable "use_dependencies_layer" {
   type        = bool
   default     = null
 }
+
+variable "cors_allow_origins" {
+  description = "Origins allowed by CORS (modules/shop; null = resources.json cors.allow_origins)."
+  type        = list(string)
+  default     = null
+}
+
+variable "payment_provider" {
+  description = "Payment provider, sandbox or stripe (modules/shop; null = its default, sandbox)."
+  type        = string
+  default     = null
+}

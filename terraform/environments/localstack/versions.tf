@@ -1,12 +1,12 @@
 terraform {
-  required_version = ">= 1.10"
+  required_version = ">= 1.11" # write-only arguments (modules/secrets)
 
-  # Only the providers this configuration configures; modules/shop declares
-  # what it uses (aws, random) and Terraform installs both.
+  # Only hashicorp/aws: the one provider the offline mirror and the pipeline
+  # install (terraform/offline.tfrc, .terraform.lock.hcl).
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = "~> 5.70"
+      version = "~> 5.90"
     }
   }
 
@@ -26,18 +26,19 @@ provider "aws" {
   s3_use_path_style           = true
 
   endpoints {
-    apigatewayv2 = var.endpoint
-    cloudwatch   = var.endpoint
-    cognitoidp   = var.endpoint
-    dynamodb     = var.endpoint
-    iam          = var.endpoint
-    kms          = var.endpoint
-    lambda       = var.endpoint
-    logs         = var.endpoint
-    s3           = var.endpoint
-    sns          = var.endpoint
-    sqs          = var.endpoint
-    sts          = var.endpoint
+    apigatewayv2   = var.endpoint
+    cloudwatch     = var.endpoint
+    cognitoidp     = var.endpoint
+    dynamodb       = var.endpoint
+    iam            = var.endpoint
+    kms            = var.endpoint
+    lambda         = var.endpoint
+    logs           = var.endpoint
+    s3             = var.endpoint
+    secretsmanager = var.endpoint
+    sns            = var.endpoint
+    sqs            = var.endpoint
+    sts            = var.endpoint
   }
 
   default_tags {

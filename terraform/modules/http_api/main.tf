@@ -1,5 +1,6 @@
 # The public HTTP API: one API Gateway HTTP API, a $default stage with JSON
-# access logs (request id first) and throttling, a Cognito JWT authorizer,
+# access logs (request id first) and throttling (stage default + per route), CORS,
+# a Cognito JWT authorizer,
 # one route per route of resources.json with a Lambda proxy integration
 # (payload format 2.0) and the permission for API Gateway to invoke it.
 #
@@ -29,14 +30,15 @@ resource "aws_apigatewayv2_api" "this" {
   protocol_type = "HTTP"
   tags          = var.tags
 
+  # resources.json `cors`; no origins = no CORS configuration at all.
   dynamic "cors_configuration" {
-    for_each = length(var.cors_allow_origins) == 0 ? [] : [1]
+    for_each = length(var.cors.allow_origins) == 0 ? [] : [var.cors]
     content {
-      allow_origins  = var.cors_allow_origins
-      allow_methods  = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-      allow_headers  = ["authorization", "content-type", "idempotency-key", "x-request-id"]
-      expose_headers = ["location", "x-request-id"]
-      max_age        = 3600
+      allow_origins  = cors_configuration.value.allow_origins
+      allow_methods  = cors_configuration.value.allow_methods
+      allow_headers  = cors_configuration.value.allow_headers
+      expose_headers = cors_configuration.value.expose_headers
+      max_age        = cors_configuration.value.max_age_seconds
     }
   }
 }
@@ -67,10 +69,22 @@ resource "aws_apigatewayv2_stage" "default" {
   auto_deploy = true
   tags        = var.tags
 
+  # resources.json `throttling`: the default for every route, and the listed
+  # routes (sign-up, login, refresh) with tighter limits of their own.
   default_route_settings {
-    throttling_burst_limit   = var.throttling_burst_limit
-    throttling_rate_limit    = var.throttling_rate_limit
+    throttling_burst_limit   = var.throttling_default.burst
+    throttling_rate_limit    = var.throttling_default.rate
     detailed_metrics_enabled = true
+  }
+
+  dynamic "route_settings" {
+    for_each = var.route_throttling
+    content {
+      route_key                = route_settings.key
+      throttling_burst_limit   = route_settings.value.burst
+      throttling_rate_limit    = route_settings.value.rate
+      detailed_metrics_enabled = true
+    }
   }
 
   access_log_settings {
@@ -92,6 +106,9 @@ resource "aws_apigatewayv2_stage" "default" {
       userId             = "$context.authorizer.claims.sub"
     })
   }
+
+  # Route settings name routes that must exist first.
+  depends_on = [aws_apigatewayv2_route.this]
 }
 
 resource "aws_apigatewayv2_integration" "lambda" {

@@ -52,16 +52,27 @@ variable "routes" {
   }
 }
 
-variable "throttling_burst_limit" {
-  description = "Stage-wide burst limit (requests)."
-  type        = number
-  default     = 200
+variable "throttling_default" {
+  description = "Stage-wide token bucket of every route not in route_throttling: burst (bucket size) and rate (requests per second)."
+  type = object({
+    burst = number
+    rate  = number
+  })
+  default = { burst = 200, rate = 100 }
 }
 
-variable "throttling_rate_limit" {
-  description = "Stage-wide steady-state rate limit (requests per second)."
-  type        = number
-  default     = 100
+variable "route_throttling" {
+  description = "Per-route token buckets by route key (`POST /auth/login`), from resources.json throttling.routes; every key must be a route of var.routes."
+  type = map(object({
+    burst = number
+    rate  = number
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for key in keys(var.route_throttling) : contains(keys(var.routes), key)])
+    error_message = "Every throttled route must be a route of the API (resources.json throttling.routes)."
+  }
 }
 
 variable "integration_timeout_milliseconds" {
@@ -75,10 +86,22 @@ variable "integration_timeout_milliseconds" {
   }
 }
 
-variable "cors_allow_origins" {
-  description = "Origins allowed by CORS; empty = no CORS configuration."
-  type        = list(string)
-  default     = []
+variable "cors" {
+  description = "CORS of the API (resources.json `cors`, allow_origins possibly replaced by the stage); no allow_origins = no CORS configuration."
+  type = object({
+    allow_origins   = list(string)
+    allow_methods   = list(string)
+    allow_headers   = list(string)
+    expose_headers  = list(string)
+    max_age_seconds = number
+  })
+  default = {
+    allow_origins   = []
+    allow_methods   = []
+    allow_headers   = []
+    expose_headers  = []
+    max_age_seconds = 0
+  }
 }
 
 variable "log_retention_days" {

@@ -1,7 +1,9 @@
-# One customer managed KMS key for the whole system: DynamoDB tables, SNS
-# topics, SQS queues, CloudWatch log groups and Lambda environment variables.
+# One customer managed KMS key: the system key (DynamoDB tables, SNS topics,
+# SQS queues, CloudWatch log groups, Lambda environment variables) or the key
+# of the secrets (modules/secrets), which no AWS service principal may use.
 # The key policy lets the account administer the key (IAM policies then decide
-# who may use it) and lets the AWS services that encrypt on our behalf use it.
+# who may use it) and, with for_aws_services, lets the AWS services that encrypt
+# on our behalf use it (a key for secrets alone does without).
 
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
@@ -27,39 +29,46 @@ data "aws_iam_policy_document" "key" {
     }
   }
 
-  statement {
-    sid = "CloudWatchLogsEncryptsOurLogGroups"
-    actions = [
-      "kms:Encrypt*",
-      "kms:Decrypt*",
-      "kms:ReEncrypt*",
-      "kms:GenerateDataKey*",
-      "kms:Describe*",
-    ]
-    resources = ["*"]
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${local.region}.amazonaws.com"]
-    }
-    condition {
-      test     = "ArnLike"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*"]
+  # Only a key that encrypts log groups, topics and queues lets those services use it.
+  dynamic "statement" {
+    for_each = var.for_aws_services ? [1] : []
+    content {
+      sid = "CloudWatchLogsEncryptsOurLogGroups"
+      actions = [
+        "kms:Encrypt*",
+        "kms:Decrypt*",
+        "kms:ReEncrypt*",
+        "kms:GenerateDataKey*",
+        "kms:Describe*",
+      ]
+      resources = ["*"]
+      principals {
+        type        = "Service"
+        identifiers = ["logs.${local.region}.amazonaws.com"]
+      }
+      condition {
+        test     = "ArnLike"
+        variable = "kms:EncryptionContext:aws:logs:arn"
+        values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*"]
+      }
     }
   }
 
-  statement {
-    sid       = "SnsAndCloudWatchAlarmsUseKeyForEncryptedTopicsAndQueues"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
-    resources = ["*"]
-    principals {
-      type        = "Service"
-      identifiers = ["sns.amazonaws.com", "cloudwatch.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
+  dynamic "statement" {
+    for_each = var.for_aws_services ? [1] : []
+    content {
+      sid       = "SnsAndCloudWatchAlarmsUseKeyForEncryptedTopicsAndQueues"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+      resources = ["*"]
+      principals {
+        type        = "Service"
+        identifiers = ["sns.amazonaws.com", "cloudwatch.amazonaws.com"]
+      }
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account_id]
+      }
     }
   }
 }

@@ -30,3 +30,10 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "for_aws_services" {
+  description = "Let CloudWatch Logs, SNS and CloudWatch alarms use the key (log groups, topics, queues). False for a key that only Secrets Manager uses on behalf of IAM principals."
+  type        = bool
+  default     = true
+  nullable    = false
+}

@@ -11,7 +11,7 @@ locals {
     {
       SHOP_EVENTS_TOPIC_ARN        = var.events_topic_arn
       SHOP_NOTIFICATIONS_TOPIC_ARN = var.notifications_topic_arn
-      SHOP_CURSOR_SECRET           = var.cursor_secret
+      SHOP_CURSOR_SECRET_ARN       = var.cursor_secret_arn
       SHOP_TRACING                 = "active"
       POWERTOOLS_SERVICE_NAME      = var.service
       POWERTOOLS_METRICS_NAMESPACE = "Shop"
@@ -22,6 +22,7 @@ locals {
       USER_POOL_ID        = var.identity.user_pool_id
       USER_POOL_CLIENT_ID = var.identity.client_id
     },
+    { for name, secret in var.secrets : "${name}_ARN" => secret.arn },
     var.extra_environment,
   )
 
@@ -84,8 +85,36 @@ locals {
     }
   }
 
-  http_statements   = [for key, statement in local.statements : statement if statement.enabled && key != "queue"]
-  events_statements = [for key, statement in local.statements : statement if statement.enabled]
+  # Secrets: the HTTP function reads the cursor key (it pages) and the
+  # service's own secrets, the events function only the latter. Each reads
+  # only its secrets, and decrypts only them (the SecretARN encryption context
+  # of the secrets' own key, through Secrets Manager).
+  secret_arns = {
+    http   = concat([var.cursor_secret_arn], [for secret in values(var.secrets) : secret.arn])
+    events = [for secret in values(var.secrets) : secret.arn]
+  }
+  secret_statements = {
+    for kind, arns in local.secret_arns : kind => length(arns) == 0 ? [] : [
+      {
+        sid       = "ReadOwnSecretsOnly"
+        actions   = ["secretsmanager:GetSecretValue"]
+        resources = arns
+        condition = []
+      },
+      {
+        sid       = "DecryptOwnSecretsOnly"
+        actions   = ["kms:Decrypt"]
+        resources = [var.secrets_kms_key_arn]
+        condition = [
+          { test = "StringEquals", variable = "kms:EncryptionContext:SecretARN", values = arns },
+          { test = "StringEquals", variable = "kms:ViaService", values = ["secretsmanager.${data.aws_region.current.name}.amazonaws.com"] },
+        ]
+      },
+    ]
+  }
+
+  http_statements   = concat([for key, statement in local.statements : statement if statement.enabled && key != "queue"], local.secret_statements.http)
+  events_statements = concat([for key, statement in local.statements : statement if statement.enabled], local.secret_statements.events)
 
   # The service's functions: the HTTP function always, the events function
   # when the service consumes events. Each gets its own role and policy.
@@ -109,6 +138,8 @@ locals {
   )
 }
 
+data "aws_region" "current" {}
+
 data "aws_iam_policy_document" "function" {
   for_each = local.functions
 
@@ -118,6 +149,15 @@ data "aws_iam_policy_document" "function" {
       sid       = statement.value.sid
       actions   = statement.value.actions
       resources = statement.value.resources
+
+      dynamic "condition" {
+        for_each = try(statement.value.condition, [])
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
+      }
     }
   }
 }

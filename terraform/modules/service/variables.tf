@@ -102,10 +102,28 @@ variable "cognito_actions" {
   }
 }
 
-variable "cursor_secret" {
-  description = "HMAC key for pagination cursors (SHOP_CURSOR_SECRET)."
+variable "cursor_secret_arn" {
+  description = "ARN of the Secrets Manager secret holding the HMAC key of pagination cursors (SHOP_CURSOR_SECRET_ARN); only the HTTP function may read it."
   type        = string
-  sensitive   = true
+}
+
+variable "secrets" {
+  description = "The service's own secrets by setting name (e.g. SHOP_STRIPE_SECRET): each function gets `<name>_ARN` and may read and decrypt only these (and the HTTP function the cursor key)."
+  type = map(object({
+    arn = string
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for name in keys(var.secrets) : can(regex("^[A-Z][A-Z0-9_]*$", name))])
+    error_message = "Secret names are environment variable names (upper case)."
+  }
+}
+
+variable "secrets_kms_key_arn" {
+  description = "ARN of the key that encrypts the secrets (modules/secrets); kms:Decrypt is granted per secret."
+  type        = string
 }
 
 variable "extra_environment" {

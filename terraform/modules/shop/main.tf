@@ -36,11 +36,21 @@ locals {
   default_events_timeout = 30
 
   tags = merge(var.tags, { Project = "shop", Stage = var.stage })
-}
 
-resource "random_password" "cursor_secret" {
-  length  = 64
-  special = false
+  # CORS and throttling are described once, in resources.json; a stage may
+  # replace the allowed origins and the stage-wide default limits.
+  cors = merge(var.resources.cors, {
+    allow_origins = var.cors_allow_origins != null ? var.cors_allow_origins : var.resources.cors.allow_origins
+  })
+  throttling_default = {
+    burst = coalesce(var.throttling_burst_limit, var.resources.throttling.default.burst)
+    rate  = coalesce(var.throttling_rate_limit, var.resources.throttling.default.rate)
+  }
+
+  # The payment provider is the payments service's business alone.
+  payments_service     = "payments"
+  payments_environment = { SHOP_PAYMENT_PROVIDER = var.payment_provider }
+  payments_secrets     = var.payment_provider == "stripe" ? { SHOP_STRIPE_SECRET = { arn = module.secrets.stripe_secret_arn } } : {}
 }
 
 module "kms" {
@@ -48,6 +58,16 @@ module "kms" {
 
   alias = var.name_prefix
   tags  = local.tags
+}
+
+module "secrets" {
+  source = "../secrets"
+
+  name_prefix             = var.name_prefix
+  payment_provider        = var.payment_provider
+  cursor_key_version      = var.cursor_key_version
+  recovery_window_in_days = var.secret_recovery_window_in_days
+  tags                    = local.tags
 }
 
 module "monitoring" {
@@ -129,17 +149,17 @@ resource "aws_lambda_layer_version" "dependencies" {
 module "http_api" {
   source = "../http_api"
 
-  name                   = var.name_prefix
-  jwt_issuer             = module.identity.issuer
-  jwt_audience           = [module.identity.client_id]
-  functions              = { for name, svc in module.service : name => { function_name = svc.http_function_name, invoke_arn = svc.http_invoke_arn } }
-  routes                 = local.routes
-  throttling_burst_limit = var.throttling_burst_limit
-  throttling_rate_limit  = var.throttling_rate_limit
-  cors_allow_origins     = var.cors_allow_origins
-  log_retention_days     = var.log_retention_days
-  kms_key_arn            = module.kms.key_arn
-  tags                   = local.tags
+  name               = var.name_prefix
+  jwt_issuer         = module.identity.issuer
+  jwt_audience       = [module.identity.client_id]
+  functions          = { for name, svc in module.service : name => { function_name = svc.http_function_name, invoke_arn = svc.http_invoke_arn } }
+  routes             = local.routes
+  throttling_default = local.throttling_default
+  route_throttling   = var.resources.throttling.routes
+  cors               = local.cors
+  log_retention_days = var.log_retention_days
+  kms_key_arn        = module.kms.key_arn
+  tags               = local.tags
 }
 
 module "service" {
@@ -169,7 +189,10 @@ module "service" {
     client_id     = module.identity.client_id
   } : null
 
-  cursor_secret                      = random_password.cursor_secret.result
+  cursor_secret_arn                  = module.secrets.cursor_secret_arn
+  secrets                            = each.key == local.payments_service ? local.payments_secrets : {}
+  secrets_kms_key_arn                = module.secrets.kms_key_arn
+  extra_environment                  = each.key == local.payments_service ? local.payments_environment : {}
   zip_path                           = local.artifact[each.key]
   zip_hash                           = filebase64sha256(local.artifact[each.key])
   layer_arns                         = aws_lambda_layer_version.dependencies[*].arn

@@ -37,3 +37,13 @@ output "queue_urls" {
   description = "Queue URL by consuming service."
   value       = { for name, q in module.queue : name => q.url }
 }
+
+output "cursor_secret_arn" {
+  description = "ARN of the pagination cursor key secret."
+  value       = module.secrets.cursor_secret_arn
+}
+
+output "stripe_secret_arn" {
+  description = "ARN of the Stripe API key secret (put its value with `aws secretsmanager put-secret-value`), or null with the sandbox provider."
+  value       = module.secrets.stripe_secret_arn
+}

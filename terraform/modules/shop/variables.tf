@@ -93,23 +93,46 @@ variable "deletion_protection" {
 }
 
 variable "throttling_burst_limit" {
-  description = "API stage burst limit."
+  description = "API stage-wide burst limit; null = resources.json throttling.default.burst. Routes listed in throttling.routes keep their own limits."
   type        = number
-  default     = 200
-  nullable    = false
+  default     = null
 }
 
 variable "throttling_rate_limit" {
-  description = "API stage rate limit (requests per second)."
+  description = "API stage-wide rate limit (requests per second); null = resources.json throttling.default.rate."
   type        = number
-  default     = 100
-  nullable    = false
+  default     = null
 }
 
 variable "cors_allow_origins" {
-  description = "Origins allowed by CORS on the API; empty = none."
+  description = "Origins allowed by CORS on the API; null = resources.json cors.allow_origins; empty = no CORS configuration (browsers on other origins are refused)."
   type        = list(string)
-  default     = []
+  default     = null
+}
+
+variable "payment_provider" {
+  description = "Payment provider of the payments service (SHOP_PAYMENT_PROVIDER): sandbox, or stripe (its API key in a Secrets Manager secret whose value an operator puts; SHOP_STRIPE_SECRET_ARN)."
+  type        = string
+  default     = "sandbox"
+  nullable    = false
+
+  validation {
+    condition     = contains(["sandbox", "stripe"], var.payment_provider)
+    error_message = "payment_provider is sandbox or stripe."
+  }
+}
+
+variable "cursor_key_version" {
+  description = "Version of the pagination cursor key; change it to rotate the key (outstanding cursors become invalid)."
+  type        = number
+  default     = 1
+  nullable    = false
+}
+
+variable "secret_recovery_window_in_days" {
+  description = "Recovery window of deleted secrets (0 = delete at once, for disposable stages; else 7 to 30)."
+  type        = number
+  default     = 7
   nullable    = false
 }
 
