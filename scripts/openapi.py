@@ -1,14 +1,15 @@
 """Generate src/shop/meta/openapi.json: the OpenAPI 3.1 document of the whole API.
 
-Each service's resolver describes its own routes (from the pydantic models in the
-code); this merges them and marks the routes that need a bearer token, as the resource
-description says. `--check` fails if the committed document is stale.
+Each service's resolver describes its own routes (from the pydantic models in the code);
+this merges them, gives each operation its service's tag, its security and every problem
+the gateway or the platform can answer for it (one Problem schema, with examples from the
+problem vocabulary), and adds the request and response examples of openapi_examples.json.
+`--check` fails if the committed document is stale.
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import sys
 from importlib import import_module, resources
@@ -19,8 +20,51 @@ from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from shop.platform.http import MAX_BODY_BYTES
+from shop.platform.problems import PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, problem
 
-DOCUMENT = Path(__file__).resolve().parent.parent / "src" / "shop" / "meta" / "openapi.json"
+HERE = Path(__file__).resolve().parent
+DOCUMENT = HERE.parent / "src" / "shop" / "meta" / "openapi.json"
+EXAMPLES = HERE / "openapi_examples.json"
+
+DESCRIPTION = """\
+A serverless shop: users, catalog, cart, orders (an asynchronous checkout) and payments.
+
+* **JSON** in and out, UTF-8; request bodies up to 64 KiB.
+* **Money** is `{"amount": 1999, "currency": "EUR"}`: an integer in minor units, never a float.
+* **Timestamps** are RFC 3339 UTC strings; **ids** are opaque strings chosen by the server.
+* **Lists** take `?limit=` (1..100, default 20) and `?cursor=` (the `next_cursor` of the
+  previous page, opaque and tamper-safe) and answer `{"items": [...], "next_cursor": ...}`.
+* **Auth**: `Authorization: Bearer <access_token>` from `POST /auth/login`, verified at the
+  gateway. Operations with a lock need a signed-in customer; those tagged *(admin)* need a
+  user in the `admin` group.
+* **Errors** are RFC 9457 problem details (`application/problem+json`): `type`, `title`,
+  `status`, `detail` and, for invalid fields, `errors: [{field, message}]`. Each `type` is a
+  page of this API, `/problems/{slug}`, saying what it means and what to do. Besides what
+  an operation lists, any path answers 405 (with `Allow`) for a method it does not have.
+* **Every response** carries `X-Request-Id` (yours, if you sent one): quote it when reporting a fault.
+* **Browsers**: the API answers CORS preflights for the origins it is configured to allow.
+* `POST /orders` answers 202 `PENDING`; poll `GET /orders/{order_id}` until `CONFIRMED` or `CANCELLED`.
+"""
+
+TAGS = {
+    "meta": "The API itself: health, this document, its interactive docs, the problem types",
+    "users": "Sign-up, log-in and the caller's profile",
+    "catalog": "Products and stock: public reads, admin writes",
+    "cart": "The caller's cart, priced at current catalog prices",
+    "orders": "Checkout (asynchronous), the caller's orders, shipping and stats (admin)",
+    "payments": "The payments of the caller's orders",
+}
+SECURITY_SCHEME = "bearerAuth"
+# What the platform and the gateway may answer on any route, besides what a handler declares.
+GATEWAY_PROBLEMS = {
+    400: "Invalid input: `errors` names each offending field",
+    414: "The request line is too long",
+    429: "Rate limit exceeded: retry after `Retry-After` seconds",
+    500: "Unexpected failure, logged under the `X-Request-Id`",
+    503: "The service is busy or unavailable: retry after `Retry-After` seconds",
+}
+_GENERATED_COMPONENTS = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
+_GENERATED_VALIDATION_ERROR = "#/components/schemas/HTTPValidationError"
 
 
 def build_document() -> str:
@@ -28,72 +72,143 @@ def build_document() -> str:
     merge = OpenAPIMerge(
         title="Shop API",
         version="1.0.0",
-        description="Serverless e-commerce backend: users, catalog, cart, orders, payments.",
-        security_schemes={"bearer": HTTPBearer(bearerFormat="JWT")},
+        description=DESCRIPTION,
+        tags=sorted(description["services"]),
+        security_schemes={
+            SECURITY_SCHEME: HTTPBearer(
+                bearerFormat="JWT",
+                description="The `access_token` of `POST /auth/login` (or `/auth/refresh`)",
+            )
+        },
         on_conflict="error",
     )
     for name in sorted(description["services"]):
         handler_module = description["services"][name]["http_handler"].rsplit(".", 1)[0]
         merge.add_schema(import_module(handler_module).app.get_openapi_schema())
     document: dict[str, Any] = json.loads(merge.get_openapi_json_schema())
-    document.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
-    for component in ("HTTPValidationError", "ValidationError"):
-        document["components"]["schemas"].pop(component, None)
-    for service in description["services"].values():
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for component in _GENERATED_COMPONENTS:
+        schemas.pop(component, None)
+    split = sorted(name for name in schemas if name.endswith(("-Input", "-Output")))
+    if split:
+        raise SystemExit(f"models with different input and output schemas (make them one): {split}")
+    schemas["Problem"] = PROBLEM_SCHEMA
+    document["components"]["headers"] = HEADERS
+    document["tags"] = [
+        {"name": name, "description": TAGS.get(name, f"The {name} service")}
+        for name in sorted(description["services"])
+    ]
+    examples = json.loads(EXAMPLES.read_text())
+    for name, service in description["services"].items():
         for route in service["routes"]:
             operation = document["paths"][route["path"]][route["method"].lower()]
+            operation["tags"] = [name]
             describe_errors(operation, route["auth"])
+            describe_headers(operation)
+            add_examples(operation, examples.get(operation["operationId"], {}))
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
-    "description": "RFC 9457 problem details; `status` is the HTTP status",
+    "description": "RFC 9457 problem details. `type` is the class of problem, a page of this API "
+    "(`/problems/{slug}`); `title` may name the rule that failed more precisely.",
     "type": "object",
     "required": ["type", "title", "status", "detail"],
     "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
+        "type": {
+            "type": "string",
+            "format": "uri-reference",
+            "enum": [problem_type.uri for problem_type in PROBLEM_TYPES] + ["about:blank"],
+        },
+        "title": {"type": "string", "minLength": 1},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
         "detail": {"type": "string"},
         "errors": {
             "type": "array",
+            "description": "The invalid fields of a 400",
             "items": {
                 "type": "object",
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                "required": ["field", "message"],
+                "properties": {
+                    "field": {
+                        "type": "string",
+                        "description": "Dotted path, e.g. `shipping_address.country`",
+                    },
+                    "message": {"type": "string"},
+                },
             },
         },
     },
 }
-PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-GENERATED_VALIDATION_ERROR = "#/components/schemas/HTTPValidationError"
+HEADERS: dict[str, Any] = {
+    "X-Request-Id": {
+        "description": "The request's id (yours if you sent one); every log line of the request carries it",
+        "schema": {"type": "string"},
+    },
+    "Retry-After": {
+        "description": "Seconds to wait before retrying",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "Location": {"description": "The path of the created resource", "schema": {"type": "string"}},
+    "WWW-Authenticate": {"description": "Why the token was refused", "schema": {"type": "string"}},
+}
+_HEADERS_BY_STATUS = {
+    "201": ["Location"],
+    "202": ["Location"],
+    "401": ["WWW-Authenticate"],
+    "429": ["Retry-After"],
+}
 
 
 def describe_errors(operation: dict[str, Any], auth: str) -> None:
     """Every error is problem+json. Besides what a handler declares, a route documents the
-    problems the platform answers for it: 400 invalid input (Powertools documents 422), 401/403
-    by its auth, 404 for an unknown id in its path, 413/415 for a body too large or not JSON."""
+    problems the platform and the gateway answer for it: 400 invalid input (Powertools
+    documents 422), 401/403 by its auth, 404 for an unknown id in its path, 413/415 for a
+    body too large or not JSON, and 414/429/500/503 anywhere."""
     responses = operation.setdefault("responses", {})
     generated = responses.get("422", {}).get("content", {}).get("application/json", {}).get("schema", {})
-    if generated.get("$ref") == GENERATED_VALIDATION_ERROR:
+    if generated.get("$ref") == _GENERATED_VALIDATION_ERROR:
         del responses["422"]  # a 422 a handler declares (e.g. checkout of an empty cart) stays
-    responses.setdefault("400", {"description": "Invalid input"})
+    for status, description in GATEWAY_PROBLEMS.items():
+        responses.setdefault(str(status), {"description": description})
     if "requestBody" in operation:
         responses.setdefault("413", {"description": f"The body is over {MAX_BODY_BYTES // 1024} KiB"})
         responses.setdefault("415", {"description": "The body is not application/json"})
     if any(parameter.get("in") == "path" for parameter in operation.get("parameters", [])):
         responses.setdefault("404", {"description": "No such resource"})
     if auth != "public":
-        operation["security"] = [{"bearer": []}]
-        responses["401"] = {"description": "Missing or invalid bearer token"}
+        operation["security"] = [{SECURITY_SCHEME: []}]
+        responses["401"] = {"description": "Missing, invalid or expired bearer token"}
     if auth == "admin":
         responses["403"] = {"description": "Not in the admin group"}
     for status, response in responses.items():
         if status == "204":
             response.pop("content", None)  # no body, whatever the handler's return type says
         elif int(status) >= 400:
-            response["content"] = copy.deepcopy(PROBLEM_CONTENT)
+            response["content"] = {
+                PROBLEM_CONTENT_TYPE: {
+                    "schema": {"$ref": "#/components/schemas/Problem"},
+                    "example": problem(int(status), response["description"]),
+                }
+            }
     operation["x-shop-auth"] = auth
+
+
+def describe_headers(operation: dict[str, Any]) -> None:
+    for status, response in operation["responses"].items():
+        names = ["X-Request-Id", *_HEADERS_BY_STATUS.get(status, [])]
+        if status == "503":
+            names.append("Retry-After")
+        response["headers"] = {name: {"$ref": f"#/components/headers/{name}"} for name in names}
+
+
+def add_examples(operation: dict[str, Any], examples: dict[str, Any]) -> None:
+    """`request` goes to the JSON request body, `responses` by status to the JSON answers."""
+    if "request" in examples:
+        operation["requestBody"]["content"]["application/json"]["example"] = examples["request"]
+    for status, example in examples.get("responses", {}).items():
+        operation["responses"][status]["content"]["application/json"]["example"] = example
 
 
 def main() -> int:

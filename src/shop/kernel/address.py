@@ -27,6 +27,15 @@ def _country_code(value: str) -> str:
 Text = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_printable)]
 """Free text from a person: trimmed, no control characters."""
 
+_printable_text = AfterValidator(_printable)
+
+
+def _trimmed(*, min_length: int = 0, max_length: int, pattern: str | None = None) -> StringConstraints:
+    return StringConstraints(
+        strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=pattern
+    )
+
+
 CountryCode = Annotated[
     str,
     Field(max_length=2, description="ISO 3166-1 alpha-2", examples=["DE"]),
@@ -37,11 +46,20 @@ CountryCode = Annotated[
 class Address(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    line1: Annotated[Text, StringConstraints(min_length=1, max_length=200)]
-    line2: Annotated[Text, StringConstraints(max_length=200)] | None = None
-    city: Annotated[Text, StringConstraints(min_length=1, max_length=100)]
+    # Each field's constraints sit in one StringConstraints before the printable check: stacked
+    # on Text they would make pydantic describe requests and responses with two different schemas.
+    line1: Annotated[
+        str, _trimmed(min_length=1, max_length=200), _printable_text, Field(examples=["1 Rue de la Paix"])
+    ]
+    line2: Annotated[str, _trimmed(max_length=200), _printable_text, Field(examples=["Floor 2"])] | None = (
+        None
+    )
+    city: Annotated[str, _trimmed(min_length=1, max_length=100), _printable_text, Field(examples=["Paris"])]
     postal_code: Annotated[
-        Text, StringConstraints(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9][A-Za-z0-9 -]*$")
+        str,
+        _trimmed(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9][A-Za-z0-9 -]*$"),
+        _printable_text,
+        Field(examples=["75002"]),
     ]
     country: CountryCode
 

@@ -1,21 +1,15 @@
-"""RFC 9457 problem responses the gateway itself answers (before or instead of a handler)."""
+"""RFC 9457 problem responses the gateway itself answers (before or instead of a handler),
+built from the same vocabulary the handlers use, so a client sees one set of `type`s."""
 
 from __future__ import annotations
 
 import json
-from http import HTTPStatus
 from typing import Any
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
+from shop.platform.problems import PROBLEM_CONTENT_TYPE, problem
+
+__all__ = ["PROBLEM_CONTENT_TYPE", "problem_body"]
 
 
 def problem_body(status: int, detail: str, **extra: Any) -> bytes:
-    """`type` is `about:blank`, so `title` is the status phrase, as RFC 9457 asks."""
-    document: dict[str, Any] = {
-        "type": "about:blank",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-        **extra,
-    }
-    return json.dumps(document).encode("utf-8")
+    return json.dumps({**problem(status, detail), **extra}).encode("utf-8")

@@ -48,6 +48,7 @@ class SetQuantity(BaseModel):
 
 @app.get(
     "/cart",
+    operation_id="getCart",
     summary="The caller's cart (empty if none)",
     responses=_responses(200, "The cart", 401, 503),
 )
@@ -60,6 +61,7 @@ def get_cart() -> PricedCart:
 
 @app.put(
     "/cart/items/<product_id>",
+    operation_id="setCartItem",
     summary="Set the quantity of a product in the cart",
     responses=_responses(200, "The cart", 400, 401, 404, 409, 422, 503),
 )
@@ -77,6 +79,7 @@ def put_item(product_id: ProductId, body: Annotated[SetQuantity, Body()]) -> Pri
 
 @app.delete(
     "/cart/items/<product_id>",
+    operation_id="removeCartItem",
     summary="Remove a product from the cart",
     responses=_responses(200, "The cart", 401, 404, 503),
 )
@@ -87,7 +90,12 @@ def delete_item(product_id: ProductId) -> PricedCart:
     )
 
 
-@app.delete("/cart", summary="Empty the cart", responses=_responses(204, "Cart emptied", 401))
+@app.delete(
+    "/cart",
+    operation_id="emptyCart",
+    summary="Empty the cart",
+    responses=_responses(204, "Cart emptied", 401),
+)
 def delete_cart() -> Response[Any]:
     who = caller(app)
     service.clear_cart(who.user_id, carts=container.carts())

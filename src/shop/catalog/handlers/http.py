@@ -102,6 +102,7 @@ class ProductList(BaseModel):
 
 @app.get(
     "/products",
+    operation_id="listProducts",
     summary="A page of products sorted by name, or the products of ?ids=",
     responses=_responses(200, "A page of products", Page[ProductOut], 400),
 )
@@ -126,7 +127,10 @@ def list_products(
 
 
 @app.get(
-    "/products/<product_id>", summary="One product", responses=_responses(200, "The product", ProductOut, 404)
+    "/products/<product_id>",
+    operation_id="getProduct",
+    summary="One product",
+    responses=_responses(200, "The product", ProductOut, 404),
 )
 def get_product(product_id: str) -> ProductOut:
     return ProductOut.of(service.get_product(product_id, products=container.products()))
@@ -134,6 +138,7 @@ def get_product(product_id: str) -> ProductOut:
 
 @app.post(
     "/products",
+    operation_id="createProduct",
     summary="Add a product (admin)",
     responses=_responses(201, "The new product; Location names it", ProductOut, 400, 401, 403, 409),
 )
@@ -151,6 +156,7 @@ def create_product(new: Annotated[NewProduct, Body()]) -> Response[ProductOut]:
 
 @app.patch(
     "/products/<product_id>",
+    operation_id="updateProduct",
     summary="Change a product (admin)",
     responses=_responses(200, "The changed product", ProductOut, 400, 401, 403, 404),
 )
@@ -164,6 +170,7 @@ def revise_product(product_id: str, changes: Annotated[ProductChanges, Body()]) 
 
 @app.delete(
     "/products/<product_id>",
+    operation_id="deleteProduct",
     summary="Delete a product (admin): it leaves listings and carts",
     responses=_responses(204, "Deleted", None, 401, 403, 404),
 )
@@ -175,6 +182,7 @@ def delete_product(product_id: str) -> Response[None]:
 
 @app.get(
     "/products/<product_id>/recommendations",
+    operation_id="listRecommendations",
     summary="Frequently bought together in confirmed orders, best first (at most 5)",
     responses=_responses(200, "Recommended products", ProductList, 404),
 )

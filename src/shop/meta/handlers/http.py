@@ -1,26 +1,159 @@
-"""GET /health and GET /openapi.json."""
+"""What the API says about itself: GET /health, the OpenAPI document, its interactive docs
+(Swagger UI, served from the swagger-ui-py package: no CDN) and a page per problem type."""
 
 from __future__ import annotations
 
+import html
+import importlib.util
+import re
+from functools import cache
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path as PathParam
 
+from shop.kernel.errors import NotFound
 from shop.platform.http import build_http_app, lambda_handler
+from shop.platform.problems import PROBLEM_TYPES, problem_type_of
 
 app = build_http_app("meta")
 
+HTML = "text/html; charset=utf-8"
+# The files of Swagger UI the page loads, and their media types: nothing else is served.
+DOCS_ASSETS = {
+    "swagger-ui.css": "text/css; charset=utf-8",
+    "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+    "favicon-32x32.png": "image/png",
+}
+_ASSET_CACHE = "public, max-age=86400"
+_DOCS_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Shop API</title>
+<link rel="stylesheet" href="docs/swagger-ui.css">
+<link rel="icon" type="image/png" href="docs/favicon-32x32.png">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="docs/swagger-ui-bundle.js"></script>
+<script>
+window.ui = SwaggerUIBundle({
+  url: "openapi.json",
+  dom_id: "#swagger-ui",
+  deepLinking: true,
+  presets: [SwaggerUIBundle.presets.apis],
+  layout: "BaseLayout"
+});
+</script>
+</body>
+</html>
+"""
 
-@app.get("/health")
+AssetName = Annotated[str, PathParam(pattern=r"^[a-z0-9.-]{1,40}$", description="A file of Swagger UI")]
+ProblemSlug = Annotated[str, PathParam(pattern=r"^[a-z-]{1,40}$", description="The last segment of a `type`")]
+
+
+@app.get("/health", operation_id="getHealth", summary="Liveness: the API answers")
 def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@app.get("/openapi.json")
+@app.get(
+    "/openapi.json",
+    operation_id="getOpenApiDocument",
+    summary="This document: the OpenAPI 3.1 description of the whole API",
+    responses={200: {"description": "The OpenAPI document", "content": {"application/json": {"schema": {}}}}},
+)
 def openapi_document() -> Response[Any]:
     document = resources.files("shop.meta").joinpath("openapi.json").read_text()
     return Response(status_code=200, content_type="application/json", body=document)
+
+
+@app.get(
+    "/docs",
+    operation_id="getDocs",
+    summary="Interactive documentation of this API (Swagger UI)",
+    responses={
+        200: {"description": "An HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}
+    },
+)
+def docs_page() -> Response[str]:
+    return Response(status_code=200, content_type=HTML, body=_DOCS_PAGE)
+
+
+@app.get(
+    "/docs/<asset>",
+    operation_id="getDocsAsset",
+    summary="A script, style sheet or icon of the documentation page",
+    compress=True,
+    cache_control=_ASSET_CACHE,
+    responses={
+        200: {
+            "description": "The file",
+            "content": {
+                media_type.split(";")[0]: {"schema": {"type": "string"}}
+                for media_type in DOCS_ASSETS.values()
+            },
+        },
+        404: {"description": "Not a file of the documentation page"},
+    },
+)
+def docs_asset(asset: AssetName) -> Response[bytes]:
+    if asset not in DOCS_ASSETS:
+        raise NotFound(f"{asset} is not a file of the documentation page.")
+    return Response(status_code=200, content_type=DOCS_ASSETS[asset], body=_asset_bytes(asset))
+
+
+@app.get(
+    "/problems/<slug>",
+    operation_id="getProblemType",
+    summary="What a problem `type` means and what to do about it",
+    responses={
+        200: {"description": "An HTML page", "content": {"text/html": {"schema": {"type": "string"}}}},
+        404: {"description": "Not a problem type of this API"},
+    },
+)
+def problem_page(slug: ProblemSlug) -> Response[str]:
+    problem_type = problem_type_of(slug)
+    if problem_type is None:
+        raise NotFound(f"{slug} is not a problem type of this API.")
+    others = "".join(
+        f'<li><a href="{html.escape(other.slug)}">{other.status} {html.escape(other.title)}</a></li>'
+        for other in PROBLEM_TYPES
+    )
+    body = (
+        '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
+        f"<title>{html.escape(problem_type.title)}: Shop API problem</title></head>\n<body>\n"
+        f"<h1>{problem_type.status} {html.escape(problem_type.title)}</h1>\n"
+        f"<p><code>type</code>: <code>{html.escape(problem_type.uri)}</code></p>\n"
+        f"<p>{_code_spans(problem_type.meaning)}</p>\n"
+        "<p>Every error of this API is <code>application/problem+json</code> (RFC 9457): "
+        "<code>type</code>, <code>title</code>, <code>status</code>, <code>detail</code> and, for invalid "
+        'fields, <code>errors</code>. <a href="../docs">The API documentation</a>.</p>\n'
+        f"<h2>All problem types</h2>\n<ul>{others}</ul>\n</body>\n</html>\n"
+    )
+    return Response(status_code=200, content_type=HTML, body=body)
+
+
+@cache
+def _swagger_ui_static() -> Path:
+    # find_spec locates the package without importing it (its __init__ pulls in jinja2 and yaml)
+    spec = importlib.util.find_spec("swagger_ui")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the swagger-ui-py package is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
+
+
+@cache
+def _asset_bytes(asset: str) -> bytes:
+    return (_swagger_ui_static() / asset).read_bytes()
+
+
+def _code_spans(text: str) -> str:
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
 
 
 handler = lambda_handler(app, "meta")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from shop.kernel.address import Address
 from shop.kernel.clock import rfc3339
@@ -14,7 +14,7 @@ from shop.kernel.errors import NotAuthenticated
 from shop.kernel.money import Money
 from shop.orders import service
 from shop.orders.container import Container
-from shop.orders.domain.model import Order, OrderLine
+from shop.orders.domain.model import CancellationReason, Order, OrderLine, OrderStatus, PaymentStatus
 from shop.orders.domain.stats import TopProduct
 from shop.orders.handlers import business_metrics
 from shop.platform.http import (
@@ -43,24 +43,30 @@ class PlaceOrderRequest(BaseModel):
     ]
 
 
+# Inline, not a component: payments has a PaymentStatus of its own (the payment, not the order's view of it).
+OrderPaymentStatus = Annotated[
+    PaymentStatus, WithJsonSchema({"type": "string", "enum": [status.value for status in PaymentStatus]})
+]
+
+
 class PaymentOut(BaseModel):
-    status: str
+    status: OrderPaymentStatus
     payment_id: str | None = None
 
 
 class HistoryOut(BaseModel):
-    status: str
+    status: OrderStatus
     at: str
 
 
 class OrderOut(BaseModel):
     order_id: str
-    status: str
+    status: OrderStatus
     lines: list[OrderLine]
     total: Money
     shipping_address: Address
     payment: PaymentOut
-    cancellation_reason: str | None = None
+    cancellation_reason: CancellationReason | None = None
     created_at: str
     updated_at: str
     history: list[HistoryOut]
@@ -101,6 +107,8 @@ IdempotencyKey = Annotated[
 
 @app.post(
     "/orders",
+    operation_id="createOrder",
+    summary="Check out the cart: 202 PENDING, then poll the order until CONFIRMED or CANCELLED",
     responses={
         202: {"description": "Accepted, PENDING; Location names it"},
         409: {"description": "The Idempotency-Key was used with another body"},
@@ -135,7 +143,7 @@ def place_order(
     )
 
 
-@app.get("/orders")
+@app.get("/orders", operation_id="listOrders", summary="A page of the caller's orders, newest first")
 def list_orders(limit: Limit = 20, cursor: Cursor = None) -> Page[OrderOut]:
     who = caller(app)
     scope = f"orders:{who.user_id}"
@@ -148,6 +156,8 @@ def list_orders(limit: Limit = 20, cursor: Cursor = None) -> Page[OrderOut]:
 
 @app.get(
     "/orders/<order_id>",
+    operation_id="getOrder",
+    summary="One of the caller's orders",
     responses={200: {"description": "The order"}, 404: {"description": "No such order of yours"}},
 )
 def get_order(order_id: str) -> OrderOut:
@@ -157,6 +167,8 @@ def get_order(order_id: str) -> OrderOut:
 
 @app.post(
     "/orders/<order_id>/cancel",
+    operation_id="cancelOrder",
+    summary="Cancel an order not yet shipped (a captured payment is refunded)",
     responses={
         200: {"description": "The cancelled order"},
         404: {"description": "No such order of yours"},
@@ -172,6 +184,8 @@ def cancel_order(order_id: str) -> OrderOut:
 
 @app.post(
     "/orders/<order_id>/ship",
+    operation_id="shipOrder",
+    summary="Mark a CONFIRMED order SHIPPED (admin)",
     responses={
         200: {"description": "The shipped order"},
         404: {"description": "No such order"},
@@ -184,7 +198,11 @@ def ship_order(order_id: str) -> OrderOut:
     return OrderOut.of(change.after)
 
 
-@app.get("/admin/stats")
+@app.get(
+    "/admin/stats",
+    operation_id="getAdminStats",
+    summary="Order counts by status, revenue, top products (admin)",
+)
 def admin_stats() -> StatsOut:
     require_admin(app)
     stats = service.admin_stats(orders=container.orders())

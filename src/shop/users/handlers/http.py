@@ -67,6 +67,7 @@ class ProfileView(BaseModel):
 
 @app.post(
     "/users",
+    operation_id="registerUser",
     summary="Register a customer account",
     status_code=201,
     responses={201: {"description": "Registered"}, 409: {"description": "The e-mail is taken"}},
@@ -81,6 +82,7 @@ def register_user(account: Annotated[NewAccount, Body()]) -> RegisteredUser:
 
 @app.post(
     "/auth/login",
+    operation_id="logIn",
     summary="Log in with e-mail and password",
     responses={200: {"description": "Tokens"}, 401: {"description": "Wrong e-mail or password"}},
 )
@@ -91,6 +93,7 @@ def log_in(credentials: Annotated[Credentials, Body()]) -> TokenResponse:
 
 @app.post(
     "/auth/refresh",
+    operation_id="refreshTokens",
     summary="Trade a refresh token for new access and id tokens",
     responses={200: {"description": "New tokens"}, 401: {"description": "Invalid or expired refresh token"}},
 )
@@ -101,6 +104,7 @@ def refresh(request: Annotated[RefreshRequest, Body()]) -> RefreshedTokens:
 
 @app.get(
     "/users/me",
+    operation_id="getMyProfile",
     summary="The caller's profile",
     responses={200: {"description": "The profile"}, 404: {"description": "No profile"}},
 )
@@ -111,6 +115,7 @@ def get_me() -> ProfileView:
 
 @app.patch(
     "/users/me",
+    operation_id="updateMyProfile",
     summary="Change the caller's name or addresses",
     responses={
         200: {"description": "The changed profile"},
