@@ -19,7 +19,7 @@ export BC_SKIP_MAPPING := TRUE
 export CKV_SKIP_PACKAGE_UPDATE_CHECK := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install clean-reports run test lint fmt unit integration acceptance terraform-check slow bench package openapi clean
+.PHONY: help install clean-reports run test lint fmt unit integration acceptance terraform-check slow bench load package openapi clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -80,6 +80,9 @@ slow: install ## the slow suites alone (concurrency, packaging)
 
 bench: install ## cold-start benchmark, as ratios to a baseline of the same run
 	$(PY) scripts/bench.py
+
+load: install ## locust load test of an embedded stack, or of SHOP_API_URL (ARGS="--users 50 --duration 60")
+	$(PY) scripts/load.py $(ARGS)
 
 package: install ## reproducible Lambda zips in dist/ (PACKAGE_ARGS="--compile-with python3.12" adds bytecode)
 	$(PY) scripts/package.py $(PACKAGE_ARGS)
