@@ -1,0 +1,131 @@
+"""What the dashboard shows for a window of hours, merged from the hours' running totals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import BaseModel, ConfigDict
+
+from shop.analytics.domain.hours import HourTotals, add_counts
+from shop.analytics.domain.latency import percentile_ms
+from shop.analytics.domain.saga import QueueHealth
+
+TOP_PRODUCTS = 10
+
+
+class HourRow(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    hour: str
+    placed: int
+    confirmed: int
+    cancelled: int
+
+
+class Revenue(BaseModel):
+    """Minor units as decimal strings: exact in JSON readers that hold numbers as doubles."""
+
+    model_config = ConfigDict(frozen=True)
+
+    currency: str
+    confirmed: str
+    refunded: str
+    net: str
+
+
+class Conversion(BaseModel):
+    """Carts → orders → confirmed. `carts` stays None until the cart service publishes a
+    signal to count them (it publishes no events today)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    carts: int | None
+    orders: int
+    confirmed: int
+    cancelled: dict[str, int]
+
+
+class Latency(BaseModel):
+    """202→CONFIRMED, between the order's placed_at and its OrderConfirmed event; each
+    percentile is the upper bound of its histogram bucket (None: no sample)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    confirmations: int
+    p50_ms: int | None
+    p90_ms: int | None
+    p99_ms: int | None
+
+
+class TopProduct(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    product_id: str
+    name: str
+    units: int
+
+
+class Report(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    hours: list[HourRow]
+    revenue: list[Revenue]
+    conversion: Conversion
+    latency: Latency
+    queues: list[QueueHealth]
+    top_products: list[TopProduct]
+
+
+def report(window: list[str], totals: Iterable[HourTotals], queues: list[QueueHealth]) -> Report:
+    """`window` is every hour to show, oldest first; hours without totals show zeros."""
+    by_hour = {hour: HourTotals(hour=hour) for hour in window}
+    for part in totals:
+        if part.hour in by_hour:
+            by_hour[part.hour] = by_hour[part.hour] + part
+    hours = list(by_hour.values())
+    cancelled: dict[str, int] = {}
+    revenue: dict[str, int] = {}
+    refunded: dict[str, int] = {}
+    units: dict[str, int] = {}
+    latency: dict[int, int] = {}
+    names: dict[str, str] = {}
+    for hour in hours:
+        cancelled = add_counts(cancelled, hour.cancelled)
+        revenue = add_counts(revenue, hour.revenue)
+        refunded = add_counts(refunded, hour.refunded)
+        units = add_counts(units, hour.units)
+        latency = add_counts(latency, hour.latency)
+        names.update(hour.names)
+    ranked = sorted((product for product in units.items() if product[1] > 0), key=lambda pu: (-pu[1], pu[0]))
+    return Report(
+        hours=[
+            HourRow(hour=h.hour, placed=h.placed, confirmed=h.confirmed, cancelled=sum(h.cancelled.values()))
+            for h in hours
+        ],
+        revenue=[
+            Revenue(
+                currency=currency,
+                confirmed=str(revenue.get(currency, 0)),
+                refunded=str(refunded.get(currency, 0)),
+                net=str(revenue.get(currency, 0) - refunded.get(currency, 0)),
+            )
+            for currency in sorted(revenue.keys() | refunded.keys())
+        ],
+        conversion=Conversion(
+            carts=None,
+            orders=sum(h.placed for h in hours),
+            confirmed=sum(h.confirmed for h in hours),
+            cancelled=dict(sorted(cancelled.items())),
+        ),
+        latency=Latency(
+            confirmations=sum(latency.values()),
+            p50_ms=percentile_ms(latency, 0.5),
+            p90_ms=percentile_ms(latency, 0.9),
+            p99_ms=percentile_ms(latency, 0.99),
+        ),
+        queues=queues,
+        top_products=[
+            TopProduct(product_id=product_id, name=names.get(product_id, ""), units=count)
+            for product_id, count in ranked[:TOP_PRODUCTS]
+        ],
+    )

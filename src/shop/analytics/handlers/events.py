@@ -1,0 +1,38 @@
+"""The analytics queue: OrderPlaced, OrderConfirmed and OrderCancelled → the projections."""
+
+from __future__ import annotations
+
+# Imported before pydantic on purpose: see the note in shop.platform.consumer.
+from shop.platform.consumer import sqs_handler
+
+# isort: split
+from shop.analytics.container import Container
+from shop.analytics.domain.events import OrderCancelled, OrderConfirmed, OrderPlaced
+from shop.analytics.service import count_cancelled, count_confirmed, count_placed
+from shop.kernel.events import Event
+
+container = Container()
+
+
+def on_order_placed(event: Event) -> None:
+    count_placed(OrderPlaced.model_validate(event.data), projections=container.projections())
+
+
+def on_order_confirmed(event: Event) -> None:
+    data = OrderConfirmed.model_validate(event.data)
+    count_confirmed(data, event.occurred_at, projections=container.projections())
+
+
+def on_order_cancelled(event: Event) -> None:
+    data = OrderCancelled.model_validate(event.data)
+    count_cancelled(data, event.occurred_at, projections=container.projections())
+
+
+handler = sqs_handler(
+    "analytics",
+    {
+        "OrderPlaced": on_order_placed,
+        "OrderConfirmed": on_order_confirmed,
+        "OrderCancelled": on_order_cancelled,
+    },
+)

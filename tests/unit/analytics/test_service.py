@@ -1,0 +1,25 @@
+"""The dashboard use case: the window ends with the current hour; queues come from the port."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from shop.analytics import service
+from shop.analytics.domain.saga import QueueDepth
+from shop.kernel.clock import FixedClock
+from tests.unit.analytics import builders
+from tests.unit.analytics.fakes import FakeProjections, FakeQueues
+
+
+def test_the_dashboard_shows_the_last_hours_and_the_queues() -> None:
+    store = FakeProjections()
+    service.count_placed(builders.placed(at=datetime(2026, 3, 1, 9, 59, tzinfo=UTC)), projections=store)
+    service.count_placed(builders.placed("o2", at=datetime(2026, 3, 1, 10, 0, tzinfo=UTC)), projections=store)
+    queues = FakeQueues([QueueDepth(name="shop-orders-events", visible=2, in_flight=0)])
+    clock = FixedClock(datetime(2026, 3, 1, 12, 5, tzinfo=UTC))
+
+    result = service.dashboard(3, projections=store, queues=queues, clock=clock)
+
+    assert [h.hour for h in result.hours] == ["2026-03-01T10", "2026-03-01T11", "2026-03-01T12"]
+    assert result.conversion.orders == 1, "the 09:59 order is outside the 3-hour window"
+    assert [(q.name, q.waiting) for q in result.queues] == [("orders-events", 2)]
