@@ -10,7 +10,7 @@ from shop.analytics.domain.errors import FactsChanged
 from shop.analytics.domain.events import OrderCancelled, OrderConfirmed, OrderPlaced
 from shop.analytics.domain.hours import hours_until
 from shop.analytics.domain.projection import Change, OrderFacts
-from shop.analytics.domain.report import Report, report
+from shop.analytics.domain.report import AnalyticsReport, report
 from shop.analytics.domain.saga import queue_health
 from shop.analytics.ports import Projections, Queues
 from shop.kernel.clock import Clock
@@ -46,7 +46,7 @@ def _project(order_id: str, apply: Callable[[OrderFacts], Change | None], projec
                 raise
 
 
-def dashboard(hours: int, *, projections: Projections, queues: Queues, clock: Clock) -> Report:
+def dashboard(hours: int, *, projections: Projections, queues: Queues, clock: Clock) -> AnalyticsReport:
     """The last `hours` hours, the current one included, and the queues as they are now."""
     window = hours_until(clock.now(), hours)
     totals = projections.hours(window[0], window[-1])

@@ -13,7 +13,7 @@ from shop.analytics.domain.saga import QueueHealth
 TOP_PRODUCTS = 10
 
 
-class HourRow(BaseModel):
+class OrdersInHour(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     hour: str
@@ -22,7 +22,7 @@ class HourRow(BaseModel):
     cancelled: int
 
 
-class Revenue(BaseModel):
+class RevenueOfCurrency(BaseModel):
     """Minor units as decimal strings: exact in JSON readers that hold numbers as doubles."""
 
     model_config = ConfigDict(frozen=True)
@@ -33,7 +33,7 @@ class Revenue(BaseModel):
     net: str
 
 
-class Conversion(BaseModel):
+class ConversionFunnel(BaseModel):
     """Carts → orders → confirmed. `carts` stays None until the cart service publishes a
     signal to count them (it publishes no events today)."""
 
@@ -45,7 +45,7 @@ class Conversion(BaseModel):
     cancelled: dict[str, int]
 
 
-class Latency(BaseModel):
+class ConfirmationLatency(BaseModel):
     """202→CONFIRMED, between the order's placed_at and its OrderConfirmed event; each
     percentile is the upper bound of its histogram bucket (None: no sample)."""
 
@@ -57,7 +57,7 @@ class Latency(BaseModel):
     p99_ms: int | None
 
 
-class TopProduct(BaseModel):
+class ProductSales(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     product_id: str
@@ -65,18 +65,18 @@ class TopProduct(BaseModel):
     units: int
 
 
-class Report(BaseModel):
+class AnalyticsReport(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    hours: list[HourRow]
-    revenue: list[Revenue]
-    conversion: Conversion
-    latency: Latency
+    hours: list[OrdersInHour]
+    revenue: list[RevenueOfCurrency]
+    conversion: ConversionFunnel
+    latency: ConfirmationLatency
     queues: list[QueueHealth]
-    top_products: list[TopProduct]
+    top_products: list[ProductSales]
 
 
-def report(window: list[str], totals: Iterable[HourTotals], queues: list[QueueHealth]) -> Report:
+def report(window: list[str], totals: Iterable[HourTotals], queues: list[QueueHealth]) -> AnalyticsReport:
     """`window` is every hour to show, oldest first; hours without totals show zeros."""
     by_hour = {hour: HourTotals(hour=hour) for hour in window}
     for part in totals:
@@ -97,13 +97,15 @@ def report(window: list[str], totals: Iterable[HourTotals], queues: list[QueueHe
         latency = add_counts(latency, hour.latency)
         names.update(hour.names)
     ranked = sorted((product for product in units.items() if product[1] > 0), key=lambda pu: (-pu[1], pu[0]))
-    return Report(
+    return AnalyticsReport(
         hours=[
-            HourRow(hour=h.hour, placed=h.placed, confirmed=h.confirmed, cancelled=sum(h.cancelled.values()))
+            OrdersInHour(
+                hour=h.hour, placed=h.placed, confirmed=h.confirmed, cancelled=sum(h.cancelled.values())
+            )
             for h in hours
         ],
         revenue=[
-            Revenue(
+            RevenueOfCurrency(
                 currency=currency,
                 confirmed=str(revenue.get(currency, 0)),
                 refunded=str(refunded.get(currency, 0)),
@@ -111,13 +113,13 @@ def report(window: list[str], totals: Iterable[HourTotals], queues: list[QueueHe
             )
             for currency in sorted(revenue.keys() | refunded.keys())
         ],
-        conversion=Conversion(
+        conversion=ConversionFunnel(
             carts=None,
             orders=sum(h.placed for h in hours),
             confirmed=sum(h.confirmed for h in hours),
             cancelled=dict(sorted(cancelled.items())),
         ),
-        latency=Latency(
+        latency=ConfirmationLatency(
             confirmations=sum(latency.values()),
             p50_ms=percentile_ms(latency, 0.5),
             p90_ms=percentile_ms(latency, 0.9),
@@ -125,7 +127,7 @@ def report(window: list[str], totals: Iterable[HourTotals], queues: list[QueueHe
         ),
         queues=queues,
         top_products=[
-            TopProduct(product_id=product_id, name=names.get(product_id, ""), units=count)
+            ProductSales(product_id=product_id, name=names.get(product_id, ""), units=count)
             for product_id, count in ranked[:TOP_PRODUCTS]
         ],
     )

@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from shop.analytics.container import Container
-from shop.analytics.domain.report import Report
+from shop.analytics.domain.report import AnalyticsReport
 from shop.analytics.service import dashboard
 from shop.platform.http import build_http_app, lambda_handler, require_admin
 
@@ -34,7 +34,7 @@ Hours = Annotated[
     summary="Orders per hour, revenue per currency, conversion, saga health and top products",
     responses={200: {"description": "The figures of the window"}},
 )
-def get_analytics(hours: Hours = 24) -> Report:
+def get_analytics(hours: Hours = 24) -> AnalyticsReport:
     require_admin(app)
     return dashboard(
         hours, projections=container.projections(), queues=container.queues(), clock=container.clock()
