@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,18 +43,6 @@ def offline_env() -> Iterator[dict[str, str]]:
 @pytest.fixture(scope="session")
 def resources_json() -> dict[str, Any]:
     return json.loads((REPO / "src" / "shop" / "resources.json").read_text())  # type: ignore[no-any-return]
-
-
-@pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """/work/shared locally, ../shared beside the repository in CI."""
-    for candidate in (REPO.parent / "shared", REPO / "shared"):
-        if (candidate / "API.md").is_file():
-            return candidate
-    pytest.fail(
-        f"API.md not found in {REPO.parent / 'shared'} (CI copies the shared documents beside the "
-        "repository as ../shared): the route table cannot be checked against the contract"
-    )
 
 
 # --------------------------------------------------------------------------- checkov

@@ -1,5 +1,5 @@
 """Routes: generated with for_each from resources.json, with the right authorization, and
-resources.json agrees with the REST contract (API.md, in ../shared beside the repository)."""
+resources.json agrees with the REST contract the repository documents (docs/api.md)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from tests.terraform.hcl import MODULES, blocks, locals_of, resources
+
+API_MD = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 
 pytestmark = pytest.mark.terraform
 
@@ -69,7 +71,7 @@ def test_every_route_gets_the_authorization_of_its_auth(resources_json: dict[str
 
 
 def contract_routes(api_md: Path) -> dict[str, str]:
-    """`METHOD /path` -> auth from the route tables of API.md (query strings dropped)."""
+    """`METHOD /path` -> auth from the route tables of api.md (query strings dropped)."""
     routes = {}
     row = re.compile(r"^\|\s*(GET|POST|PUT|PATCH|DELETE)\s*\|\s*`([^`]+)`\s*\|\s*(\w+)\s*\|", re.MULTILINE)
     for method, path, auth in row.findall(api_md.read_text()):
@@ -77,13 +79,15 @@ def contract_routes(api_md: Path) -> dict[str, str]:
     return routes
 
 
-def test_resources_json_matches_the_api_contract(resources_json: dict[str, Any], shared_dir: Path) -> None:
-    contract = contract_routes(shared_dir / "API.md")
-    assert len(contract) >= 20, "the API.md route tables were not found"
+def test_resources_json_matches_the_api_contract(resources_json: dict[str, Any]) -> None:
+    contract = contract_routes(API_MD)
+    assert len(contract) >= 20, "the route tables of docs/api.md were not found"
     described = {key: auth for key, (auth, _) in described_routes(resources_json).items()}
     missing = sorted(set(contract) - set(described))
-    assert not missing, f"routes of API.md missing from resources.json: {missing}"
+    assert not missing, f"routes of docs/api.md missing from resources.json: {missing}"
     wrong = {key: (described[key], auth) for key, auth in contract.items() if described[key] != auth}
-    assert not wrong, f"auth differs from API.md (resources.json, API.md): {wrong}"
+    assert not wrong, f"auth differs from docs/api.md (resources.json, api.md): {wrong}"
     undocumented = sorted(set(described) - set(contract))
-    assert not undocumented, f"routes of resources.json not in API.md (document them there): {undocumented}"
+    assert not undocumented, (
+        f"routes of resources.json not in docs/api.md (document them there): {undocumented}"
+    )

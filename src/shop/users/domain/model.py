@@ -62,7 +62,11 @@ EmailAddress = Annotated[
 ]
 Password = Annotated[
     SecretStr,
-    Field(description="At least 8 characters, with letters and digits."),
+    Field(
+        description="At least 8 characters, with letters and digits, not starting or ending with a space.",
+        # the lengths check_password_strength enforces, for the schema (its own message stays the error)
+        json_schema_extra={"minLength": MIN_PASSWORD_LENGTH, "maxLength": MAX_PASSWORD_LENGTH},
+    ),
     AfterValidator(check_password_strength),
 ]
 PersonName = Annotated[Text, StringConstraints(min_length=1, max_length=100)]
