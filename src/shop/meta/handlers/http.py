@@ -25,7 +25,6 @@ HTML = "text/html; charset=utf-8"
 DOCS_ASSETS = {
     "swagger-ui.css": "text/css; charset=utf-8",
     "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
-    "favicon-32x32.png": "image/png",
 }
 _ASSET_CACHE = "public, max-age=86400"
 _DOCS_PAGE = """<!DOCTYPE html>
@@ -34,7 +33,6 @@ _DOCS_PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <title>Shop API</title>
 <link rel="stylesheet" href="docs/swagger-ui.css">
-<link rel="icon" type="image/png" href="docs/favicon-32x32.png">
 </head>
 <body>
 <div id="swagger-ui"></div>
@@ -87,7 +85,7 @@ def docs_page() -> Response[str]:
 @app.get(
     "/docs/<asset>",
     operation_id="getDocsAsset",
-    summary="A script, style sheet or icon of the documentation page",
+    summary="A script or style sheet of the documentation page",
     compress=True,
     cache_control=_ASSET_CACHE,
     responses={
@@ -101,10 +99,10 @@ def docs_page() -> Response[str]:
         404: {"description": "Not a file of the documentation page"},
     },
 )
-def docs_asset(asset: AssetName) -> Response[bytes]:
+def docs_asset(asset: AssetName) -> Response[str]:
     if asset not in DOCS_ASSETS:
         raise NotFound(f"{asset} is not a file of the documentation page.")
-    return Response(status_code=200, content_type=DOCS_ASSETS[asset], body=_asset_bytes(asset))
+    return Response(status_code=200, content_type=DOCS_ASSETS[asset], body=_asset_text(asset))
 
 
 @app.get(
@@ -148,8 +146,8 @@ def _swagger_ui_static() -> Path:
 
 
 @cache
-def _asset_bytes(asset: str) -> bytes:
-    return (_swagger_ui_static() / asset).read_bytes()
+def _asset_text(asset: str) -> str:
+    return (_swagger_ui_static() / asset).read_text(encoding="utf-8")
 
 
 def _code_spans(text: str) -> str:

@@ -1,18 +1,22 @@
-"""GET /payments?order_id=: the caller's payments for one of their orders."""
+"""GET /payments?order_id=: the caller's payments for one of their orders; POST
+/payments/webhooks/stripe: Stripe's signed word on how a payment ended."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Header, Query
 from pydantic import BaseModel, ConfigDict
 
 from shop.kernel.clock import rfc3339
 from shop.kernel.money import Money
+from shop.payments.adapters.stripe_gateway import charge_notice
 from shop.payments.container import Container
 from shop.payments.domain.payment import Payment, PaymentStatus
-from shop.payments.service import payments_of_order
-from shop.platform.http import build_http_app, caller, lambda_handler
+from shop.payments.service import payments_of_order, settle_charge
+from shop.platform.context import correlation_id
+from shop.platform.http import build_http_app, caller, lambda_handler, no_content
 
 app = build_http_app("payments")
 container = Container()
@@ -52,7 +56,6 @@ class PaymentList(BaseModel):
 
 @app.get(
     "/payments",
-    operation_id="listPayments",
     summary="The caller's payments for an order",
     responses={
         200: {"description": "The payments"},
@@ -63,6 +66,32 @@ def list_payments(order_id: OrderId) -> PaymentList:
     who = caller(app)
     payments = payments_of_order(order_id, who.user_id, payments=container.payments())
     return PaymentList(items=[PaymentView.of(payment) for payment in payments])
+
+
+StripeSignature = Annotated[
+    str, Header(alias="stripe-signature", max_length=4096, description="Stripe's signature of the body")
+]
+
+
+@app.post(
+    "/payments/webhooks/stripe",
+    operation_id="handleStripeWebhook",
+    tags=["payments"],
+    summary="Stripe's notice that a payment intent succeeded or failed",
+    responses={
+        204: {"description": "Received (and recorded, if it settled a payment of the shop)"},
+        400: {"description": "The signature does not verify the body"},
+        404: {"description": "This deployment takes no Stripe webhooks"},
+    },
+)
+def stripe_webhook(signature: StripeSignature) -> Response[Any]:
+    body = app.current_event.decoded_body or ""
+    notice = charge_notice(body, signature, container.stripe_webhook_secret())
+    if notice is not None:
+        settle_charge(
+            notice, correlation_id=correlation_id(), payments=container.payments(), clock=container.clock()
+        )
+    return no_content()
 
 
 handler = lambda_handler(app, "payments")

@@ -1,0 +1,71 @@
+"""GET /docs: Swagger UI from the swagger-ui-py package (no CDN), every file the page loads
+served by meta, and the package shipped to Lambda in the dependencies layer."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import re
+import runpy
+import subprocess
+from pathlib import Path
+
+from shop.meta.handlers.http import DOCS_ASSETS, handler
+from tests.support.http_events import api_request
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def body_bytes(answer: dict[str, object]) -> bytes:
+    body = str(answer["body"])
+    return base64.b64decode(body) if answer.get("isBase64Encoded") else body.encode()
+
+
+def test_the_page_loads_only_files_meta_serves_and_the_document() -> None:
+    answer = handler(api_request("GET", "/docs"), None)
+    assert answer["statusCode"] == 200
+    assert answer["headers"]["Content-Type"].startswith("text/html")
+    page = answer["body"]
+    loaded = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert loaded
+    assert all(url.startswith("docs/") for url in loaded), loaded  # relative: no CDN
+    assert {url.removeprefix("docs/") for url in loaded} <= DOCS_ASSETS.keys()
+    assert 'url: "openapi.json"' in page
+
+
+def test_every_asset_is_served_with_its_media_type() -> None:
+    for name, media_type in DOCS_ASSETS.items():
+        answer = handler(api_request("GET", f"/docs/{name}"), None)
+        assert answer["statusCode"] == 200, name
+        assert answer["headers"]["Content-Type"] == media_type
+        assert len(body_bytes(answer)) > 100, name
+    script = body_bytes(handler(api_request("GET", "/docs/swagger-ui-bundle.js"), None))
+    assert b"SwaggerUIBundle" in script
+    assert b'"5.' in script  # Swagger UI 5: the first major version that renders OpenAPI 3.1
+
+
+def test_assets_are_gzipped_for_clients_that_accept_it() -> None:
+    answer = handler(api_request("GET", "/docs/swagger-ui.css", headers={"Accept-Encoding": "gzip"}), None)
+    assert answer["headers"]["Content-Encoding"] == "gzip"
+    assert b".swagger-ui" in gzip.decompress(body_bytes(answer))
+
+
+def test_anything_else_under_docs_is_a_404_problem() -> None:
+    for name in ("index.html", "swagger-editor-bundle.js", "favicon-32x32.png"):
+        answer = handler(api_request("GET", f"/docs/{name}"), None)
+        assert answer["statusCode"] == 404, name
+        assert answer["headers"]["Content-Type"] == "application/problem+json"
+
+
+def test_the_layer_ships_swagger_ui() -> None:
+    """The layer holds the runtime dependencies package.py exports from uv.lock (the build
+    itself needs the package index, so it runs in the pipeline, not here)."""
+    package = runpy.run_path(str(REPO / "scripts" / "package.py"))
+    exported = subprocess.run(
+        [package["find_uv"](), "export", "--frozen", "--no-dev", "--no-default-groups", "--no-emit-project"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert re.search(r"^swagger-ui-py==", exported, re.MULTILINE), "swagger-ui-py is not a runtime dependency"
