@@ -44,8 +44,8 @@ $(CHECKOV): scripts/checkov-requirements.txt | $(UV)
 	@$(UV) pip install --quiet --python $(TOOLS)/checkov/bin/python --require-hashes -r $<
 	@touch $@
 
-run: install ## start the local stack with a seeded catalog on 127.0.0.1:8080
-	$(PY) -m shop.local
+run: install ## start the local stack, seeded, on 127.0.0.1:8080 (flags: make run ARGS="--port 9000 --no-seed")
+	$(PY) -m shop.local $(ARGS)
 
 test: install clean-reports lint unit integration terraform-check acceptance slow ## every test (what CI runs)
 	@$(PY) scripts/test_summary.py $(REPORTS)

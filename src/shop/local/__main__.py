@@ -1,24 +1,29 @@
-"""`python -m shop.local`: the whole backend on 127.0.0.1, seeded, until Ctrl-C."""
+"""`python -m shop.local`: the whole backend on 127.0.0.1, seeded, until Ctrl-C or SIGTERM."""
 
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import signal
 import sys
-import threading
 from types import FrameType
 
-from shop.local.stack import DEFAULT_PORT, LocalStack, PortBusy
+from shop.local import console
+from shop.local.lambda_runtime import DEFAULT_MAX_ENVIRONMENTS
+from shop.local.stack import DEFAULT_PORT, LocalStack, PortBusy, SeedFailed
+
+
+class Stop(BaseException):
+    """SIGTERM, raised in the main thread as Ctrl-C raises KeyboardInterrupt."""
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m shop.local",
         description=(
-            "Run the shop backend locally in one process: moto (AWS emulator), the API gateway, "
-            "the SQS pollers and the outbox relay, on 127.0.0.1 only."
+            "Run the shop backend locally: the API gateway, the SQS pollers and the outbox relay in "
+            "this process, moto (AWS emulator) in one of its own, and each function in worker "
+            "processes like Lambda's execution environments; on 127.0.0.1 only."
         ),
     )
     parser.add_argument(
@@ -36,49 +41,77 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--no-seed", action="store_true", help="do not seed the admin account and demo catalog"
     )
+    parser.add_argument(
+        "--max-environments",
+        type=int,
+        default=DEFAULT_MAX_ENVIRONMENTS,
+        metavar="N",
+        help="execution environments (worker processes) per function; more concurrent requests "
+        "wait for one, and get 429 after 29 s (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--log-format", choices=console.FORMATS, default="text", help="text (default) or json lines"
+    )
     parser.add_argument("--metrics", action="store_true", help="leave Powertools metrics on")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log every request and handler detail")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="the stack's debug detail and the functions' INFO logs"
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    console.configure(args.log_format, verbose=args.verbose)
     if not args.verbose:
-        logging.getLogger("shop.local").setLevel(logging.INFO)
-        logging.getLogger("shop.local.access").setLevel(logging.WARNING)
-    stack = LocalStack(port=args.port, seed=False, aws_endpoint=args.aws_endpoint, metrics=args.metrics)
+        os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")  # the functions' per-request lines
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        raise Stop
+
+    signal.signal(signal.SIGTERM, request_stop)
+    stack = LocalStack(
+        port=args.port,
+        seed=not args.no_seed,
+        aws_endpoint=args.aws_endpoint,
+        metrics=args.metrics,
+        max_environments=args.max_environments,
+    )
     try:
         stack.start()
+        for line in banner(stack, seeded=not args.no_seed):
+            print(line, flush=True)
+        signal.pause()
     except PortBusy as exc:
         print(f"error: {exc}. Is `make run` already running? Stop it or set SHOP_PORT.", file=sys.stderr)
         return 3
-    stopping = threading.Event()
-
-    def request_stop(signum: int, frame: FrameType | None) -> None:
-        stopping.set()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    try:
-        print(f"Shop API:      {stack.url}   (started in {stack.startup_seconds:.2f}s)")
-        print(f"AWS emulator:  {stack.aws_endpoint}   user pool {stack.pool_id}")
-        if not args.no_seed:
-            report = stack.seed()
-            print(f"Seed:          {report.summary()}".replace("\n", "\n               "))
-        print(f"Admin:         {stack.admin_email} / {stack.admin_password}")
-        print("Stop with Ctrl-C.", flush=True)
-        while not stopping.wait(0.5):
-            pass
-    except KeyboardInterrupt:
+    except SeedFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 4
+    except (KeyboardInterrupt, Stop):
         pass
     finally:
-        print("\nStopping...", flush=True)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the stop short
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        print("Stopping...", file=sys.stderr, flush=True)
         stack.stop()
-        print("Stopped.", flush=True)
+        print("Stopped.", file=sys.stderr, flush=True)
     return 0
+
+
+def banner(stack: LocalStack, *, seeded: bool) -> list[str]:
+    """What is true of this run, and nothing else."""
+    lines = [
+        f"Shop API:      {stack.url}   (started in {stack.startup_seconds:.2f}s)",
+        f"AWS emulator:  {stack.aws_endpoint}   user pool {stack.pool_id}",
+        f"Functions:     up to {stack.runtime.max_environments} execution environments each, on first use",
+    ]
+    report = stack.seed_report
+    if seeded and report is not None:
+        lines.append(f"Seed:          {report.summary()}".replace("\n", "\n               "))
+        if report.admin_logged_in:
+            lines.append(f"Admin:         {stack.admin_email} / {stack.admin_password}")
+    lines.append("Stop with Ctrl-C.")
+    return lines
 
 
 if __name__ == "__main__":

@@ -1,23 +1,35 @@
-"""The AWS emulator the stack talks to: moto's server on 127.0.0.1, or an external one."""
+"""The AWS emulator the stack talks to: moto's server in a process of its own on 127.0.0.1
+(see moto_process), or an external one."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
+import subprocess
+import sys
 import threading
 import time
+from typing import IO, Any
 from urllib.parse import urlparse
 
 import requests
 
+from shop.local.child_process import child_environment, read_line
 from shop.local.resources import REGION
 
 log = logging.getLogger(__name__)
 
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+START_TIMEOUT_SECONDS = 60.0
+
+
+class EmulatorFailed(RuntimeError):
+    """The emulator's process did not start, or stopped answering."""
 
 
 class Emulator:
-    """Either an embedded `ThreadedMotoServer` (the default) or the URL of one already running.
+    """Either an embedded moto server (the default) or the URL of one already running.
 
     With an external endpoint (LocalStack has no Cognito in its free edition), Cognito still
     runs on an embedded moto: boto3's service-specific `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`
@@ -26,13 +38,21 @@ class Emulator:
 
     def __init__(self, external_endpoint: str | None = None) -> None:
         self._external = external_endpoint.rstrip("/") if external_endpoint else None
-        self._server: object | None = None
+        self._process: subprocess.Popen[str] | None = None
         self._moto_url: str | None = None
-        self._housekeeper: StreamIteratorExpiry | None = None
+        self._control = threading.Lock()
 
     @property
     def embedded(self) -> bool:
         return self._external is None
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
 
     @property
     def endpoint(self) -> str:
@@ -49,36 +69,69 @@ class Emulator:
         return self._moto_url
 
     def start(self) -> None:
-        from moto.server import ThreadedMotoServer  # deferred: heavy import
-
-        from shop.local import moto_fixes
-
-        moto_fixes.install()  # the embedded moto must isolate DynamoDB transactions (see moto_fixes)
-        from shop.local import moto_fixes
-
-        moto_fixes.install()  # isolated transactions, streams that survive a rollback
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call otherwise
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        self._server = server
-        self._moto_url = f"http://{host}:{port}"
-        # moto's state is global to the process: start from nothing, whatever ran here before.
-        requests.post(f"{self._moto_url}/moto-api/reset", timeout=10).raise_for_status()
-        self._housekeeper = StreamIteratorExpiry()
-        self._housekeeper.start()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "shop.local.moto_process"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=child_environment(),
+        )
+        self._process = process
+        assert process.stdout is not None
+        first = read_line(process.stdout, START_TIMEOUT_SECONDS)
+        if not first:
+            self.stop()
+            raise EmulatorFailed("the moto server process did not start (see its output above)")
+        self._moto_url = f"http://127.0.0.1:{json.loads(first)['port']}"
         if self._external:
             _wait_reachable(self._external)
-        log.info("AWS emulator at %s (cognito at %s)", self.endpoint, self.cognito_endpoint)
+        log.info(
+            "AWS emulator at %s (cognito at %s, pid %d)", self.endpoint, self.cognito_endpoint, process.pid
+        )
 
-    def stop(self) -> None:
-        if self._housekeeper is not None:
-            self._housekeeper.stop()
-            self._housekeeper = None
-        server = self._server
-        self._server = None
-        if server is not None:
-            server.stop()  # type: ignore[attr-defined]
+    def command(self, op: str, **args: Any) -> Any:
+        """Run one housekeeping command in the embedded emulator's process (see moto_process)."""
+        process = self._process
+        if process is None:
+            raise EmulatorFailed("the emulator is not running")
+        with self._control:
+            stdin: IO[str] | None = process.stdin
+            assert stdin is not None
+            assert process.stdout is not None
+            try:
+                stdin.write(json.dumps({"op": op, "args": args}) + "\n")
+                stdin.flush()
+            except (BrokenPipeError, ValueError) as exc:
+                raise EmulatorFailed("the emulator's process is gone") from exc
+            line = read_line(process.stdout, 30.0)
+        if not line:
+            raise EmulatorFailed(f"the emulator did not answer {op!r}")
+        reply = json.loads(line)
+        if "error" in reply:
+            raise EmulatorFailed(f"{op}: {reply['error']}")
+        return reply["ok"]
+
+    def trim_stream(self, table_name: str, up_to_sequence_number: str) -> None:
+        """The relay delivered every record up to this one: the emulator may forget them."""
+        if self.embedded and self._process is not None:
+            self.command("trim_stream", table_name=table_name, up_to_sequence_number=up_to_sequence_number)
+
+    def stop(self, timeout: float = 2.0) -> None:
+        process = self._process
+        self._process = None
+        if process is None:
+            return
+        with self._control:
+            if process.stdin is not None:
+                with contextlib.suppress(OSError):
+                    process.stdin.close()  # end of its command stream: it stops its server and exits
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
 
     def environment(self) -> dict[str, str]:
         """The variables that point boto3 (and so every service's clients) at this emulator."""
@@ -106,50 +159,3 @@ def _wait_reachable(url: str, timeout: float = 10.0) -> None:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the AWS endpoint {url} does not answer") from None
             time.sleep(0.2)
-
-
-class StreamIteratorExpiry:
-    """Expire moto's DynamoDB Streams shard iterators after 15 minutes, as AWS does.
-
-    moto keeps every iterator it ever handed out, and each GetRecords hands out a new one, so a
-    relay polling for hours would otherwise grow the process by tens of megabytes an hour.
-    """
-
-    def __init__(self, max_age_seconds: float = 15 * 60, interval_seconds: float = 60.0) -> None:
-        self.max_age_seconds = max_age_seconds
-        self.interval_seconds = interval_seconds
-        self._first_seen: dict[str, float] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="moto-iterator-expiry", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval_seconds):
-            try:
-                self.expire(time.monotonic())
-            except Exception:  # housekeeping must never take the stack down
-                log.exception("expiring stream iterators failed")
-
-    def expire(self, now: float) -> int:
-        from moto.dynamodbstreams.models import dynamodbstreams_backends
-
-        expired = 0
-        live: set[str] = set()
-        for account in list(dynamodbstreams_backends.values()):
-            for backend in list(account.values()):
-                iterators = backend.shard_iterators
-                for key in list(iterators):
-                    first_seen = self._first_seen.setdefault(key, now)
-                    if now - first_seen > self.max_age_seconds:
-                        iterators.pop(key, None)
-                        expired += 1
-                    else:
-                        live.add(key)
-        self._first_seen = {key: seen for key, seen in self._first_seen.items() if key in live}
-        return expired

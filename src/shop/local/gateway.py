@@ -7,6 +7,7 @@ import base64
 import json
 import logging
 import socket
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -17,14 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from shop.local.jwt_verifier import InvalidToken, JwtVerifier, stringify_claims
-from shop.local.lambda_runtime import (
-    ACCOUNT_ID,
-    FunctionBusy,
-    HandlerUnavailable,
-    context_for,
-    invoke,
-    load_handler,
-)
+from shop.local.lambda_runtime import ACCOUNT_ID, FunctionError, HandlerUnavailable, Runtime, Throttled
 from shop.local.problems import PROBLEM_CONTENT_TYPE, problem_body
 from shop.local.resources import Route
 from shop.local.routing import Match, MethodNotAllowed, Router
@@ -38,6 +32,7 @@ _TEXT_TYPES = ("text/", "json", "xml", "javascript", "x-www-form-urlencoded", "y
 _AUTHORIZED = ("customer", "admin")
 API_ID = "local"
 INTEGRATION_TIMEOUT_SECONDS = 29.0  # API Gateway's limit for a Lambda integration
+HEALTH_PATH = "/health"
 
 
 class HttpResponse:
@@ -67,9 +62,11 @@ class Gateway:
         routes: tuple[Route, ...],
         verifier: JwtVerifier | None = None,
         on_write: Callable[[], None] | None = None,
+        runtime: Runtime | None = None,
     ) -> None:
         self.router = Router(routes)
         self.verifier = verifier
+        self.runtime = runtime or Runtime()
         self.domain_name = "127.0.0.1"
         self.on_write = on_write  # e.g. wake the outbox relay: a write may have added an outbox record
 
@@ -194,25 +191,30 @@ class Gateway:
         return event
 
     def _invoke(self, route: Route, event: dict[str, Any]) -> HttpResponse:
+        """What API Gateway answers for each outcome of a Lambda integration, as a problem."""
         try:
-            function = load_handler(route.handler)
+            result = self.runtime.invoke(
+                route.handler,
+                event,
+                timeout_seconds=INTEGRATION_TIMEOUT_SECONDS,
+                wait_seconds=INTEGRATION_TIMEOUT_SECONDS,
+            )
         except HandlerUnavailable as exc:
             log.warning("%s: the %s service is not available: %s", route.route_key, route.service, exc)
             return problem_response(503, f"The {route.service} service is not available.")
-        context = context_for(route.handler)
-        try:
-            result = invoke(function, event, context, wait_seconds=INTEGRATION_TIMEOUT_SECONDS)
-        except FunctionBusy as exc:
-            log.warning("%s: %s", route.route_key, exc)
-            return problem_response(503, "The service is busy; retry later.", [("Retry-After", "1")])
-        except Exception:
-            log.exception("%s: unhandled exception in %s", route.route_key, route.handler)
-            return problem_response(500, "The server failed to process the request.")
+        except Throttled as exc:
+            log.warning("%s: throttled: %s", route.route_key, exc)
+            return problem_response(429, "Too many requests; retry later.", [("Retry-After", "1")])
+        except FunctionError as exc:
+            log.error("%s: %s failed: %s", route.route_key, route.handler, exc.error_type)
+            if exc.error_type == "Sandbox.Timedout":  # an HTTP API's answer to an integration timeout
+                return problem_response(503, "The service did not answer in time.", [("Retry-After", "1")])
+            return problem_response(500, "Internal Server Error")
         try:
             return _to_http(result)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, KeyError):
             log.exception("%s: %s returned a malformed response", route.route_key, route.handler)
-            return problem_response(500, "The server returned a malformed response.")
+            return problem_response(500, "Internal Server Error")
 
 
 def _lower_headers(headers: list[tuple[str, str]]) -> dict[str, str]:
@@ -277,6 +279,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
         body, refusal = self._read_body()
         if refusal is not None:
             response = refusal
+        elif not self.server.ready:
+            response = _starting(self.path)
         else:
             try:
                 response = self.server.gateway.handle(
@@ -285,15 +289,30 @@ class _RequestHandler(BaseHTTPRequestHandler):
             except Exception:
                 log.exception("gateway failure on %s %s", self.command, self.path)
                 response = problem_response(500, "The gateway failed to process the request.")
-        self._write(response)
+        outcome = ""
+        try:
+            self._write(response)
+        except ConnectionError:  # the client went away (a timeout, Ctrl-C): one line, no traceback
+            self.close_connection = True
+            outcome = " (client disconnected)"
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        correlation_id = response.header("X-Request-Id") or "-"
         access_log.info(
-            '%s "%s %s" %d %d %.1fms',
-            self.client_address[0],
+            "%s %s %d %.1fms %s%s",
             self.command,
             self.path,
             response.status,
-            len(response.body),
-            (time.perf_counter() - started) * 1000,
+            elapsed_ms,
+            correlation_id,
+            outcome,
+            extra={
+                "method": self.command,
+                "path": self.path,
+                "status": response.status,
+                "ms": round(elapsed_ms, 1),
+                "correlation_id": correlation_id,
+                "client_disconnected": bool(outcome),
+            },
         )
 
     def _read_body(self) -> tuple[bytes, HttpResponse | None]:
@@ -368,6 +387,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
         raise AttributeError(name)
 
 
+def _starting(target: str) -> HttpResponse:
+    """Before provisioning and seeding are done: try again shortly; /health says why."""
+    retry = [("Retry-After", "1")]
+    if target.partition("?")[0] == HEALTH_PATH:
+        return HttpResponse(503, [("Content-Type", "application/json"), *retry], b'{"status": "starting"}')
+    return problem_response(503, "The local stack is starting; retry in a moment.", retry)
+
+
 def _too_large() -> HttpResponse:
     return problem_response(413, f"The request body exceeds {MAX_BODY_BYTES} bytes.")
 
@@ -378,9 +405,17 @@ class GatewayServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(self, gateway: Gateway, port: int) -> None:
+    def __init__(self, gateway: Gateway, port: int, *, ready: bool = True) -> None:
         self.gateway = gateway
+        self.ready = ready  # until then every request gets 503 with Retry-After
         super().__init__(("127.0.0.1", port), _RequestHandler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            log.info("client %s:%s disconnected: %s", *client_address[:2], type(error).__name__)
+        else:
+            log.exception("gateway connection from %s:%s failed", *client_address[:2])
 
     @property
     def port(self) -> int:

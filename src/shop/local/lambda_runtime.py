@@ -1,113 +1,345 @@
-"""What Lambda gives a handler locally: the function imported by dotted path, and a context."""
+"""Execution environments like Lambda's: each function runs in worker processes of its own
+(see worker.py), started on first use (a cold start) and reused while warm; concurrent
+invocations of one function get more environments, up to a per-function limit. Past the
+limit an invocation waits for an environment to free up, and gives up (a throttle) after
+`wait_seconds`. A crashed or timed-out environment is replaced by the next invocation.
+
+Handler modules keep per-invocation state at module level (a Powertools resolver's
+`current_event`, a batch processor's records); one environment runs one event at a time
+and no two functions share a process, so that state is never shared, as on Lambda.
+"""
 
 from __future__ import annotations
 
-import importlib
+import contextlib
+import logging
+import subprocess
+import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict
 from typing import Any
 
-from shop.local.resources import REGION
+from shop.local.child_process import child_environment, receive_message, send_message
+from shop.local.lambda_context import ACCOUNT_ID, LambdaContext, function_name_for
+
+__all__ = ["ACCOUNT_ID", "LambdaContext", "Runtime", "function_name_for", "register_handler"]
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
-ACCOUNT_ID = "123456789012"
+log = logging.getLogger("shop.local.runtime")
+
+DEFAULT_MAX_ENVIRONMENTS = 4
+DEFAULT_TIMEOUT_SECONDS = 30.0
+IDLE_SECONDS = 10 * 60  # Lambda reclaims an environment left idle for some minutes
+INIT_TIMEOUT_SECONDS = 60.0
 
 
 class HandlerUnavailable(Exception):
     """The handler's module cannot be imported (yet): the service is not there."""
 
 
-class FunctionBusy(Exception):
-    """The function's one execution environment stayed busy for too long (a throttle on AWS)."""
+class Throttled(Exception):
+    """Every environment of the function stayed busy for as long as the caller would wait."""
 
 
+class FunctionError(Exception):
+    """The invocation failed: the handler raised, its environment crashed or timed out."""
+
+    def __init__(self, error_type: str, message: str) -> None:
+        super().__init__(f"{error_type}: {message}")
+        self.error_type = error_type
+
+
+# In-process handlers by dotted path (tests): they run in this process, one event at a time.
 _cache: dict[str, Handler] = {}
+_in_process_locks: dict[Handler, threading.Lock] = {}
 _cache_lock = threading.Lock()
 
 
-def load_handler(dotted_path: str) -> Handler:
-    """`package.module.function` → the function, imported once per process."""
-    with _cache_lock:
-        cached = _cache.get(dotted_path)
-        if cached is not None:
-            return cached
-        module_name, _, attribute = dotted_path.rpartition(".")
-        if not module_name:
-            raise HandlerUnavailable(f"not a dotted path: {dotted_path!r}")
-        try:
-            module = importlib.import_module(module_name)
-        except Exception as exc:  # a service not written yet, or one that fails at import
-            raise HandlerUnavailable(f"{module_name} cannot be imported: {exc!r}") from exc
-        function: Handler | None = getattr(module, attribute, None)
-        if not callable(function):
-            raise HandlerUnavailable(f"{module_name} has no handler {attribute!r}")
-        _cache[dotted_path] = function
-        return function
-
-
 def register_handler(dotted_path: str, function: Handler) -> None:
-    """Use `function` wherever `dotted_path` is named (tests; nothing else)."""
+    """Run `function` in this process wherever `dotted_path` is named (tests; nothing else)."""
     with _cache_lock:
         _cache[dotted_path] = function
 
 
-_environments: dict[Handler, threading.Lock] = {}
+class Runtime:
+    """The execution environments of every function of one stack."""
+
+    def __init__(
+        self,
+        max_environments: int = DEFAULT_MAX_ENVIRONMENTS,
+        environment: Callable[[], dict[str, str]] = dict,
+    ) -> None:
+        self.max_environments = max(1, max_environments)
+        self._environment = environment  # the variables a new environment starts with
+        self._functions: dict[str, _Function] = {}
+        self._lock = threading.Lock()
+        self._stopped = False
+
+    def invoke(
+        self,
+        handler: str | Handler,
+        event: dict[str, Any],
+        *,
+        timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+        wait_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+    ) -> Any:
+        """The handler's result; HandlerUnavailable, Throttled or FunctionError otherwise."""
+        if callable(handler):
+            return _invoke_in_process(handler, event, _context(getattr(handler, "__name__", "local")))
+        with _cache_lock:
+            registered = _cache.get(handler)
+        if registered is not None:
+            return _invoke_in_process(registered, event, _context(handler, timeout_seconds))
+        return self._function(handler).invoke(
+            event, timeout_seconds=timeout_seconds, wait_seconds=wait_seconds
+        )
+
+    def environments(self) -> dict[str, int]:
+        """How many environments each function has now (warm or busy)."""
+        with self._lock:
+            return {name: function.count for name, function in self._functions.items()}
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            functions = list(self._functions.values())
+        return [pid for function in functions for pid in function.pids()]
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Stop every environment, busy or not, within about `timeout` seconds."""
+        with self._lock:
+            self._stopped = True
+            functions = list(self._functions.values())
+        environments = [environment for function in functions for environment in function.stop()]
+        deadline = time.monotonic() + timeout
+        for environment in environments:
+            environment.stop(max(0.0, deadline - time.monotonic()))
+
+    def _function(self, dotted_path: str) -> _Function:
+        with self._lock:
+            if self._stopped:
+                raise HandlerUnavailable("the stack is stopping")
+            function = self._functions.get(dotted_path)
+            if function is None:
+                function = _Function(dotted_path, self.max_environments, self._environment)
+                self._functions[dotted_path] = function
+            return function
 
 
-def invoke(function: Handler, event: dict[str, Any], context: Any, wait_seconds: float = 60.0) -> Any:
-    """Call `function` the way one Lambda execution environment would: one event at a time.
+def _context(dotted_path: str, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> LambdaContext:
+    return LambdaContext(function_name=function_name_for(dotted_path), timeout_seconds=timeout_seconds)
 
-    Handlers keep per-invocation state at module level (a Powertools resolver's
-    `current_event`, a batch processor's records), which Lambda never shares between
-    concurrent events; locally all invocations share one module, so they take turns.
-    """
+
+def _invoke_in_process(function: Handler, event: dict[str, Any], context: LambdaContext) -> Any:
     with _cache_lock:
-        environment = _environments.setdefault(function, threading.Lock())
-    if not environment.acquire(timeout=wait_seconds):
-        raise FunctionBusy(f"{getattr(function, '__module__', '?')} stayed busy for {wait_seconds:.0f}s")
-    try:
-        return function(event, context)
-    finally:
-        environment.release()
+        lock = _in_process_locks.setdefault(function, threading.Lock())
+    with lock:
+        try:
+            return function(event, context)
+        except Exception as exc:
+            log.exception("%s: unhandled exception", context.function_name)
+            raise FunctionError(type(exc).__name__, str(exc)) from exc
 
 
-def function_name_for(dotted_path: str) -> str:
-    """`shop.catalog.handlers.http.handler` → `shop-catalog-http`, as Terraform names it."""
-    parts = dotted_path.split(".")
-    if len(parts) >= 4 and parts[0] == "shop" and parts[2] == "handlers":
-        return f"shop-{parts[1]}-{parts[3]}"
-    return "shop-" + "-".join(parts[1:-1] or parts)
+class _Function:
+    """One function's environments: idle ones (most recently used last) and a count of all."""
 
-
-@dataclass
-class LambdaContext:
-    """The attributes of the Lambda context object that Powertools and the handlers read."""
-
-    function_name: str
-    memory_limit_in_mb: int = 512
-    timeout_seconds: float = 30.0
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    function_version: str = "$LATEST"
-    log_group_name: str = ""
-    log_stream_name: str = "local"
-    _started: float = field(default_factory=time.monotonic)
+    def __init__(self, dotted_path: str, limit: int, environment: Callable[[], dict[str, str]]) -> None:
+        self.dotted_path = dotted_path
+        self.name = function_name_for(dotted_path)
+        self.limit = limit
+        self._environment = environment
+        self._idle: list[_Environment] = []
+        self._all: set[_Environment] = set()
+        self._starting = 0
+        self._free = threading.Condition()
+        self._stopped = False
 
     @property
-    def invoked_function_arn(self) -> str:
-        return f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{self.function_name}"
+    def count(self) -> int:
+        with self._free:
+            return len(self._all) + self._starting
 
-    def __post_init__(self) -> None:
-        if not self.log_group_name:
-            self.log_group_name = f"/aws/lambda/{self.function_name}"
+    def pids(self) -> list[int]:
+        with self._free:
+            return [environment.pid for environment in self._all]
 
-    def get_remaining_time_in_millis(self) -> int:
-        elapsed = time.monotonic() - self._started
-        return max(0, int((self.timeout_seconds - elapsed) * 1000))
+    def invoke(self, event: dict[str, Any], *, timeout_seconds: float, wait_seconds: float) -> Any:
+        environment = self._acquire(wait_seconds)
+        context = _context(self.dotted_path, timeout_seconds)
+        healthy = False
+        try:
+            result, healthy = environment.invoke(event, context)
+            return result
+        finally:
+            self._release(environment, healthy)
+
+    def _acquire(self, wait_seconds: float) -> _Environment:
+        deadline = time.monotonic() + wait_seconds
+        with self._free:
+            while True:
+                if self._stopped:
+                    raise HandlerUnavailable("the stack is stopping")
+                self._reclaim_idle()
+                if self._idle:
+                    return self._idle.pop()
+                if len(self._all) + self._starting < self.limit:
+                    self._starting += 1
+                    break
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise Throttled(
+                        f"{self.name}: all {self.limit} environments stayed busy for {wait_seconds:.0f}s"
+                    )
+                self._free.wait(left)
+        try:
+            environment = _Environment.start(self.dotted_path, self._environment())
+        except BaseException:
+            with self._free:
+                self._starting -= 1
+                self._free.notify()
+            raise
+        with self._free:
+            self._starting -= 1
+            self._all.add(environment)
+            if self._stopped:
+                environment.stop()
+                raise HandlerUnavailable("the stack is stopping")
+        return environment
+
+    def _release(self, environment: _Environment, healthy: bool) -> None:
+        with self._free:
+            if healthy and not self._stopped:
+                environment.last_used = time.monotonic()
+                self._idle.append(environment)
+            else:
+                self._all.discard(environment)
+                environment.stop()
+            self._free.notify()
+
+    def _reclaim_idle(self) -> None:
+        """Stop environments idle for long (the oldest are first in the list)."""
+        cutoff = time.monotonic() - IDLE_SECONDS
+        while self._idle and self._idle[0].last_used < cutoff:
+            old = self._idle.pop(0)
+            self._all.discard(old)
+            old.stop()
+
+    def stop(self) -> list[_Environment]:
+        """Refuse new invocations and terminate every environment; the ones to wait for."""
+        with self._free:
+            self._stopped = True
+            environments = list(self._all)
+            self._all.clear()
+            self._idle.clear()
+            self._free.notify_all()
+        for environment in environments:
+            environment.process.terminate()  # a busy one's invoker then sees it exit
+        return environments
 
 
-def context_for(dotted_path: str, timeout_seconds: float = 30.0) -> LambdaContext:
-    return LambdaContext(function_name=function_name_for(dotted_path), timeout_seconds=timeout_seconds)
+class _Environment:
+    """One worker process: `python -m shop.local.worker <dotted path>`."""
+
+    def __init__(self, dotted_path: str, process: subprocess.Popen[bytes], init_ms: float) -> None:
+        self.dotted_path = dotted_path
+        self.process = process
+        self.init_ms: float | None = init_ms  # reported with the first invocation only
+        self.last_used = time.monotonic()
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @classmethod
+    def start(cls, dotted_path: str, environment: dict[str, str]) -> _Environment:
+        process = subprocess.Popen(  # noqa: S603 - our interpreter, a path from resources.json
+            [sys.executable, "-m", "shop.local.worker", dotted_path],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=child_environment(environment),
+        )
+        assert process.stdout is not None
+        try:
+            hello = receive_message(process.stdout.fileno(), time.monotonic() + INIT_TIMEOUT_SECONDS)
+        except TimeoutError:
+            hello = None
+        if hello is None or "unavailable" in hello:
+            _stop_process(process)
+            reason = hello["unavailable"] if hello else f"{dotted_path}: the environment did not start"
+            raise HandlerUnavailable(reason)
+        return cls(dotted_path, process, float(hello["init_ms"]))
+
+    def invoke(self, event: dict[str, Any], context: LambdaContext) -> tuple[Any, bool]:
+        """The result and whether the environment can be reused; FunctionError on failure."""
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        request_id = context.aws_request_id
+        began = time.perf_counter()
+        reply: dict[str, Any] | None
+        try:
+            send_message(self.process.stdin.fileno(), {"event": event, "context": _wire(context)})
+            reply = receive_message(self.process.stdout.fileno(), time.monotonic() + context.timeout_seconds)
+        except TimeoutError:
+            self._report(request_id, began, None, "timed out")
+            raise FunctionError(
+                "Sandbox.Timedout", f"the function timed out after {context.timeout_seconds:.0f}s"
+            ) from None
+        except (OSError, ValueError):  # the pipe broke or was closed: the process is gone
+            reply = None
+        if reply is None:
+            self._report(request_id, began, None, "crashed")
+            raise FunctionError("Runtime.ExitError", f"the environment exited (code {self.process.poll()})")
+        self._report(request_id, began, reply.get("max_memory_mb"))
+        if "error" in reply:
+            error = reply["error"]
+            raise FunctionError(str(error.get("errorType")), str(error.get("errorMessage")))
+        return reply.get("result"), True
+
+    def _report(self, request_id: str, began: float, max_memory_mb: int | None, failure: str = "") -> None:
+        duration_ms = (time.perf_counter() - began) * 1000
+        init = f"\tInit Duration: {self.init_ms:.2f} ms" if self.init_ms is not None else ""
+        memory = f"\tMax Memory Used: {max_memory_mb} MB" if max_memory_mb is not None else ""
+        status = f"\tStatus: {failure}" if failure else ""
+        log.info(
+            "REPORT RequestId: %s\tFunction: %s\tDuration: %.2f ms%s%s%s",
+            request_id,
+            function_name_for(self.dotted_path),
+            duration_ms,
+            init,
+            memory,
+            status,
+            extra={
+                "request_id": request_id,
+                "function": function_name_for(self.dotted_path),
+                "duration_ms": round(duration_ms, 2),
+                "init_duration_ms": round(self.init_ms, 2) if self.init_ms is not None else None,
+                "max_memory_mb": max_memory_mb,
+            },
+        )
+        self.init_ms = None
+
+    def stop(self, timeout: float = 1.0) -> None:
+        _stop_process(self.process, timeout)
+
+
+def _wire(context: LambdaContext) -> dict[str, Any]:
+    fields = asdict(context)
+    fields.pop("_started")
+    return fields
+
+
+def _stop_process(process: subprocess.Popen[bytes], timeout: float = 1.0) -> None:
+    """Close its input (it exits at end of input); kill it if it has not within `timeout`."""
+    if process.stdin is not None:
+        with contextlib.suppress(OSError):
+            process.stdin.close()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stdout is not None:
+        process.stdout.close()

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from shop.local.lambda_runtime import Handler, HandlerUnavailable, context_for, invoke, load_handler
+from shop.local.lambda_runtime import Handler, HandlerUnavailable, Runtime
 from shop.local.resources import REGION
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ class QueuePoller:
         batch_size: int = 10,
         wait_time_seconds: int = WAIT_TIME_SECONDS,
         on_batch_done: Callable[[], None] | None = None,
+        runtime: Runtime | None = None,
     ) -> None:
         self.sqs = sqs
         self.queue_url = queue_url
@@ -40,6 +41,7 @@ class QueuePoller:
         self.batch_size = max(1, min(batch_size, 10))
         self.wait_time_seconds = wait_time_seconds
         self.on_batch_done = on_batch_done
+        self.runtime = runtime or Runtime()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._warned_unavailable = False
@@ -96,19 +98,22 @@ class QueuePoller:
     def _deliver(self, messages: list[dict[str, Any]]) -> set[str]:
         """The ids of the messages that failed (all of them if the handler raised)."""
         everything = {m["MessageId"] for m in messages}
+        event = {"Records": [sqs_record(m, self.queue_arn) for m in messages]}
         try:
-            function = self.handler if callable(self.handler) else load_handler(self.handler)
+            result = self.runtime.invoke(self.handler, event)
         except HandlerUnavailable as exc:
             if not self._warned_unavailable:
                 log.warning("poller %s: handler unavailable, messages will go to the DLQ: %s", self.name, exc)
                 self._warned_unavailable = True
             return everything
-        event = {"Records": [sqs_record(m, self.queue_arn) for m in messages]}
-        label = self.handler if isinstance(self.handler, str) else self.name
-        try:
-            result = invoke(function, event, context_for(label))
-        except Exception:
-            log.exception("poller %s: the handler failed the whole batch of %d", self.name, len(messages))
+        except Exception as exc:  # the function failed, or stayed throttled: the batch comes back
+            log.error(
+                "poller %s: the handler failed the whole batch of %d (correlation ids %s): %s",
+                self.name,
+                len(messages),
+                _correlation_ids(messages),
+                exc,
+            )
             return everything
         failures = (result.get("batchItemFailures") or []) if isinstance(result, dict) else []
         failed = {str(item.get("itemIdentifier") or "") for item in failures}
@@ -121,6 +126,14 @@ class QueuePoller:
         if failed:
             log.info("poller %s: %d of %d messages failed", self.name, len(failed), len(messages))
         return failed
+
+
+def _correlation_ids(messages: list[dict[str, Any]]) -> str:
+    ids = {
+        str(m.get("MessageAttributes", {}).get("correlation_id", {}).get("StringValue", "-"))
+        for m in messages
+    }
+    return ",".join(sorted(ids))
 
 
 def sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:

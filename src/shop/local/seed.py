@@ -1,5 +1,8 @@
-"""Seed the admin account and the demo catalog through the public HTTP API of a running stack,
-so seeding exercises the real services (and tolerates being run twice)."""
+"""Seed the admin account and the demo catalog through the HTTP API of a running stack, so
+seeding exercises the real services (and tolerates being run twice).
+
+The admin group is given only to an account this seed has just created with the configured
+password: an e-mail someone else registered first is refused, never promoted."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from dataclasses import dataclass, field
 from importlib import resources as importlib_resources
 from typing import Any
 
+import jwt
 import requests
 
 log = logging.getLogger(__name__)
@@ -17,6 +21,7 @@ log = logging.getLogger(__name__)
 DEFAULT_ADMIN_EMAIL = "admin@example.com"
 DEFAULT_ADMIN_PASSWORD = "Admin12345"
 _TIMEOUT = 10
+_ADMIN_GROUP = "admin"
 
 
 @dataclass
@@ -85,25 +90,49 @@ def _seed_admin(
         json={"email": email, "password": password, "name": "Shop Admin"},
         timeout=_TIMEOUT,
     )
-    if response.status_code in (201, 200):
-        report.admin_registered = True
-    elif response.status_code != 409:  # 409: registered by an earlier run
+    created = response.status_code in (201, 200)
+    if not created and response.status_code != 409:
         report.problems.append(_unexpected("POST /users", response))
         return None
-    try:
-        promote(email)
-        report.admin_promoted = True
-    except Exception as exc:  # the user pool is not the one the users service wrote to
-        report.problems.append(f"could not put {email} into the admin group: {exc}")
+    report.admin_registered = created
+    if created:
+        try:
+            promote(email)
+            report.admin_promoted = True
+        except Exception as exc:  # the user pool is not the one the users service wrote to
+            report.problems.append(f"could not put {email} into the admin group: {exc}")
+            return None
     response = http.post(
         f"{base_url}/auth/login", json={"email": email, "password": password}, timeout=_TIMEOUT
     )
     if response.status_code != 200:
-        report.problems.append(_unexpected("POST /auth/login", response))
+        if created:
+            report.problems.append(_unexpected("POST /auth/login", response))
+        else:
+            report.problems.append(
+                f"{email} was already registered, and not with the configured password: "
+                "not promoting an account this seed did not create (set SHOP_ADMIN_EMAIL)"
+            )
+        return None
+    token = str(response.json().get("access_token") or "")
+    if not created and _ADMIN_GROUP not in _groups(token):
+        report.problems.append(
+            f"{email} was already registered by someone else: not promoting an account this "
+            "seed did not create (set SHOP_ADMIN_EMAIL)"
+        )
         return None
     report.admin_logged_in = True
-    token = response.json().get("access_token")
-    return str(token) if token else None
+    return token or None
+
+
+def _groups(token: str) -> list[str]:
+    """The groups an access token names (just issued to us by our own API: no need to verify)."""
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return []
+    groups = claims.get("cognito:groups") or []
+    return [str(group) for group in groups] if isinstance(groups, list) else []
 
 
 def _seed_product(

@@ -11,11 +11,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import requests
-
 from shop.local.emulator import Emulator
 from shop.local.gateway import Gateway, GatewayServer
 from shop.local.jwt_verifier import JwtVerifier
+from shop.local.lambda_runtime import DEFAULT_MAX_ENVIRONMENTS, Runtime
 from shop.local.pollers import QueuePoller
 from shop.local.provisioning import ADMIN_GROUP, Provisioned, aws_client, provision
 from shop.local.resources import Resources, load_resources
@@ -31,6 +30,10 @@ class PortBusy(RuntimeError):
     """Another process (perhaps another `make run`) already listens on the gateway's port."""
 
 
+class SeedFailed(RuntimeError):
+    """The seed could not set up the admin account; the stack does not serve half-seeded."""
+
+
 # A process has one environment, so it can host one stack: a second LocalStack started while
 # one runs attaches to it (test modules that each ask for a stack then share one).
 _running: LocalStack | None = None
@@ -42,6 +45,8 @@ class LocalStack:
 
     `port=0` picks a free port (tests). `aws_endpoint` uses an external emulator for DynamoDB,
     SNS and SQS (LocalStack on :4566). `resources_path` replaces the packaged resources.json.
+    `max_environments` bounds the execution environments (worker processes) per function.
+    The API answers 503 (`/health`: `starting`) until provisioning and the seed are done.
     """
 
     def __init__(
@@ -56,6 +61,7 @@ class LocalStack:
         admin_password: str | None = None,
         pollers: bool = True,
         relay: bool = True,
+        max_environments: int = DEFAULT_MAX_ENVIRONMENTS,
     ) -> None:
         self.requested_port = port
         self.seed_on_start = seed
@@ -68,6 +74,7 @@ class LocalStack:
         )
         self.with_pollers = pollers
         self.with_relay = relay
+        self.runtime = Runtime(max_environments)
         self.provisioned = Provisioned()
         self.pollers: list[QueuePoller] = []
         self.relays: list[StreamRelay] = []
@@ -130,8 +137,6 @@ class LocalStack:
                 return self._attach(_running)
             self._start_own()
             _running = self
-        if self.seed_on_start:
-            self.seed_report = self.seed()
         return self
 
     def _attach(self, primary: LocalStack) -> LocalStack:
@@ -144,6 +149,7 @@ class LocalStack:
             raise RuntimeError("another LocalStack with another AWS endpoint runs in this process")
         self.primary = primary
         self.emulator = primary.emulator
+        self.runtime = primary.runtime
         self.provisioned = primary.provisioned
         self._server = primary._server
         self.pollers = primary.pollers
@@ -158,10 +164,10 @@ class LocalStack:
 
     def _start_own(self) -> None:
         began = time.perf_counter()
-        gateway = Gateway(self.resources.routes, on_write=self.nudge_relay)
+        gateway = Gateway(self.resources.routes, on_write=self.nudge_relay, runtime=self.runtime)
         try:
             # Bind first: a busy port must fail before anything else starts.
-            self._server = GatewayServer(gateway, self.requested_port)
+            self._server = GatewayServer(gateway, self.requested_port, ready=False)
         except OSError as exc:
             raise PortBusy(f"port {self.requested_port} on 127.0.0.1 is busy ({exc.strerror})") from exc
         self._started = True
@@ -193,7 +199,9 @@ class LocalStack:
             self._start_pollers()
         if self.with_relay:
             self._start_relays()
-        self._wait_ready()
+        if self.seed_on_start:
+            self.seed_report = self._seed_before_serving(gateway)
+        self._server.ready = True
 
     def _service_environment(self) -> dict[str, str]:
         env = self.provisioned.environment()
@@ -218,6 +226,7 @@ class LocalStack:
                 handler=service.events_handler,
                 batch_size=defaults.batch_size,
                 on_batch_done=self.nudge_relay,
+                runtime=self.runtime,
             )
             poller.start()
             self.pollers.append(poller)
@@ -235,23 +244,32 @@ class LocalStack:
                 stream_arn=stream_arn,
                 handler=self.resources.relay_handler,
                 start_at=start_at,
+                runtime=self.runtime,
+                on_delivered=self.emulator.trim_stream,
             )
             relay.start()
             self.relays.append(relay)
 
-    def _wait_ready(self, timeout: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                requests.get(f"{self.url}/__local/ready", timeout=2)  # any answer means it serves
-                return
-            except requests.RequestException:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the gateway at {self.url} did not come up") from None
-                time.sleep(0.05)
+    def _seed_before_serving(self, gateway: Gateway) -> SeedReport:
+        """Seed through a listener of its own while the public port still answers 503, so
+        nobody can register the admin's e-mail first."""
+        bootstrap = GatewayServer(gateway, 0)
+        thread = threading.Thread(target=bootstrap.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+        thread.start()
+        try:
+            report = self._seed_at(f"http://127.0.0.1:{bootstrap.port}")
+        finally:
+            bootstrap.shutdown()
+            bootstrap.server_close()
+        if not report.admin_logged_in:
+            raise SeedFailed(f"seeding failed; the stack will not serve:\n{report.summary()}")
+        return report
 
     def seed(self) -> SeedReport:
-        return seed(self.url, self.admin_email, self.admin_password, promote=self.promote_to_admin)
+        return self._seed_at(self.url)
+
+    def _seed_at(self, base_url: str) -> SeedReport:
+        return seed(base_url, self.admin_email, self.admin_password, promote=self.promote_to_admin)
 
     def stop(self) -> None:
         global _running  # noqa: PLW0603 - the one stack of this process
@@ -267,16 +285,20 @@ class LocalStack:
             self._stop_own()
 
     def _stop_own(self) -> None:
+        """Everything stops within a few seconds, whatever is running: in-flight invocations
+        fail as their environments are terminated."""
         workers: list[QueuePoller | StreamRelay] = [*self.pollers, *self.relays]
         for worker in workers:
             worker.stop()
         if self._server is not None:
+            self._server.ready = False
             if self._server_thread is not None:
                 self._server.shutdown()
-                self._server_thread.join(5)
+                self._server_thread.join(2)
             self._server.server_close()
+        self.runtime.stop()
         for worker in workers:
-            worker.join(5)
+            worker.join(2)
         self.pollers.clear()
         self.relays.clear()
         self.emulator.stop()

@@ -4,12 +4,14 @@ handler in order, retrying from the first failed record (`ReportBatchItemFailure
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from shop.local.lambda_runtime import Handler, HandlerUnavailable, context_for, invoke, load_handler
+from shop.local.lambda_runtime import Handler, HandlerUnavailable, Runtime
 from shop.local.resources import REGION
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,8 @@ class StreamRelay:
         batch_size: int = 100,
         start_at: str = "TRIM_HORIZON",
         idle_poll_seconds: float = IDLE_POLL_SECONDS,
+        runtime: Runtime | None = None,
+        on_delivered: Callable[[str, str], None] | None = None,
     ) -> None:
         self.streams = streams
         self.stream_arn = stream_arn
@@ -37,6 +41,8 @@ class StreamRelay:
         self.batch_size = batch_size
         self.start_at = start_at
         self.idle_poll_seconds = idle_poll_seconds
+        self.runtime = runtime or Runtime()
+        self.on_delivered = on_delivered  # (table name, last sequence number): the emulator may forget them
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -125,6 +131,7 @@ class StreamRelay:
                 self._iterators[shard_id] = response["NextShardIterator"]
                 self._delivered_up_to[shard_id] = str(records[-1]["dynamodb"]["SequenceNumber"])
                 self._backoff = 0.0
+                self._forget_delivered(shard_id)
             else:
                 # As Lambda does: the batch is retried from the first failed record, in order.
                 self._iterators[shard_id] = self._iterator(shard_id, "AT_SEQUENCE_NUMBER", failed_at)
@@ -134,24 +141,34 @@ class StreamRelay:
     def _deliver(self, records: list[dict[str, Any]]) -> str | None:
         """The sequence number to retry from, or None if the whole batch succeeded."""
         first = str(records[0]["dynamodb"]["SequenceNumber"])
+        event = {"Records": [self._record(r) for r in records]}
         try:
-            function = self.handler if callable(self.handler) else load_handler(self.handler)
+            result = self.runtime.invoke(self.handler, event)
         except HandlerUnavailable as exc:
             if not self._warned_unavailable:
                 log.warning("relay %s: handler unavailable, the outbox waits: %s", self.name, exc)
                 self._warned_unavailable = True
             return first
-        self._warned_unavailable = False
-        event = {"Records": [self._record(r) for r in records]}
-        label = self.handler if isinstance(self.handler, str) else f"relay-{self.name}"
-        try:
-            result = invoke(function, event, context_for(label))
-        except Exception:
-            log.exception("relay %s: the handler failed a batch of %d", self.name, len(records))
+        except Exception as exc:  # the function failed, or stayed throttled: retried in order
+            log.error(
+                "relay %s: the handler failed a batch of %d (correlation ids %s): %s",
+                self.name,
+                len(records),
+                _correlation_ids(records),
+                exc,
+            )
             return first
+        self._warned_unavailable = False
         failures = (result.get("batchItemFailures") or []) if isinstance(result, dict) else []
         if not failures:
             self.delivered += len(records)
+            log.info(
+                "relay %s: %d records published (correlation ids %s)",
+                self.name,
+                len(records),
+                _correlation_ids(records),
+                extra={"correlation_ids": _correlation_ids(records).split(",")},
+            )
             return None
         sequence_numbers = [str(r["dynamodb"]["SequenceNumber"]) for r in records]
         named = [str(item.get("itemIdentifier") or "") for item in failures]
@@ -161,8 +178,21 @@ class StreamRelay:
             return first
         retry_from = min(known, key=sequence_numbers.index)
         self.delivered += sequence_numbers.index(retry_from)
-        log.info("relay %s: retrying from record %s", self.name, retry_from)
+        log.info(
+            "relay %s: retrying from record %s (correlation id %s)",
+            self.name,
+            retry_from,
+            _correlation_ids([records[sequence_numbers.index(retry_from)]]),
+        )
         return retry_from
+
+    def _forget_delivered(self, shard_id: str) -> None:
+        if self.on_delivered is None:
+            return
+        try:
+            self.on_delivered(self.name, self._delivered_up_to[shard_id])
+        except Exception:  # housekeeping: a failure costs memory, never an event
+            log.exception("relay %s: trimming the delivered stream records failed", self.name)
 
     def _record(self, record: dict[str, Any]) -> dict[str, Any]:
         dynamodb = dict(record["dynamodb"])
@@ -178,6 +208,20 @@ class StreamRelay:
             "dynamodb": _json_safe(dynamodb),
             "eventSourceARN": self.stream_arn,
         }
+
+
+def _correlation_ids(records: list[dict[str, Any]]) -> str:
+    """The correlation ids of the outbox events in these stream records ("-" for others)."""
+    ids: list[str] = []
+    for record in records:
+        image = record.get("dynamodb", {}).get("NewImage") or {}
+        try:
+            found = str(json.loads(image["event"]["S"])["correlation_id"])
+        except (KeyError, TypeError, ValueError):
+            found = "-"
+        if found not in ids:
+            ids.append(found)
+    return ",".join(ids)
 
 
 def _json_safe(value: Any) -> Any:

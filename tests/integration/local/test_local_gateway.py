@@ -183,7 +183,7 @@ def test_a_busy_port_is_refused_before_anything_starts(stack: LocalStack) -> Non
     second = LocalStack(port=stack.port)
     with pytest.raises(PortBusy, match=str(stack.port)):
         second._start_own()
-    assert second.emulator._server is None  # moto was never started
+    assert not second.emulator.running  # moto was never started
 
 
 def test_a_second_run_on_a_busy_port_exits_non_zero(stack: LocalStack) -> None:

@@ -1,9 +1,13 @@
-"""The gateway's verifier accepts what moto's Cognito issues and rejects what API Gateway would."""
+"""The gateway's verifier accepts what moto's Cognito issues and rejects what API Gateway would.
+
+Tokens with one wrong claim are forged with a test key served as a JWKS of its own; the
+stack's pool signs with a key generated for its run, which no test (nobody) holds."""
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import jwt
@@ -14,15 +18,33 @@ from moto.utilities.utils import load_resource
 
 from shop.local.jwt_verifier import InvalidToken, JwtVerifier, stringify_claims
 from shop.local.stack import LocalStack
+from tests.support.json_server import JsonServer
 
 pytestmark = pytest.mark.integration
 
 PASSWORD = "Passw0rd1"
 
 
+TEST_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
 @pytest.fixture(scope="module")
-def verifier(stack: LocalStack) -> JwtVerifier:
+def stack_verifier(stack: LocalStack) -> JwtVerifier:
+    """The gateway's verifier: the pool's own JWKS."""
     return JwtVerifier.for_cognito(stack.emulator.cognito_endpoint, stack.pool_id, stack.client_id)
+
+
+@pytest.fixture(scope="module")
+def verifier(stack_verifier: JwtVerifier) -> Iterator[JwtVerifier]:
+    """The same checks, with TEST_KEY (kid "test") as the only signing key."""
+    public = json.loads(RSAAlgorithm.to_jwk(TEST_KEY.public_key()))
+    jwks = {"keys": [{**public, "kid": "test", "alg": "RS256", "use": "sig"}]}
+    with JsonServer(lambda path, headers: (200, jwks)) as server:
+        yield JwtVerifier(
+            jwks_url=f"{server.url}/jwks.json",
+            issuer=stack_verifier.issuer,
+            client_ids=stack_verifier.client_ids,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +60,8 @@ def tokens(stack: LocalStack) -> dict[str, str]:
     return {"access": result["AccessToken"], "id": result["IdToken"]}
 
 
-def _moto_signing_key() -> Any:
-    """moto signs every pool's tokens with this one key (kid "dummy"): forge with the right key,
-    so only the claim under test is wrong."""
+def _motos_published_key() -> Any:
+    """The private key moto ships in its package (and signs with, unless the stack stops it)."""
     return RSAAlgorithm.from_jwk(json.dumps(load_resource("cognitoidp/resources/jwks-private.json")))
 
 
@@ -59,16 +80,16 @@ def _claims(verifier: JwtVerifier, **overrides: Any) -> dict[str, Any]:
     return claims
 
 
-def _sign(claims: dict[str, Any], key: Any = None) -> str:
-    return jwt.encode(claims, key or _moto_signing_key(), algorithm="RS256", headers={"kid": "dummy"})
+def _sign(claims: dict[str, Any], key: Any = None, kid: str = "test") -> str:
+    return jwt.encode(claims, key or TEST_KEY, algorithm="RS256", headers={"kid": kid})
 
 
-def test_issuer_is_the_one_moto_issues(verifier: JwtVerifier, stack: LocalStack) -> None:
-    assert verifier.issuer == f"https://cognito-idp.us-east-1.amazonaws.com/{stack.pool_id}"
+def test_issuer_is_the_one_moto_issues(stack_verifier: JwtVerifier, stack: LocalStack) -> None:
+    assert stack_verifier.issuer == f"https://cognito-idp.us-east-1.amazonaws.com/{stack.pool_id}"
 
 
-def test_accepts_a_real_access_token(verifier: JwtVerifier, tokens: dict[str, str]) -> None:
-    claims = verifier.verify(f"Bearer {tokens['access']}")
+def test_accepts_a_real_access_token(stack_verifier: JwtVerifier, tokens: dict[str, str]) -> None:
+    claims = stack_verifier.verify(f"Bearer {tokens['access']}")
     assert claims["token_use"] == "access"
     assert claims["sub"]
 
@@ -77,9 +98,9 @@ def test_accepts_a_forged_token_signed_with_the_right_key(verifier: JwtVerifier)
     assert verifier.verify(f"Bearer {_sign(_claims(verifier))}")["sub"] == "user-1"
 
 
-def test_rejects_an_id_token(verifier: JwtVerifier, tokens: dict[str, str]) -> None:
+def test_rejects_an_id_token(stack_verifier: JwtVerifier, tokens: dict[str, str]) -> None:
     with pytest.raises(InvalidToken, match="access"):
-        verifier.verify(f"Bearer {tokens['id']}")
+        stack_verifier.verify(f"Bearer {tokens['id']}")
 
 
 def test_rejects_a_bad_signature(verifier: JwtVerifier) -> None:
@@ -88,11 +109,11 @@ def test_rejects_a_bad_signature(verifier: JwtVerifier) -> None:
         verifier.verify(f"Bearer {_sign(_claims(verifier), own_key)}")
 
 
-def test_rejects_a_tampered_payload(verifier: JwtVerifier, tokens: dict[str, str]) -> None:
+def test_rejects_a_tampered_payload(stack_verifier: JwtVerifier, tokens: dict[str, str]) -> None:
     header, _payload, signature = tokens["access"].split(".")
-    forged_payload = jwt.utils.base64url_encode(json.dumps(_claims(verifier, sub="someone-else")).encode())
+    forged = jwt.utils.base64url_encode(json.dumps(_claims(stack_verifier, sub="someone-else")).encode())
     with pytest.raises(InvalidToken):
-        verifier.verify(f"Bearer {header}.{forged_payload.decode()}.{signature}")
+        stack_verifier.verify(f"Bearer {header}.{forged.decode()}.{signature}")
 
 
 def test_rejects_an_expired_token(verifier: JwtVerifier) -> None:
@@ -118,7 +139,7 @@ def test_rejects_another_algorithm(verifier: JwtVerifier) -> None:
 
 
 def test_rejects_an_unknown_key_id(verifier: JwtVerifier) -> None:
-    token = jwt.encode(_claims(verifier), _moto_signing_key(), algorithm="RS256", headers={"kid": "other"})
+    token = _sign(_claims(verifier), kid="other")
     with pytest.raises(InvalidToken, match="key"):
         verifier.verify(f"Bearer {token}")
 
@@ -150,3 +171,22 @@ def test_gateway_rejects_forged_tokens_before_the_handler(
     assert response.status_code == 401
     assert response.headers["Content-Type"] == "application/problem+json"
     assert len(recorder.http_events) == before
+
+
+def test_a_token_re_signed_with_motos_published_key_gets_401(
+    stack: LocalStack, tokens: dict[str, str]
+) -> None:
+    """A customer who makes themselves admin with the key inside moto's package is refused."""
+    import requests
+
+    claims = jwt.decode(tokens["access"], options={"verify_signature": False})
+    admin = {**claims, "cognito:groups": ["admin"]}
+    forged = _sign(admin, _motos_published_key(), kid=jwt.get_unverified_header(tokens["access"])["kid"])
+    response = requests.post(
+        f"{stack.url}/admin/things", headers={"Authorization": f"Bearer {forged}"}, json={}, timeout=5
+    )
+    assert response.status_code == 401, response.text
+    honest = requests.get(
+        f"{stack.url}/me", headers={"Authorization": f"Bearer {tokens['access']}"}, timeout=5
+    )
+    assert honest.status_code == 200, honest.text

@@ -68,22 +68,30 @@ def test_writes_through_the_gateway_wake_the_relay(stack: LocalStack) -> None:
 
 
 def test_old_stream_iterators_expire_and_the_relay_recovers(stack: LocalStack) -> None:
-    from moto.dynamodbstreams.models import dynamodbstreams_backends
-
-    from shop.local.emulator import StreamIteratorExpiry
-
     relay = stack.relays[0]
     relay.idle_poll_seconds = 30
     time.sleep(0.6)  # the relay now waits for a nudge
-    expiry = StreamIteratorExpiry(max_age_seconds=100)
-    backend = dynamodbstreams_backends["123456789012"]["us-east-1"]
-    assert backend.shard_iterators  # every read left one behind
-    expiry.expire(now=0.0)
-    assert expiry.expire(now=1000.0) > 0
-    assert not backend.shard_iterators  # the relay's current iterator is gone too
+    assert stack.emulator.command("stream_stats")["shard_iterators"] > 0  # every read left one behind
+    assert stack.emulator.command("expire_iterators", max_age_seconds=100) == 0  # all younger
+    assert stack.emulator.command("expire_iterators", max_age_seconds=0) > 0
+    assert stack.emulator.command("stream_stats")["shard_iterators"] == 0  # the relay's too
     before = relay.delivered
-    pk = f"OUTBOX#{uuid.uuid4()}"
-    _put(stack, pk)
+    _put(stack, f"OUTBOX#{uuid.uuid4()}")
     stack.nudge_relay()
     within(10, lambda: relay.delivered > before)  # reopened after the last record handed over
     relay.idle_poll_seconds = 0.5
+
+
+def test_the_emulator_forgets_the_stream_records_the_relay_delivered(
+    stack: LocalStack, recorder: Any
+) -> None:
+    keys = [f"OUTBOX#{uuid.uuid4()}" for _ in range(5)]
+    for key in keys:
+        _put(stack, key)
+    stack.nudge_relay()
+    within(10, lambda: set(keys) <= set(_relayed(recorder)))
+    within(5, lambda: stack.emulator.command("stream_stats")["shop-echo"] == 0)
+    later = f"OUTBOX#{uuid.uuid4()}"
+    _put(stack, later)  # sequence numbers go on after a trim: the relay still follows
+    stack.nudge_relay()
+    within(10, lambda: later in _relayed(recorder))
