@@ -122,7 +122,7 @@ class StripeGateway:
             return ChargeResult(approved=False, provider_reference="", decline_reason=reason)
         if intent.status == "processing":  # a replayed answer may be stale: ask for the intent now
             intent = self._stripe.v1.payment_intents.retrieve(intent.id)
-        return charge_result(intent)
+        return charge_result(intent.to_dict())
 
     def refund(self, provider_reference: str, amount: Money, idempotency_key: str) -> RefundResult:
         import stripe
@@ -147,7 +147,7 @@ class StripeGateway:
         )
 
 
-def charge_result(intent: Any) -> ChargeResult:
+def charge_result(intent: dict[str, Any]) -> ChargeResult:
     """What a confirmed PaymentIntent means for the order."""
     status = intent["status"]
     if status == "succeeded":
@@ -196,13 +196,14 @@ def charge_notice(payload: str, signature: str, secret: str | None) -> ChargeNot
         event = stripe.Webhook.construct_event(payload, signature, secret)
     except (stripe.SignatureVerificationError, ValueError) as error:
         raise InvalidWebhook("The Stripe-Signature header does not verify this body.") from error
-    intent: Any = event["data"]["object"] if event["type"] in SETTLED_EVENTS else None
+    data = event.to_dict()
+    intent: Any = data["data"]["object"] if data["type"] in SETTLED_EVENTS else None
     metadata = (intent or {}).get("metadata") or {}
     if intent is None or not metadata.get("order_id") or not metadata.get("customer_id"):
         return None  # not a payment the shop started: nothing to settle
     try:
         amount = Money(amount=intent["amount"], currency=str(intent["currency"]).upper())
-        succeeded = event["type"] == "payment_intent.succeeded"
+        succeeded = data["type"] == "payment_intent.succeeded"
         failure = None if succeeded else decline_reason((intent.get("last_payment_error") or {}).get("code"))
         result = ChargeResult(approved=succeeded, provider_reference=intent["id"], decline_reason=failure)
         return ChargeNotice(
