@@ -4,10 +4,11 @@ catalog's included): view 2, set 3, remove 3, clear 1, settle an order 2."""
 from __future__ import annotations
 
 from shop.cart.domain.errors import ProductUnavailable
-from shop.cart.domain.events import OrderPlaced
-from shop.cart.domain.view import PricedCart, price
+from shop.cart.domain.events import OrderConfirmed
+from shop.cart.domain.view import PricedCart, over_limit, price
 from shop.cart.ports import Carts, ProductCatalog
 from shop.kernel.clock import Clock
+from shop.kernel.money import AmountTooLarge
 
 
 def view_cart(customer_id: str, *, carts: Carts, catalog: ProductCatalog, clock: Clock) -> PricedCart:
@@ -27,8 +28,11 @@ def set_item(
     if product is None:
         raise ProductUnavailable(product_id)
     updated = cart.set_quantity(product, quantity, now)
+    priced = price(updated, products, now)
+    if over_limit(priced) > over_limit(price(cart, products, now)):
+        raise AmountTooLarge(product.price.currency)  # decided before saving: nothing is stored
     carts.save_line(cart, updated, product_id, now)
-    return price(updated, products, now)
+    return priced
 
 
 def remove_item(
@@ -46,9 +50,9 @@ def clear_cart(customer_id: str, *, carts: Carts) -> None:
     carts.clear(customer_id)
 
 
-def settle_order(order: OrderPlaced, *, carts: Carts, clock: Clock) -> None:
-    """An accepted order takes its lines out of the cart it came from; redelivery finds
-    them gone and does nothing."""
+def settle_order(order: OrderConfirmed, *, carts: Carts, clock: Clock) -> None:
+    """A confirmed order takes its lines out of the cart it came from; redelivery finds
+    them gone and does nothing. A failed order never gets here: its cart stays whole."""
     now = clock.now()
     cart = carts.get(order.customer_id)
     settled = cart.lines_settled_by(order, now)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from shop.kernel.address import Address
 from shop.kernel.clock import Clock
-from shop.kernel.errors import NotFound
+from shop.kernel.errors import DomainError, NotFound
 from shop.kernel.events import EventData
 from shop.kernel.ids import new_id
 from shop.orders.domain.events import (
@@ -19,7 +19,7 @@ from shop.orders.domain.events import (
     StockReserved,
 )
 from shop.orders.domain.idempotency import IdempotencyKeyReused, fingerprint, order_id_for
-from shop.orders.domain.model import Change, EmptyCart, Order
+from shop.orders.domain.model import Change, Order
 from shop.orders.domain.stats import Stats
 from shop.orders.ports import CartReader, OrderExists, Orders, Position, StaleOrder
 
@@ -60,21 +60,23 @@ def place_order(
     request_fingerprint = fingerprint(request) if idempotency_key else None
     order_id = order_id_for(customer_id, idempotency_key) if idempotency_key else new_id()
     cart = carts.read(authorization)
-    if cart.is_empty:
-        # The cart empties once an order is placed: a retry finds the order, not the cart.
+    try:
+        change = Order.place(
+            order_id=order_id,
+            customer_id=customer_id,
+            cart=cart,
+            shipping_address=checkout.shipping_address,
+            payment_token=checkout.payment_token,
+            at=clock.now(),
+            request_fingerprint=request_fingerprint,
+        )
+    except DomainError:
+        # A retry may find the cart emptied (the order was confirmed) or changed since (a
+        # product gone): the order placed the first time is the answer, if there is one.
         previous = orders.get(order_id) if idempotency_key else None
         if previous is None:
-            raise EmptyCart
+            raise
         return _replay(previous, customer_id, request_fingerprint)
-    change = Order.place(
-        order_id=order_id,
-        customer_id=customer_id,
-        cart=cart,
-        shipping_address=checkout.shipping_address,
-        payment_token=checkout.payment_token,
-        at=clock.now(),
-        request_fingerprint=request_fingerprint,
-    )
     try:
         orders.add(change)
     except OrderExists as exists:

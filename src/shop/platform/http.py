@@ -7,6 +7,8 @@ import base64
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -14,6 +16,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel
+from pydantic_core import from_json
 
 from shop.kernel.errors import DomainError, Forbidden, NotAuthenticated
 from shop.kernel.ids import new_id
@@ -23,6 +26,15 @@ from shop.platform.problems import PROBLEM_CONTENT_TYPE, problem, problem_respon
 
 MAX_BODY_BYTES = 64 * 1024
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+JSON_MEDIA_TYPE = "application/json"
+# The bounds of pydantic-core's parser, which reads every body before the resolver does: the
+# standard library's would raise RecursionError or ValueError (a 500) past them.
+MAX_JSON_DEPTH = 200
+MAX_NUMBER_DIGITS = 4300
+_LIMIT_BREACHES = {
+    "recursion limit exceeded": f"it is nested deeper than {MAX_JSON_DEPTH} levels",
+    "number out of range": f"a number has more than {MAX_NUMBER_DIGITS} digits",
+}
 
 Limit = Annotated[int, Query(ge=1, le=100, description="Page size")]
 Cursor = Annotated[str | None, Query(max_length=2048, description="Opaque cursor from next_cursor")]
@@ -67,8 +79,9 @@ def build_http_app(service: str) -> APIGatewayHttpResolver:
 def lambda_handler(
     app: APIGatewayHttpResolver, service: str
 ) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
-    """The Lambda entry point: checks what the resolver cannot (size, media type), tags
-    logs and the response with the request id, then resolves the route."""
+    """The Lambda entry point: checks what the resolver cannot — who may call the route, then
+    the body (size, media type, JSON within bounds) — tags logs and the response with the
+    request id, then resolves the route."""
     log = logger(service)
 
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -78,7 +91,8 @@ def lambda_handler(
         set_correlation_id(request_id or new_id())
         log.thread_safe_clear_keys()  # keys of the previous request must not leak into this one
         log.thread_safe_append_keys(request_id=correlation_id(), route=event.get("routeKey"))
-        response = _reject_unreadable(event, headers) or app.resolve(event, context)
+        refusal = _reject_unauthorized(event) or _reject_unreadable(event, headers)
+        response = refusal or app.resolve(_as_json_for_resolver(event, headers), context)
         response.setdefault("headers", {})["X-Request-Id"] = correlation_id()
         return response
 
@@ -87,8 +101,7 @@ def lambda_handler(
 
 def caller(app: APIGatewayHttpResolver) -> Caller:
     """The user the gateway verified; 401 if a route was wired without an authorizer."""
-    authorizer = app.current_event.raw_event.get("requestContext", {}).get("authorizer") or {}
-    claims = (authorizer.get("jwt") or {}).get("claims") or {}
+    claims = _claims(app.current_event.raw_event)
     user_id = claims.get("sub")
     if not user_id:
         raise NotAuthenticated("A valid bearer token is required.")
@@ -130,19 +143,79 @@ def _reject_unreadable(event: dict[str, Any], headers: dict[str, str]) -> dict[s
     method = ((event.get("requestContext") or {}).get("http") or {}).get("method", "")
     if method not in _BODY_METHODS or not raw:
         return None
-    if not _is_json(headers.get("content-type", "")):
+    if not is_json_media_type(headers.get("content-type", "")):
         return problem_response(415, "Send the body as application/json.")
     try:
         raw.decode("utf-8")  # JSON is UTF-8; other bytes reach us base64-encoded
     except UnicodeDecodeError:
-        invalid = [{"field": "body", "message": "The body is not valid JSON: JSON text is UTF-8."}]
-        return problem_response(400, "The request is not valid.", errors=invalid)
+        return _not_json("The body is not valid JSON: JSON text is UTF-8.")
+    try:
+        from_json(raw, allow_inf_nan=False)
+    except ValueError as error:
+        breach = next((text for key, text in _LIMIT_BREACHES.items() if str(error).startswith(key)), None)
+        return _not_json(
+            f"The body is not valid JSON: {breach}." if breach else "The body is not valid JSON."
+        )
     return None
 
 
-def _is_json(content_type: str) -> bool:
+def _not_json(message: str) -> dict[str, Any]:
+    return problem_response(400, "The request is not valid.", errors=[{"field": "body", "message": message}])
+
+
+def is_json_media_type(content_type: str) -> bool:
+    """The one rule for a JSON body: application/json or any structured `+json` type
+    (application/merge-patch+json, application/problem+json...), parameters ignored."""
     media_type = content_type.split(";", 1)[0].strip().lower()
-    return media_type == "application/json" or media_type.endswith("+json")
+    return media_type == JSON_MEDIA_TYPE or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
+
+
+def _as_json_for_resolver(event: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+    """The resolver parses only `application/json`: a body this module accepted as JSON
+    reaches it under that name, so both follow `is_json_media_type`."""
+    content_type = headers.get("content-type")
+    if (
+        content_type is None
+        or not is_json_media_type(content_type)
+        or content_type.startswith(JSON_MEDIA_TYPE)
+    ):
+        return event
+    kept = {
+        name: value for name, value in (event.get("headers") or {}).items() if name.lower() != "content-type"
+    }
+    return {**event, "headers": {**kept, "content-type": JSON_MEDIA_TYPE}}
+
+
+def _reject_unauthorized(event: dict[str, Any]) -> dict[str, Any] | None:
+    """Who may call a route comes before what they sent: a customer on an admin route is
+    403 and an anonymous caller 401 whatever the body, as resources.json declares the route."""
+    needed = _route_auth().get(str(event.get("routeKey")))
+    if needed not in {"customer", "admin"}:
+        return None
+    claims = _claims(event)
+    if not claims.get("sub"):
+        return problem_response(401, "A valid bearer token is required.", title="Not authenticated")
+    if needed == "admin" and "admin" not in _groups(claims.get("cognito:groups")):
+        return problem_response(403, "This operation needs the admin group.", title="Forbidden")
+    return None
+
+
+@cache
+def _route_auth() -> dict[str, str]:
+    """Route key → `public|customer|admin`, from the resources.json packaged with every function."""
+    description = json.loads(resources.files("shop").joinpath("resources.json").read_text(encoding="utf-8"))
+    return {
+        f"{route['method'].upper()} {route['path']}": route.get("auth", "public")
+        for service in description["services"].values()
+        for route in service.get("routes", [])
+    }
+
+
+def _claims(event: dict[str, Any]) -> dict[str, Any]:
+    authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
+    return (authorizer.get("jwt") or {}).get("claims") or {}
 
 
 def _groups(claim: Any) -> frozenset[str]:

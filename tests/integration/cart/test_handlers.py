@@ -264,9 +264,9 @@ def test_a_catalog_outage_is_503_not_500(http: Any, catalog_server: CatalogServe
     assert "traceback" not in json.dumps(body).lower()
 
 
-def order_placed(customer: str, lines: list[tuple[str, int]], placed_at: datetime) -> Event:
+def order_confirmed(customer: str, lines: list[tuple[str, int]], placed_at: datetime) -> Event:
     return Event(
-        event_type="OrderPlaced",
+        event_type="OrderConfirmed",
         correlation_id="corr-1",
         data={
             "order_id": "o1",
@@ -287,13 +287,13 @@ def order_placed(customer: str, lines: list[tuple[str, int]], placed_at: datetim
     )
 
 
-def test_order_placed_empties_the_ordered_lines_only_and_is_idempotent(
+def test_order_confirmed_empties_the_ordered_lines_only_and_is_idempotent(
     http: Any, events: Any, clock: FixedClock, dynamodb_requests: DynamoCalls
 ) -> None:
     request(http, "PUT", "/cart/items/book", body={"quantity": 1})
     request(http, "PUT", "/cart/items/pen", body={"quantity": 2})
     clock.advance(timedelta(seconds=5))
-    placed = order_placed("alice", [("book", 1), ("pen", 2)], clock.now())
+    placed = order_confirmed("alice", [("book", 1), ("pen", 2)], clock.now())
     clock.advance(timedelta(seconds=2))
     request(http, "PUT", "/cart/items/pen", body={"quantity": 4})  # changed after checkout: stays
     dynamodb_requests.reset()
@@ -313,9 +313,9 @@ def test_order_placed_empties_the_ordered_lines_only_and_is_idempotent(
 def test_a_malformed_event_fails_alone(events: Any, http: Any, clock: FixedClock) -> None:
     request(http, "PUT", "/cart/items/book", body={"quantity": 1})
     clock.advance(timedelta(seconds=1))
-    broken = Event(event_type="OrderPlaced", correlation_id="c", data={"order_id": "o2"})
+    broken = Event(event_type="OrderConfirmed", correlation_id="c", data={"order_id": "o2"})
 
-    answer = events(sqs_batch([broken, order_placed("alice", [("book", 1)], clock.now())]), None)
+    answer = events(sqs_batch([broken, order_confirmed("alice", [("book", 1)], clock.now())]), None)
 
     assert answer == {"batchItemFailures": [{"itemIdentifier": "m-0"}]}
     assert request(http, "GET", "/cart")[1]["items"] == []

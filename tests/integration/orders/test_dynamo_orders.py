@@ -9,14 +9,17 @@ from typing import Any
 import pytest
 
 from shop.kernel.address import Address
+from shop.kernel.money import MAX_AMOUNT, Money
 from shop.orders.adapters.dynamo_orders import DynamoOrders
+from shop.orders.domain.cart import Cart, CartLine
 from shop.orders.domain.model import Change, Order, OrderStatus
+from shop.orders.domain.stats import Revenue
 from shop.orders.ports import OrderExists, StaleOrder
 from shop.platform.aws import client
 from shop.platform.dynamo import TransactionCancelled
 from tests.conftest import create_table
 from tests.support.dynamodb import dynamodb_calls, outbox_events, table_items
-from tests.unit.orders.fakes import cart_of, eur
+from tests.unit.orders.fakes import cart_of
 
 pytestmark = pytest.mark.integration
 
@@ -31,11 +34,13 @@ def repo(aws: None) -> DynamoOrders:
     return DynamoOrders(TABLE)
 
 
-def placing(order_id: str = "o-1", customer: str = "c-1", at: datetime = T0) -> Change:
+def placing(
+    order_id: str = "o-1", customer: str = "c-1", at: datetime = T0, cart: Cart | None = None
+) -> Change:
     return Order.place(
         order_id=order_id,
         customer_id=customer,
-        cart=cart_of(("p-1", 1000, 2)),
+        cart=cart or cart_of(("p-1", 1000, 2)),
         shipping_address=ADDRESS,
         payment_token="tok_visa",
         at=at,
@@ -113,8 +118,28 @@ def test_moves_keep_the_stats_running(repo: DynamoOrders) -> None:
     stats = repo.stats()
     assert stats.orders[OrderStatus.CONFIRMED] == 2
     assert stats.orders[OrderStatus.PENDING] == 1
-    assert stats.revenue == eur(4000)
+    assert stats.revenue == Revenue(amount=4000, currency="EUR")
     assert [(p.product_id, p.name, p.quantity) for p in stats.top_products] == [("p-1", "Product p-1", 4)]
+
+
+def test_revenue_is_kept_per_currency_and_may_pass_what_one_order_can_be(repo: DynamoOrders) -> None:
+    largest = Money(amount=MAX_AMOUNT, currency="EUR")
+    dollars = Money(amount=500, currency="USD")
+    carts = {"o-eur-1": largest, "o-eur-2": largest, "o-usd": dollars}
+    for order_id, price in carts.items():
+        line = CartLine(product_id="p-1", name="Product p-1", unit_price=price, quantity=1)
+        repo.add(placing(order_id=order_id, cart=Cart(items=(line,))))
+        reserved = repo.get(order_id).reserve(T0)  # type: ignore[union-attr]
+        repo.save(reserved)
+        repo.save(reserved.after.confirm(f"pay-{order_id}", T0))
+
+    stats = repo.stats()
+
+    assert stats.revenue == Revenue(amount=2 * MAX_AMOUNT, currency="EUR")
+    assert stats.revenue_by_currency == (
+        Revenue(amount=2 * MAX_AMOUNT, currency="EUR"),
+        Revenue(amount=500, currency="USD"),
+    )
 
 
 def test_pages_are_the_customers_orders_newest_first(repo: DynamoOrders) -> None:

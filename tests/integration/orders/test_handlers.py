@@ -274,6 +274,7 @@ def test_cancel_of_a_confirmed_order_refunds_and_ship_needs_admin(carts: Carts) 
     assert json_body(stats) == {
         "orders": {"PENDING": 0, "RESERVED": 0, "CONFIRMED": 0, "SHIPPED": 1, "CANCELLED": 1},
         "revenue": {"amount": 1000, "currency": "EUR"},
+        "revenue_by_currency": [{"amount": 1000, "currency": "EUR"}],
         "top_products": [{"product_id": "p-1", "name": "Product p-1", "quantity": 1}],
     }
     assert call("GET", "/admin/stats")["statusCode"] == 403

@@ -4,6 +4,7 @@ import jwt
 import pytest
 from pydantic import SecretStr
 
+from shop.kernel.errors import Unavailable
 from shop.users.adapters.cognito import CognitoIdentity
 from shop.users.domain.errors import EmailTaken, InvalidRefreshToken, WeakPassword, WrongCredentials
 from shop.users.domain.model import Credentials, NewAccount
@@ -105,3 +106,30 @@ def test_delete_undoes_create(identity: CognitoIdentity) -> None:
         identity.log_in(credentials())
     identity.create(account())  # the address is free again
     identity.delete("nobody@example.com")  # deleting what is not there is harmless
+
+
+@pytest.mark.parametrize("gone", ["disabled", "deleted"])
+def test_a_refresh_token_of_a_disabled_or_deleted_user_is_refused(
+    identity: CognitoIdentity, users_aws: UsersAws, gone: str
+) -> None:
+    identity.create(account())
+    refresh_token = identity.log_in(credentials()).refresh_token
+    assert refresh_token
+    cognito = users_aws.client("cognito-idp")
+    if gone == "disabled":
+        cognito.admin_disable_user(UserPoolId=users_aws.pool_id, Username="ada@example.com")
+    else:
+        cognito.admin_delete_user(UserPoolId=users_aws.pool_id, Username="ada@example.com")
+
+    with pytest.raises(InvalidRefreshToken):
+        identity.refresh(refresh_token)
+
+
+def test_an_error_the_adapter_does_not_know_is_503_not_500(users_aws: UsersAws) -> None:
+    # an app client the pool does not have: Cognito answers ResourceNotFoundException
+    misconfigured = CognitoIdentity(users_aws.client("cognito-idp"), users_aws.pool_id, "no-such-client")
+
+    with pytest.raises(Unavailable):
+        misconfigured.log_in(credentials())
+    with pytest.raises(Unavailable):
+        misconfigured.create(account())

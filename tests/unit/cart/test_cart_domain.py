@@ -14,7 +14,7 @@ from shop.cart.domain.errors import (
     LineNotInCart,
     ProductUnavailable,
 )
-from shop.cart.domain.events import OrderPlaced
+from shop.cart.domain.events import OrderConfirmed
 from shop.cart.domain.view import price
 from shop.kernel.errors import Conflict, InvalidInput, NotFound, Unprocessable
 from tests.unit.cart.fakes import product
@@ -132,8 +132,8 @@ def test_writing_to_an_expired_cart_starts_afresh_in_any_currency() -> None:
     assert cart.expires_at == later + IDLE_LIFETIME
 
 
-def placed(*lines: tuple[str, int], at: datetime, customer: str = "alice") -> OrderPlaced:
-    return OrderPlaced.model_validate(
+def confirmed(*lines: tuple[str, int], at: datetime, customer: str = "alice") -> OrderConfirmed:
+    return OrderConfirmed.model_validate(
         {
             "order_id": "o1",
             "customer_id": customer,
@@ -149,7 +149,7 @@ def placed(*lines: tuple[str, int], at: datetime, customer: str = "alice") -> Or
 def test_an_order_settles_exactly_the_ordered_lines() -> None:
     cart = cart_with(("p1", 1), ("p2", 2), ("p3", 3))
 
-    settled = cart.lines_settled_by(placed(("p1", 1), ("p3", 3), at=NOW + timedelta(seconds=5)), NOW)
+    settled = cart.lines_settled_by(confirmed(("p1", 1), ("p3", 3), at=NOW + timedelta(seconds=5)), NOW)
 
     assert [line.product_id for line in settled] == ["p1", "p3"]
 
@@ -158,7 +158,7 @@ def test_a_line_changed_after_checkout_stays() -> None:
     checkout = NOW + timedelta(seconds=5)
     cart = cart_with(("p1", 1), ("p2", 2)).set_quantity(product("p2"), 4, checkout + timedelta(seconds=1))
 
-    settled = cart.lines_settled_by(placed(("p1", 1), ("p2", 2), at=checkout), NOW)
+    settled = cart.lines_settled_by(confirmed(("p1", 1), ("p2", 2), at=checkout), NOW)
 
     assert [line.product_id for line in settled] == ["p1"]
 
@@ -171,19 +171,19 @@ def test_a_line_added_after_checkout_stays_even_with_the_ordered_quantity() -> N
         .set_quantity(product("p1"), 1, checkout + timedelta(seconds=1))
     )
 
-    assert cart.lines_settled_by(placed(("p1", 1), at=checkout), NOW) == []
+    assert cart.lines_settled_by(confirmed(("p1", 1), at=checkout), NOW) == []
 
 
 def test_a_line_whose_quantity_differs_from_the_order_stays() -> None:
     cart = cart_with(("p1", 3))
 
-    assert cart.lines_settled_by(placed(("p1", 2), at=NOW), NOW) == []
+    assert cart.lines_settled_by(confirmed(("p1", 2), at=NOW), NOW) == []
 
 
 def test_an_order_of_another_customer_settles_nothing() -> None:
     cart = cart_with(("p1", 1))
 
-    assert cart.lines_settled_by(placed(("p1", 1), at=NOW, customer="bob"), NOW) == []
+    assert cart.lines_settled_by(confirmed(("p1", 1), at=NOW, customer="bob"), NOW) == []
 
 
 def test_pricing_uses_the_catalogs_current_prices_and_sums_the_quantities() -> None:

@@ -9,7 +9,7 @@ import pytest
 from shop.cart import service
 from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES
 from shop.cart.domain.errors import CartFull, CurrencyConflict, LineNotInCart, ProductUnavailable
-from shop.cart.domain.events import OrderPlaced
+from shop.cart.domain.events import OrderConfirmed
 from shop.cart.domain.view import PricedCart
 from shop.kernel.clock import FixedClock
 from tests.unit.cart.fakes import FakeCarts, FakeCatalog, product
@@ -217,8 +217,8 @@ def test_adding_to_an_expired_cart_does_not_revive_its_old_lines(
     assert list(carts.stored["alice"].lines) == ["dollar-hat"]
 
 
-def order_placed(customer: str, lines: list[tuple[str, int]], at: datetime) -> OrderPlaced:
-    return OrderPlaced(
+def order_confirmed(customer: str, lines: list[tuple[str, int]], at: datetime) -> OrderConfirmed:
+    return OrderConfirmed(
         order_id="o1",
         customer_id=customer,
         lines=tuple({"product_id": pid, "quantity": quantity} for pid, quantity in lines),  # type: ignore[misc]
@@ -244,7 +244,7 @@ def test_an_order_removes_the_lines_it_bought(
     put(carts, catalog, clock, "book", 1)
     put(carts, catalog, clock, "pen", 2)
     clock.advance(timedelta(seconds=10))
-    order = order_placed("alice", ordered, clock.now())
+    order = order_confirmed("alice", ordered, clock.now())
     if pen_changed_to is not None:
         clock.advance(timedelta(seconds=2))
         put(carts, catalog, clock, "pen", pen_changed_to)
@@ -260,7 +260,7 @@ def test_a_redelivered_order_changes_nothing_and_writes_nothing(
 ) -> None:
     put(carts, catalog, clock, "book", 1)
     clock.advance(timedelta(seconds=10))
-    order = order_placed("alice", [("book", 1)], clock.now())
+    order = order_confirmed("alice", [("book", 1)], clock.now())
     service.settle_order(order, carts=carts, clock=clock)
     clock.advance(timedelta(seconds=1))
     put(carts, catalog, clock, "book", 1)
@@ -273,6 +273,6 @@ def test_a_redelivered_order_changes_nothing_and_writes_nothing(
 
 
 def test_an_order_for_a_customer_without_a_cart_is_fine(carts: FakeCarts, clock: FixedClock) -> None:
-    service.settle_order(order_placed("carol", [("book", 1)], clock.now()), carts=carts, clock=clock)
+    service.settle_order(order_confirmed("carol", [("book", 1)], clock.now()), carts=carts, clock=clock)
 
     assert carts.stored == {}

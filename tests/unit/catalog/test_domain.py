@@ -68,9 +68,18 @@ def test_invalid_new_products_are_refused(bad: dict[str, Any]) -> None:
 def test_limits_are_inclusive() -> None:
     NewProduct(
         **new_product(
-            sku="s" * 100, description="d" * 2000, stock=1_000_000, price={"amount": 0, "currency": "USD"}
+            sku="s" * 100, description="d" * 2000, stock=1_000_000, price={"amount": 1, "currency": "USD"}
         )
     )
+    NewProduct(**new_product(price={"amount": 10**12, "currency": "USD"}))
+
+
+def test_a_price_of_zero_is_refused_on_creation_and_change() -> None:
+    # a gateway declines a payment of nothing: such a product could never be bought
+    with pytest.raises(ValidationError, match="at least 1 minor unit"):
+        NewProduct(**new_product(price={"amount": 0, "currency": "EUR"}))
+    with pytest.raises(ValidationError, match="at least 1 minor unit"):
+        ProductChanges(price={"amount": 0, "currency": "EUR"})  # type: ignore[arg-type]
 
 
 def test_reserving_takes_units_and_never_goes_negative() -> None:

@@ -24,6 +24,7 @@ from shop.orders.domain.events import (
 )
 from shop.orders.domain.idempotency import IdempotencyKeyReused, order_id_for
 from shop.orders.domain.model import EmptyCart, IllegalTransition, Order, OrderStatus, PaymentStatus
+from shop.orders.domain.stats import Revenue
 from shop.orders.ports import StaleOrder
 from tests.unit.orders.fakes import FakeCartReader, FakeOrders, cart_of, eur
 
@@ -327,11 +328,12 @@ def test_admin_stats_count_statuses_revenue_and_top_products(orders: FakeOrders,
     stats = service.admin_stats(orders=orders)
     assert stats.orders[OrderStatus.CONFIRMED] == 2
     assert stats.orders[OrderStatus.PENDING] == 1
-    assert stats.revenue == eur(4000)
+    assert stats.revenue == Revenue(amount=4000, currency="EUR")
+    assert stats.revenue_by_currency == (Revenue(amount=4000, currency="EUR"),)
     assert [(p.product_id, p.quantity) for p in stats.top_products] == [("p-1", 4)]
     service.cancel_order("c-1", confirmed, orders=orders, clock=clock)
     stats = service.admin_stats(orders=orders)
-    assert stats.revenue == eur(2000)
+    assert stats.revenue == Revenue(amount=2000, currency="EUR")
     assert stats.orders[OrderStatus.CANCELLED] == 1
     assert stats.orders[OrderStatus.CONFIRMED] == 1
     assert [(p.product_id, p.quantity) for p in stats.top_products] == [("p-1", 2)]

@@ -1,1 +1,1 @@
-"""The cart's rules: lines, limits, one currency, idle expiry, emptying after checkout."""
+"""The cart's rules: lines, limits, one currency, idle expiry, emptying after a confirmed order."""

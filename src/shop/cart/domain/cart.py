@@ -15,7 +15,7 @@ from shop.cart.domain.errors import (
     LineNotInCart,
     ProductUnavailable,
 )
-from shop.cart.domain.events import OrderPlaced
+from shop.cart.domain.events import OrderConfirmed
 from shop.cart.domain.products import Product
 from shop.kernel.ids import new_id
 
@@ -88,9 +88,10 @@ class Cart(BaseModel):
             raise LineNotInCart(product_id)
         return self._changed(lines, currency=self.currency, now=now)
 
-    def lines_settled_by(self, order: OrderPlaced, now: datetime) -> list[CartLine]:
-        """The lines the order took out of this cart: those ordered with the same quantity and
-        not written after the order was placed. A line added or changed after checkout stays."""
+    def lines_settled_by(self, order: OrderConfirmed, now: datetime) -> list[CartLine]:
+        """The lines a confirmed order takes out of this cart: those ordered with the same
+        quantity and not written after the order was placed. A line added or changed after
+        checkout (while the order was pending) stays as the customer left it."""
         lines = self.live_lines(now)
         if order.customer_id != self.customer_id:
             return []

@@ -14,7 +14,10 @@ class OrderedLine(BaseModel):
     quantity: int = Field(ge=1)
 
 
-class OrderPlaced(BaseModel):
+class OrderConfirmed(BaseModel):
+    """An order paid for: its lines leave the cart. (Not OrderPlaced: an order that fails —
+    out of stock, payment declined — must leave the cart as the customer left it.)"""
+
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     order_id: str

@@ -1,7 +1,8 @@
 """The cart as customers (and the orders service) see it: lines at the catalog's current
-names and prices. Lines that cannot be ordered any more — product deleted or unknown, or
-its price now in another currency than the cart's — are not items: they are listed under
-`unavailable`, count in no total, and can still be removed."""
+names and prices. Lines that cannot be ordered any more — product deleted or unknown, its
+price now in another currency than the cart's, or an amount past what the shop handles
+(`MAX_AMOUNT`: a price raised since the line was added) — are not items: they are listed
+under `unavailable`, count in no total, and can still be removed."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shop.cart.domain.cart import Cart, CartLine
 from shop.cart.domain.products import Product
-from shop.kernel.money import Money, total
+from shop.kernel.money import AmountTooLarge, Money
 
 EMPTY_CART_CURRENCY = "EUR"
 
@@ -28,7 +29,7 @@ class CartItem(BaseModel):
     line_total: Money
 
 
-Reason = Literal["product_unavailable", "currency_changed"]
+Reason = Literal["product_unavailable", "currency_changed", "amount_too_large"]
 
 
 class UnavailableLine(BaseModel):
@@ -47,7 +48,10 @@ class PricedCart(BaseModel):
     item_count: int = Field(description="Sum of the items' quantities")
     unavailable: list[UnavailableLine] = Field(
         default_factory=list,
-        description="Lines that cannot be ordered (product deleted, or now priced in another currency)",
+        description=(
+            "Lines that cannot be ordered (product deleted, now priced in another currency, "
+            "or the line would take the total past the largest amount)"
+        ),
     )
 
 
@@ -56,28 +60,41 @@ def price(cart: Cart, products: Mapping[str, Product], now: datetime) -> PricedC
     currency = cart.live_currency(now) or EMPTY_CART_CURRENCY
     items: list[CartItem] = []
     unavailable: list[UnavailableLine] = []
+    running = Money.zero(currency)
     for line in lines:
         product = products.get(line.product_id)
         if product is None or product.deleted:
             unavailable.append(_unavailable(line, "product_unavailable"))
-        elif product.price.currency != currency:
+            continue
+        if product.price.currency != currency:
             unavailable.append(_unavailable(line, "currency_changed"))
-        else:
-            items.append(
-                CartItem(
-                    product_id=line.product_id,
-                    name=product.name,
-                    unit_price=product.price,
-                    quantity=line.quantity,
-                    line_total=product.price.times(line.quantity),
-                )
+            continue
+        try:
+            line_total = product.price.times(line.quantity)
+            running = running + line_total
+        except AmountTooLarge:
+            unavailable.append(_unavailable(line, "amount_too_large"))
+            continue
+        items.append(
+            CartItem(
+                product_id=line.product_id,
+                name=product.name,
+                unit_price=product.price,
+                quantity=line.quantity,
+                line_total=line_total,
             )
+        )
     return PricedCart(
         items=items,
-        total=total([item.line_total for item in items], currency),
+        total=running,
         item_count=sum(item.quantity for item in items),
         unavailable=unavailable,
     )
+
+
+def over_limit(cart: PricedCart) -> int:
+    """How many lines the shop cannot total any more."""
+    return sum(1 for line in cart.unavailable if line.reason == "amount_too_large")
 
 
 def _unavailable(line: CartLine, reason: Reason) -> UnavailableLine:

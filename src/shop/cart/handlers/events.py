@@ -1,4 +1,4 @@
-"""The cart's queue: OrderPlaced empties the ordered lines from the customer's cart."""
+"""The cart's queue: OrderConfirmed empties the ordered lines from the customer's cart."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from shop.platform.consumer import sqs_handler
 # isort: split
 from shop.cart import service
 from shop.cart.container import Container
-from shop.cart.domain.events import OrderPlaced
+from shop.cart.domain.events import OrderConfirmed
 from shop.kernel.events import Event
 
 container = Container()
 
 
-def on_order_placed(event: Event) -> None:
-    order = OrderPlaced.model_validate(event.data)
+def on_order_confirmed(event: Event) -> None:
+    order = OrderConfirmed.model_validate(event.data)
     service.settle_order(order, carts=container.carts(), clock=container.clock())
 
 
-handler = sqs_handler("cart", {"OrderPlaced": on_order_placed})
+handler = sqs_handler("cart", {"OrderConfirmed": on_order_confirmed})

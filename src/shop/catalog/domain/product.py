@@ -36,6 +36,13 @@ def _not_blank(value: str) -> str:
     return value
 
 
+def _chargeable(price: Money) -> Money:
+    # A payment of nothing is no payment: gateways decline it, so it could never be bought.
+    if price.amount == 0:
+        raise ValueError("a price must be at least 1 minor unit: a product priced 0 could never be bought")
+    return price
+
+
 def _label(max_length: int, description: str) -> Any:
     return Field(min_length=1, max_length=max_length, description=description)
 
@@ -46,6 +53,7 @@ Name = Annotated[str, _label(MAX_TEXT, "Display name"), *_Label]
 Category = Annotated[str, _label(MAX_TEXT, "Category (filters are case-insensitive)"), *_Label]
 Description = Annotated[str, Field(max_length=MAX_DESCRIPTION)]
 ImageUrl = Annotated[str, Field(max_length=MAX_URL, description="https URL"), AfterValidator(_https_url)]
+Price = Annotated[Money, AfterValidator(_chargeable)]
 Stock = Annotated[StrictInt, Field(ge=0, le=MAX_STOCK, description="Units that can still be ordered")]
 
 
@@ -57,7 +65,7 @@ class NewProduct(BaseModel):
     sku: Sku
     name: Name
     description: Description | None = None
-    price: Money
+    price: Price
     category: Category
     stock: Stock
     image_url: ImageUrl | None = None
@@ -73,7 +81,7 @@ class ProductChanges(BaseModel):
 
     name: Name | None = None
     description: Description | None = None
-    price: Money | None = None
+    price: Price | None = None
     category: Category | None = None
     image_url: ImageUrl | None = None
     stock: Stock | None = None

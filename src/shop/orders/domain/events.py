@@ -53,6 +53,7 @@ class OrderConfirmed(EventData):
     customer_id: str
     lines: tuple[EventLine, ...]
     total: Money
+    placed_at: datetime  # the cart keeps lines the customer changed after this
 
 
 class OrderCancelled(EventData):

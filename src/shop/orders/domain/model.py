@@ -46,7 +46,8 @@ class CancellationReason(StrEnum):
 
 
 class PaymentStatus(StrEnum):
-    PENDING = "PENDING"
+    PENDING = "PENDING"  # requested (or about to be): the gateway's answer is awaited
+    NOT_REQUIRED = "NOT_REQUIRED"  # cancelled before payment was ever requested: nothing to charge
     CAPTURED = "CAPTURED"
     DECLINED = "DECLINED"
     REFUND_PENDING = "REFUND_PENDING"
@@ -198,7 +199,9 @@ class Order(BaseModel):
         return Change(self, after, (requested,))
 
     def reject_for_stock(self, at: datetime) -> Change:
-        after = self._move(OrderStatus.CANCELLED, at, CancellationReason.OUT_OF_STOCK)
+        after = self._move(
+            OrderStatus.CANCELLED, at, CancellationReason.OUT_OF_STOCK, payment=self._payment_not_required()
+        )
         return Change(self, after, (self._cancelled(CancellationReason.OUT_OF_STOCK),))
 
     def confirm(self, payment_id: str, at: datetime) -> Change:
@@ -206,7 +209,11 @@ class Order(BaseModel):
             OrderStatus.CONFIRMED, at, payment=Payment(status=PaymentStatus.CAPTURED, payment_id=payment_id)
         )
         confirmed = OrderConfirmed(
-            order_id=self.order_id, customer_id=self.customer_id, lines=self._event_lines(), total=self.total
+            order_id=self.order_id,
+            customer_id=self.customer_id,
+            lines=self._event_lines(),
+            total=self.total,
+            placed_at=self.created_at,
         )
         return Change(self, after, (confirmed,))
 
@@ -221,7 +228,9 @@ class Order(BaseModel):
             refund = Payment(status=PaymentStatus.REFUND_PENDING, payment_id=self.payment.payment_id)
             after = self._move(OrderStatus.CANCELLED, at, reason, payment=refund)
             return Change(self, after, (self._cancelled(reason), self._refund(self.payment.payment_id)))
-        after = self._move(OrderStatus.CANCELLED, at, reason)
+        # From RESERVED the payment was requested: it stays PENDING until its outcome arrives.
+        payment = self._payment_not_required() if self.status is OrderStatus.PENDING else None
+        after = self._move(OrderStatus.CANCELLED, at, reason, payment=payment)
         return Change(self, after, (self._cancelled(reason),))
 
     def ship(self, at: datetime) -> Change:
@@ -305,6 +314,9 @@ class Order(BaseModel):
         if payment is not None:
             changes["payment"] = payment
         return self.model_copy(update={**changes, "updated_at": at, "version": self.version + 1})
+
+    def _payment_not_required(self) -> Payment:
+        return Payment(status=PaymentStatus.NOT_REQUIRED, payment_id=self.payment.payment_id)
 
     def _event_lines(self) -> tuple[EventLine, ...]:
         return tuple(line.as_event_line() for line in self.lines)

@@ -1,6 +1,10 @@
 """The admin's figures: orders per status, revenue (confirmed and shipped orders; a
 refunded order no longer counts) and units sold per product — kept as running totals
-that every order change adjusts by its delta."""
+that every order change adjusts by its delta.
+
+Revenue is kept per currency (amounts in different currencies never add up) and is not
+bounded by one amount's MAX_AMOUNT: a running total may pass what a single order can be
+(the stored counters are DynamoDB numbers, 38 digits)."""
 
 from __future__ import annotations
 
@@ -9,11 +13,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shop.kernel.money import Money
+from shop.kernel.money import Currency
 from shop.orders.domain.model import Order, OrderStatus
 
 _EARNING = frozenset({OrderStatus.CONFIRMED, OrderStatus.SHIPPED})
-DEFAULT_CURRENCY = "EUR"
+BASE_CURRENCY = "EUR"  # the shop's own currency: `Stats.revenue` is in it
 
 
 @dataclass(frozen=True)
@@ -62,11 +66,21 @@ class TopProduct(BaseModel):
     quantity: int
 
 
+class Revenue(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    amount: Annotated[
+        int, Field(ge=0, description="Minor units; a running total, not capped as one price is")
+    ]
+    currency: Currency
+
+
 class Stats(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     orders: dict[OrderStatus, Annotated[int, Field(ge=0)]]
-    revenue: Money
+    revenue: Revenue
+    revenue_by_currency: tuple[Revenue, ...]
     top_products: tuple[TopProduct, ...]
 
 
@@ -84,10 +98,14 @@ def summarize(totals: list[StatsDelta], top: int = 10) -> Stats:
         for product_id, quantity in part.units.items():
             units[product_id] = units.get(product_id, 0) + quantity
         names.update(part.names)
-    currency = max(revenue, key=lambda c: revenue[c]) if revenue else DEFAULT_CURRENCY
     ranked = sorted(((q, p) for p, q in units.items() if q > 0), key=lambda qp: (-qp[0], qp[1]))[:top]
     return Stats(
         orders={status: max(count, 0) for status, count in orders.items()},
-        revenue=Money(amount=max(revenue.get(currency, 0), 0), currency=currency),
+        revenue=Revenue(amount=max(revenue.get(BASE_CURRENCY, 0), 0), currency=BASE_CURRENCY),
+        revenue_by_currency=tuple(
+            Revenue(amount=amount, currency=currency)
+            for currency, amount in sorted(revenue.items())
+            if amount > 0
+        ),
         top_products=tuple(TopProduct(product_id=p, name=names.get(p, ""), quantity=q) for q, p in ranked),
     )

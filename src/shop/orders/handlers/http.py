@@ -15,7 +15,7 @@ from shop.kernel.money import Money
 from shop.orders import service
 from shop.orders.container import Container
 from shop.orders.domain.model import CancellationReason, Order, OrderLine, OrderStatus, PaymentStatus
-from shop.orders.domain.stats import TopProduct
+from shop.orders.domain.stats import Revenue, TopProduct
 from shop.orders.handlers import business_metrics
 from shop.platform.http import (
     Cursor,
@@ -89,7 +89,8 @@ class OrderOut(BaseModel):
 
 class StatsOut(BaseModel):
     orders: dict[str, int]
-    revenue: Money
+    revenue: Revenue = Field(description="Revenue in the shop's base currency (EUR)")
+    revenue_by_currency: list[Revenue] = Field(description="Revenue in every currency that has any")
     top_products: list[TopProduct]
 
 
@@ -209,6 +210,7 @@ def admin_stats() -> StatsOut:
     return StatsOut(
         orders={status.value: count for status, count in stats.orders.items()},
         revenue=stats.revenue,
+        revenue_by_currency=list(stats.revenue_by_currency),
         top_products=list(stats.top_products),
     )
 

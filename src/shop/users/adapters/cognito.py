@@ -51,10 +51,14 @@ def _unavailable(error: ClientError) -> DomainError | None:
     return None
 
 
-def _raise_if_transient(error: ClientError) -> None:
-    unavailable = _unavailable(error)
-    if unavailable is not None:
-        raise unavailable from error
+def _unexpected(error: ClientError) -> DomainError:
+    """Any other refusal: a 503 the caller may retry, never a 500; logged, since it may be
+    a misconfiguration (unknown pool or client) rather than a passing fault."""
+    busy = _unavailable(error)
+    if busy is not None:
+        return busy
+    _log.error("unexpected identity provider error", extra={"error_code": _code(error)})
+    return Unavailable("The identity provider could not answer; retry shortly.")
 
 
 class CognitoIdentity:
@@ -80,7 +84,7 @@ class CognitoIdentity:
             self._cognito.admin_confirm_sign_up(UserPoolId=self._pool_id, Username=account.email)
         except ClientError as error:
             self.delete(account.email)
-            raise _unavailable(error) or Unavailable("The account could not be confirmed; retry.") from error
+            raise _unexpected(error) from error
         return str(created["UserSub"])
 
     def delete(self, email: str) -> None:
@@ -106,8 +110,7 @@ class CognitoIdentity:
             if _code(error) in _LOGIN_REFUSED:
                 _log.info("login refused", extra={"error_code": _code(error)})
                 raise WrongCredentials from None  # the cause may say which of e-mail or password was wrong
-            _raise_if_transient(error)
-            raise
+            raise _unexpected(error) from error
         result = response.get("AuthenticationResult")
         if not result:
             raise NotAuthenticated("This account has to set a new password before it can log in.")
@@ -123,8 +126,7 @@ class CognitoIdentity:
         except ClientError as error:
             if _code(error) in _REFRESH_REFUSED:
                 raise InvalidRefreshToken from None
-            _raise_if_transient(error)
-            raise
+            raise _unexpected(error) from error
         result = response.get("AuthenticationResult")
         if not result:
             raise InvalidRefreshToken
@@ -140,7 +142,7 @@ def _sign_up_refusal(error: ClientError) -> Exception:
         return WeakPassword()
     if code == "InvalidParameterException":
         return UnacceptableAccount("The e-mail address or the name is not accepted.", field="email")
-    return _unavailable(error) or error
+    return _unexpected(error)
 
 
 def _tokens(result: dict[str, Any]) -> Tokens:
