@@ -56,6 +56,7 @@ class PaymentList(BaseModel):
 
 @app.get(
     "/payments",
+    operation_id="listPayments",
     summary="The caller's payments for an order",
     responses={
         200: {"description": "The payments"},
