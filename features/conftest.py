@@ -17,6 +17,8 @@ from .steps import *  # noqa: F403 - the shared step definitions are fixtures py
 from .steps import admin_credentials_from_environment, login
 
 FEATURES_DIR = Path(__file__).parent
+# Scenarios sign up many users within seconds: the embedded stack's rate limits, scaled up.
+os.environ.setdefault("SHOP_THROTTLE_SCALE", "1000")
 _embedded: dict[str, Any] = {}
 
 

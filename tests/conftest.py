@@ -21,6 +21,9 @@ os.environ.update(
         "SHOP_CURSOR_SECRET": "test-cursor-secret",
         "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "Shop",
+        # The suites sign up and log in many users at once against one local stack: its rate
+        # limits, scaled up (tests/unit/local/test_throttling.py checks the real ones).
+        "SHOP_THROTTLE_SCALE": "1000",
     }
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)

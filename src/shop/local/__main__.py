@@ -52,6 +52,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--log-format", choices=console.FORMATS, default="text", help="text (default) or json lines"
     )
+    parser.add_argument(
+        "--throttle-scale",
+        type=float,
+        default=float(os.environ.get("SHOP_THROTTLE_SCALE") or 1),
+        metavar="X",
+        help="multiply resources.json's rate limits (burst and rate) by X; 429 past them "
+        "(default: $SHOP_THROTTLE_SCALE or %(default)s)",
+    )
     parser.add_argument("--metrics", action="store_true", help="leave Powertools metrics on")
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="the stack's debug detail and the functions' INFO logs"
@@ -75,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         aws_endpoint=args.aws_endpoint,
         metrics=args.metrics,
         max_environments=args.max_environments,
+        throttle_scale=args.throttle_scale,
     )
     try:
         stack.start()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import math
 import socket
 import sys
 import time
@@ -22,6 +23,7 @@ from shop.local.lambda_runtime import ACCOUNT_ID, FunctionError, HandlerUnavaila
 from shop.local.problems import PROBLEM_CONTENT_TYPE, problem_body
 from shop.local.resources import Route
 from shop.local.routing import Match, MethodNotAllowed, Router
+from shop.local.throttling import Throttle
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("shop.local.access")
@@ -63,8 +65,10 @@ class Gateway:
         verifier: JwtVerifier | None = None,
         on_write: Callable[[], None] | None = None,
         runtime: Runtime | None = None,
+        throttle: Throttle | None = None,
     ) -> None:
         self.router = Router(routes)
+        self.throttle = throttle  # None: no rate limits (API Gateway's stage route throttling)
         self.verifier = verifier
         self.runtime = runtime or Runtime()
         self.domain_name = "127.0.0.1"
@@ -88,6 +92,11 @@ class Gateway:
                 405,
                 f"{method} is not allowed on {raw_path}.",
                 [("Allow", ", ".join(matched.allowed))],
+            )
+        wait = self.throttle.admit(matched.route.route_key) if self.throttle is not None else 0.0
+        if wait:
+            return problem_response(
+                429, "Too many requests to this route; retry later.", [("Retry-After", str(math.ceil(wait)))]
             )
         lowered = _lower_headers(headers)
         authorizer: dict[str, Any] | None = None

@@ -72,6 +72,25 @@ class TableDefaults:
 
 
 @dataclass(frozen=True)
+class RateLimit:
+    """A token bucket: `burst` requests at once, refilled at `rate` per second."""
+
+    burst: int
+    rate: float
+
+
+@dataclass(frozen=True)
+class Throttling:
+    """The `throttling` section: a default limit and per-route overrides (route key → limit)."""
+
+    default: RateLimit
+    routes: tuple[tuple[str, RateLimit], ...]
+
+    def limit_for(self, route_key: str) -> RateLimit:
+        return dict(self.routes).get(route_key, self.default)
+
+
+@dataclass(frozen=True)
 class Resources:
     events_topic: str
     notifications_topic: str
@@ -80,6 +99,7 @@ class Resources:
     relay_handler: str
     relay_tables: tuple[str, ...]
     services: tuple[Service, ...]
+    throttling: Throttling | None = None  # None: a description without the section, no limits
 
     @property
     def routes(self) -> tuple[Route, ...]:
@@ -167,4 +187,16 @@ def parse_resources(raw: dict[str, Any]) -> Resources:
         relay_handler=relay.get("handler", ""),
         relay_tables=tuple(relay.get("tables", [])),
         services=tuple(services),
+        throttling=_throttling(raw.get("throttling")),
     )
+
+
+def _throttling(raw: dict[str, Any] | None) -> Throttling | None:
+    if raw is None:
+        return None
+
+    def limit(spec: dict[str, Any]) -> RateLimit:
+        return RateLimit(burst=int(spec["burst"]), rate=float(spec["rate"]))
+
+    routes = tuple((key, limit(spec)) for key, spec in raw.get("routes", {}).items())
+    return Throttling(default=limit(raw["default"]), routes=routes)

@@ -20,6 +20,7 @@ from shop.local.provisioning import ADMIN_GROUP, Provisioned, aws_client, provis
 from shop.local.resources import Resources, load_resources
 from shop.local.seed import DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD, SeedReport, seed
 from shop.local.stream_relay import StreamRelay
+from shop.local.throttling import Throttle
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class LocalStack:
     `port=0` picks a free port (tests). `aws_endpoint` uses an external emulator for DynamoDB,
     SNS and SQS (LocalStack on :4566). `resources_path` replaces the packaged resources.json.
     `max_environments` bounds the execution environments (worker processes) per function.
+    `throttle_scale` multiplies resources.json's rate limits (default: $SHOP_THROTTLE_SCALE or 1).
     The API answers 503 (`/health`: `starting`) until provisioning and the seed are done.
     """
 
@@ -62,6 +64,7 @@ class LocalStack:
         pollers: bool = True,
         relay: bool = True,
         max_environments: int = DEFAULT_MAX_ENVIRONMENTS,
+        throttle_scale: float | None = None,
     ) -> None:
         self.requested_port = port
         self.seed_on_start = seed
@@ -75,6 +78,7 @@ class LocalStack:
         self.with_pollers = pollers
         self.with_relay = relay
         self.runtime = Runtime(max_environments)
+        self.throttle_scale = throttle_scale or float(os.environ.get("SHOP_THROTTLE_SCALE") or 1)
         self.provisioned = Provisioned()
         self.pollers: list[QueuePoller] = []
         self.relays: list[StreamRelay] = []
@@ -164,7 +168,11 @@ class LocalStack:
 
     def _start_own(self) -> None:
         began = time.perf_counter()
-        gateway = Gateway(self.resources.routes, on_write=self.nudge_relay, runtime=self.runtime)
+        limits = self.resources.throttling
+        throttle = Throttle(limits, scale=self.throttle_scale) if limits else None
+        gateway = Gateway(
+            self.resources.routes, on_write=self.nudge_relay, runtime=self.runtime, throttle=throttle
+        )
         try:
             # Bind first: a busy port must fail before anything else starts.
             self._server = GatewayServer(gateway, self.requested_port, ready=False)
