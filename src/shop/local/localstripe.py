@@ -30,6 +30,7 @@ from typing import Any
 import requests
 
 API_KEY = "sk_test_localstripe"
+WEBHOOK_PATH = "/payments/webhooks/stripe"  # the shop's route, relative to the API's base URL
 WEBHOOK_EVENTS = ("payment_intent.succeeded", "payment_intent.payment_failed")
 # localstripe declines a charge only for 4000000000000341 (Stripe's "attaches, then fails to
 # charge" card); real Stripe declines tok_chargeDeclined's card (…0002) the same way, card_declined.
