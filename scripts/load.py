@@ -128,6 +128,7 @@ def measure(
         f"anonymous visitors), spawn {args.spawn_rate:g}/s, {args.duration} s against {where}",
         file=console,
     )
+    load_at_start = os.getloadavg()[0]  # other work on the machine skews the figures: say how much
     with tempfile.TemporaryDirectory(prefix="shop-load-") as scratch:
         setup_file = Path(scratch) / "setup.json"
         try:
@@ -145,13 +146,17 @@ def measure(
         print("error: no request was made; see locust.log", file=console)
         return 1
     summary = summarize(rows, args.duration)
-    text = summary.render(args.out)
+    text = (
+        f"{summary.render()}\nmachine: {os.cpu_count()} CPUs, load average {load_at_start:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end"
+    )
     print(text, file=console)
     (args.out / "summary.txt").write_text(text + "\n", encoding="utf-8")
     summary.write_routes(args.out / "routes.csv")
     draw_chart(
         rows, summary, args.out / "load.png", title=f"{args.users} users, {where.split(' (', maxsplit=1)[0]}"
     )
+    print(f"files: {args.out}/ summary.txt routes.csv requests.csv load.png locust.log", file=console)
     return 0
 
 
@@ -379,10 +384,10 @@ class Summary:
     errors_by_status: Counter[str]
     orders: Counter[str]  # final status (and reason) of every checkout followed
     placed: int
-    confirmed_in_window: int
+    confirmed_in_window: int  # confirmations seen by the end of the window
     to_confirmed: list[float]  # ms from 202 to CONFIRMED
 
-    def render(self, out_dir: Path) -> str:
+    def render(self) -> str:
         head = f"{'route':<44}{'requests':>9}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
         lines = [f"==> results over a {self.window:.0f} s window", head]
         lines += [
@@ -391,8 +396,10 @@ class Summary:
         ]
         errors = ", ".join(f"{status} x{n}" for status, n in sorted(self.errors_by_status.items()))
         lines.append(f"errors by status: {errors or 'none'}")
-        outcomes = ", ".join(f"{status} x{n}" for status, n in sorted(self.orders.items()))
-        lines.append(f"orders: {self.placed} placed (202); followed to: {outcomes or 'none'}")
+        outcomes = [f"{status} x{n}" for status, n in sorted(self.orders.items())]
+        if self.placed > self.orders.total():  # users stopped while polling, after --stop-timeout
+            outcomes.append(f"still polled when locust stopped x{self.placed - self.orders.total()}")
+        lines.append(f"orders: {self.placed} placed (202); followed to: {', '.join(outcomes) or 'none'}")
         lines.append(f"orders confirmed per minute: {self.confirmed_in_window / (self.window / 60):.1f}")
         if self.to_confirmed:
             lines.append(
@@ -401,7 +408,6 @@ class Summary:
             )
         else:
             lines.append("202→CONFIRMED: no order confirmed")
-        lines.append(f"files: {out_dir}/ summary.txt routes.csv requests.csv load.png locust.log")
         return "\n".join(lines)
 
     def write_routes(self, path: Path) -> None:
@@ -461,7 +467,7 @@ def summarize(rows: list[Row], duration: float) -> Summary:
         placed=sum(
             1 for row in http if row.method == "POST" and row.route == "/orders" and row.status == 202
         ),
-        confirmed_in_window=sum(1 for row in confirmed if row.started_at <= began + window),
+        confirmed_in_window=sum(1 for row in confirmed if row.ended_at <= began + window),
         to_confirmed=[row.ms for row in confirmed],
     )
 
