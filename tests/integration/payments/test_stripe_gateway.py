@@ -105,7 +105,8 @@ def test_a_lost_answer_is_retried_under_the_same_key_and_charges_once(dropping_p
 def test_a_payment_that_settles_later_is_pending_then_final_under_the_same_key(
     stripe_gateway, provider, order_id
 ):
-    # localstripe fails this IBAN's debit asynchronously (≈0.5 s), as Stripe settles SEPA debits later
+    # localstripe fails this IBAN's debit asynchronously (≈0.5 s); it stands in for any payment that
+    # settles later (localstripe does not hold the adapter's payment_method_types=[card] against it)
     method = provider.v1.payment_methods.create(
         params={"type": "sepa_debit", "sepa_debit": {"iban": "DE62370400440532013001"}}
     )

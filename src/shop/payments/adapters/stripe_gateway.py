@@ -165,7 +165,7 @@ def decline_reason(code: str | None) -> str:
         return "invalid_token"
     if code in ("amount_too_small", "amount_too_large"):
         return "invalid_amount"
-    if code in ("expired_card", "incorrect_cvc", "insufficient_funds", "authentication_required"):
+    if code in ("expired_card", "incorrect_cvc", "authentication_required"):
         return code
     return "card_declined"
 
