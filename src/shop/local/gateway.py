@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
+from shop.local.cors import CorsPolicy, local_policy
 from shop.local.jwt_verifier import InvalidToken, JwtVerifier, stringify_claims
 from shop.local.lambda_runtime import ACCOUNT_ID, FunctionError, HandlerUnavailable, Runtime, Throttled
 from shop.local.problems import PROBLEM_CONTENT_TYPE, problem_body
@@ -66,8 +67,11 @@ class Gateway:
         on_write: Callable[[], None] | None = None,
         runtime: Runtime | None = None,
         throttle: Throttle | None = None,
+        *,
+        cors: CorsPolicy | None = None,
     ) -> None:
         self.router = Router(routes)
+        self.cors = cors or local_policy()  # as `make run` allows: resources.json's local origins
         self.throttle = throttle  # None: no rate limits (API Gateway's stage route throttling)
         self.verifier = verifier
         self.runtime = runtime or Runtime()
@@ -81,6 +85,16 @@ class Gateway:
         headers: list[tuple[str, str]],
         body: bytes,
         source_ip: str = "127.0.0.1",
+    ) -> HttpResponse:
+        preflight = self.cors.preflight(method, headers)
+        if preflight is not None:  # answered before routing, for any path, as API Gateway does
+            return HttpResponse(204, preflight, b"")
+        response = self._route(method, target, headers, body, source_ip)
+        response.headers += self.cors.response_headers(headers)
+        return response
+
+    def _route(
+        self, method: str, target: str, headers: list[tuple[str, str]], body: bytes, source_ip: str
     ) -> HttpResponse:
         request_id = str(uuid.uuid4())
         raw_path, _, raw_query = target.partition("?")

@@ -91,6 +91,19 @@ class Throttling:
 
 
 @dataclass(frozen=True)
+class CorsSettings:
+    """The `cors` section: what a deployment allows (`allow_origins`) and what the local stack
+    allows instead (`local_allow_origins`, a `*` matching any port)."""
+
+    allow_origins: tuple[str, ...]
+    local_allow_origins: tuple[str, ...]
+    allow_methods: tuple[str, ...]
+    allow_headers: tuple[str, ...]
+    expose_headers: tuple[str, ...]
+    max_age_seconds: int
+
+
+@dataclass(frozen=True)
 class Resources:
     events_topic: str
     notifications_topic: str
@@ -100,6 +113,7 @@ class Resources:
     relay_tables: tuple[str, ...]
     services: tuple[Service, ...]
     throttling: Throttling | None = None  # None: a description without the section, no limits
+    cors: CorsSettings | None = None  # None: a description without the section, no CORS
 
     @property
     def routes(self) -> tuple[Route, ...]:
@@ -188,6 +202,20 @@ def parse_resources(raw: dict[str, Any]) -> Resources:
         relay_tables=tuple(relay.get("tables", [])),
         services=tuple(services),
         throttling=_throttling(raw.get("throttling")),
+        cors=_cors(raw.get("cors")),
+    )
+
+
+def _cors(raw: dict[str, Any] | None) -> CorsSettings | None:
+    if raw is None:
+        return None
+    return CorsSettings(
+        allow_origins=tuple(raw.get("allow_origins", [])),
+        local_allow_origins=tuple(raw.get("local_allow_origins", [])),
+        allow_methods=tuple(raw.get("allow_methods", [])),
+        allow_headers=tuple(raw.get("allow_headers", [])),
+        expose_headers=tuple(raw.get("expose_headers", [])),
+        max_age_seconds=int(raw.get("max_age_seconds", 0)),
     )
 
 
