@@ -69,8 +69,8 @@ unit: install ## domain and service tests with fakes
 integration: install ## adapters against moto
 	$(PYTEST_STAGE) tests -m "integration and not slow" -q
 
-terraform-check: install $(CHECKOV) ## offline Terraform checks: fmt, get, HCL rules, checkov
-	$(PYTEST_STAGE) tests/terraform -m "terraform and not slow" -q
+terraform-check: install $(CHECKOV) ## offline Terraform checks: fmt, get, validate (real provider, offline mirror), HCL rules, checkov
+	$(PYTEST_STAGE) tests/terraform -m "terraform and not slow" -q $(PYTEST_ARGS)
 
 acceptance: install ## BDD features over HTTP (SHOP_API_URL, or an embedded stack)
 	$(PYTEST_STAGE) features tests -m "acceptance and not slow" -q

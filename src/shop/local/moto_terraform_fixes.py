@@ -1,0 +1,118 @@
+"""Gaps of moto 5.2.5 that keep `terraform apply` (hashicorp/aws 5.x) from converging.
+
+1. SQS stores RedriveAllowPolicy but neither lists it among the queue's attributes nor
+   accepts the name in GetQueueAttributes, so the provider waits forever for
+   aws_sqs_queue_redrive_allow_policy to appear.
+2. SQS returns RedrivePolicy as JSON with spaces (`json.dumps` defaults); AWS returns it
+   compact, and the provider sees a change on every plan.
+3. Lambda ignores LoggingConfig on CreateFunction / UpdateFunctionConfiguration and never
+   returns it, so every plan wants to set logging_config again.
+4. SetQueueAttributes without a Policy attribute wipes the queue policy (moto resets it
+   from the request), so updating e.g. the redrive policy deletes aws_sqs_queue_policy.
+
+No upstream moto issue was found for these (searched the moto tracker for each symptom;
+the closest is getmoto/moto#2682, RedrivePolicy once refused by GetQueueAttributes).
+`install()` is called by shop.local.moto_fixes.install().
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from collections.abc import Callable
+from typing import Any
+
+_lock = threading.Lock()
+_installed = False
+
+REDRIVE_ALLOW_POLICY = "RedriveAllowPolicy"
+
+
+def install() -> None:
+    """Patch moto's SQS and Lambda models in this process; idempotent."""
+    global _installed  # noqa: PLW0603 - a process-wide patch is applied once
+    with _lock:
+        if _installed:
+            return
+        _patch_sqs()
+        _patch_lambda()
+        _installed = True
+
+
+def _patch_sqs() -> None:
+    from moto.sqs.models import Queue
+
+    # 1. A known attribute, None (not returned) until set.
+    Queue.BASE_ATTRIBUTES = [*Queue.BASE_ATTRIBUTES, REDRIVE_ALLOW_POLICY]
+    Queue.redrive_allow_policy = None
+
+    original_attributes = Queue.attributes.fget
+    assert original_attributes is not None
+
+    @functools.wraps(original_attributes)
+    def attributes(queue: Any) -> dict[str, Any]:
+        result: dict[str, Any] = original_attributes(queue)
+        if result.get(REDRIVE_ALLOW_POLICY) is None:
+            result.pop(REDRIVE_ALLOW_POLICY, None)
+        if queue.redrive_policy:  # 2. compact, as AWS returns it
+            result["RedrivePolicy"] = json.dumps(queue.redrive_policy, separators=(",", ":"))
+        return result
+
+    Queue.attributes = property(attributes)  # type: ignore[method-assign,assignment]
+    Queue._set_attributes = _keeping_policy(Queue._set_attributes)  # type: ignore[method-assign]
+
+
+def _keeping_policy(set_attributes: Callable[..., Any]) -> Callable[..., Any]:
+    """4. Only a request that names Policy changes it (an empty value removes it)."""
+
+    @functools.wraps(set_attributes)
+    def _set_attributes(queue: Any, attributes: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        previous = getattr(queue, "_policy_json", None)
+        set_attributes(queue, attributes, *args, **kwargs)
+        if "Policy" not in attributes and previous is not None:
+            queue._policy_json = previous
+
+    return _set_attributes
+
+
+def _patch_lambda() -> None:
+    from moto.awslambda.models import LambdaFunction
+
+    original_init = LambdaFunction.__init__
+    original_get_configuration = LambdaFunction.get_configuration
+    original_update_configuration = LambdaFunction.update_configuration
+
+    @functools.wraps(original_init)
+    def __init__(function: Any, account_id: str, spec: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        original_init(function, account_id, spec, *args, **kwargs)
+        function.logging_config = _logging_config(function.function_name, spec.get("LoggingConfig"))
+
+    @functools.wraps(original_get_configuration)
+    def get_configuration(function: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        config: dict[str, Any] = original_get_configuration(function, *args, **kwargs)
+        config["LoggingConfig"] = getattr(
+            function, "logging_config", _logging_config(function.function_name, None)
+        )
+        return config
+
+    @functools.wraps(original_update_configuration)
+    def update_configuration(function: Any, config_updates: dict[str, Any]) -> dict[str, Any]:
+        if "LoggingConfig" in config_updates:
+            function.logging_config = _logging_config(function.function_name, config_updates["LoggingConfig"])
+        return original_update_configuration(function, config_updates)  # type: ignore[no-any-return]
+
+    LambdaFunction.__init__ = __init__  # type: ignore[method-assign]
+    LambdaFunction.get_configuration = get_configuration  # type: ignore[method-assign]
+    LambdaFunction.update_configuration = update_configuration  # type: ignore[method-assign]
+
+
+def _logging_config(function_name: str, requested: dict[str, Any] | None) -> dict[str, Any]:
+    """What AWS answers: Text format into /aws/lambda/<name> unless the request says otherwise;
+    JSON format adds the default log levels."""
+    config: dict[str, Any] = {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{function_name}"}
+    config.update(requested or {})
+    if config["LogFormat"] == "JSON":
+        config.setdefault("ApplicationLogLevel", "INFO")
+        config.setdefault("SystemLogLevel", "INFO")
+    return config
