@@ -171,6 +171,15 @@ def test_on_aws_the_key_is_read_from_secrets_manager_once(fresh_settings, aws, m
     assert again is first  # once per execution environment
 
 
+def test_a_secret_holding_only_the_key_takes_no_webhooks(fresh_settings, aws, monkeypatch):
+    arn = client("secretsmanager").create_secret(Name="shop/stripe", SecretString="sk_test_plain")["ARN"]
+    monkeypatch.setenv("SHOP_STRIPE_SECRET_ARN", arn)
+
+    settings = stripe_settings()
+
+    assert (settings.api_key, settings.webhook_secret) == ("sk_test_plain", None)
+
+
 @pytest.mark.parametrize(
     ("setting", "adapter"), [(None, SandboxGateway), ("sandbox", SandboxGateway), ("stripe", StripeGateway)]
 )

@@ -57,16 +57,26 @@ class StripeSettings:
 
 @cache
 def stripe_settings() -> StripeSettings:
-    """Read once per execution environment: from the Secrets Manager secret named by
-    SHOP_STRIPE_SECRET_ARN (JSON: api_key, webhook_secret) on AWS, else from the environment."""
+    """Read once per execution environment: on AWS from the Secrets Manager secret named by
+    SHOP_STRIPE_SECRET_ARN (the API key, or JSON {"api_key", "webhook_secret"} to take webhooks
+    too), else from the environment."""
     api_base = os.environ.get("SHOP_STRIPE_API_BASE") or None
     arn = os.environ.get("SHOP_STRIPE_SECRET_ARN")
     if arn:
-        secret = json.loads(aws.client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"])
+        value = aws.client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"]
+        secret = _json_object(value) or {"api_key": value}
         return StripeSettings(secret["api_key"], secret.get("webhook_secret") or None, api_base)
     return StripeSettings(
         setting("SHOP_STRIPE_API_KEY"), os.environ.get("SHOP_STRIPE_WEBHOOK_SECRET") or None, api_base
     )
+
+
+def _json_object(value: str) -> dict[str, Any] | None:
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
 
 
 class StripeGateway:
