@@ -12,6 +12,7 @@ from shop.cart.domain.errors import CartFull, CurrencyConflict, LineNotInCart, P
 from shop.cart.domain.events import OrderConfirmed
 from shop.cart.domain.view import PricedCart
 from shop.kernel.clock import FixedClock
+from shop.kernel.money import MAX_AMOUNT, AmountTooLarge
 from tests.unit.cart.fakes import FakeCarts, FakeCatalog, product
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -276,3 +277,39 @@ def test_an_order_for_a_customer_without_a_cart_is_fine(carts: FakeCarts, clock:
     service.settle_order(order_confirmed("carol", [("book", 1)], clock.now()), carts=carts, clock=clock)
 
     assert carts.stored == {}
+
+
+def test_a_line_past_the_largest_amount_is_refused_and_nothing_is_saved(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    catalog.add(product("yacht", amount=MAX_AMOUNT))
+    put(carts, catalog, clock, "yacht", 1)
+    carts.writes = 0
+
+    with pytest.raises(AmountTooLarge):
+        put(carts, catalog, clock, "yacht", 2)  # the line alone is past the cap
+    with pytest.raises(AmountTooLarge):
+        put(carts, catalog, clock, "book", 1)  # the cart's total would be
+
+    assert carts.writes == 0
+    assert {pid: line.quantity for pid, line in carts.stored["alice"].lines.items()} == {"yacht": 1}
+
+
+def test_a_price_raised_past_the_cap_leaves_the_cart_readable_and_fixable(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    put(carts, catalog, clock, "book", 1)
+    put(carts, catalog, clock, "pen", 3)
+    catalog.add(product("pen", amount=MAX_AMOUNT))  # an admin raised the price meanwhile
+
+    cart = service.view_cart("alice", carts=carts, catalog=catalog, clock=clock)
+
+    assert [item.product_id for item in cart.items] == ["book"]
+    assert [(line.product_id, line.reason) for line in cart.unavailable] == [("pen", "amount_too_large")]
+    assert cart.total.amount == 1500
+    lowered = put(carts, catalog, clock, "pen", 1)  # allowed: no line more is past the cap
+    assert [line.reason for line in lowered.unavailable] == ["amount_too_large"]  # with the book, still
+    assert carts.stored["alice"].lines["pen"].quantity == 1
+    fixed = service.remove_item("alice", "book", carts=carts, catalog=catalog, clock=clock)
+    assert ([item.product_id for item in fixed.items], fixed.unavailable) == (["pen"], [])
+    assert fixed.total.amount == MAX_AMOUNT

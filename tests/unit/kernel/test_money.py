@@ -1,7 +1,7 @@
 import pytest
 from pydantic import ValidationError
 
-from shop.kernel.money import CurrencyMismatch, Money, total
+from shop.kernel.money import MAX_AMOUNT, AmountTooLarge, CurrencyMismatch, Money, NegativeAmount, total
 
 
 def eur(amount: int) -> Money:
@@ -37,3 +37,19 @@ def test_rejects_floats_strings_negatives_and_bad_currencies(fields: dict[str, o
 
 def test_serialises_as_amount_and_currency() -> None:
     assert eur(1999).model_dump() == {"amount": 1999, "currency": "EUR"}
+
+
+def test_arithmetic_past_the_cap_or_below_zero_is_a_domain_error_not_an_amount() -> None:
+    largest = eur(MAX_AMOUNT)
+    with pytest.raises(AmountTooLarge):
+        _ = largest + eur(1)
+    with pytest.raises(AmountTooLarge):
+        largest.times(2)
+    with pytest.raises(AmountTooLarge):
+        total([largest, eur(1)], "EUR")
+    with pytest.raises(NegativeAmount):
+        _ = eur(1) - eur(2)
+    with pytest.raises(NegativeAmount):
+        eur(1).times(-1)
+    assert largest.times(1) == largest
+    assert eur(0).times(10**30) == eur(0)

@@ -9,6 +9,7 @@ import pytest
 from shop.kernel.address import Address
 from shop.kernel.clock import FixedClock
 from shop.kernel.errors import Conflict, NotFound
+from shop.kernel.money import MAX_AMOUNT, AmountTooLarge
 from shop.orders import service
 from shop.orders.domain.events import (
     OrderCancelled,
@@ -24,7 +25,7 @@ from shop.orders.domain.events import (
 )
 from shop.orders.domain.idempotency import IdempotencyKeyReused, order_id_for
 from shop.orders.domain.model import EmptyCart, IllegalTransition, Order, OrderStatus, PaymentStatus
-from shop.orders.domain.stats import Revenue
+from shop.orders.domain.stats import Revenue, StatsDelta, summarize
 from shop.orders.ports import StaleOrder
 from tests.unit.orders.fakes import FakeCartReader, FakeOrders, cart_of, eur
 
@@ -337,3 +338,41 @@ def test_admin_stats_count_statuses_revenue_and_top_products(orders: FakeOrders,
     assert stats.orders[OrderStatus.CANCELLED] == 1
     assert stats.orders[OrderStatus.CONFIRMED] == 1
     assert [(p.product_id, p.quantity) for p in stats.top_products] == [("p-1", 2)]
+
+
+def test_an_order_past_the_largest_amount_is_refused_and_nothing_is_saved(
+    orders: FakeOrders, clock: FixedClock
+) -> None:
+    over = FakeCartReader(cart_of(("p-1", MAX_AMOUNT, 2)))
+    with pytest.raises(AmountTooLarge):
+        place(orders, clock, carts=over)
+    with pytest.raises(AmountTooLarge):
+        place(orders, clock, carts=FakeCartReader(cart_of(("p-1", MAX_AMOUNT, 1), ("p-2", 1, 1))))
+    assert (orders.orders, orders.outbox) == ({}, [])
+
+
+def test_a_retry_whose_cart_changed_since_finds_the_order_it_placed(
+    orders: FakeOrders, clock: FixedClock
+) -> None:
+    # the cart is kept until the order is confirmed; by the retry, a price went past the cap
+    first = place(orders, clock, key="k-1")
+    again = place(orders, clock, key="k-1", carts=FakeCartReader(cart_of(("p-1", MAX_AMOUNT, 2))))
+    assert again.order == first.order
+    assert not again.new
+    with pytest.raises(AmountTooLarge):  # without a key there is nothing to find
+        place(orders, clock, carts=FakeCartReader(cart_of(("p-1", MAX_AMOUNT, 2))))
+
+
+def test_stats_keep_every_currency_and_revenue_is_the_base_currencys() -> None:
+    stats = summarize(
+        [
+            StatsDelta(revenue={"EUR": MAX_AMOUNT, "USD": 700}),
+            StatsDelta(revenue={"EUR": MAX_AMOUNT, "GBP": 5, "USD": -700}),
+        ]
+    )
+    assert stats.revenue == Revenue(amount=2 * MAX_AMOUNT, currency="EUR")
+    assert stats.revenue_by_currency == (
+        Revenue(amount=2 * MAX_AMOUNT, currency="EUR"),
+        Revenue(amount=5, currency="GBP"),
+    )
+    assert summarize([StatsDelta(revenue={"USD": 9})]).revenue == Revenue(amount=0, currency="EUR")
