@@ -8,6 +8,7 @@ import os
 import select
 import struct
 import sys
+import tempfile
 import time
 from typing import IO, Any
 
@@ -21,6 +22,11 @@ def child_environment(overrides: dict[str, str] | None = None) -> dict[str, str]
     env.update(overrides or {})
     env["PYTHONPATH"] = os.pathsep.join(entry for entry in sys.path if entry and os.path.isdir(entry))
     env["PYTHONUNBUFFERED"] = "1"  # a child's log lines appear as they are written
+    if "PYTHONPYCACHEPREFIX" not in env:
+        # Bytecode halves a cold start; cached outside the source tree, which stays clean
+        # (the reason `make` sets PYTHONDONTWRITEBYTECODE).
+        env["PYTHONPYCACHEPREFIX"] = os.path.join(tempfile.gettempdir(), f"shop-local-pycache-{os.getuid()}")
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

@@ -116,15 +116,15 @@ class Emulator:
         if self.embedded and self._process is not None:
             self.command("trim_stream", table_name=table_name, up_to_sequence_number=up_to_sequence_number)
 
-    def stop(self, timeout: float = 2.0) -> None:
+    def stop(self, timeout: float = 1.0) -> None:
         process = self._process
         self._process = None
         if process is None:
             return
-        with self._control:
+        process.terminate()  # its state is for this run only: nothing to save
+        with self._control, contextlib.suppress(OSError):
             if process.stdin is not None:
-                with contextlib.suppress(OSError):
-                    process.stdin.close()  # end of its command stream: it stops its server and exits
+                process.stdin.close()
         try:
             process.wait(timeout)
         except subprocess.TimeoutExpired:

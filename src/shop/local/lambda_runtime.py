@@ -47,9 +47,10 @@ class Throttled(Exception):
 class FunctionError(Exception):
     """The invocation failed: the handler raised, its environment crashed or timed out."""
 
-    def __init__(self, error_type: str, message: str) -> None:
+    def __init__(self, error_type: str, message: str, *, environment_survives: bool = False) -> None:
         super().__init__(f"{error_type}: {message}")
         self.error_type = error_type
+        self.environment_survives = environment_survives  # a raised exception; not a crash or timeout
 
 
 # In-process handlers by dotted path (tests): they run in this process, one event at a time.
@@ -171,8 +172,12 @@ class _Function:
         context = _context(self.dotted_path, timeout_seconds)
         healthy = False
         try:
-            result, healthy = environment.invoke(event, context)
+            result = environment.invoke(event, context)
+            healthy = True
             return result
+        except FunctionError as error:
+            healthy = error.environment_survives
+            raise
         finally:
             self._release(environment, healthy)
 
@@ -272,8 +277,8 @@ class _Environment:
             raise HandlerUnavailable(reason)
         return cls(dotted_path, process, float(hello["init_ms"]))
 
-    def invoke(self, event: dict[str, Any], context: LambdaContext) -> tuple[Any, bool]:
-        """The result and whether the environment can be reused; FunctionError on failure."""
+    def invoke(self, event: dict[str, Any], context: LambdaContext) -> Any:
+        """The handler's result; FunctionError if it raised, crashed or timed out."""
         assert self.process.stdin is not None
         assert self.process.stdout is not None
         request_id = context.aws_request_id
@@ -295,8 +300,10 @@ class _Environment:
         self._report(request_id, began, reply.get("max_memory_mb"))
         if "error" in reply:
             error = reply["error"]
-            raise FunctionError(str(error.get("errorType")), str(error.get("errorMessage")))
-        return reply.get("result"), True
+            raise FunctionError(
+                str(error.get("errorType")), str(error.get("errorMessage")), environment_survives=True
+            )
+        return reply.get("result")
 
     def _report(self, request_id: str, began: float, max_memory_mb: int | None, failure: str = "") -> None:
         duration_ms = (time.perf_counter() - began) * 1000

@@ -295,6 +295,7 @@ class LocalStack:
     def _stop_own(self) -> None:
         """Everything stops within a few seconds, whatever is running: in-flight invocations
         fail as their environments are terminated."""
+        began = time.monotonic()
         workers: list[QueuePoller | StreamRelay] = [*self.pollers, *self.relays]
         for worker in workers:
             worker.stop()
@@ -302,14 +303,16 @@ class LocalStack:
             self._server.ready = False
             if self._server_thread is not None:
                 self._server.shutdown()
-                self._server_thread.join(2)
+                self._server_thread.join(1)
             self._server.server_close()
-        self.runtime.stop()
+        self.runtime.stop(timeout=1.0)
+        self.emulator.stop(timeout=1.0)
+        deadline = time.monotonic() + 1.0  # a poller may be in a long poll; its thread is a daemon
         for worker in workers:
-            worker.join(2)
+            worker.join(max(0.0, deadline - time.monotonic()))
         self.pollers.clear()
         self.relays.clear()
-        self.emulator.stop()
+        log.info("local stack stopped in %.2fs", time.monotonic() - began)
         self._restore_environment()
         _reset_platform_clients()
 

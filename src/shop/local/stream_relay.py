@@ -211,7 +211,7 @@ class StreamRelay:
 
 
 def _correlation_ids(records: list[dict[str, Any]]) -> str:
-    """The correlation ids of the outbox events in these stream records ("-" for others)."""
+    """The correlation ids of the outbox events among these stream records ("-" if none)."""
     ids: list[str] = []
     for record in records:
         image = record.get("dynamodb", {}).get("NewImage") or {}
@@ -221,7 +221,7 @@ def _correlation_ids(records: list[dict[str, Any]]) -> str:
             found = "-"
         if found not in ids:
             ids.append(found)
-    return ",".join(ids)
+    return ",".join(found for found in ids if found != "-") or "-"
 
 
 def _json_safe(value: Any) -> Any:

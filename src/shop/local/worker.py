@@ -8,6 +8,7 @@ logs, a traceback) goes to stderr, as a Lambda function's goes to its log group.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import resource
@@ -32,6 +33,12 @@ def main(dotted_path: str) -> int:
     except Exception as exc:  # a service not written yet, or one that fails at import
         send_message(replies, {"unavailable": f"{dotted_path} cannot be loaded: {exc!r}"})
         return 1
+    with contextlib.suppress(BrokenPipeError):  # the runtime stopped us: nothing left to answer
+        _serve(function, requests, replies, began)
+    return 0
+
+
+def _serve(function: Any, requests: int, replies: int, began: float) -> None:
     send_message(replies, {"init_ms": (time.perf_counter() - began) * 1000})
     while (request := receive_message(requests)) is not None:
         reply = _run(function, request)
@@ -40,7 +47,6 @@ def main(dotted_path: str) -> int:
         except (TypeError, ValueError) as exc:  # Lambda serialises the result: one it cannot is an error
             error = {"errorType": "Runtime.MarshalError", "errorMessage": f"the result is not JSON: {exc}"}
             send_message(replies, {"error": error, "max_memory_mb": reply["max_memory_mb"]})
-    return 0
 
 
 def _import(dotted_path: str) -> Any:
@@ -61,8 +67,23 @@ def _run(function: Any, request: dict[str, Any]) -> dict[str, Any]:
         print(f"[ERROR] {type(exc).__name__}: {exc}", file=sys.stderr)
         traceback.print_exc(file=sys.stderr)
         reply = {"error": {"errorType": type(exc).__name__, "errorMessage": str(exc)}}
-    reply["max_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    reply["max_memory_mb"] = _max_memory_mb()
     return reply
+
+
+def _max_memory_mb() -> int:
+    """This process's peak resident memory (VmHWM: getrusage would report the stack's own peak,
+    inherited across the fork that started this process)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // (
+        1024 * 1024 if sys.platform == "darwin" else 1024
+    )
 
 
 if __name__ == "__main__":

@@ -92,3 +92,38 @@ def test_concurrent_writes_survive_failed_transactions(table: str) -> None:
     stored = client("dynamodb").scan(TableName=table)["Items"]
     assert sum(1 for item in stored if item["pk"]["S"].startswith("ITEM#")) == 60
     assert not any(item["pk"]["S"] == "OUTBOX#ghost" for item in stored)
+
+
+def test_a_failed_transaction_copies_no_table(table: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto backs up every table a transaction names, items and stream records included: a
+    transaction's cost grew with everything the table ever held."""
+    from moto.dynamodb.models.table import Table
+
+    def refuse(table: Table, memo: dict[int, Any]) -> Table:
+        raise AssertionError(f"deep copy of the whole table {table.name}")
+
+    client("dynamodb").put_item(
+        TableName=table, Item=to_item({"pk": "PRODUCT#1", "sk": "PRODUCT", "stock": 0})
+    )
+    monkeypatch.setattr(Table, "__deepcopy__", refuse, raising=False)
+    failing_reservation(table)  # raises TransactionCancelled, not the AssertionError
+
+
+def test_a_failed_transaction_puts_back_exactly_what_it_changed(table: str) -> None:
+    put: Any = client("dynamodb").put_item
+    put(TableName=table, Item=to_item({"pk": "PRODUCT#1", "sk": "PRODUCT", "stock": 0, "name": "one"}))
+    put(TableName=table, Item=to_item({"pk": "PRODUCT#2", "sk": "PRODUCT", "stock": 5, "name": "two"}))
+    uow = UnitOfWork()
+    uow.update(
+        table, {"pk": "PRODUCT#2", "sk": "PRODUCT"}, "SET stock = stock - :q", "stock >= :q", values={":q": 2}
+    )
+    uow.put(table, {"pk": "OUTBOX#ghost", "sk": "OUTBOX"})
+    uow.update(
+        table, {"pk": "PRODUCT#1", "sk": "PRODUCT"}, "SET stock = stock - :q", "stock >= :q", values={":q": 1}
+    )
+    with pytest.raises(TransactionCancelled):
+        uow.commit()
+    stored = {item["pk"]["S"]: item for item in client("dynamodb").scan(TableName=table)["Items"]}
+    assert set(stored) == {"PRODUCT#1", "PRODUCT#2"}
+    assert stored["PRODUCT#2"]["stock"] == {"N": "5"}  # updated in place by moto, then put back
+    assert stored["PRODUCT#2"]["name"] == {"S": "two"}
