@@ -2,6 +2,9 @@
 charging through localstripe on 127.0.0.1 — a checkout reaches CONFIRMED, the customer's
 cancel refunds at the provider, a declined card cancels with PAYMENT_DECLINED."""
 
+import hashlib
+import hmac
+import json
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -127,3 +130,21 @@ def test_a_declined_card_cancels_the_order_as_payment_declined(customer, product
     assert (order["status"], order["cancellation_reason"]) == ("CANCELLED", "PAYMENT_DECLINED")
     payment = payment_of(customer, order_id)
     assert (payment["status"], payment["decline_reason"]) == ("DECLINED", "card_declined")
+
+
+def test_the_webhook_route_answers_through_the_gateway(stack, localstripe, customer):
+    intent = {"id": "pi_late", "amount": 2598, "currency": "eur", "status": "succeeded", "metadata": {}}
+    payload = json.dumps({"type": "payment_intent.succeeded", "data": {"object": intent}})
+    at = int(time.time())
+    secret = localstripe.webhook_secret.encode()
+    mac = hmac.new(secret, f"{at}.{payload}".encode(), hashlib.sha256).hexdigest()
+    url = stack.url + WEBHOOK_PATH
+
+    def post(signature: str) -> requests.Response:
+        headers = {"content-type": "application/json", "stripe-signature": signature}
+        return requests.post(url, data=payload, headers=headers, timeout=30)
+
+    signed, forged = post(f"t={at},v1={mac}"), post(f"t={at},v1=00")
+
+    assert signed.status_code == 204  # not a payment of the shop: acknowledged, nothing recorded
+    assert (forged.status_code, forged.headers["content-type"]) == (400, "application/problem+json")
