@@ -7,10 +7,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 import requests
 
+from shop.local.__main__ import banner
+from shop.local.seed import SeedReport, seed
 from shop.local.stack import LocalStack
 
 pytestmark = pytest.mark.integration
@@ -50,6 +54,42 @@ def test_the_admin_token_carries_the_admin_group(seeded: LocalStack) -> None:
         f"{seeded.url}/admin/stats", headers={"Authorization": f"Bearer {token}"}, timeout=10
     )
     assert stats.status_code == 200, stats.text
+
+
+@pytest.mark.parametrize("their_password", ["Someone1234", "Admin12345"])
+def test_the_seed_never_promotes_an_account_someone_else_registered(
+    seeded: LocalStack, their_password: str
+) -> None:
+    """Even with the very password configured: the seed promotes only an account it created."""
+    email = f"early-{their_password.lower()}@example.com"
+    registered = requests.post(
+        f"{seeded.url}/users", json={"email": email, "password": their_password, "name": "Early"}, timeout=30
+    )
+    assert registered.status_code == 201, registered.text
+    report = seed(seeded.url, email, "Admin12345", promote=seeded.promote_to_admin, products=[])
+    assert not report.ok
+    assert not report.admin_promoted
+    assert not report.admin_logged_in
+    assert "not promoting" in report.summary()
+    groups = seeded.client("cognito-idp").admin_list_groups_for_user(
+        UserPoolId=seeded.pool_id, Username=email
+    )
+    assert groups["Groups"] == []
+    assert "Admin:" not in "\n".join(banner(_with_report(seeded, report), seeded=True))
+
+
+def _with_report(stack: LocalStack, report: SeedReport) -> Any:
+    """The stack as the banner sees it, after a seed that produced `report`."""
+    return SimpleNamespace(
+        url=stack.url,
+        startup_seconds=1.0,
+        aws_endpoint=stack.aws_endpoint,
+        pool_id=stack.pool_id,
+        runtime=stack.runtime,
+        seed_report=report,
+        admin_email=stack.admin_email,
+        admin_password=stack.admin_password,
+    )
 
 
 def _free_port() -> int:
