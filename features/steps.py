@@ -23,6 +23,8 @@ import pytest
 import requests
 from pytest_bdd import given, parsers, then, when
 
+from .contract import conforming_session
+
 TIMEOUT = 10
 SETTLE_SECONDS = 15.0
 CUSTOMER_PASSWORD = "Secret12345"
@@ -66,7 +68,8 @@ class Shop:
 
     url: str
     admin_token: Callable[[], str]
-    http: requests.Session = field(default_factory=requests.Session)
+    # every answer is checked against the OpenAPI document (features/contract.py)
+    http: requests.Session = field(default_factory=conforming_session)
     tokens: dict[str, str] = field(default_factory=dict)
     logins: dict[str, dict[str, Any]] = field(default_factory=dict)  # the last login answer of each
     emails: dict[str, str] = field(default_factory=dict)

@@ -119,7 +119,9 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "type": {
             "type": "string",
             "format": "uri-reference",
-            "enum": [problem_type.uri for problem_type in PROBLEM_TYPES] + ["about:blank"],
+            # examples, not an enum: a client generated today must still read a type added tomorrow
+            "description": "`/problems/{slug}`, a page of this API; `about:blank` for other statuses",
+            "examples": [problem_type.uri for problem_type in PROBLEM_TYPES] + ["about:blank"],
         },
         "title": {"type": "string", "minLength": 1},
         "status": {"type": "integer", "minimum": 400, "maximum": 599},
