@@ -71,3 +71,10 @@ Feature: Cart
     Then the response is a problem with status 404
     When I GET "/cart" as "Ann"
     Then the cart holds 2 of the product at its catalog price
+
+  Scenario: A line past the largest amount is refused and nothing is saved
+    Given a product "Feature Yacht" priced 10000000000.00 EUR with 5 in stock
+    When "Ann" puts 2 of the product in the cart
+    Then the response is a problem with status 422
+    When I GET "/cart" as "Ann"
+    Then the response field "items" has 0 items

@@ -53,6 +53,15 @@ Feature: Catalog
     When an anonymous visitor tries to create a product
     Then the response is a problem with status 401
 
+  Scenario: Who may use an admin route is decided before the body is read
+    Given a signed-in customer "Carl"
+    When I POST "/products" as "Carl" with body {"nonsense": true}
+    Then the response is a problem with status 403
+    When I POST "/products" as "Carl" with a JSON body nested 1000 deep
+    Then the response is a problem with status 403
+    When I POST "/products" anonymously with body {"nonsense": true}
+    Then the response is a problem with status 401
+
   Scenario: A SKU is taken once
     Given a product "Feature Teapot" priced 15.00 EUR with 5 in stock
     When the admin creates another product with the same SKU as "Feature Teapot"
@@ -66,6 +75,7 @@ Feature: Catalog
     Examples:
       | price                                  |
       | {"amount": -1, "currency": "EUR"}      |
+      | {"amount": 0, "currency": "EUR"}       |
       | {"amount": 9.99, "currency": "EUR"}    |
       | {"amount": 999, "currency": "euro"}    |
       | 12.5                                   |

@@ -21,12 +21,25 @@ Feature: Checkout
     When "alice" checks out paying with "tok_visa"
     Then the order becomes CANCELLED because OUT_OF_STOCK
     And the stock of "Mug" becomes 1
+    And the cart of "alice" holds 3 "Mug"
+    When I GET "/orders/{order_id}" as "alice"
+    Then the response field "payment.status" is "NOT_REQUIRED"
 
   Scenario: A declined payment cancels the order and gives the stock back
     Given "alice" has 2 "Mug" in the cart
     When "alice" checks out paying with "tok_chargeDeclined"
     Then the order becomes CANCELLED because PAYMENT_DECLINED
     And the stock of "Mug" becomes 5
+
+  Scenario: A declined order leaves the cart as it was, ready for another try
+    Given "alice" has 2 "Mug" in the cart
+    When "alice" checks out paying with "tok_chargeDeclined"
+    Then the order becomes CANCELLED because PAYMENT_DECLINED
+    And the stock of "Mug" becomes 5
+    And the cart of "alice" holds 2 "Mug"
+    When "alice" checks out paying with "tok_visa"
+    Then the order becomes CONFIRMED
+    And the cart of "alice" becomes empty
 
   Scenario: A customer cancels a confirmed order and is refunded
     Given "alice" has 2 "Mug" in the cart

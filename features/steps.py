@@ -412,6 +412,64 @@ def send_with_header(
     shop.call(method, path, actor=_actor(actor, admin, anonymous), headers={name: value})
 
 
+@when(parsers.re(rf"I {_METHOD} {_PATH}{_AS} with a JSON body nested (?P<depth>\d+) deep$"))
+def send_deeply_nested_body(
+    shop: Shop,
+    method: str,
+    path: str,
+    actor: str | None,
+    admin: str | None,
+    anonymous: str | None,
+    depth: str,
+) -> None:
+    body = ("[" * int(depth) + "]" * int(depth)).encode("utf-8")
+    shop.call(
+        method,
+        path,
+        actor=_actor(actor, admin, anonymous),
+        data=body,
+        headers={"Content-Type": "application/json"},
+    )
+
+
+@when(parsers.re(rf'I {_METHOD} {_PATH}{_AS} with a (?P<digits>\d+)-digit number as "(?P<field>[^"]+)"$'))
+def send_huge_number(
+    shop: Shop,
+    method: str,
+    path: str,
+    actor: str | None,
+    admin: str | None,
+    anonymous: str | None,
+    digits: str,
+    field: str,
+) -> None:
+    body = f'{{"{field}": {"9" * int(digits)}}}'.encode()
+    shop.call(
+        method,
+        path,
+        actor=_actor(actor, admin, anonymous),
+        data=body,
+        headers={"Content-Type": "application/json"},
+    )
+
+
+@when(parsers.re(rf'I {_METHOD} {_PATH}{_AS} with an? "(?P<media_type>[^"]+)" body (?P<body>[\[{{].*)$'))
+def send_with_media_type(
+    shop: Shop,
+    method: str,
+    path: str,
+    actor: str | None,
+    admin: str | None,
+    anonymous: str | None,
+    media_type: str,
+    body: str,
+) -> None:
+    data = shop.expand(body).encode("utf-8")
+    shop.call(
+        method, path, actor=_actor(actor, admin, anonymous), data=data, headers={"Content-Type": media_type}
+    )
+
+
 @when(parsers.parse('the admin creates a product "{name}" priced {price} {currency} with {stock:d} in stock'))
 def admin_creates_product(shop: Shop, name: str, price: str, currency: str, stock: int) -> None:
     shop.create_product(name, price={"amount": cents(price), "currency": currency}, stock=stock)
@@ -430,6 +488,14 @@ def remember(shop: Shop, path: str) -> None:
 
 
 # -- Then ----------------------------------------------------------------------------------
+
+
+@then(parsers.parse('the cart of "{name}" holds {quantity:d} "{product}"'))
+def cart_holds(shop: Shop, name: str, quantity: int, product: str) -> None:
+    answer = shop.call("GET", "/cart", actor=name)
+    assert answer.status_code == 200, answer.text
+    lines = {item["product_id"]: item["quantity"] for item in answer.json()["items"]}
+    assert lines == {shop.product(product)["product_id"]: quantity}, answer.json()
 
 
 @then(parsers.parse("the response status is {status:d}"))

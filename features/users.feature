@@ -64,3 +64,19 @@ Feature: Customer accounts
   Scenario: The profile needs a signed-in customer
     When I GET "/users/me" anonymously
     Then the response is a problem with status 401
+
+  Scenario: Hostile bodies get a problem, never a server error
+    When I POST "/auth/login" anonymously with a JSON body nested 1000 deep
+    Then the response is a problem with status 400
+    And the problem names the field "body"
+    When I POST "/users" anonymously with a 5000-digit number as "email"
+    Then the response is a problem with status 400
+    And the problem names the field "body"
+    When I POST "/auth/login" anonymously with an "application/merge-patch+json" body {"email": "nobody@example.com", "password": "Secret123"}
+    Then the response is a problem with status 401
+
+  Scenario: Any JSON media type is read as JSON
+    Given a signed-in customer "Ada"
+    When I PATCH "/users/me" as "Ada" with an "application/merge-patch+json" body {"name": "Ada L."}
+    Then the response status is 200
+    And the response field "name" is "Ada L."
