@@ -38,6 +38,10 @@ def main() -> int:
 
     moto_fixes.install()
     moto_signing_key.install()
+    if os.environ.get("SHOP_CHAOS"):  # the chaos suite's fault plan: see shop/local/chaos.py
+        from shop.local.chaos import install_emulator
+
+        install_emulator()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     expiry = IteratorExpiry()

@@ -29,7 +29,12 @@ def main(dotted_path: str) -> int:
     requests = sys.stdin.fileno()
     began = time.perf_counter()
     try:
-        function = _import(dotted_path)
+        if os.environ.get("SHOP_CHAOS"):  # the chaos suite's fault plan: see shop/local/chaos.py
+            from shop.local.chaos import install
+
+            function = install(dotted_path, lambda: _import(dotted_path))
+        else:
+            function = _import(dotted_path)
     except Exception as exc:  # a service not written yet, or one that fails at import
         send_message(replies, {"unavailable": f"{dotted_path} cannot be loaded: {exc!r}"})
         return 1
