@@ -19,7 +19,7 @@ export BC_SKIP_MAPPING := TRUE
 export CKV_SKIP_PACKAGE_UPDATE_CHECK := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install clean-reports run test lint fmt unit integration acceptance terraform-check slow bench load package openapi clean
+.PHONY: help install clean-reports run test lint fmt unit integration acceptance terraform-check slow bench load browser package openapi clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -75,7 +75,17 @@ terraform-check: install $(CHECKOV) ## offline Terraform checks: fmt, get, valid
 acceptance: install ## BDD features over HTTP (SHOP_API_URL, or an embedded stack)
 	$(PYTEST_STAGE) features tests -m "acceptance and not slow" -q
 
-slow: install ## the slow suites alone (concurrency, packaging)
+# The browser tests drive Debian's Chromium headless (a test tool's own browser download is
+# not possible offline); installed here when missing, as root, the way CI runs.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@echo "==> installing Debian's chromium for the browser tests"
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "the browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium'"; exit 1; fi
+
+browser: $(CHROMIUM) ## install Debian's chromium for the browser tests (when missing)
+
+slow: install $(CHROMIUM) ## the slow suites alone (concurrency, soak, chaos, packaging, Terraform apply, browsers)
 	$(PYTEST_STAGE) tests features -m slow -q
 
 bench: install ## cold-start benchmark, as ratios to a baseline of the same run
