@@ -1,5 +1,5 @@
-"""What the stack's child processes (the emulator, the functions' execution environments)
-share: the environment they start with, and how messages cross their pipes."""
+"""What the stack's child processes (the emulator, the fork server and the functions' execution
+environments) share: the environment they start with, and how messages cross their pipes."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Execution environments like Lambda's: each function runs in worker processes of its own
-(see worker.py), started on first use (a cold start) and reused while warm; concurrent
+(see worker.py), forked on first use (a cold start) and reused while warm; concurrent
 invocations of one function get more environments, up to a per-function limit. Past the
 limit an invocation waits for an environment to free up, and gives up (a throttle) after
 `wait_seconds`. A crashed or timed-out environment is replaced by the next invocation.
@@ -12,7 +12,11 @@ and no two functions share a process, so that state is never shared, as on Lambd
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import os
+import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -75,6 +79,7 @@ class Runtime:
     ) -> None:
         self.max_environments = max(1, max_environments)
         self._environment = environment  # the variables a new environment starts with
+        self._fork_server = _ForkServer()
         self._functions: dict[str, _Function] = {}
         self._lock = threading.Lock()
         self._stopped = False
@@ -104,6 +109,7 @@ class Runtime:
             return {name: function.count for name, function in self._functions.items()}
 
     def pids(self) -> list[int]:
+        """The environments' process ids."""
         with self._lock:
             functions = list(self._functions.values())
         return [pid for function in functions for pid in function.pids()]
@@ -117,6 +123,7 @@ class Runtime:
         deadline = time.monotonic() + timeout
         for environment in environments:
             environment.stop(max(0.0, deadline - time.monotonic()))
+        self._fork_server.stop(max(0.1, deadline - time.monotonic()))
 
     def _function(self, dotted_path: str) -> _Function:
         with self._lock:
@@ -124,7 +131,7 @@ class Runtime:
                 raise HandlerUnavailable("the stack is stopping")
             function = self._functions.get(dotted_path)
             if function is None:
-                function = _Function(dotted_path, self.max_environments, self._environment)
+                function = _Function(dotted_path, self.max_environments, self._fork_server, self._environment)
                 self._functions[dotted_path] = function
             return function
 
@@ -147,7 +154,14 @@ def _invoke_in_process(function: Handler, event: dict[str, Any], context: Lambda
 class _Function:
     """One function's environments: idle ones (most recently used last) and a count of all."""
 
-    def __init__(self, dotted_path: str, limit: int, environment: Callable[[], dict[str, str]]) -> None:
+    def __init__(
+        self,
+        dotted_path: str,
+        limit: int,
+        fork_server: _ForkServer,
+        environment: Callable[[], dict[str, str]],
+    ) -> None:
+        self._fork_server = fork_server
         self.dotted_path = dotted_path
         self.name = function_name_for(dotted_path)
         self.limit = limit
@@ -200,7 +214,7 @@ class _Function:
                     )
                 self._free.wait(left)
         try:
-            environment = _Environment.start(self.dotted_path, self._environment())
+            environment = _Environment.start(self.dotted_path, self._fork_server, self._environment())
         except BaseException:
             with self._free:
                 self._starting -= 1
@@ -241,62 +255,120 @@ class _Function:
             self._idle.clear()
             self._free.notify_all()
         for environment in environments:
-            environment.process.terminate()  # a busy one's invoker then sees it exit
+            environment.terminate()  # a busy one's invoker then sees its pipe close
         return environments
 
 
-class _Environment:
-    """One worker process: `python -m shop.local.worker <dotted path>`."""
+class _ForkServer:
+    """The process environments are forked from (see fork_server.py), started with the first."""
 
-    def __init__(self, dotted_path: str, process: subprocess.Popen[bytes], init_ms: float) -> None:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._channel: socket.socket | None = None
+
+    def fork(self, dotted_path: str, environment: dict[str, str]) -> tuple[int, int, int]:
+        """A new environment's process id, and the pipe ends to write to it and read from it."""
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        try:
+            with self._lock:
+                channel = self._started()
+                request = json.dumps({"dotted_path": dotted_path, "environment": environment}).encode()
+                socket.send_fds(channel, [request], [to_child_r, from_child_w])
+                answer = channel.recv(4096)
+        except OSError as exc:
+            for fd in (to_child_w, from_child_r):
+                os.close(fd)
+            self.stop()  # the next environment starts a new fork server
+            raise HandlerUnavailable(f"{dotted_path}: the fork server failed: {exc!r}") from exc
+        finally:
+            os.close(to_child_r)
+            os.close(from_child_w)
+        if not answer:
+            os.close(to_child_w)
+            os.close(from_child_r)
+            self.stop()
+            raise HandlerUnavailable(f"{dotted_path}: the fork server exited")
+        return int(json.loads(answer)["pid"]), to_child_w, from_child_r
+
+    def _started(self) -> socket.socket:
+        if self._channel is not None:
+            return self._channel
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self._process = subprocess.Popen(  # noqa: S603 - our interpreter and our module
+            [sys.executable, "-m", "shop.local.fork_server", str(theirs.fileno())],
+            stdin=subprocess.DEVNULL,
+            pass_fds=[theirs.fileno()],
+            env=child_environment(),
+        )
+        theirs.close()
+        ours.settimeout(INIT_TIMEOUT_SECONDS)
+        if not ours.recv(4096):
+            raise OSError("the fork server did not start")
+        ours.settimeout(None)
+        self._channel = ours
+        return ours
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def stop(self, timeout: float = 1.0) -> None:
+        channel, process = self._channel, self._process
+        self._channel = self._process = None
+        if channel is not None:
+            channel.close()  # it exits at end of input
+        if process is not None:
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+class _Environment:
+    """One worker process, forked from the fork server (see worker.py)."""
+
+    def __init__(self, dotted_path: str, pid: int, to_child: int, from_child: int, init_ms: float) -> None:
         self.dotted_path = dotted_path
-        self.process = process
+        self.pid = pid
+        self.to_child = to_child
+        self.from_child = from_child
         self.init_ms: float | None = init_ms  # reported with the first invocation only
         self.last_used = time.monotonic()
 
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
     @classmethod
-    def start(cls, dotted_path: str, environment: dict[str, str]) -> _Environment:
-        process = subprocess.Popen(  # noqa: S603 - our interpreter, a path from resources.json
-            [sys.executable, "-m", "shop.local.worker", dotted_path],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=child_environment(environment),
-        )
-        assert process.stdout is not None
+    def start(cls, dotted_path: str, server: _ForkServer, environment: dict[str, str]) -> _Environment:
+        pid, to_child, from_child = server.fork(dotted_path, {**os.environ, **environment})
         try:
-            hello = receive_message(process.stdout.fileno(), time.monotonic() + INIT_TIMEOUT_SECONDS)
+            hello = receive_message(from_child, time.monotonic() + INIT_TIMEOUT_SECONDS)
         except TimeoutError:
             hello = None
         if hello is None or "unavailable" in hello:
-            _stop_process(process)
+            cls(dotted_path, pid, to_child, from_child, 0.0).stop()
             reason = hello["unavailable"] if hello else f"{dotted_path}: the environment did not start"
             raise HandlerUnavailable(reason)
-        return cls(dotted_path, process, float(hello["init_ms"]))
+        return cls(dotted_path, pid, to_child, from_child, float(hello["init_ms"]))
 
     def invoke(self, event: dict[str, Any], context: LambdaContext) -> Any:
         """The handler's result; FunctionError if it raised, crashed or timed out."""
-        assert self.process.stdin is not None
-        assert self.process.stdout is not None
         request_id = context.aws_request_id
         began = time.perf_counter()
         reply: dict[str, Any] | None
         try:
-            send_message(self.process.stdin.fileno(), {"event": event, "context": _wire(context)})
-            reply = receive_message(self.process.stdout.fileno(), time.monotonic() + context.timeout_seconds)
+            send_message(self.to_child, {"event": event, "context": _wire(context)})
+            reply = receive_message(self.from_child, time.monotonic() + context.timeout_seconds)
         except TimeoutError:
             self._report(request_id, began, None, "timed out")
             raise FunctionError(
                 "Sandbox.Timedout", f"the function timed out after {context.timeout_seconds:.0f}s"
             ) from None
-        except (OSError, ValueError):  # the pipe broke or was closed: the process is gone
+        except OSError:  # the pipe broke or was closed: the process is gone
             reply = None
         if reply is None:
             self._report(request_id, began, None, "crashed")
-            raise FunctionError("Runtime.ExitError", f"the environment exited (code {self.process.poll()})")
+            raise FunctionError("Runtime.ExitError", "the environment exited")
         self._report(request_id, began, reply.get("max_memory_mb"))
         if "error" in reply:
             error = reply["error"]
@@ -304,6 +376,10 @@ class _Environment:
                 str(error.get("errorType")), str(error.get("errorMessage")), environment_survives=True
             )
         return reply.get("result")
+
+    def terminate(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGTERM)
 
     def _report(self, request_id: str, began: float, max_memory_mb: int | None, failure: str = "") -> None:
         duration_ms = (time.perf_counter() - began) * 1000
@@ -329,7 +405,16 @@ class _Environment:
         self.init_ms = None
 
     def stop(self, timeout: float = 1.0) -> None:
-        _stop_process(self.process, timeout)
+        """Terminate it (its invoker, if any, sees its pipe close); kill it past `timeout`."""
+        self.terminate()
+        deadline = time.monotonic() + timeout
+        while _exists(self.pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        for fd in (self.to_child, self.from_child):
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
 
 def _wire(context: LambdaContext) -> dict[str, Any]:
@@ -338,15 +423,9 @@ def _wire(context: LambdaContext) -> dict[str, Any]:
     return fields
 
 
-def _stop_process(process: subprocess.Popen[bytes], timeout: float = 1.0) -> None:
-    """Close its input (it exits at end of input); kill it if it has not within `timeout`."""
-    if process.stdin is not None:
-        with contextlib.suppress(OSError):
-            process.stdin.close()
+def _exists(pid: int) -> bool:
     try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    if process.stdout is not None:
-        process.stdout.close()
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -1,9 +1,10 @@
-"""`python -m shop.local.worker <package.module.function>`: one execution environment.
+"""One execution environment: a process forked from the fork server (see fork_server.py).
 
-It imports the handler once (the init phase), says so, then runs one event at a time as
-the runtime sends them, and exits when the runtime closes its pipe. Messages are
-length-prefixed JSON on stdin and on the original stdout; the handler's own output (its
-logs, a traceback) goes to stderr, as a Lambda function's goes to its log group.
+It imports the handler (the init phase), says how long that took, then runs one event at
+a time as the runtime sends them (length-prefixed JSON over a pair of pipes), and exits
+when the runtime closes its pipe. The handler's own output (its logs, a traceback) goes to
+stderr, as a Lambda function's goes to its log group. The fork server imports this module
+before any environment starts: keep it light.
 """
 
 from __future__ import annotations
@@ -22,36 +23,31 @@ from shop.local.child_process import receive_message, send_message
 from shop.local.lambda_context import LambdaContext
 
 
-def main(dotted_path: str) -> int:
+def main(dotted_path: str, environment: dict[str, str], requests: int, replies: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the stack stops us
-    replies = os.dup(sys.stdout.fileno())
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    requests = sys.stdin.fileno()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a handler's prints are its logs
+    os.environ.clear()
+    os.environ.update(environment)  # the stack's variables as they are now
     began = time.perf_counter()
     try:
-        if os.environ.get("SHOP_CHAOS"):  # the chaos suite's fault plan: see shop/local/chaos.py
-            from shop.local.chaos import install
-
-            function = install(dotted_path, lambda: _import(dotted_path))
-        else:
-            function = _import(dotted_path)
+        function = _import(dotted_path)
     except Exception as exc:  # a service not written yet, or one that fails at import
-        send_message(replies, {"unavailable": f"{dotted_path} cannot be loaded: {exc!r}"})
-        return 1
+        with contextlib.suppress(BrokenPipeError):
+            send_message(replies, {"unavailable": f"{dotted_path} cannot be loaded: {exc!r}"})
+        return
     with contextlib.suppress(BrokenPipeError):  # the runtime stopped us: nothing left to answer
-        _serve(function, requests, replies, began)
-    return 0
-
-
-def _serve(function: Any, requests: int, replies: int, began: float) -> None:
-    send_message(replies, {"init_ms": (time.perf_counter() - began) * 1000})
-    while (request := receive_message(requests)) is not None:
-        reply = _run(function, request)
-        try:
-            send_message(replies, reply)
-        except (TypeError, ValueError) as exc:  # Lambda serialises the result: one it cannot is an error
-            error = {"errorType": "Runtime.MarshalError", "errorMessage": f"the result is not JSON: {exc}"}
-            send_message(replies, {"error": error, "max_memory_mb": reply["max_memory_mb"]})
+        send_message(replies, {"init_ms": (time.perf_counter() - began) * 1000})
+        while (request := receive_message(requests)) is not None:
+            reply = _run(function, request)
+            try:
+                send_message(replies, reply)
+            except (TypeError, ValueError) as exc:  # Lambda serialises the result: one it cannot is an error
+                error = {
+                    "errorType": "Runtime.MarshalError",
+                    "errorMessage": f"the result is not JSON: {exc}",
+                }
+                send_message(replies, {"error": error, "max_memory_mb": reply["max_memory_mb"]})
 
 
 def _import(dotted_path: str) -> Any:
@@ -77,8 +73,8 @@ def _run(function: Any, request: dict[str, Any]) -> dict[str, Any]:
 
 
 def _max_memory_mb() -> int:
-    """This process's peak resident memory (VmHWM: getrusage would report the stack's own peak,
-    inherited across the fork that started this process)."""
+    """This process's peak resident memory (VmHWM: getrusage would report the fork server's
+    peak, inherited by the fork that started this process)."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
@@ -89,7 +85,3 @@ def _max_memory_mb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // (
         1024 * 1024 if sys.platform == "darwin" else 1024
     )
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
