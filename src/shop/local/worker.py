@@ -31,7 +31,12 @@ def main(dotted_path: str, environment: dict[str, str], requests: int, replies: 
     os.environ.update(environment)  # the stack's variables as they are now
     began = time.perf_counter()
     try:
-        function = _import(dotted_path)
+        if os.environ.get("SHOP_CHAOS"):  # the chaos suite's fault plan: see shop/local/chaos.py
+            from shop.local.chaos import install
+
+            function = install(dotted_path, lambda: _import(dotted_path))
+        else:
+            function = _import(dotted_path)
     except Exception as exc:  # a service not written yet, or one that fails at import
         with contextlib.suppress(BrokenPipeError):
             send_message(replies, {"unavailable": f"{dotted_path} cannot be loaded: {exc!r}"})
