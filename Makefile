@@ -19,7 +19,7 @@ export BC_SKIP_MAPPING := TRUE
 export CKV_SKIP_PACKAGE_UPDATE_CHECK := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install clean-reports run test lint fmt unit integration acceptance terraform-check slow bench load browser package openapi clean
+.PHONY: help install clean-reports run test lint fmt unit integration acceptance terraform-check slow chaos redrive bench load browser package openapi clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -87,6 +87,12 @@ browser: $(CHROMIUM) ## install Debian's chromium for the browser tests (when mi
 
 slow: install $(CHROMIUM) ## the slow suites alone (concurrency, soak, chaos, packaging, Terraform apply, browsers)
 	$(PYTEST_STAGE) tests features -m slow -q
+
+chaos: install ## checkouts under injected faults, invariants checked after the queues drain (also in `make slow`)
+	$(PYTEST_STAGE) tests/chaos -m slow -q; status=$$?; cat $(REPORTS)/chaos.txt 2>/dev/null; exit $$status
+
+redrive: install ## move a service's DLQ messages back to its queue (QUEUE=orders; DRY_RUN=1 lists them; PREFIX=shop-dev on AWS)
+	$(PY) scripts/redrive.py $(QUEUE) $(if $(DRY_RUN),--dry-run) $(if $(PREFIX),--prefix $(PREFIX)) $(ARGS)
 
 bench: install ## cold-start benchmark, as ratios to a baseline of the same run
 	$(PY) scripts/bench.py
