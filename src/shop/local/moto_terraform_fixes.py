@@ -2,7 +2,8 @@
 
 1. SQS stores RedriveAllowPolicy but neither lists it among the queue's attributes nor
    accepts the name in GetQueueAttributes, so the provider waits forever for
-   aws_sqs_queue_redrive_allow_policy to appear.
+   aws_sqs_queue_redrive_allow_policy to appear (and, on destroy, for an empty value to
+   disappear).
 2. SQS returns RedrivePolicy as JSON with spaces (`json.dumps` defaults); AWS returns it
    compact, and the provider sees a change on every plan.
 3. Lambda ignores LoggingConfig on CreateFunction / UpdateFunctionConfiguration and never
@@ -41,26 +42,25 @@ def install() -> None:
 
 
 def _patch_sqs() -> None:
-    from moto.sqs.models import Queue
+    from moto.sqs.models import Queue as queue_model
 
+    queue: Any = queue_model  # patched in place, untyped
     # 1. A known attribute, None (not returned) until set.
-    Queue.BASE_ATTRIBUTES = [*Queue.BASE_ATTRIBUTES, REDRIVE_ALLOW_POLICY]
-    Queue.redrive_allow_policy = None
-
-    original_attributes = Queue.attributes.fget
-    assert original_attributes is not None
+    queue.BASE_ATTRIBUTES = [*queue.BASE_ATTRIBUTES, REDRIVE_ALLOW_POLICY]
+    queue.redrive_allow_policy = None
+    original_attributes = vars(queue_model)["attributes"].fget
 
     @functools.wraps(original_attributes)
-    def attributes(queue: Any) -> dict[str, Any]:
-        result: dict[str, Any] = original_attributes(queue)
-        if result.get(REDRIVE_ALLOW_POLICY) is None:
+    def attributes(self: Any) -> dict[str, Any]:
+        result: dict[str, Any] = original_attributes(self)
+        if not result.get(REDRIVE_ALLOW_POLICY):  # never set, or removed with an empty value
             result.pop(REDRIVE_ALLOW_POLICY, None)
-        if queue.redrive_policy:  # 2. compact, as AWS returns it
-            result["RedrivePolicy"] = json.dumps(queue.redrive_policy, separators=(",", ":"))
+        if self.redrive_policy:  # 2. compact, as AWS returns it
+            result["RedrivePolicy"] = json.dumps(self.redrive_policy, separators=(",", ":"))
         return result
 
-    Queue.attributes = property(attributes)  # type: ignore[method-assign,assignment]
-    Queue._set_attributes = _keeping_policy(Queue._set_attributes)  # type: ignore[method-assign]
+    queue.attributes = property(attributes)
+    queue._set_attributes = _keeping_policy(queue._set_attributes)
 
 
 def _keeping_policy(set_attributes: Callable[..., Any]) -> Callable[..., Any]:
@@ -79,9 +79,10 @@ def _keeping_policy(set_attributes: Callable[..., Any]) -> Callable[..., Any]:
 def _patch_lambda() -> None:
     from moto.awslambda.models import LambdaFunction
 
-    original_init = LambdaFunction.__init__
-    original_get_configuration = LambdaFunction.get_configuration
-    original_update_configuration = LambdaFunction.update_configuration
+    function_model: Any = LambdaFunction  # patched in place, untyped
+    original_init = function_model.__init__
+    original_get_configuration = function_model.get_configuration
+    original_update_configuration = function_model.update_configuration
 
     @functools.wraps(original_init)
     def __init__(function: Any, account_id: str, spec: dict[str, Any], *args: Any, **kwargs: Any) -> None:
@@ -102,9 +103,9 @@ def _patch_lambda() -> None:
             function.logging_config = _logging_config(function.function_name, config_updates["LoggingConfig"])
         return original_update_configuration(function, config_updates)  # type: ignore[no-any-return]
 
-    LambdaFunction.__init__ = __init__  # type: ignore[method-assign]
-    LambdaFunction.get_configuration = get_configuration  # type: ignore[method-assign]
-    LambdaFunction.update_configuration = update_configuration  # type: ignore[method-assign]
+    function_model.__init__ = __init__
+    function_model.get_configuration = get_configuration
+    function_model.update_configuration = update_configuration
 
 
 def _logging_config(function_name: str, requested: dict[str, Any] | None) -> dict[str, Any]:

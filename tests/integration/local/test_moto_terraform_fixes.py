@@ -39,6 +39,13 @@ def test_redrive_allow_policy_is_an_attribute_of_the_queue(sqs: Any) -> None:
     assert json.loads(by_name["RedriveAllowPolicy"]) == json.loads(policy)
     every = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["All"])["Attributes"]
     assert json.loads(every["RedriveAllowPolicy"]) == json.loads(policy)
+    sqs.set_queue_attributes(
+        QueueUrl=dlq_url, Attributes={"RedriveAllowPolicy": ""}
+    )  # how the provider deletes it
+    assert (
+        "RedriveAllowPolicy"
+        not in sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["All"])["Attributes"]
+    )
 
 
 def test_redrive_policy_is_compact_json_as_aws_returns_it(sqs: Any) -> None:

@@ -1,0 +1,382 @@
+"""plan, apply and destroy the whole system with the real AWS provider against moto (a
+ThreadedMotoServer on 127.0.0.1 in this process, with the local stack's moto fixes), then
+read back through the AWS APIs what Terraform created and compare it with resources.json.
+
+environments/localstack is the configuration: every endpoint goes to `var.endpoint`.
+The function zips come from `scripts/package.py --no-deps`; the dependencies layer is a
+placeholder (moto stores code, it never runs it here). Times are printed (`-s`) and
+bounded; terraform/README.md publishes them.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.terraform.cli import init, offline_environment, terraform
+from tests.terraform.hcl import ENVIRONMENTS, REPO
+
+pytestmark = [pytest.mark.terraform, pytest.mark.slow, pytest.mark.timeout(900)]
+
+ENVIRONMENT = ENVIRONMENTS / "localstack"
+REGION = "us-east-1"  # environments/localstack's default
+CORS_ORIGINS = ["https://shop.example"]
+BUDGET_SECONDS = {"plan": 90, "apply": 300, "destroy": 150}
+
+
+@dataclass
+class Deployment:
+    endpoint: str
+    env: dict[str, str]
+    var_file: Path
+    state: Path
+    outputs: dict[str, Any] = field(default_factory=dict)
+    planned: int = 0
+    applied: bool = False
+    times: dict[str, float] = field(default_factory=dict)
+
+    def client(self, service: str) -> Any:
+        return boto3.client(
+            service,  # type: ignore[call-overload]
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+
+    def run(self, step: str, *args: str) -> subprocess.CompletedProcess[str]:
+        started = time.monotonic()
+        result = terraform(
+            ENVIRONMENT, *args, "-no-color", env=self.env, timeout=BUDGET_SECONDS.get(step, 120) * 2
+        )
+        self.times[step] = round(time.monotonic() - started, 1)
+        print(f"terraform {step}: {self.times[step]} s", file=sys.stderr, flush=True)
+        return result
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    from shop.local import moto_fixes
+
+    moto_fixes.install()  # the DynamoDB fixes and the Terraform gaps (moto_terraform_fixes)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def workdir() -> Iterator[Path]:
+    """Outside pytest's basetemp: other pytest runs rotate those away during a long apply."""
+    with tempfile.TemporaryDirectory(prefix="shop-terraform-apply-") as directory:
+        yield Path(directory)
+
+
+@pytest.fixture(scope="module")
+def artifacts(workdir: Path) -> Path:
+    out = workdir / "dist"
+    out.mkdir()
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "package.py"), "--no-deps", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    with zipfile.ZipFile(out / "layer.zip", "w") as layer:  # moto never runs the code
+        layer.writestr("python/placeholder.py", "")
+    return out
+
+
+@pytest.fixture(scope="module")
+def deployment(moto_endpoint: str, artifacts: Path, workdir: Path) -> Iterator[Deployment]:
+    work = workdir / "terraform"
+    work.mkdir()
+    var_file = work / "emulator.tfvars.json"
+    var_file.write_text(
+        json.dumps(
+            {
+                "endpoint": moto_endpoint,
+                "artifacts_dir": str(artifacts),
+                "cors_allow_origins": CORS_ORIGINS,
+                "payment_provider": "stripe",
+            }
+        )
+    )
+    env = offline_environment(work / ".terraform", AWS_EC2_METADATA_DISABLED="true")
+    found = Deployment(moto_endpoint, env, var_file, work / "terraform.tfstate")
+    init(ENVIRONMENT, env)
+
+    plan = found.run(
+        "plan", "plan", f"-var-file={var_file}", f"-state={found.state}", f"-out={work / 'plan'}"
+    )
+    assert plan.returncode == 0, plan.stdout[-3000:] + plan.stderr
+    summary = next(line for line in plan.stdout.splitlines() if line.startswith("Plan:"))
+    found.planned = int(summary.split()[1])
+
+    # Most of an apply against moto is the provider polling for SQS attributes: in parallel.
+    apply = found.run("apply", "apply", "-parallelism=30", f"-state={found.state}", str(work / "plan"))
+    found.applied = True
+    assert apply.returncode == 0, apply.stdout[-4000:] + apply.stderr
+    output = terraform(ENVIRONMENT, "output", "-json", f"-state={found.state}", env=env)
+    found.outputs = {name: value["value"] for name, value in json.loads(output.stdout).items()}
+    yield found
+    if found.applied:  # a failed test left it standing: clean up, the destroy test reports
+        found.run("destroy", "destroy", "-auto-approve", f"-var-file={var_file}", f"-state={found.state}")
+    print(f"\nterraform against moto: {found.planned} resources, times {found.times}")
+
+
+def state_resources(deployment: Deployment) -> list[str]:
+    result = terraform(ENVIRONMENT, "state", "list", f"-state={deployment.state}", env=deployment.env)
+    assert result.returncode == 0, result.stderr
+    return [
+        line
+        for line in result.stdout.splitlines()
+        if line and ".data." not in line and not line.startswith("data.")
+    ]
+
+
+def test_every_planned_resource_is_created_in_bounded_time(deployment: Deployment) -> None:
+    assert deployment.planned > 150, "the whole system, not a part"
+    assert len(state_resources(deployment)) == deployment.planned
+    for step in ("plan", "apply"):
+        assert deployment.times[step] < BUDGET_SECONDS[step], deployment.times
+
+
+def test_a_plan_after_apply_shows_no_changes(deployment: Deployment) -> None:
+    result = deployment.run(
+        "replan",
+        "plan",
+        "-detailed-exitcode",
+        f"-var-file={deployment.var_file}",
+        f"-state={deployment.state}",
+    )
+    changes = [line for line in result.stdout.splitlines() if line.strip().startswith(("#", "~", "+", "-"))]
+    assert result.returncode == 0, "\n".join(changes[:80]) + result.stderr
+
+
+def test_routes_and_their_authorizers_match_resources_json(
+    deployment: Deployment, resources_json: dict[str, Any]
+) -> None:
+    api = deployment.client("apigatewayv2")
+    (found,) = [a for a in api.get_apis()["Items"] if a["Name"] == "shop-local"]
+    api_id = found["ApiId"]
+    integrations = {i["IntegrationId"]: i for i in api.get_integrations(ApiId=api_id)["Items"]}
+    routes = {r["RouteKey"]: r for r in api.get_routes(ApiId=api_id)["Items"]}
+    # One authorizer for every protected route (moto has no GetAuthorizers: read it by id).
+    (authorizer_id,) = {r["AuthorizerId"] for r in routes.values() if r.get("AuthorizerId")}
+    authorizer = api.get_authorizer(ApiId=api_id, AuthorizerId=authorizer_id)
+    pool_id = deployment.outputs["shop"]["user_pool_id"]
+    assert authorizer["AuthorizerType"] == "JWT"
+    assert authorizer["JwtConfiguration"]["Issuer"].endswith(f"/{pool_id}")
+    assert authorizer["JwtConfiguration"]["Audience"] == [deployment.outputs["shop"]["user_pool_client_id"]]
+    expected = {
+        f"{route['method']} {route['path']}": (service, route["auth"])
+        for service, spec in resources_json["services"].items()
+        for route in spec["routes"]
+    }
+    assert set(routes) == set(expected)
+    for key, (service, auth) in expected.items():
+        route = routes[key]
+        if auth == "public":
+            assert route["AuthorizationType"] == "NONE", key
+            assert not route.get("AuthorizerId"), key
+        else:
+            assert route["AuthorizationType"] == "JWT", key
+            assert route["AuthorizerId"] == authorizer["AuthorizerId"], key
+        assert not route.get("AuthorizationScopes"), f"{key}: no scopes; admin is checked by the handler"
+        integration = integrations[route["Target"].removeprefix("integrations/")]
+        assert f":function:shop-local-{service}-http/" in integration["IntegrationUri"], key
+        assert integration["PayloadFormatVersion"] == "2.0"
+
+
+def test_cors_and_throttling_match_resources_json(
+    deployment: Deployment, resources_json: dict[str, Any]
+) -> None:
+    api = deployment.client("apigatewayv2")
+    (found,) = [a for a in api.get_apis()["Items"] if a["Name"] == "shop-local"]
+    cors, throttling = resources_json["cors"], resources_json["throttling"]
+    configured = found["CorsConfiguration"]
+    assert configured["AllowOrigins"] == CORS_ORIGINS
+    assert configured["MaxAge"] == cors["max_age_seconds"]
+    for key, name in (
+        ("AllowMethods", "allow_methods"),
+        ("AllowHeaders", "allow_headers"),
+        ("ExposeHeaders", "expose_headers"),
+    ):
+        assert sorted(configured[key]) == sorted(cors[name]), key  # sets: their order is not kept
+    stage = api.get_stage(ApiId=found["ApiId"], StageName="$default")
+    default = stage["DefaultRouteSettings"]
+    assert (default["ThrottlingBurstLimit"], default["ThrottlingRateLimit"]) == (
+        throttling["default"]["burst"],
+        throttling["default"]["rate"],
+    )
+    per_route = {
+        key: (value["ThrottlingBurstLimit"], value["ThrottlingRateLimit"])
+        for key, value in stage["RouteSettings"].items()
+    }
+    assert per_route == {key: (limit["burst"], limit["rate"]) for key, limit in throttling["routes"].items()}
+
+
+def functions(deployment: Deployment) -> dict[str, dict[str, Any]]:
+    pages = deployment.client("lambda").get_paginator("list_functions").paginate()
+    return {f["FunctionName"]: f for page in pages for f in page["Functions"]}
+
+
+def test_functions_have_their_handlers_and_environment(
+    deployment: Deployment, resources_json: dict[str, Any]
+) -> None:
+    found = functions(deployment)
+    secrets = deployment.client("secretsmanager")
+    cursor_arn = deployment.outputs["shop"]["cursor_secret_arn"]
+    stripe_arn = deployment.outputs["shop"]["stripe_secret_arn"]
+    for service, spec in resources_json["services"].items():
+        http = found[f"shop-local-{service}-http"]
+        assert http["Handler"] == spec["http_handler"]
+        env = http["Environment"]["Variables"]
+        assert env["SHOP_CURSOR_SECRET_ARN"] == cursor_arn
+        assert "SHOP_CURSOR_SECRET" not in env, "the key itself never goes into the environment"
+        assert env["SHOP_TRACING"] == "active"
+        assert http["TracingConfig"] == {"Mode": "Active"}
+        assert http["LoggingConfig"]["LogGroup"] == f"/aws/lambda/shop-local-{service}-http"
+        if spec.get("table"):
+            assert env[f"{service.upper()}_TABLE_NAME"] == f"shop-local-{service}"
+        assert ("SHOP_API_URL" in env) == bool(spec.get("calls"))
+        assert ("USER_POOL_ID" in env) == bool(spec.get("uses_identity"))
+        assert (env.get("SHOP_PAYMENT_PROVIDER"), env.get("SHOP_STRIPE_SECRET_ARN")) == (
+            ("stripe", stripe_arn) if service == "payments" else (None, None)
+        )
+        if spec.get("events_handler") and spec.get("consumes"):
+            events = found[f"shop-local-{service}-events"]
+            assert events["Handler"] == spec["events_handler"]
+            assert events["Environment"]["Variables"] == env
+    relay = found["shop-local-outbox-relay"]
+    assert relay["Handler"] == resources_json["outbox_relay"]["handler"]
+    assert len(secrets.get_secret_value(SecretId=cursor_arn)["SecretString"]) == 64
+    assert "SecretString" not in json.dumps(json.loads(deployment.state.read_text())), (
+        "no secret value in state"
+    )
+    with pytest.raises(secrets.exceptions.ResourceNotFoundException):
+        secrets.get_secret_value(SecretId=stripe_arn)  # an operator puts the Stripe key
+
+
+def queue_attributes(deployment: Deployment, name: str) -> dict[str, str]:
+    sqs = deployment.client("sqs")
+    url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+    return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]  # type: ignore[no-any-return]
+
+
+def test_event_source_mappings_batch_report_failures_and_redrive(
+    deployment: Deployment, resources_json: dict[str, Any]
+) -> None:
+    lam = deployment.client("lambda")
+    defaults = resources_json["queue_defaults"]
+    consumers = {
+        s: spec
+        for s, spec in resources_json["services"].items()
+        if spec.get("events_handler") and spec.get("consumes")
+    }
+    for service in consumers:
+        queue = queue_attributes(deployment, f"shop-local-{service}")
+        dlq = queue_attributes(deployment, f"shop-local-{service}-dlq")
+        (mapping,) = lam.list_event_source_mappings(EventSourceArn=queue["QueueArn"])["EventSourceMappings"]
+        assert mapping["FunctionArn"].endswith(f":function:shop-local-{service}-events")
+        assert mapping["BatchSize"] == defaults["batch_size"]
+        assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        redrive = json.loads(queue["RedrivePolicy"])
+        assert redrive == {
+            "deadLetterTargetArn": dlq["QueueArn"],
+            "maxReceiveCount": defaults["max_receive_count"],
+        }
+        assert json.loads(dlq["RedriveAllowPolicy"])["sourceQueueArns"] == [queue["QueueArn"]]
+        assert queue["KmsMasterKeyId"]
+    every = lam.get_paginator("list_event_source_mappings").paginate()
+    relay = [
+        m
+        for page in every
+        for m in page["EventSourceMappings"]
+        if m["FunctionArn"].endswith(":function:shop-local-outbox-relay")
+    ]
+    tables = {m["EventSourceArn"].split(":table/")[1].split("/stream/")[0] for m in relay}
+    assert tables == {f"shop-local-{t}" for t in resources_json["outbox_relay"]["tables"]}
+    failures = queue_attributes(deployment, "shop-local-outbox-relay-dlq")["QueueArn"]
+    for mapping in relay:
+        assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert mapping["BisectBatchOnFunctionError"] is True
+        assert mapping["DestinationConfig"]["OnFailure"]["Destination"] == failures
+
+
+def test_subscriptions_filter_on_the_consumed_event_types(
+    deployment: Deployment, resources_json: dict[str, Any]
+) -> None:
+    sns = deployment.client("sns")
+    topic = deployment.outputs["shop"]["events_topic_arn"]
+    subscriptions = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    by_queue = {s["Endpoint"].rsplit(":", 1)[1]: s for s in subscriptions}
+    consumers = {
+        s: spec
+        for s, spec in resources_json["services"].items()
+        if spec.get("events_handler") and spec.get("consumes")
+    }
+    assert set(by_queue) == {f"shop-local-{s}" for s in consumers}
+    for service, spec in consumers.items():
+        attributes = sns.get_subscription_attributes(
+            SubscriptionArn=by_queue[f"shop-local-{service}"]["SubscriptionArn"]
+        )
+        assert json.loads(attributes["Attributes"]["FilterPolicy"]) == {
+            "event_type": sorted(spec["consumes"])
+        }
+        assert attributes["Attributes"]["RawMessageDelivery"] == "true"
+
+
+def test_every_function_and_queue_has_its_alarms(
+    deployment: Deployment, resources_json: dict[str, Any]
+) -> None:
+    pages = deployment.client("cloudwatch").get_paginator("describe_alarms").paginate()
+    alarms = {a["AlarmName"]: a for page in pages for a in page["MetricAlarms"]}
+    topic = deployment.outputs["shop"]["alarm_topic_arn"]
+    for name in functions(deployment):
+        for suffix in ("errors", "throttles", "duration-p99"):
+            assert f"{name}-{suffix}" in alarms, f"{name} has no {suffix} alarm"
+    consumers = [
+        s
+        for s, spec in resources_json["services"].items()
+        if spec.get("events_handler") and spec.get("consumes")
+    ]
+    for service in consumers:
+        for suffix in ("dlq-not-empty", "oldest-message-age"):
+            assert f"shop-local-{service}-{suffix}" in alarms
+    assert "shop-local-outbox-relay-dlq-not-empty" in alarms
+    for alarm in alarms.values():
+        assert alarm["AlarmActions"] == [topic], alarm["AlarmName"]
+        assert alarm["OKActions"] == [topic], alarm["AlarmName"]
+
+
+def test_destroy_removes_everything(deployment: Deployment) -> None:
+    result = deployment.run(
+        "destroy",
+        "destroy",
+        "-auto-approve",
+        f"-var-file={deployment.var_file}",
+        f"-state={deployment.state}",
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    deployment.applied = False
+    assert state_resources(deployment) == []
+    assert not [f for f in functions(deployment) if f.startswith("shop-local-")]
+    assert deployment.times["destroy"] < BUDGET_SECONDS["destroy"], deployment.times
