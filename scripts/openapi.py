@@ -106,7 +106,38 @@ def build_document() -> str:
             describe_errors(operation, route["auth"])
             describe_headers(operation)
             add_examples(operation, examples.get(operation["operationId"], {}))
+    add_links(document)
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+# OpenAPI links: how an answer's ids feed the next call (the checkout journey). Clients and
+# schemathesis' stateful fuzzing (tests/perf/test_fuzz_api.py) follow them.
+# (operation, status) -> link name -> (target operation, its parameters from the answer)
+_PRODUCT_ID = {"product_id": "$response.body#/product_id"}
+_ORDER_ID = {"order_id": "$response.body#/order_id"}
+LINKS: dict[tuple[str, str], dict[str, tuple[str, dict[str, str]]]] = {
+    ("createProduct", "201"): {
+        "GetProduct": ("getProduct", _PRODUCT_ID),
+        "SetCartItem": ("setCartItem", _PRODUCT_ID),
+    },
+    ("setCartItem", "200"): {"CreateOrder": ("createOrder", {})},
+    ("createOrder", "202"): {"GetOrder": ("getOrder", _ORDER_ID), "CancelOrder": ("cancelOrder", _ORDER_ID)},
+    ("getOrder", "200"): {"CancelOrder": ("cancelOrder", _ORDER_ID)},
+    ("cancelOrder", "200"): {"GetOrder": ("getOrder", _ORDER_ID)},
+}
+
+
+def add_links(document: dict[str, Any]) -> None:
+    operations = {
+        operation["operationId"]: operation
+        for path in document["paths"].values()
+        for operation in path.values()
+    }
+    for (source, status), links in LINKS.items():
+        operations[source]["responses"][status]["links"] = {
+            name: {"operationId": target, **({"parameters": parameters} if parameters else {})}
+            for name, (target, parameters) in links.items()
+        }
 
 
 PROBLEM_SCHEMA: dict[str, Any] = {
