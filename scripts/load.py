@@ -42,6 +42,7 @@ MAX_RETRY_AFTER_SECONDS = 10.0
 PROGRESS_SECONDS = 10.0
 RESTOCK_TO = 100_000
 CHART_BINS = 40
+MAX_ERROR_KINDS = 8  # the summary names the commonest errors: status, route, what the answer said
 ORDER_RATE_SECONDS = 10.0  # the chart's orders/min: confirmations in the trailing 10 s
 ID_IN_PATH = re.compile(r"/[0-9A-Za-z-]{20,}")
 
@@ -141,11 +142,11 @@ def measure(
             args, url, customers=customers, setup_file=setup_file, request_log=request_log, console=console
         ):
             return 1
-    rows = read_log(request_log)
-    if not any(row.method != "ORDER" for row in rows):
+    run = read_log(request_log)
+    if not run.requests:
         print("error: no request was made; see locust.log", file=console)
         return 1
-    summary = summarize(rows, args.duration)
+    summary = summarize(run)
     text = (
         f"{summary.render()}\nmachine: {os.cpu_count()} CPUs, load average {load_at_start:.1f} at the start, "
         f"{os.getloadavg()[0]:.1f} at the end"
@@ -153,9 +154,7 @@ def measure(
     print(text, file=console)
     (args.out / "summary.txt").write_text(text + "\n", encoding="utf-8")
     summary.write_routes(args.out / "routes.csv")
-    draw_chart(
-        rows, summary, args.out / "load.png", title=f"{args.users} users, {where.split(' (', maxsplit=1)[0]}"
-    )
+    draw_chart(run, args.out / "load.png", title=f"{args.users} users, {where.split(' (', maxsplit=1)[0]}")
     print(f"files: {args.out}/ summary.txt routes.csv requests.csv load.png locust.log", file=console)
     return 0
 
@@ -325,7 +324,7 @@ class Progress:
         now = time.monotonic()
         elapsed, self.last = now - self.last, now
         fields = [row for row in csv.reader(complete.decode("utf-8").splitlines()) if row[0] != "ended_at"]
-        http = [row for row in fields if row[1] != "ORDER"]
+        http = [row for row in fields if row[1] not in NOT_REQUESTS]
         errors = sum(1 for row in http if not _ok(int(row[3])))
         confirmed = sum(1 for row in fields if row[1] == "ORDER" and row[2] == "CONFIRMED")
         return f"{len(http) / elapsed:6.1f} req/s, {errors} errors, {confirmed} orders confirmed"
@@ -348,12 +347,33 @@ class Row:
         return self.ended_at - self.ms / 1000
 
 
-def read_log(path: Path) -> list[Row]:
+NOT_REQUESTS = ("ORDER", "RUN")  # the log's rows for an order followed, and for locust's start and stop
+
+
+@dataclass(frozen=True)
+class Run:
+    requests: list[Row]
+    orders: list[Row]  # one per order followed: route = final status, ms = from the 202
+    began: float  # when locust started its users
+    window: float  # seconds from then until it began to stop them
+
+    @property
+    def confirmed(self) -> list[Row]:
+        return [row for row in self.orders if row.route == "CONFIRMED"]
+
+
+def read_log(path: Path) -> Run:
     with path.open(newline="", encoding="utf-8") as log:
-        return [
+        rows = [
             Row(float(r["ended_at"]), r["method"], r["route"], int(r["status"]), float(r["ms"]), r["error"])
             for r in csv.DictReader(log)
         ]
+    made = [row for row in rows if row.method not in NOT_REQUESTS]
+    marks = {row.route: row.ended_at for row in rows if row.method == "RUN"}
+    began = marks.get("start", min((row.started_at for row in made), default=0.0))
+    ended = marks.get("stop", max((row.ended_at for row in made), default=began))
+    orders = [row for row in rows if row.method == "ORDER"]
+    return Run(made, orders, began, max(1.0, ended - began))
 
 
 def _ok(status: int) -> bool:
@@ -382,6 +402,7 @@ class Summary:
     window: float  # seconds, from the first request
     routes: list[RouteFigures]  # the last one is "all"
     errors_by_status: Counter[str]
+    error_kinds: Counter[tuple[str, str]]  # (status and route, what the answer said)
     orders: Counter[str]  # final status (and reason) of every checkout followed
     placed: int
     confirmed_in_window: int  # confirmations seen by the end of the window
@@ -396,6 +417,9 @@ class Summary:
         ]
         errors = ", ".join(f"{status} x{n}" for status, n in sorted(self.errors_by_status.items()))
         lines.append(f"errors by status: {errors or 'none'}")
+        lines += [
+            f"  {where} x{n}: {said}" for (where, said), n in self.error_kinds.most_common(MAX_ERROR_KINDS)
+        ]
         outcomes = [f"{status} x{n}" for status, n in sorted(self.orders.items())]
         if self.placed > self.orders.total():  # users stopped while polling, after --stop-timeout
             outcomes.append(f"still polled when locust stopped x{self.placed - self.orders.total()}")
@@ -428,11 +452,9 @@ class Summary:
                 )
 
 
-def summarize(rows: list[Row], duration: float) -> Summary:
-    http = [row for row in rows if row.method != "ORDER"]
-    began = min(row.started_at for row in http)
-    window = max(1.0, min(float(duration), max(row.ended_at for row in http) - began))
-    in_window = [row for row in http if row.ended_at <= began + window]
+def summarize(run: Run) -> Summary:
+    http, window = run.requests, run.window
+    in_window = [row for row in http if row.ended_at <= run.began + window]
     by_route: dict[str, list[Row]] = defaultdict(list)
     for row in http:
         by_route[f"{row.method} {row.route}"].append(row)
@@ -452,70 +474,66 @@ def summarize(rows: list[Row], duration: float) -> Summary:
 
     routes = [figures(route, by_route[route], counted[route]) for route in sorted(by_route)]
     routes.append(figures("all", http, len(in_window)))
+    failed = [row for row in http if not _ok(row.status)]
     errors = Counter(
-        str(row.status) if row.status else f"no answer ({row.error or 'error'})"
-        for row in http
-        if not _ok(row.status)
+        str(row.status) if row.status else f"no answer ({row.error or 'error'})" for row in failed
     )
-    followed = [row for row in rows if row.method == "ORDER"]
-    confirmed = [row for row in followed if row.route == "CONFIRMED"]
     return Summary(
         window=window,
         routes=routes,
         errors_by_status=errors,
-        orders=Counter(f"{row.route} {row.error}".strip() for row in followed),
+        error_kinds=Counter(
+            (f"{row.status or 'no answer'} {row.method} {row.route}", row.error) for row in failed
+        ),
+        orders=Counter(f"{row.route} {row.error}".strip() for row in run.orders),
         placed=sum(
             1 for row in http if row.method == "POST" and row.route == "/orders" and row.status == 202
         ),
-        confirmed_in_window=sum(1 for row in confirmed if row.ended_at <= began + window),
-        to_confirmed=[row.ms for row in confirmed],
+        confirmed_in_window=sum(1 for row in run.confirmed if row.ended_at <= run.began + window),
+        to_confirmed=[row.ms for row in run.confirmed],
     )
 
 
-def draw_chart(rows: list[Row], summary: Summary, path: Path, title: str) -> None:
+def draw_chart(run: Run, path: Path, title: str) -> None:
     """Latency (p50/p95 of all requests, and 202→CONFIRMED) and throughput over time, in bins."""
     import matplotlib
 
     matplotlib.use("Agg")  # files only, no display
     import matplotlib.pyplot as plt
 
-    http = [row for row in rows if row.method != "ORDER"]
-    began = min(row.started_at for row in http)
-    width = max(1.0, summary.window / CHART_BINS)
+    width = max(1.0, run.window / CHART_BINS)
     bins: dict[int, list[Row]] = defaultdict(list)
-    for row in rows:
-        bins[int((row.ended_at - began) // width)].append(row)
-    keys = sorted(bins)
+    for row in run.requests:
+        bins[int((row.ended_at - run.began) // width)].append(row)
+    confirmations: dict[int, list[Row]] = defaultdict(list)
+    for row in run.confirmed:
+        confirmations[int((row.ended_at - run.began) // width)].append(row)
+    keys = sorted(bins.keys() | confirmations.keys())
     mid = [(key + 0.5) * width for key in keys]
 
-    def series(pick: Any, rule: Any) -> list[float]:
-        return [rule(picked) if (picked := pick(bins[key])) else float("nan") for key in keys]
-
-    def http_ms(group: list[Row]) -> list[float]:
-        return [row.ms for row in group if row.method != "ORDER"]
-
-    def saga_ms(group: list[Row]) -> list[float]:
-        return [row.ms for row in group if row.method == "ORDER" and row.route == "CONFIRMED"]
+    def series(groups: dict[int, list[Row]], share: float) -> list[float]:
+        return [
+            percentile([row.ms for row in groups[key]], share) if groups[key] else float("nan")
+            for key in keys
+        ]
 
     figure, (latency, throughput) = plt.subplots(2, 1, figsize=(10, 7), sharex=True)
-    latency.plot(mid, series(http_ms, lambda v: percentile(v, 0.5)), label="requests p50")
-    latency.plot(mid, series(http_ms, lambda v: percentile(v, 0.95)), label="requests p95")
-    latency.plot(mid, series(saga_ms, lambda v: percentile(v, 0.5)), "o-", label="202→CONFIRMED p50")
+    latency.plot(mid, series(bins, 0.5), label="requests p50")
+    latency.plot(mid, series(bins, 0.95), label="requests p95")
+    latency.plot(mid, series(confirmations, 0.5), "o-", label="202→CONFIRMED p50")
     latency.set_yscale("log")
     latency.set_ylabel("ms")
     latency.legend(loc="upper left")
     latency.set_title(f"make load: {title}")
-    throughput.plot(mid, [len(http_ms(bins[key])) / width for key in keys], label="requests/s")
-    errors = [sum(1 for row in bins[key] if row.method != "ORDER" and not _ok(row.status)) for key in keys]
+    throughput.plot(mid, [len(bins[key]) / width for key in keys], label="requests/s")
+    errors = [sum(1 for row in bins[key] if not _ok(row.status)) for key in keys]
     throughput.plot(mid, [n / width for n in errors], label="errors/s")
-    throughput.axvline(summary.window, color="grey", linestyle=":", label="end of the window")
+    throughput.axvline(run.window, color="grey", linestyle=":", label="end of the window")
     throughput.set_ylabel("per second")
-    throughput.set_xlabel("seconds since the first request")
+    throughput.set_xlabel("seconds since locust started")
     throughput.legend(loc="upper left")
     throughput.set_ylim(bottom=0)
-    confirmed_at = [
-        row.ended_at - began for row in rows if row.method == "ORDER" and row.route == "CONFIRMED"
-    ]
+    confirmed_at = [row.ended_at - run.began for row in run.confirmed]
     trailing = [sum(1 for at in confirmed_at if x - ORDER_RATE_SECONDS < at <= x) for x in mid]
     orders = throughput.twinx()
     orders.plot(mid, [n * 60 / ORDER_RATE_SECONDS for n in trailing], color="tab:green", label="orders")

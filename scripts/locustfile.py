@@ -9,12 +9,12 @@ Two kinds of user:
   a visitor, and shops: puts 1-3 products in the cart, checks out (`POST /orders`), polls the
   order until CONFIRMED or CANCELLED, now and then cancels it, and looks at the order history.
 
-Every request is appended to the CSV named by LOAD_REQUEST_LOG (one row per request: when it
-ended, method, route template, status, milliseconds, error), and every checkout's outcome too
-(method ORDER, route = the final status, milliseconds from the 202 to it, error = the
-cancellation reason): scripts/load.py
-computes the figures from that file. LOAD_SETUP names the JSON file with the catalog and the
-customers' tokens.
+Every request is appended to the CSV named by LOAD_REQUEST_LOG, one row each: when it ended,
+method, route template, status, milliseconds, error (a problem's detail, or why there was no
+answer). So is every checkout's outcome (method ORDER, route = the final status, milliseconds
+from the 202 to it, error = the cancellation reason), and locust's start and stop (method RUN),
+which bound the measured window. scripts/load.py computes the figures from that file.
+LOAD_SETUP names the JSON file with the catalog and the customers' tokens.
 """
 
 from __future__ import annotations
@@ -58,11 +58,32 @@ def _on_request(
     request_type: str, name: str, response_time: float, response: Any, exception: Any, **_: Any
 ) -> None:
     status = getattr(response, "status_code", 0) or 0
-    if exception is None or status:
-        error = ""
-    else:  # no answer: geventhttpclient wraps a timeout in RetriesExceeded
+    if status >= 400:
+        error = _problem_detail(response.text or "")
+    elif exception is not None and not status:  # no answer: geventhttpclient wraps a timeout
         error = "timeout" if "timed out" in str(exception) else type(exception).__name__
+    else:
+        error = ""
     _record(request_type, name, status, response_time, error)
+
+
+def _problem_detail(text: str) -> str:
+    """What an error answer says (a problem's detail), short."""
+    try:
+        problem = json.loads(text)
+    except ValueError:
+        return text[:100]
+    return str(problem.get("detail") or problem.get("title") or "")[:100] if isinstance(problem, dict) else ""
+
+
+@events.test_start.add_listener
+def _on_test_start(**_: Any) -> None:
+    _record("RUN", "start", 0, 0)
+
+
+@events.test_stopping.add_listener
+def _on_test_stopping(**_: Any) -> None:  # the measured window ends; users may still settle orders
+    _record("RUN", "stop", 0, 0)
 
 
 @events.quitting.add_listener

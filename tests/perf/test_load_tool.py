@@ -92,10 +92,11 @@ def test_the_files_match_the_summary(run: tuple[str, Path]) -> None:
         assert round(float(row["p95_ms"])) == printed[route]["p95"]
     with (out / "requests.csv").open(newline="") as file:
         logged = list(csv.DictReader(file))
-    http = [row for row in logged if row["method"] != "ORDER"]
+    http = [row for row in logged if row["method"] not in ("ORDER", "RUN")]
     assert len(http) == printed["all"]["requests"]
     assert all(float(row["ms"]) >= 0 and int(row["status"]) >= 0 for row in http)
     assert [row for row in logged if row["method"] == "ORDER" and row["route"] == "CONFIRMED"]
+    assert [row["route"] for row in logged if row["method"] == "RUN"] == ["start", "stop"]
     chart = (out / "load.png").read_bytes()
     assert chart.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(chart) > 10_000
