@@ -12,8 +12,13 @@ on the admin routes, as the admin. Every answer must:
   with `status` equal to the HTTP status;
 - never carry a traceback.
 
+Statefully too: schemathesis follows the document's OpenAPI links (create product → get it /
+put it in the cart → check out → get / cancel the order) through sequences of calls as the
+admin (who may also shop), with the same checks on every answer.
+
 Bounded and reproducible: a fixed seed, derandomized generation, no example database, at most
-MAX_EXAMPLES fuzzed cases per operation and role. Run with `-s` to see the case counts.
+MAX_EXAMPLES fuzzed cases per operation and role and STATEFUL_EXAMPLES call sequences of at most
+STATEFUL_STEPS calls. Run with `-s` to see the case counts.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import Any
 import pytest
 import requests
 import schemathesis
+from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -40,6 +46,10 @@ pytestmark = pytest.mark.slow
 SEED = 20261126
 # fuzzed cases per operation and role (the examples and coverage phases add their own)
 MAX_EXAMPLES = int(os.environ.get("SHOP_FUZZ_MAX_EXAMPLES", "100"))
+STATEFUL_EXAMPLES = int(os.environ.get("SHOP_FUZZ_STATEFUL_EXAMPLES", "30"))
+STATEFUL_STEPS = 8
+# The checkout journey the links describe (scripts/openapi.py: LINKS)
+JOURNEY = frozenset({"createProduct", "getProduct", "setCartItem", "createOrder", "getOrder", "cancelOrder"})
 TIMEOUT = 30
 PROBLEM_FIELDS = frozenset({"type", "title", "status", "detail"})
 TRACEBACK_MARKERS = ("Traceback (most recent call last)", 'File "/', "site-packages/")
@@ -176,3 +186,51 @@ def test_customer(case: schemathesis.Case, tokens: dict[str, str]) -> None:
 @schema.include(func=lambda ctx: ctx.operation.definition.raw.get("x-shop-auth") == "admin").parametrize()
 def test_admin(case: schemathesis.Case, tokens: dict[str, str]) -> None:
     _call(case, "admin", tokens["admin"])
+
+
+def test_checkout_journey_statefully(stack_url: str, tokens: dict[str, str]) -> None:
+    config = schemathesis.Config.from_dict(
+        {"seed": SEED, "generation": {"mode": "positive", "deterministic": True, "database": "none"}}
+    )
+    served = requests.get(f"{stack_url}/openapi.json", timeout=TIMEOUT).json()
+    journey = schemathesis.openapi.from_dict(served, config=config).include(
+        func=lambda ctx: ctx.operation.definition.raw.get("operationId") in JOURNEY
+    )
+    journey.config.update(base_url=stack_url, request_timeout=TIMEOUT)
+    steps: Counter[str] = Counter()
+
+    class Journey(journey.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+            return {"headers": {"Authorization": tokens["admin"]}}
+
+        def after_call(self, response: schemathesis.Response, case: schemathesis.Case) -> None:
+            steps[f"{case.operation.label} {response.status_code}"] += 1
+            _statuses[response.status_code] += 1
+
+        def validate_response(
+            self, response: schemathesis.Response, case: schemathesis.Case, **kwargs: Any
+        ) -> None:
+            case.validate_response(
+                response,
+                checks=CHECKS,
+                additional_checks=[problem_details, no_traceback],
+                transport_kwargs=kwargs,
+            )
+
+    Journey.run(
+        settings=settings(
+            max_examples=STATEFUL_EXAMPLES,
+            stateful_step_count=STATEFUL_STEPS,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    print(f"\nstateful: {sum(steps.values())} calls over at most {STATEFUL_EXAMPLES} sequences")
+    for label, count in sorted(steps.items()):
+        print(f"  {count:5d}  {label}")
+    _calls["stateful  checkout journey"] += sum(steps.values())
+    # the links were followed: orders were placed, then read or cancelled by the id answered
+    assert steps["POST /orders 202"], steps
+    assert steps["GET /orders/{order_id} 200"] + steps["POST /orders/{order_id}/cancel 200"], steps
