@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
+from shop.catalog.adapters.dynamo_co_occurrences import DynamoCoOccurrences
 from shop.catalog.adapters.dynamo_inventory import DynamoInventory
-from shop.catalog.adapters.dynamo_products import DynamoBoughtTogether, DynamoProducts
+from shop.catalog.adapters.dynamo_products import DynamoProducts
 from shop.kernel.clock import SystemClock
 from shop.platform import aws
 from shop.platform.settings import setting
@@ -17,5 +18,5 @@ class Container(containers.DeclarativeContainer):
     table_name = providers.Callable(setting, "CATALOG_TABLE_NAME")
     clock = providers.Singleton(SystemClock)
     products = providers.Factory(DynamoProducts, client=dynamodb, table=table_name)
-    bought_together = providers.Factory(DynamoBoughtTogether, client=dynamodb, table=table_name)
+    co_occurrences = providers.Factory(DynamoCoOccurrences, client=dynamodb, table=table_name)
     inventory = providers.Factory(DynamoInventory, client=dynamodb, table=table_name, clock=clock)

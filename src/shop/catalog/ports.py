@@ -7,6 +7,7 @@ from typing import Protocol
 
 from shop.catalog.domain.product import Product, ProductQuery
 from shop.catalog.domain.reservation import Reservation, ReservationStatus
+from shop.catalog.domain.similarity import Candidate, Neighbourhood
 from shop.kernel.events import EventData
 
 # Where a listing page ended; opaque above the adapter (the HTTP layer signs it into a cursor).
@@ -49,10 +50,20 @@ class Inventory(Protocol):
         raises ReservationChanged otherwise."""
 
     def confirm(self, reservation: Reservation, pairs: Sequence[tuple[str, str]]) -> None:
-        """Record `reservation` (CONFIRMED) if still RESERVED and count each directed pair once;
-        raises ReservationChanged otherwise."""
+        """Record `reservation` (CONFIRMED) if still RESERVED and count, once, each line's sale
+        (an order, its units) and each directed pair; raises ReservationChanged otherwise."""
 
 
-class BoughtTogether(Protocol):
-    def partners(self, product_id: str, limit: int) -> list[str]:
-        """Products most often in confirmed orders with `product_id`, best first."""
+class CoOccurrences(Protocol):
+    def neighbourhood(self, product_id: str) -> Neighbourhood | None:
+        """The product (deleted or not) with its counts and its pairs' counts; None if there never was one."""
+
+    def candidates(self, product_ids: Sequence[str]) -> list[Candidate]:
+        """Those of the products that exist (deleted ones too), with their counts, in any order."""
+
+    def popular(self, limit: int) -> list[str]:
+        """Products with the most confirmed units, best first (deleted ones too)."""
+
+    def record_view(self, previous_id: str, product_id: str) -> None:
+        """Count one co-view of the pair if `previous_id` is a listed product. Best effort: a
+        recommendation signal may be lost, so this never raises."""

@@ -20,13 +20,14 @@ from shop.catalog.domain.events import (
 )
 from shop.catalog.domain.product import NewProduct, Product, ProductChanges, ProductQuery
 from shop.catalog.domain.reservation import Reservation
-from shop.catalog.ports import BoughtTogether, Inventory, Position, Products
+from shop.catalog.domain.similarity import co_viewed, recommend, shortlist
+from shop.catalog.ports import CoOccurrences, Inventory, Position, Products
 from shop.kernel.clock import Clock
 from shop.kernel.ids import new_id
 
 MAX_RECOMMENDATIONS = 5
-# Ask for a few more partners than shown, so deleted ones can be skipped without a second round.
-_PARTNER_SLACK = 5
+# Best sellers are read when fewer partners than this are known: deleted ones may drop out.
+_ENOUGH_PARTNERS = MAX_RECOMMENDATIONS + 5
 
 
 def list_products(
@@ -49,6 +50,17 @@ def get_product(product_id: str, *, products: Products) -> Product:
     return product
 
 
+def view_product(
+    product_id: str, previous_id: str | None, *, products: Products, co_occurrences: CoOccurrences
+) -> Product:
+    """A product page read; reached from `previous_id`'s page, it also counts a co-view."""
+    product = get_product(product_id, products=products)
+    pair = co_viewed(previous_id, product_id)
+    if pair is not None:
+        co_occurrences.record_view(*pair)
+    return product
+
+
 def create_product(new: NewProduct, *, products: Products, clock: Clock) -> Product:
     product = Product.create(new, product_id=new_id(), now=clock.now())
     products.add(product)
@@ -68,11 +80,25 @@ def delete_product(product_id: str, *, products: Products, clock: Clock) -> None
     products.remove(product.remove(now=clock.now()))
 
 
-def recommendations(product_id: str, *, products: Products, bought_together: BoughtTogether) -> list[Product]:
-    get_product(product_id, products=products)
-    partners = bought_together.partners(product_id, MAX_RECOMMENDATIONS + _PARTNER_SLACK)
-    listed = [product for product in products_by_ids(partners, products=products) if not product.deleted]
-    return listed[:MAX_RECOMMENDATIONS]
+def recommendations(product_id: str, *, co_occurrences: CoOccurrences) -> list[Product]:
+    """The most similar products, topped up with best sellers; never a deleted one."""
+    seen = co_occurrences.neighbourhood(product_id)
+    if seen is None or seen.product.deleted:
+        raise ProductNotFound(product_id)
+    partners = shortlist(seen.partners)
+    popular = co_occurrences.popular(_ENOUGH_PARTNERS) if len(partners) < _ENOUGH_PARTNERS else []
+    wanted = list(dict.fromkeys([*(pair.partner_id for pair in partners), *popular]))
+    found = {candidate.product.product_id: candidate for candidate in co_occurrences.candidates(wanted)}
+    chosen = recommend(
+        product_id,
+        seen.counts,
+        partners,
+        totals={pid: candidate.counts for pid, candidate in found.items()},
+        popular=popular,
+        listed={pid for pid, candidate in found.items() if not candidate.product.deleted},
+        limit=MAX_RECOMMENDATIONS,
+    )
+    return [found[pid].product for pid in chosen]
 
 
 def reserve_stock(order: OrderPlaced, *, inventory: Inventory) -> None:
@@ -108,7 +134,7 @@ def release_stock(order: OrderCancelled, *, inventory: Inventory) -> None:
 
 
 def confirm_stock(order: OrderConfirmed, *, inventory: Inventory) -> None:
-    """The reserved units are sold: count the products bought together, once."""
+    """The reserved units are sold: count the sales and the products bought together, once."""
     reservation = inventory.find(order.order_id)
     if reservation is None:
         return

@@ -4,9 +4,11 @@ DynamoDB request counted against the budget of three per request."""
 from typing import Any
 
 import pytest
+from botocore.exceptions import EndpointConnectionError
 
-from tests.integration.catalog.support import ADMIN, CUSTOMER, call, consume, order_event
-from tests.support.dynamodb import DynamoCalls
+from shop.platform.aws import client
+from tests.integration.catalog.support import ADMIN, CUSTOMER, TABLE, call, consume, order_event
+from tests.support.dynamodb import DynamoCalls, table_items
 
 pytestmark = pytest.mark.integration
 
@@ -213,7 +215,7 @@ def test_a_bad_limit_is_400(requests: DynamoCalls, limit: str) -> None:
     assert call("GET", "/products", query={"limit": limit})[0] == 400
 
 
-def test_recommendations_come_from_confirmed_orders(requests: DynamoCalls) -> None:
+def test_recommendations_come_from_confirmed_orders_and_views(requests: DynamoCalls) -> None:
     a, b, c, d = (create(requests, sku=name, name=name, stock=50) for name in "ABCD")
     orders = [[a, b], [a, b], [a, c], [a, b, d], [a, d]]
     for number, products in enumerate(orders):
@@ -233,3 +235,53 @@ def test_recommendations_come_from_confirmed_orders(requests: DynamoCalls) -> No
         "D",
     ]
     assert call("GET", f"/products/{b['product_id']}/recommendations")[1]["items"][0]["name"] == "A"
+    requests.take()
+    for _ in range(6):  # customers going from D's page to B's
+        status, body, _ = call("GET", f"/products/{b['product_id']}", query={"viewed_after": d["product_id"]})
+        assert (status, body["name"]) == (200, "B")
+        assert requests.take() == ["GetItem", "TransactWriteItems"]
+    assert [p["name"] for p in call("GET", f"/products/{d['product_id']}/recommendations")[1]["items"]] == [
+        "B",
+        "A",
+    ]
+
+
+def test_a_product_page_read_never_fails_for_its_co_view(requests: DynamoCalls) -> None:
+    a, b, c = (create(requests, sku=name, name=name) for name in "ABC")
+    call("DELETE", f"/products/{a['product_id']}", claims=ADMIN)
+
+    def co_views() -> list[dict[str, Any]]:
+        return [item for item in table_items(TABLE) if item["sk"].startswith(("PAIR#", "VIEWED"))]
+
+    def read_b(previous: str) -> None:
+        status, body, _ = call("GET", f"/products/{b['product_id']}", query={"viewed_after": previous})
+        assert (status, body["name"]) == (200, "B")
+
+    requests.take()
+    for previous in [a["product_id"], "never-a-product"]:  # deleted, unknown: not counted
+        read_b(previous)
+        assert requests.take() == ["GetItem", "TransactWriteItems"]
+    read_b(b["product_id"])
+    assert requests.take() == ["GetItem"]
+    assert co_views() == []
+
+    def unreachable(**_: Any) -> None:
+        raise EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
+
+    events = client("dynamodb").meta.events
+    events.register("before-call.dynamodb.TransactWriteItems", unreachable)
+    try:
+        read_b(c["product_id"])
+    finally:
+        events.unregister("before-call.dynamodb.TransactWriteItems", unreachable)
+    assert co_views() == []
+    read_b(c["product_id"])
+    assert {(item["pk"], item["sk"], item["views"]) for item in co_views()} == {
+        (f"PRODUCT#{b['product_id']}", f"PAIR#{c['product_id']}", 1),
+        (f"PRODUCT#{c['product_id']}", f"PAIR#{b['product_id']}", 1),
+        (f"PRODUCT#{b['product_id']}", "VIEWED", 1),
+        (f"PRODUCT#{c['product_id']}", "VIEWED", 1),
+    }
+    status, body, _ = call("GET", f"/products/{b['product_id']}", query={"viewed_after": "x" * 65})
+    assert status == 400, body
+    assert body["errors"][0]["field"] == "viewed_after"

@@ -167,10 +167,10 @@ def test_a_cancellation_before_the_placement_reserves_nothing(requests: DynamoCa
     assert outbox_events(TABLE) == []
 
 
-def test_confirming_counts_pairs_once(requests: DynamoCalls) -> None:
+def test_confirming_counts_sales_and_pairs_once(requests: DynamoCalls) -> None:
     for product_id in "abc":
         add(product_id, 5)
-    lines = [("a", 1), ("b", 1), ("c", 1)]
+    lines = [("a", 1), ("b", 1), ("c", 2)]
     consume(order_event("OrderPlaced", "o1", lines))
     requests.take()
     confirmed = order_event("OrderConfirmed", "o1", lines)
@@ -185,8 +185,14 @@ def test_confirming_counts_pairs_once(requests: DynamoCalls) -> None:
     }
     assert len(pairs) == 6
     assert set(pairs.values()) == {1}
+    sold = {
+        item["product_id"]: (item["orders"], item["units"])
+        for item in table_items(TABLE)
+        if item["sk"] == "SOLD"
+    }
+    assert sold == {"a": (1, 1), "b": (1, 1), "c": (1, 2)}
     assert reservations() == {"o1": "CONFIRMED"}
-    assert (stock_of("a"), stock_of("b"), stock_of("c")) == (4, 4, 4)
+    assert (stock_of("a"), stock_of("b"), stock_of("c")) == (4, 4, 3)
 
 
 def test_a_large_order_stays_within_one_transaction(requests: DynamoCalls) -> None:
@@ -196,4 +202,6 @@ def test_a_large_order_stays_within_one_transaction(requests: DynamoCalls) -> No
     assert consume(order_event("OrderPlaced", "big", lines)) == OK
     assert consume(order_event("OrderConfirmed", "big", lines)) == OK
     assert reservations() == {"big": "CONFIRMED"}
-    assert sum(1 for item in table_items(TABLE) if item["sk"].startswith("PAIR#")) == 98
+    items = table_items(TABLE)
+    assert sum(1 for item in items if item["sk"].startswith("PAIR#")) == 68  # 100 - reservation - 30 sales
+    assert sum(1 for item in items if item["sk"] == "SOLD") == 30

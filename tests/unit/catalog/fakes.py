@@ -15,6 +15,7 @@ from shop.catalog.domain.errors import (
 )
 from shop.catalog.domain.product import Product, ProductQuery
 from shop.catalog.domain.reservation import Reservation, ReservationStatus
+from shop.catalog.domain.similarity import Candidate, Counts, Neighbourhood, PairCounts, best_sellers
 from shop.catalog.ports import Position
 from shop.kernel.events import EventData
 
@@ -72,6 +73,8 @@ class FakeInventory:
         self.reservations: dict[str, Reservation] = {}
         self.published: list[EventData] = []
         self.pairs: Counter[tuple[str, str]] = Counter()
+        self.orders: Counter[str] = Counter()
+        self.units: Counter[str] = Counter()
         self.reads = 0
 
     def reserve(self, reservation: Reservation, announcement: EventData) -> None:
@@ -111,6 +114,9 @@ class FakeInventory:
 
     def confirm(self, reservation: Reservation, pairs: Sequence[tuple[str, str]]) -> None:
         self._move(reservation, ReservationStatus.RESERVED)
+        for line in reservation.lines:
+            self.orders[line.product_id] += 1
+            self.units[line.product_id] += line.quantity
         self.pairs.update(pairs)
 
     def _move(self, reservation: Reservation, previous: ReservationStatus) -> None:
@@ -120,10 +126,50 @@ class FakeInventory:
         self.reservations[reservation.order_id] = reservation
 
 
-class FakeBoughtTogether:
+class FakeCoOccurrences:
+    """Reads the counts FakeInventory adds up on confirmation; keeps the co-views itself."""
+
     def __init__(self, inventory: FakeInventory) -> None:
         self.inventory = inventory
+        self.pair_views: Counter[tuple[str, str]] = Counter()
+        self.views: Counter[str] = Counter()
+        self.popular_reads = 0
 
-    def partners(self, product_id: str, limit: int) -> list[str]:
-        counts = [(-count, b) for (a, b), count in self.inventory.pairs.items() if a == product_id]
-        return [b for _, b in sorted(counts)[:limit]]
+    def neighbourhood(self, product_id: str) -> Neighbourhood | None:
+        product = self.inventory.products.items.get(product_id)
+        if product is None:
+            return None
+        partner_ids = {b for a, b in [*self.inventory.pairs, *self.pair_views] if a == product_id}
+        partners = tuple(
+            PairCounts(
+                partner_id=b,
+                orders=self.inventory.pairs[product_id, b],
+                views=self.pair_views[product_id, b],
+            )
+            for b in sorted(partner_ids)
+        )
+        return Neighbourhood(product=product, counts=self._counts(product_id), partners=partners)
+
+    def candidates(self, product_ids: Sequence[str]) -> list[Candidate]:
+        items = self.inventory.products.items
+        return [
+            Candidate(product=items[pid], counts=self._counts(pid)) for pid in product_ids if pid in items
+        ]
+
+    def popular(self, limit: int) -> list[str]:
+        self.popular_reads += 1
+        return best_sellers({pid: self._counts(pid) for pid in self.inventory.units}, limit)
+
+    def record_view(self, previous_id: str, product_id: str) -> None:
+        previous = self.inventory.products.items.get(previous_id)
+        if previous is None or previous.deleted:
+            return
+        self.pair_views.update([(previous_id, product_id), (product_id, previous_id)])
+        self.views.update([previous_id, product_id])
+
+    def _counts(self, product_id: str) -> Counts:
+        return Counts(
+            orders=self.inventory.orders[product_id],
+            units=self.inventory.units[product_id],
+            views=self.views[product_id],
+        )

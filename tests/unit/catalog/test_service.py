@@ -17,7 +17,7 @@ from shop.catalog.domain.events import (
 from shop.catalog.domain.product import NewProduct, Product, ProductChanges, ProductQuery
 from shop.catalog.domain.reservation import Reservation, ReservationStatus
 from shop.kernel.clock import FixedClock
-from tests.unit.catalog.fakes import FakeBoughtTogether, FakeInventory, FakeProducts
+from tests.unit.catalog.fakes import FakeCoOccurrences, FakeInventory, FakeProducts
 
 
 @pytest.fixture
@@ -215,6 +215,7 @@ def test_confirming_counts_pairs_once_and_a_confirmed_order_can_still_be_release
         service.confirm_stock(OrderConfirmed(order_id="o1"), inventory=inventory)
     assert inventory.pairs[(a.product_id, b.product_id)] == 1
     assert inventory.pairs[(c.product_id, a.product_id)] == 1
+    assert (inventory.orders[a.product_id], inventory.units[a.product_id]) == (1, 1)
     service.release_stock(OrderCancelled(order_id="o1"), inventory=inventory)
     assert stock(products, a) == 10
     service.confirm_stock(OrderConfirmed(order_id="o1"), inventory=inventory)
@@ -226,20 +227,66 @@ def test_confirming_an_unknown_order_does_nothing(inventory: FakeInventory) -> N
     assert inventory.reservations == {}
 
 
-def test_recommendations_are_the_most_often_bought_together_listed_products(
+def confirm(inventory: FakeInventory, order_id: str, *lines: Product, quantity: int = 1) -> None:
+    service.reserve_stock(placed(order_id, *[(p.product_id, quantity) for p in lines]), inventory=inventory)
+    service.confirm_stock(OrderConfirmed(order_id=order_id), inventory=inventory)
+
+
+def names(products: list[Product]) -> list[str]:
+    return [product.name for product in products]
+
+
+def test_recommendations_rank_partners_by_similarity_not_raw_counts(
     products: FakeProducts, inventory: FakeInventory
 ) -> None:
-    a, b, c, d = (add(products, name) for name in "ABCD")
-    orders = [[a, b], [a, b], [a, c], [a, b, d], [a, d], [a, d]]
-    for number, lines in enumerate(orders):
-        order_id = f"o{number}"
-        service.reserve_stock(placed(order_id, *[(p.product_id, 1) for p in lines]), inventory=inventory)
-        service.confirm_stock(OrderConfirmed(order_id=order_id), inventory=inventory)
-    together = FakeBoughtTogether(inventory)
-    best = service.recommendations(a.product_id, products=products, bought_together=together)
-    assert [p.name for p in best] == ["B", "D", "C"]
-    service.delete_product(d.product_id, products=products, clock=FixedClock())
-    best = service.recommendations(a.product_id, products=products, bought_together=together)
-    assert [p.name for p in best] == ["B", "C"]
+    a, b, c, hit = (add(products, name, stock=100) for name in ["A", "B", "C", "Hit"])
+    others = [add(products, f"X{n}", stock=100) for n in range(8)]
+    for number in range(3):
+        confirm(inventory, f"ab{number}", a, b)
+    confirm(inventory, "ac", a, c)
+    for number in range(4):  # bought with A more often than B is, but with everything
+        confirm(inventory, f"a-hit{number}", a, hit)
+    for number, other in enumerate(others):
+        confirm(inventory, f"hit{number}", hit, other)
+    co = FakeCoOccurrences(inventory)
+    # fewer than ten partners known: topped up with best sellers (one unit each: by id)
+    top_up = sorted(others, key=lambda product: product.product_id)[:2]
+    assert names(service.recommendations(a.product_id, co_occurrences=co)) == [
+        "B",
+        "Hit",
+        "C",
+        *names(top_up),
+    ]
+    assert co.popular_reads == 1
+    service.delete_product(b.product_id, products=products, clock=FixedClock())
+    assert "B" not in names(service.recommendations(a.product_id, co_occurrences=co))
     with pytest.raises(ProductNotFound):
-        service.recommendations("unknown", products=products, bought_together=together)
+        service.recommendations(b.product_id, co_occurrences=co)
+    with pytest.raises(ProductNotFound):
+        service.recommendations("unknown", co_occurrences=co)
+
+
+def test_a_product_nobody_bought_is_shown_the_best_sellers(
+    products: FakeProducts, inventory: FakeInventory
+) -> None:
+    a, b, c, cold = (add(products, name, stock=100) for name in ["A", "B", "C", "Cold"])
+    confirm(inventory, "o1", a, quantity=5)
+    confirm(inventory, "o2", b, c, quantity=2)
+    co = FakeCoOccurrences(inventory)
+    assert names(service.recommendations(cold.product_id, co_occurrences=co)) == ["A", *sorted(["B", "C"])]
+
+
+def test_views_from_one_page_to_another_make_products_similar(
+    products: FakeProducts, inventory: FakeInventory
+) -> None:
+    a, b, c = (add(products, name) for name in "ABC")
+    co = FakeCoOccurrences(inventory)
+    for _ in range(3):
+        assert service.view_product(b.product_id, a.product_id, products=products, co_occurrences=co) == b
+    service.view_product(c.product_id, None, products=products, co_occurrences=co)
+    service.view_product(c.product_id, c.product_id, products=products, co_occurrences=co)
+    service.view_product(c.product_id, "made-up", products=products, co_occurrences=co)
+    assert co.pair_views == {(a.product_id, b.product_id): 3, (b.product_id, a.product_id): 3}
+    assert names(service.recommendations(b.product_id, co_occurrences=co)) == ["A"]
+    with pytest.raises(ProductNotFound):
+        service.view_product("unknown", a.product_id, products=products, co_occurrences=co)

@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from shop.catalog.adapters.items import (
+    POPULAR,
     pair_key,
     product_key,
     reservation_from,
     reservation_item,
     reservation_key,
+    sold_key,
 )
 from shop.catalog.domain.errors import InventoryBusy, OutOfStock, ReservationChanged, ReservationExists
 from shop.catalog.domain.reservation import Reservation, ReservationStatus
@@ -94,6 +96,14 @@ class DynamoInventory:
     def confirm(self, reservation: Reservation, pairs: Sequence[tuple[str, str]]) -> None:
         uow = UnitOfWork()
         self._move(uow, reservation, ReservationStatus.RESERVED)
+        for line in reservation.lines:
+            uow.update(
+                self._table,
+                sold_key(line.product_id),
+                "ADD #orders :one, #units :quantity SET product_id = :id, gsi1pk = :popular, gsi1sk = :id",
+                names={"#orders": "orders", "#units": "units"},
+                values={":one": 1, ":quantity": line.quantity, ":id": line.product_id, ":popular": POPULAR},
+            )
         for product_id, partner_id in pairs:
             uow.update(
                 self._table,

@@ -1,4 +1,4 @@
-"""Products in DynamoDB: items, SKU claims, the two listing indexes and "bought together" counters."""
+"""Products in DynamoDB: items, SKU claims and the two listing indexes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 from shop.catalog.adapters.items import (
     ALL_PRODUCTS,
     LISTING_SK,
-    PAIR_PREFIX,
     PRODUCT_SK,
     category_index,
     listing_item,
@@ -176,24 +175,6 @@ class DynamoProducts:
             if cancelled.failed(0):
                 raise ProductNotFound(product_id) from cancelled
             raise
-
-
-class DynamoBoughtTogether:
-    """Implements ports.BoughtTogether from the pair counters confirmed orders add up."""
-
-    def __init__(self, client: Any, table: str) -> None:
-        self._client = client
-        self._table = table
-
-    def partners(self, product_id: str, limit: int) -> list[str]:
-        response = self._client.query(
-            TableName=self._table,
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :pair)",
-            ExpressionAttributeValues=to_item({":pk": product_pk(product_id), ":pair": PAIR_PREFIX}),
-        )
-        counts = [from_item(item) for item in response.get("Items", [])]
-        ranked = sorted(counts, key=lambda pair: (-int(pair.get("count", 0)), pair["sk"]))
-        return [pair["sk"].removeprefix(PAIR_PREFIX) for pair in ranked[:limit]]
 
 
 def _position(entry: dict[str, Any]) -> Position:

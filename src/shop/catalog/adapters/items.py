@@ -4,8 +4,10 @@
 - listing entry pk PRODUCT#<id>  sk LISTING      gsi1 PRODUCTS / <name key>#<id>  (the all-products index)
 - SKU claim:    pk SKU#<sku>     sk SKU          product_id
 - reservation:  pk RESERVATION#<order id>  sk RESERVATION
-- pair counter: pk PRODUCT#<id>  sk PAIR#<other id>  count
-Deleted products lose both index entries, so listings never see them.
+- pair counts:  pk PRODUCT#<id>  sk PAIR#<other id>  count (confirmed orders with both), views
+- sales:        pk PRODUCT#<id>  sk SOLD     orders, units   gsi1 POPULAR / <id>  (the best-sellers index)
+- views:        pk PRODUCT#<id>  sk VIEWED   views
+Deleted products lose both listing entries, so listings never see them.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ PRODUCT_SK = "PRODUCT"
 LISTING_SK = "LISTING"
 ALL_PRODUCTS = "PRODUCTS"
 PAIR_PREFIX = "PAIR#"
+SOLD_SK = "SOLD"
+VIEWED_SK = "VIEWED"
+POPULAR = "POPULAR"
 
 
 def product_pk(product_id: str) -> str:
@@ -45,6 +50,14 @@ def reservation_key(order_id: str) -> dict[str, str]:
 
 def pair_key(product_id: str, partner_id: str) -> dict[str, str]:
     return {"pk": product_pk(product_id), "sk": PAIR_PREFIX + partner_id}
+
+
+def sold_key(product_id: str) -> dict[str, str]:
+    return {"pk": product_pk(product_id), "sk": SOLD_SK}
+
+
+def viewed_key(product_id: str) -> dict[str, str]:
+    return {"pk": product_pk(product_id), "sk": VIEWED_SK}
 
 
 def category_index(category_key: str) -> str:

@@ -12,8 +12,8 @@ from shop.catalog.domain.errors import IllegalTransition
 
 # One TransactWriteItems holds 100 operations: the reservation record and its event take two.
 MAX_RESERVED_PRODUCTS = 98
-# Confirming updates the reservation and two counters per pair of products.
-MAX_PAIRS = 49
+# Confirming updates the reservation, one sales counter per product and two per pair of products.
+_MAX_CONFIRM_WRITES = 100
 
 
 class ReservationStatus(StrEnum):
@@ -82,8 +82,10 @@ class Reservation(BaseModel):
         return self.model_copy(update={"status": ReservationStatus.CONFIRMED})
 
     def bought_together(self) -> list[tuple[str, str]]:
-        """Both directions of every pair of distinct products, capped to fit one transaction."""
-        pairs = list(combinations(sorted(set(self.product_ids)), 2))[:MAX_PAIRS]
+        """Both directions of every pair of distinct products, capped to fit one transaction
+        with the reservation and each product's sales counter."""
+        room = max(_MAX_CONFIRM_WRITES - 1 - len(self.lines), 0) // 2
+        pairs = list(combinations(sorted(set(self.product_ids)), 2))[:room]
         return [directed for a, b in pairs for directed in ((a, b), (b, a))]
 
     def _expect(self, status: ReservationStatus) -> None:

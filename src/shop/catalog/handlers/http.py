@@ -50,6 +50,17 @@ IdsFilter = Annotated[
         ),
     ),
 ]
+ViewedAfter = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=_MAX_ID_LENGTH,
+        description=(
+            "The product whose page the customer came from: counted, best effort, as a co-view "
+            "for recommendations"
+        ),
+    ),
+]
 
 
 _PROBLEMS = {
@@ -130,10 +141,13 @@ def list_products(
     "/products/<product_id>",
     operation_id="getProduct",
     summary="One product",
-    responses=_responses(200, "The product", ProductOut, 404),
+    responses=_responses(200, "The product", ProductOut, 400, 404),
 )
-def get_product(product_id: str) -> ProductOut:
-    return ProductOut.of(service.get_product(product_id, products=container.products()))
+def get_product(product_id: str, viewed_after: ViewedAfter = None) -> ProductOut:
+    product = service.view_product(
+        product_id, viewed_after, products=container.products(), co_occurrences=container.co_occurrences()
+    )
+    return ProductOut.of(product)
 
 
 @app.post(
@@ -183,13 +197,11 @@ def delete_product(product_id: str) -> Response[None]:
 @app.get(
     "/products/<product_id>/recommendations",
     operation_id="listRecommendations",
-    summary="Frequently bought together in confirmed orders, best first (at most 5)",
+    summary="Products most similar by what was bought and viewed together, then best sellers (at most 5)",
     responses=_responses(200, "Recommended products", ProductList, 404),
 )
 def recommendations(product_id: str) -> ProductList:
-    products = service.recommendations(
-        product_id, products=container.products(), bought_together=container.bought_together()
-    )
+    products = service.recommendations(product_id, co_occurrences=container.co_occurrences())
     return ProductList(items=[ProductOut.of(product) for product in products])
 
 
