@@ -19,7 +19,7 @@ export BC_SKIP_MAPPING := TRUE
 export CKV_SKIP_PACKAGE_UPDATE_CHECK := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install clean-reports run test lint fmt unit integration acceptance terraform-check slow chaos redrive bench load browser package openapi clean
+.PHONY: help install clean-reports run test lint fmt unit integration acceptance terraform-check slow chaos redrive bench load browser package openapi evaluate-recs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -102,6 +102,9 @@ load: install ## locust load test of an embedded stack, or of SHOP_API_URL (ARGS
 
 package: install ## reproducible Lambda zips in dist/ (PACKAGE_ARGS="--compile-with python3.12" adds bytecode)
 	$(PY) scripts/package.py $(PACKAGE_ARGS)
+
+evaluate-recs: install ## offline evaluation of recommendations: hit rate@5 against two baselines (ARGS="--seed 3")
+	$(PY) scripts/evaluate_recommendations.py $(ARGS)
 
 openapi: install ## regenerate src/shop/meta/openapi.json from the code
 	$(PY) scripts/openapi.py
