@@ -225,6 +225,8 @@ class Driver:
         )
         self.measured.append(Measured(route, request_id, response.status_code))
         assert response.status_code == expected, f"{route}: {response.status_code} {response.text[:300]}"
+        if "json" not in response.headers.get("content-type", ""):
+            return response.content  # the docs and dashboard pages
         return response.json() if response.content else None
 
     def wait_for(self, what: str, check: Callable[[], bool], timeout: float = SAGA_TIMEOUT_SECONDS) -> None:
@@ -281,6 +283,12 @@ def drive_every_operation(driver: Driver, stack: Any) -> None:
     call = driver.call
     call("GET /health", 200)
     call("GET /openapi.json", 200)
+    call("GET /docs", 200)
+    call("GET /docs/{asset}", 200, asset="swagger-ui.css")
+    call("GET /problems/{slug}", 200, slug="not-found")
+    call("GET /admin/dashboard", 200)
+    # an unsigned webhook is refused before anything is read
+    call("POST /payments/webhooks/stripe", 400, json_body={})
 
     suffix = uuid.uuid4().hex[:8]
     alice = f"alice-{suffix}@example.com"
@@ -299,6 +307,8 @@ def drive_every_operation(driver: Driver, stack: Any) -> None:
     product_id = next(item["product_id"] for item in catalog["items"] if item["stock"] >= 10)
     call("GET /products/{product_id}", 200, product_id=product_id)
     call("GET /products/{product_id}/recommendations", 200, product_id=product_id)
+    other_id = next(item["product_id"] for item in catalog["items"] if item["product_id"] != product_id)
+    call("GET /products/{product_id}", 200, product_id=product_id, params={"viewed_after": other_id})
 
     def new_product(stock: int) -> str:
         body = {
@@ -351,6 +361,7 @@ def drive_every_operation(driver: Driver, stack: Any) -> None:
         driver.problems.append("a rejected order emptied the cart")  # a failed order leaves it whole
     call("GET /orders", 200, token=customer)
     call("GET /admin/stats", 200, token=admin)
+    call("GET /admin/analytics", 200, token=admin)
 
 
 # -- the table ------------------------------------------------------------------------------
