@@ -1,4 +1,4 @@
-"""CONVENTIONS.md's DynamoDB request budgets, measured on the embedded local stack: every HTTP
+"""The DynamoDB request budgets of docs/conventions.md, measured on the embedded local stack: every HTTP
 operation ≤ 3 requests (counting the catalog/cart calls it makes), every consumed event ≤ 2.
 
 How the requests are attributed, without trusting the services to cooperate:

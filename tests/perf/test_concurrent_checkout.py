@@ -146,7 +146,7 @@ def test_median_time_from_202_to_confirmed(shop: Shop) -> None:
         f"\n202 → CONFIRMED, one checkout at a time: "
         f"median {median * 1000:.0f} ms over {len(latencies)} orders"
     )
-    assert median < 5.0  # API.md: a final state within a few seconds locally
+    assert median < 5.0  # docs/api.md: a final state within a few seconds locally
 
 
 def cart_emptied(shop: Shop, buyer: str) -> None:

@@ -6,7 +6,7 @@ non-JSON bodies, unexpected media types and methods; schemathesis's examples, co
 fuzzing phases) three ways: anonymous (or with a forged token), as a signed-in customer, and,
 on the admin routes, as the admin. Every answer must:
 
-- never be a 5xx (API.md: "Bad input never yields a 5xx");
+- never be a 5xx (docs/api.md: bad input never yields a 5xx);
 - have a documented status code, content type and, where the document gives one, body schema;
 - if 4xx, be an RFC 9457 problem: `application/problem+json`, `{type, title, status, detail}`
   with `status` equal to the HTTP status;
@@ -55,7 +55,7 @@ PROBLEM_FIELDS = frozenset({"type", "title", "status", "detail"})
 TRACEBACK_MARKERS = ("Traceback (most recent call last)", 'File "/', "site-packages/")
 
 # Not positive_data_acceptance: rules the schema cannot state (password strength, https image
-# URLs, a checkout needs a non-empty cart) reject schema-valid input with a 4xx, as API.md says.
+# URLs, a checkout needs a non-empty cart) reject schema-valid input with a 4xx, as docs/api.md says.
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 _calls: Counter[str] = Counter()

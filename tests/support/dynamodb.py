@@ -1,5 +1,5 @@
 """DynamoDB from a test's side: the requests a handler makes (botocore `before-call`
-hooks on the shared client, for the budgets of CONVENTIONS.md) and what a table holds."""
+hooks on the shared client, for the budgets of docs/conventions.md) and what a table holds."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from types import FrameType
 
 from shop.local import console
 from shop.local.lambda_runtime import DEFAULT_MAX_ENVIRONMENTS
+from shop.local.localstripe import WEBHOOK_PATH, LocalStripe
 from shop.local.stack import DEFAULT_PORT, LocalStack, PortBusy, SeedFailed
 
 
@@ -60,6 +61,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="multiply resources.json's rate limits (burst and rate) by X; 429 past them "
         "(default: $SHOP_THROTTLE_SCALE or %(default)s)",
     )
+    parser.add_argument(
+        "--payments",
+        choices=("sandbox", "stripe"),
+        default="sandbox",
+        help="payment provider: the tok_... sandbox (default), or Stripe's API as localstripe fakes it "
+        "on 127.0.0.1 (started here, webhooks included)",
+    )
     parser.add_argument("--metrics", action="store_true", help="leave Powertools metrics on")
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="the stack's debug detail and the functions' INFO logs"
@@ -77,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         raise Stop
 
     signal.signal(signal.SIGTERM, request_stop)
+    stripe = LocalStripe() if args.payments == "stripe" else None
     stack = LocalStack(
         port=args.port,
         seed=not args.no_seed,
@@ -86,8 +95,12 @@ def main(argv: list[str] | None = None) -> int:
         throttle_scale=args.throttle_scale,
     )
     try:
+        if stripe is not None:
+            os.environ.update(stripe.start().environment())  # the payments functions inherit it
         stack.start()
-        for line in banner(stack, seeded=not args.no_seed):
+        if stripe is not None:
+            stripe.register_webhook(stack.url + WEBHOOK_PATH)
+        for line in banner(stack, seeded=not args.no_seed, stripe=stripe):
             print(line, flush=True)
         signal.pause()
     except PortBusy as exc:
@@ -103,17 +116,22 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("Stopping...", file=sys.stderr, flush=True)
         stack.stop()
+        if stripe is not None:
+            stripe.stop()
         print("Stopped.", file=sys.stderr, flush=True)
     return 0
 
 
-def banner(stack: LocalStack, *, seeded: bool) -> list[str]:
+def banner(stack: LocalStack, *, seeded: bool, stripe: LocalStripe | None = None) -> list[str]:
     """What is true of this run, and nothing else."""
     lines = [
         f"Shop API:      {stack.url}   (started in {stack.startup_seconds:.2f}s)",
+        f"API docs:      {stack.url}/docs   (OpenAPI document: {stack.url}/openapi.json)",
         f"AWS emulator:  {stack.aws_endpoint}   user pool {stack.pool_id}",
         f"Functions:     up to {stack.runtime.max_environments} execution environments each, on first use",
     ]
+    if stripe is not None:
+        lines.append(f"Payments:      Stripe API faked by localstripe at {stripe.api_base}")
     report = stack.seed_report
     if seeded and report is not None:
         lines.append(f"Seed:          {report.summary()}".replace("\n", "\n               "))

@@ -48,7 +48,7 @@ class Provisioned:
     client_id: str = ""
 
     def environment(self) -> dict[str, str]:
-        """The variables of CONVENTIONS.md that name these resources."""
+        """The variables (docs/conventions.md) that name these resources."""
         env = {f"{service.upper()}_TABLE_NAME": table for service, table in self.tables.items()}
         env["SHOP_EVENTS_TOPIC_ARN"] = self.events_topic_arn
         env["SHOP_NOTIFICATIONS_TOPIC_ARN"] = self.notifications_topic_arn

@@ -22,7 +22,7 @@ from tests.support.http_events import api_request, json_body, sqs_batch
 
 pytestmark = pytest.mark.integration
 
-# What the catalog spends on each ids lookup (one BatchGetItem), per CONVENTIONS.md.
+# What the catalog spends on each ids lookup (one BatchGetItem), per docs/conventions.md.
 CATALOG_REQUESTS_PER_CALL = 1
 
 
