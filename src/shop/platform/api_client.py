@@ -23,6 +23,11 @@ def _pool() -> Any:
     )
 
 
+def reset_pool() -> None:
+    """Drop pooled connections (after a SnapStart restore they are dead)."""
+    _pool.cache_clear()
+
+
 class ApiResponse:
     def __init__(self, status: int, body: Any) -> None:
         self.status = status

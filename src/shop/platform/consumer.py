@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from shop.kernel.events import Event
 from shop.platform.context import set_correlation_id
 from shop.platform.observability import enable_tracing, logger
+from shop.platform.snapstart import register_restore_hooks
 
 EventHandler = Callable[[Event], None]
 
@@ -28,6 +29,7 @@ def sqs_handler(
     """Build the Lambda entry point of a service's queue."""
     processor = BatchProcessor(event_type=EventType.SQS)
     log = logger(service)
+    register_restore_hooks()
 
     def handle_record(record: SQSRecord) -> None:
         event = Event.model_validate_json(record.body)

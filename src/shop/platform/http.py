@@ -23,6 +23,7 @@ from shop.kernel.ids import new_id
 from shop.platform.context import correlation_id, set_correlation_id
 from shop.platform.observability import enable_tracing, logger
 from shop.platform.problems import PROBLEM_CONTENT_TYPE, problem, problem_response, status_of
+from shop.platform.snapstart import register_restore_hooks
 
 MAX_BODY_BYTES = 64 * 1024
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -83,6 +84,7 @@ def lambda_handler(
     the body (size, media type, JSON within bounds) — tags logs and the response with the
     request id, then resolves the route."""
     log = logger(service)
+    register_restore_hooks()
 
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         enable_tracing()

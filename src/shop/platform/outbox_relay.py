@@ -15,9 +15,11 @@ from shop.platform.observability import enable_tracing, logger
 from shop.platform.outbox import is_outbox_item
 from shop.platform.publisher import publish
 from shop.platform.settings import setting
+from shop.platform.snapstart import register_restore_hooks
 
 _processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 _log = logger("outbox-relay")
+register_restore_hooks()
 
 
 def relay_record(record: DynamoDBRecord) -> None:
