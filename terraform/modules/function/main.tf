@@ -91,6 +91,14 @@ resource "aws_lambda_function" "this" {
   timeout                        = var.timeout
   reserved_concurrent_executions = var.reserved_concurrency
   kms_key_arn                    = var.kms_key_arn
+  publish                        = var.snap_start # SnapStart snapshots published versions only
+
+  dynamic "snap_start" {
+    for_each = var.snap_start ? [1] : []
+    content {
+      apply_on = "PublishedVersions"
+    }
+  }
 
   tracing_config {
     mode = "Active"
@@ -108,6 +116,16 @@ resource "aws_lambda_function" "this" {
   tags = var.tags
 
   depends_on = [aws_iam_role_policy.runtime, aws_iam_role_policy.service, aws_cloudwatch_log_group.this]
+}
+
+# With SnapStart, callers invoke this alias: it follows each published (snapshotted) version.
+resource "aws_lambda_alias" "live" {
+  count = var.snap_start ? 1 : 0
+
+  name             = "live"
+  description      = "The latest published version of ${var.name}, restored from its SnapStart snapshot"
+  function_name    = aws_lambda_function.this.function_name
+  function_version = aws_lambda_function.this.version
 }
 
 # One row per alarm (modules/alarms): errors, throttles, p99 duration.

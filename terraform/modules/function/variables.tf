@@ -122,3 +122,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "snap_start" {
+  description = "Lambda SnapStart: publish a version on each change, snapshot it after init, and point the `live` alias at it (callers use `target_arn` / `target_invoke_arn`). Init is then paid at publish time instead of at each cold start; restores are billed per GB cached and per restore, and restored copies share init's state (src/shop/platform/snapstart.py re-seeds and reconnects)."
+  type        = bool
+  default     = false
+}

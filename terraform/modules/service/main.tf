@@ -180,13 +180,14 @@ module "function" {
   kms_key_arn          = var.kms_key_arn
   log_retention_days   = var.log_retention_days
   alarm_topic_arn      = var.alarm_topic_arn
+  snap_start           = var.snap_start
   tags                 = merge(var.tags, { Service = var.service })
 }
 
 resource "aws_lambda_event_source_mapping" "queue" {
   count = var.events_handler == null ? 0 : 1
 
-  function_name                      = module.function["events"].arn
+  function_name                      = module.function["events"].target_arn
   event_source_arn                   = var.queue_arn
   batch_size                         = var.batch_size
   maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds

@@ -10,7 +10,7 @@ output "http_function_arn" {
 
 output "http_invoke_arn" {
   description = "Invoke ARN of the HTTP function (API Gateway integration URI)."
-  value       = module.function["http"].invoke_arn
+  value       = module.function["http"].target_invoke_arn
 }
 
 output "events_function_name" {
@@ -26,4 +26,9 @@ output "function_names" {
 output "role_arns" {
   description = "Execution role ARNs by function kind (http, events)."
   value       = { for kind, function in module.function : kind => function.role_arn }
+}
+
+output "http_invoke_target" {
+  description = "The function_name the API's permission names: the `live` alias with SnapStart, else the HTTP function."
+  value       = module.function["http"].target_function_name
 }

@@ -214,3 +214,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "snap_start" {
+  description = "Lambda SnapStart for the service's functions (see modules/function); the API and the queue's event source mapping then invoke the `live` alias."
+  type        = bool
+  default     = false
+}

@@ -152,7 +152,7 @@ module "http_api" {
   name               = var.name_prefix
   jwt_issuer         = module.identity.issuer
   jwt_audience       = [module.identity.client_id]
-  functions          = { for name, svc in module.service : name => { function_name = svc.http_function_name, invoke_arn = svc.http_invoke_arn } }
+  functions          = { for name, svc in module.service : name => { function_name = svc.http_invoke_target, invoke_arn = svc.http_invoke_arn } }
   routes             = local.routes
   throttling_default = local.throttling_default
   route_throttling   = var.resources.throttling.routes
@@ -189,6 +189,7 @@ module "service" {
     client_id     = module.identity.client_id
   } : null
 
+  snap_start                         = var.snap_start
   cursor_secret_arn                  = module.secrets.cursor_secret_arn
   secrets                            = each.key == local.payments_service ? local.payments_secrets : {}
   secrets_kms_key_arn                = module.secrets.kms_key_arn

@@ -155,3 +155,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "snap_start" {
+  description = "Lambda SnapStart for every service function (python3.12): published versions and a `live` alias the API and the queues invoke. Off by default: see the README's cold-start section for the trade-off."
+  type        = bool
+  default     = false
+}
