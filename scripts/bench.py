@@ -338,6 +338,9 @@ def _seed(stack: Stack) -> None:
         "user_id"
     ]
     stack.order_id = _call_in_process("shop.orders.handlers.http", place_order_event(stack))["order_id"]
+    from shop.payments.handlers.events import handler as payments
+
+    payments(sqs_event("PaymentRequested", _payment_request(stack, stack.order_id)), None)  # its payment
     placed = Event(event_type="OrderPlaced", correlation_id="bench", data=_order_data(stack, "bench-relayed"))
     from boto3.dynamodb.types import TypeSerializer
 
@@ -444,11 +447,16 @@ def _order_data(stack: Stack, order_id: str) -> dict[str, Any]:
     }
 
 
+def _payment_request(stack: Stack, order_id: str) -> dict[str, Any]:
+    amount = {"amount": 1200, "currency": "EUR"}
+    return {"order_id": order_id, "customer_id": stack.user_id, "amount": amount, "payment_token": "tok_visa"}
+
+
 def _signed_webhook() -> dict[str, Any]:
     payload = b'{"type": "payment_intent.succeeded", "data": {"object": {"id": "pi_bench"}}}'
     stamp = str(int(time.time()))
     signature = hmac.new(b"whsec_bench", f"{stamp}.".encode() + payload, hashlib.sha256).hexdigest()
-    headers = {"stripe-signature": f"t={stamp},v1={signature}"}
+    headers = {"content-type": "application/json", "stripe-signature": f"t={stamp},v1={signature}"}
     return http_event("POST", "/payments/webhooks/stripe", raw_body=payload, headers=headers) | {
         "body": base64.b64encode(payload).decode(),
         "isBase64Encoded": True,
@@ -586,15 +594,7 @@ def scenarios() -> list[Scenario]:
             "payments:events",
             "PaymentRequested",
             events["payments"],
-            lambda s: sqs_event(
-                "PaymentRequested",
-                {
-                    "order_id": _new_order_id(),
-                    "customer_id": s.user_id,
-                    "amount": {"amount": 1200, "currency": "EUR"},
-                    "payment_token": "tok_visa",
-                },
-            ),
+            lambda s: sqs_event("PaymentRequested", _payment_request(s, _new_order_id())),
         ),
         Scenario(
             "users:events",
