@@ -8,12 +8,15 @@ from dependency_injector import containers, providers
 from shop.kernel.clock import SystemClock
 from shop.orders.adapters.cart_api import HttpCartReader
 from shop.orders.adapters.dynamo_orders import DynamoOrders
+from shop.platform import aws
 from shop.platform.settings import setting
 
 
 class Container(containers.DeclarativeContainer):
+    # aws.client caches per process; calling it on each resolution keeps reset_clients() effective
+    dynamodb = providers.Callable(aws.client, "dynamodb")
     table_name = providers.Callable(setting, "ORDERS_TABLE_NAME")
 
     clock = providers.Singleton(SystemClock)
     carts = providers.Singleton(HttpCartReader)
-    orders = providers.Factory(DynamoOrders, table=table_name)
+    orders = providers.Factory(DynamoOrders, client=dynamodb, table=table_name)

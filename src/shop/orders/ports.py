@@ -4,30 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from shop.kernel.errors import Conflict
+from shop.kernel.change import Change
 from shop.orders.domain.cart import Cart
-from shop.orders.domain.model import Change, Order
+from shop.orders.domain.model import Order
 from shop.orders.domain.stats import Stats
 
 Position = dict[str, Any]
-
-
-class OrderExists(Exception):
-    """`Orders.add` found an order with that id already (an idempotent retry)."""
-
-    def __init__(self, existing: Order) -> None:
-        super().__init__(existing.order_id)
-        self.existing = existing
-
-
-class StaleOrder(Conflict):
-    """The stored order is no longer the one the change started from."""
-
-    title = "Order changed meanwhile"
-
-    def __init__(self, order_id: str, current: Order | None) -> None:
-        super().__init__(f"Order {order_id} changed while this request ran; retry.")
-        self.current = current
 
 
 class CartReader(Protocol):
@@ -39,11 +21,11 @@ class CartReader(Protocol):
 class Orders(Protocol):
     def get(self, order_id: str) -> Order | None: ...
 
-    def add(self, change: Change) -> None:
+    def add(self, change: Change[Order]) -> None:
         """Store a new order with its events, all or nothing; raises OrderExists."""
         ...
 
-    def save(self, change: Change) -> None:
+    def save(self, change: Change[Order]) -> None:
         """Store `change.after` and its events only if the stored order is still
         `change.before`; raises StaleOrder (with the current order) otherwise."""
         ...

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shop.kernel.address import Address
+from shop.kernel.change import Change
 from shop.kernel.clock import Clock
 from shop.kernel.errors import DomainError, NotFound
 from shop.kernel.events import EventData
 from shop.kernel.ids import new_id
+from shop.orders.domain.errors import IdempotencyKeyReused, OrderExists, StaleOrder
 from shop.orders.domain.events import (
     PaymentCaptured,
     PaymentDeclined,
@@ -18,10 +20,10 @@ from shop.orders.domain.events import (
     StockRejected,
     StockReserved,
 )
-from shop.orders.domain.idempotency import IdempotencyKeyReused, fingerprint, order_id_for
-from shop.orders.domain.model import Change, Order
+from shop.orders.domain.idempotency import fingerprint, order_id_for
+from shop.orders.domain.model import Order
 from shop.orders.domain.stats import Stats
-from shop.orders.ports import CartReader, OrderExists, Orders, Position, StaleOrder
+from shop.orders.ports import CartReader, Orders, Position
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def list_orders(
     return orders.page_for(customer_id, limit, after)
 
 
-def cancel_order(customer_id: str, order_id: str, *, orders: Orders, clock: Clock) -> Change:
+def cancel_order(customer_id: str, order_id: str, *, orders: Orders, clock: Clock) -> Change[Order]:
     order = _own(orders.get(order_id), customer_id, order_id)
     return _move_once_more_if_stale(order, lambda current: current.cancel_by_customer(clock.now()), orders)
 
@@ -102,7 +104,7 @@ def cancel_order(customer_id: str, order_id: str, *, orders: Orders, clock: Cloc
 # -- admins -----------------------------------------------------------------------------
 
 
-def ship_order(order_id: str, *, orders: Orders, clock: Clock) -> Change:
+def ship_order(order_id: str, *, orders: Orders, clock: Clock) -> Change[Order]:
     order = orders.get(order_id)
     if order is None:
         raise NotFound(f"No order {order_id}.")
@@ -116,27 +118,27 @@ def admin_stats(*, orders: Orders) -> Stats:
 # -- the checkout saga ------------------------------------------------------------------
 
 
-def on_stock_reserved(event: StockReserved, *, orders: Orders, clock: Clock) -> Change | None:
+def on_stock_reserved(event: StockReserved, *, orders: Orders, clock: Clock) -> Change[Order] | None:
     return _react(event.order_id, lambda order, at: order.on_stock_reserved(at), orders, clock)
 
 
-def on_stock_rejected(event: StockRejected, *, orders: Orders, clock: Clock) -> Change | None:
+def on_stock_rejected(event: StockRejected, *, orders: Orders, clock: Clock) -> Change[Order] | None:
     return _react(event.order_id, lambda order, at: order.on_stock_rejected(at), orders, clock)
 
 
-def on_payment_captured(event: PaymentCaptured, *, orders: Orders, clock: Clock) -> Change | None:
+def on_payment_captured(event: PaymentCaptured, *, orders: Orders, clock: Clock) -> Change[Order] | None:
     return _react(
         event.order_id, lambda order, at: order.on_payment_captured(event.payment_id, at), orders, clock
     )
 
 
-def on_payment_declined(event: PaymentDeclined, *, orders: Orders, clock: Clock) -> Change | None:
+def on_payment_declined(event: PaymentDeclined, *, orders: Orders, clock: Clock) -> Change[Order] | None:
     return _react(
         event.order_id, lambda order, at: order.on_payment_declined(event.payment_id, at), orders, clock
     )
 
 
-def on_payment_refunded(event: PaymentRefunded, *, orders: Orders, clock: Clock) -> Change | None:
+def on_payment_refunded(event: PaymentRefunded, *, orders: Orders, clock: Clock) -> Change[Order] | None:
     return _react(event.order_id, lambda order, at: order.on_payment_refunded(at), orders, clock)
 
 
@@ -145,10 +147,10 @@ def on_payment_refunded(event: PaymentRefunded, *, orders: Orders, clock: Clock)
 
 def _react(
     order_id: str,
-    decide: Callable[[Order, datetime], Change | None],
+    decide: Callable[[Order, datetime], Change[Order] | None],
     orders: Orders,
     clock: Clock,
-) -> Change | None:
+) -> Change[Order] | None:
     """Apply an event if it still applies; a redelivered or outdated event changes nothing.
     A concurrent change raises StaleOrder, so the message comes back and is decided again."""
     order = orders.get(order_id)
@@ -160,7 +162,9 @@ def _react(
     return change
 
 
-def _move_once_more_if_stale(order: Order, move: Callable[[Order], Change], orders: Orders) -> Change:
+def _move_once_more_if_stale(
+    order: Order, move: Callable[[Order], Change[Order]], orders: Orders
+) -> Change[Order]:
     """A request that raced with the saga is decided again on the order as it now is."""
     change = move(order)
     try:

@@ -5,12 +5,19 @@ the write and the publish; a republished event is harmless (consumers are idempo
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any
 
-from shop.kernel.events import Event
+from shop.kernel.events import Event, EventData
+from shop.platform.context import correlation_id
 
 OUTBOX_PREFIX = "OUTBOX#"
 _KEEP_SECONDS = 7 * 24 * 3600  # TTL removes relayed records; a week leaves room to replay
+
+
+def envelope(data: EventData, occurred_at: datetime | None = None) -> Event:
+    """The one place an event gets its envelope: the work in progress's correlation id."""
+    return Event.of(data, correlation_id=correlation_id(), occurred_at=occurred_at)
 
 
 def outbox_item(event: Event) -> dict[str, Any]:

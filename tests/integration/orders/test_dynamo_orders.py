@@ -9,14 +9,15 @@ from typing import Any
 import pytest
 
 from shop.kernel.address import Address
+from shop.kernel.change import Change
 from shop.kernel.money import MAX_AMOUNT, Money
 from shop.orders.adapters.dynamo_orders import DynamoOrders
 from shop.orders.domain.cart import Cart, CartLine
-from shop.orders.domain.model import Change, Order, OrderStatus
+from shop.orders.domain.errors import OrderExists, StaleOrder
+from shop.orders.domain.model import Order, OrderStatus
 from shop.orders.domain.stats import Revenue
-from shop.orders.ports import OrderExists, StaleOrder
 from shop.platform.aws import client
-from shop.platform.dynamo import TransactionCancelled
+from shop.platform.transaction import TransactionCancelled
 from tests.conftest import create_table
 from tests.support.dynamodb import dynamodb_calls, outbox_events, table_items
 from tests.unit.orders.fakes import cart_of
@@ -31,12 +32,12 @@ ADDRESS = Address(line1="1 Main St", city="Lyon", postal_code="69001", country="
 @pytest.fixture
 def repo(aws: None) -> DynamoOrders:
     create_table(TABLE, stream=True)
-    return DynamoOrders(TABLE)
+    return DynamoOrders(client("dynamodb"), TABLE)
 
 
 def placing(
     order_id: str = "o-1", customer: str = "c-1", at: datetime = T0, cart: Cart | None = None
-) -> Change:
+) -> Change[Order]:
     return Order.place(
         order_id=order_id,
         customer_id=customer,
@@ -96,7 +97,7 @@ def test_a_move_on_a_stale_version_is_refused_and_writes_nothing(repo: DynamoOrd
     repo.add(placing())
     pending = repo.get("o-1")
     assert pending is not None
-    repo.save(pending.reserve(T0))
+    repo.save(pending.request_payment(T0))
     with pytest.raises(StaleOrder) as stale:
         repo.save(pending.cancel_by_customer(T0))  # decided on the PENDING version
     assert stale.value.current is not None
@@ -112,7 +113,7 @@ def test_moves_keep_the_stats_running(repo: DynamoOrders) -> None:
     for index in range(2):
         order = repo.get(f"o-{index}")
         assert order is not None
-        reserved = order.reserve(T0)
+        reserved = order.request_payment(T0)
         repo.save(reserved)
         repo.save(reserved.after.confirm(f"pay-{index}", T0))
     stats = repo.stats()
@@ -129,7 +130,7 @@ def test_revenue_is_kept_per_currency_and_may_pass_what_one_order_can_be(repo: D
     for order_id, price in carts.items():
         line = CartLine(product_id="p-1", name="Product p-1", unit_price=price, quantity=1)
         repo.add(placing(order_id=order_id, cart=Cart(items=(line,))))
-        reserved = repo.get(order_id).reserve(T0)  # type: ignore[union-attr]
+        reserved = repo.get(order_id).request_payment(T0)  # type: ignore[union-attr]
         repo.save(reserved)
         repo.save(reserved.after.confirm(f"pay-{order_id}", T0))
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from shop.kernel.change import Change
 from shop.kernel.events import EventData
 from shop.kernel.money import Money
 from shop.orders.domain.cart import Cart, CartLine
-from shop.orders.domain.model import Change, Order
+from shop.orders.domain.errors import OrderExists, StaleOrder
+from shop.orders.domain.model import Order
 from shop.orders.domain.stats import Stats, StatsDelta, delta_of, summarize
-from shop.orders.ports import OrderExists, Position, StaleOrder
+from shop.orders.ports import Position
 
 
 class FakeCartReader:
@@ -30,13 +32,13 @@ class FakeOrders:
     def get(self, order_id: str) -> Order | None:
         return self.orders.get(order_id)
 
-    def add(self, change: Change) -> None:
+    def add(self, change: Change[Order]) -> None:
         existing = self.orders.get(change.after.order_id)
         if existing is not None:
             raise OrderExists(existing)
         self._commit(change)
 
-    def save(self, change: Change) -> None:
+    def save(self, change: Change[Order]) -> None:
         assert change.before is not None
         current = self.orders.get(change.before.order_id)
         if current is None or (current.version, current.status) != (
@@ -65,7 +67,7 @@ class FakeOrders:
     def events_of(self, kind: type[EventData]) -> list[EventData]:
         return [event for event in self.outbox if isinstance(event, kind)]
 
-    def _commit(self, change: Change) -> None:
+    def _commit(self, change: Change[Order]) -> None:
         self.writes += 1
         self.orders[change.after.order_id] = change.after
         self.outbox.extend(change.events)

@@ -7,7 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from shop.kernel.address import Address
+from shop.kernel.change import Change
 from shop.orders.domain.cart import Cart
+from shop.orders.domain.errors import EmptyCart, IllegalTransition
 from shop.orders.domain.events import (
     OrderCancelled,
     OrderConfirmed,
@@ -15,16 +18,7 @@ from shop.orders.domain.events import (
     PaymentRequested,
     RefundRequested,
 )
-from shop.orders.domain.model import (
-    Address,
-    CancellationReason,
-    Change,
-    EmptyCart,
-    IllegalTransition,
-    Order,
-    OrderStatus,
-    PaymentStatus,
-)
+from shop.orders.domain.model import CancellationReason, Order, OrderStatus, PaymentStatus
 from tests.unit.orders.fakes import cart_of, eur
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -34,7 +28,7 @@ CART = cart_of(("p-1", 1000, 2), ("p-2", 250, 1))
 
 Move = Callable[[Order], object]
 MOVES: dict[str, Move] = {
-    "reserve": lambda o: o.reserve(T1),
+    "request_payment": lambda o: o.request_payment(T1),
     "reject_for_stock": lambda o: o.reject_for_stock(T1),
     "confirm": lambda o: o.confirm("pay-1", T1),
     "decline_payment": lambda o: o.decline_payment("pay-1", T1),
@@ -42,7 +36,7 @@ MOVES: dict[str, Move] = {
     "ship": lambda o: o.ship(T1),
 }
 LEGAL: dict[OrderStatus, set[str]] = {
-    OrderStatus.PENDING: {"reserve", "reject_for_stock", "cancel_by_customer"},
+    OrderStatus.PENDING: {"request_payment", "reject_for_stock", "cancel_by_customer"},
     OrderStatus.RESERVED: {"confirm", "decline_payment", "cancel_by_customer"},
     OrderStatus.CONFIRMED: {"ship", "cancel_by_customer"},
     OrderStatus.SHIPPED: set(),
@@ -50,7 +44,7 @@ LEGAL: dict[OrderStatus, set[str]] = {
 }
 
 
-def place(cart: Cart = CART) -> Change:
+def place(cart: Cart = CART) -> Change[Order]:
     return Order.place(
         order_id="o-1",
         customer_id="c-1",
@@ -69,9 +63,9 @@ def in_status(status: OrderStatus) -> Order:
     order = placed()
     path = {
         OrderStatus.PENDING: [],
-        OrderStatus.RESERVED: ["reserve"],
-        OrderStatus.CONFIRMED: ["reserve", "confirm"],
-        OrderStatus.SHIPPED: ["reserve", "confirm", "ship"],
+        OrderStatus.RESERVED: ["request_payment"],
+        OrderStatus.CONFIRMED: ["request_payment", "confirm"],
+        OrderStatus.SHIPPED: ["request_payment", "confirm", "ship"],
         OrderStatus.CANCELLED: ["reject_for_stock"],
     }[status]
     for name in path:
@@ -118,7 +112,7 @@ def test_every_move_is_legal_exactly_where_the_state_machine_says(status: OrderS
 
 
 def test_stock_reserved_requests_the_payment_with_the_stored_token() -> None:
-    change = placed().reserve(T1)
+    change = placed().request_payment(T1)
     assert change.after.status is OrderStatus.RESERVED
     (event,) = change.events
     assert isinstance(event, PaymentRequested)

@@ -11,6 +11,14 @@ from shop.kernel.clock import FixedClock
 from shop.kernel.errors import Conflict, NotFound
 from shop.kernel.money import MAX_AMOUNT, AmountTooLarge
 from shop.orders import service
+from shop.orders.domain.cart import UnavailableLine
+from shop.orders.domain.errors import (
+    CartNotOrderable,
+    EmptyCart,
+    IdempotencyKeyReused,
+    IllegalTransition,
+    StaleOrder,
+)
 from shop.orders.domain.events import (
     OrderCancelled,
     OrderConfirmed,
@@ -23,10 +31,9 @@ from shop.orders.domain.events import (
     StockRejected,
     StockReserved,
 )
-from shop.orders.domain.idempotency import IdempotencyKeyReused, order_id_for
-from shop.orders.domain.model import EmptyCart, IllegalTransition, Order, OrderStatus, PaymentStatus
+from shop.orders.domain.idempotency import order_id_for
+from shop.orders.domain.model import Order, OrderStatus, PaymentStatus
 from shop.orders.domain.stats import Revenue, StatsDelta, summarize
-from shop.orders.ports import StaleOrder
 from tests.unit.orders.fakes import FakeCartReader, FakeOrders, cart_of, eur
 
 ADDRESS = Address(line1="1 Main St", city="Lyon", postal_code="69001", country="FR")
@@ -81,6 +88,20 @@ def test_checkout_of_an_empty_cart_is_unprocessable(orders: FakeOrders, clock: F
     with pytest.raises(EmptyCart):
         place(orders, clock, carts=FakeCartReader(cart_of()))
     assert orders.orders == {}
+
+
+def test_checkout_of_a_cart_with_unavailable_lines_orders_nothing(
+    orders: FakeOrders, clock: FixedClock
+) -> None:
+    # A deleted product is not an item but an unavailable line: ordering the rest would
+    # order less than the cart shows, so the customer removes it first.
+    cart = cart_of(("p-1", 1000, 2)).model_copy(
+        update={"unavailable": (UnavailableLine(product_id="p-gone"),)}
+    )
+    with pytest.raises(CartNotOrderable, match="p-gone"):
+        place(orders, clock, carts=FakeCartReader(cart))
+    assert orders.orders == {}
+    assert orders.outbox == []
 
 
 def test_same_key_and_body_give_the_same_order_once(orders: FakeOrders, clock: FixedClock) -> None:

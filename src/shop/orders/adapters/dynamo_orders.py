@@ -11,14 +11,14 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from shop.kernel.change import Change
 from shop.kernel.clock import rfc3339
-from shop.kernel.events import Event
-from shop.orders.domain.model import Change, Order, OrderStatus
+from shop.orders.domain.errors import OrderExists, StaleOrder
+from shop.orders.domain.model import Order, OrderStatus
 from shop.orders.domain.stats import Stats, StatsDelta, delta_of, summarize
-from shop.orders.ports import OrderExists, Position, StaleOrder
-from shop.platform.aws import client
-from shop.platform.context import correlation_id
-from shop.platform.dynamo import TransactionCancelled, UnitOfWork, from_item, to_item
+from shop.orders.ports import Position
+from shop.platform.dynamo import from_item, to_item
+from shop.platform.transaction import Transaction
 
 STATS_SHARDS = 8
 _MAX_ID_BYTES = 512
@@ -38,53 +38,45 @@ def stats_key(order_id: str) -> dict[str, str]:
 
 
 class DynamoOrders:
-    def __init__(self, table: str) -> None:
+    """Implements ports.Orders."""
+
+    def __init__(self, client: Any, table: str) -> None:
+        self._client = client
         self._table = table
 
     def get(self, order_id: str) -> Order | None:
         if len(order_id.encode()) > _MAX_ID_BYTES:
             return None  # could never have been stored; DynamoDB would refuse the key
-        found = client("dynamodb").get_item(
+        found = self._client.get_item(
             TableName=self._table, Key=to_item(order_key(order_id)), ConsistentRead=True
         )
         item = found.get("Item")
         return _order(from_item(item)) if item else None
 
-    def add(self, change: Change) -> None:
-        uow = UnitOfWork()
-        put = uow.put(
-            self._table, self._item(change.after), "attribute_not_exists(pk)", return_old_on_failure=True
+    def add(self, change: Change[Order]) -> None:
+        transaction = Transaction(self._client, self._table)
+        put = transaction.put(
+            self._item(change.after), "attribute_not_exists(pk)", return_old_on_failure=True
         )
-        self._record(uow, change)
-        try:
-            uow.commit()
-        except TransactionCancelled as cancelled:
-            existing = cancelled.old_items[put] if cancelled.failed(put) else None
-            if existing is None:
-                raise
-            raise OrderExists(_order(existing)) from cancelled
+        self._record(transaction, change)
+        transaction.commit({put: _exists})
 
-    def save(self, change: Change) -> None:
+    def save(self, change: Change[Order]) -> None:
         before = change.before
         if before is None:
             raise ValueError("save() persists a move of a stored order; use add() for a new one")
-        uow = UnitOfWork()
-        put = uow.put(
-            self._table,
+        transaction = Transaction(self._client, self._table)
+        put = transaction.put(
             self._item(change.after),
             "#version = :version AND #status = :status",
             names={"#version": "version", "#status": "status"},
             values={":version": before.version, ":status": before.status.value},
             return_old_on_failure=True,
         )
-        self._record(uow, change)
-        try:
-            uow.commit()
-        except TransactionCancelled as cancelled:
-            if not cancelled.failed(put):
-                raise
-            current = cancelled.old_items[put]
-            raise StaleOrder(before.order_id, _order(current) if current else None) from cancelled
+        self._record(transaction, change)
+        transaction.commit(
+            {put: lambda current: StaleOrder(before.order_id, _order(current) if current else None)}
+        )
 
     def page_for(
         self, customer_id: str, limit: int, after: Position | None
@@ -99,13 +91,13 @@ class DynamoOrders:
         }
         if after:
             params["ExclusiveStartKey"] = to_item(after)
-        page = client("dynamodb").query(**params)
+        page = self._client.query(**params)
         orders = [_order(from_item(item)) for item in page.get("Items", [])]
         last = page.get("LastEvaluatedKey")
         return orders, (from_item(last) if last else None)
 
     def stats(self) -> Stats:
-        page = client("dynamodb").query(
+        page = self._client.query(
             TableName=self._table,
             KeyConditionExpression="pk = :stats",
             ExpressionAttributeValues=to_item({":stats": "STATS"}),
@@ -122,13 +114,12 @@ class DynamoOrders:
             **order.model_dump(mode="json", exclude_none=True),
         }
 
-    def _record(self, uow: UnitOfWork, change: Change) -> None:
-        for data in change.events:
-            uow.publish(self._table, Event.of(data, correlation_id=correlation_id()))
+    def _record(self, transaction: Transaction, change: Change[Order]) -> None:
+        transaction.publish(change.events)
         delta = delta_of(change.before, change.after)
         if not delta.is_empty:
             expression, names, values = _adding(delta)
-            uow.update(self._table, stats_key(change.after.order_id), expression, names=names, values=values)
+            transaction.update(stats_key(change.after.order_id), expression, names=names, values=values)
 
 
 def _customer_key(customer_id: str) -> str:
@@ -137,6 +128,12 @@ def _customer_key(customer_id: str) -> str:
 
 def _order(item: dict[str, Any]) -> Order:
     return Order.model_validate(item)
+
+
+def _exists(existing: dict[str, Any] | None) -> Exception:
+    if existing is None:  # asked for, so always there; without it the retry cannot be answered
+        return RuntimeError("the order exists but DynamoDB did not return it")
+    return OrderExists(_order(existing))
 
 
 def _adding(delta: StatsDelta) -> tuple[str, dict[str, str], dict[str, Any]]:

@@ -8,18 +8,7 @@ import json
 import uuid
 from typing import Any
 
-from shop.kernel.errors import Conflict
-
 _ORDER_IDS = uuid.UUID("6f0b6c2e-1f43-5d0e-9b0c-3c1a0e5b7a11")  # the namespace of derived order ids
-
-
-class IdempotencyKeyReused(Conflict):
-    title = "Idempotency key reused"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "This Idempotency-Key was already used with a different request.", field="Idempotency-Key"
-        )
 
 
 def order_id_for(customer_id: str, idempotency_key: str) -> str:

@@ -9,7 +9,6 @@ condition on `before`; an illegal move raises `IllegalTransition`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
@@ -17,10 +16,10 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from shop.kernel.address import Address
-from shop.kernel.errors import Conflict, Unprocessable
-from shop.kernel.events import EventData
+from shop.kernel.change import Change
 from shop.kernel.money import Money, total
 from shop.orders.domain.cart import Cart
+from shop.orders.domain.errors import CartNotOrderable, EmptyCart, IllegalTransition
 from shop.orders.domain.events import (
     EventLine,
     OrderCancelled,
@@ -69,17 +68,6 @@ _MOVES: Mapping[tuple[OrderStatus, OrderStatus], frozenset[CancellationReason] |
 }
 
 
-class IllegalTransition(Conflict):
-    title = "Illegal order transition"
-
-
-class EmptyCart(Unprocessable):
-    title = "Empty cart"
-
-    def __init__(self) -> None:
-        super().__init__("The cart is empty: add products before checking out.")
-
-
 class OrderLine(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -105,15 +93,6 @@ class HistoryEntry(BaseModel):
 
     status: OrderStatus
     at: datetime
-
-
-@dataclass(frozen=True)
-class Change:
-    """One move of an order: persisted only if the stored order is still `before`."""
-
-    before: Order | None
-    after: Order
-    events: tuple[EventData, ...] = ()
 
 
 class Order(BaseModel):
@@ -147,12 +126,11 @@ class Order(BaseModel):
         payment_token: str,
         at: datetime,
         request_fingerprint: str | None = None,
-    ) -> Change:
+    ) -> Change[Order]:
+        if cart.unavailable:
+            raise CartNotOrderable([line.product_id for line in cart.unavailable])
         if cart.is_empty:
             raise EmptyCart
-        gone = [line.product_id for line in cart.items if line.deleted]
-        if gone:
-            raise Unprocessable(f"No longer sold: {', '.join(gone)}; remove it from the cart.", field="cart")
         currency = cart.items[0].unit_price.currency
         lines = tuple(
             OrderLine(
@@ -188,7 +166,7 @@ class Order(BaseModel):
 
     # -- the moves (strict: raise IllegalTransition) -----------------------------------
 
-    def reserve(self, at: datetime) -> Change:
+    def request_payment(self, at: datetime) -> Change[Order]:
         after = self._move(OrderStatus.RESERVED, at)
         requested = PaymentRequested(
             order_id=self.order_id,
@@ -198,13 +176,13 @@ class Order(BaseModel):
         )
         return Change(self, after, (requested,))
 
-    def reject_for_stock(self, at: datetime) -> Change:
+    def reject_for_stock(self, at: datetime) -> Change[Order]:
         after = self._move(
             OrderStatus.CANCELLED, at, CancellationReason.OUT_OF_STOCK, payment=self._payment_not_required()
         )
         return Change(self, after, (self._cancelled(CancellationReason.OUT_OF_STOCK),))
 
-    def confirm(self, payment_id: str, at: datetime) -> Change:
+    def confirm(self, payment_id: str, at: datetime) -> Change[Order]:
         after = self._move(
             OrderStatus.CONFIRMED, at, payment=Payment(status=PaymentStatus.CAPTURED, payment_id=payment_id)
         )
@@ -217,12 +195,12 @@ class Order(BaseModel):
         )
         return Change(self, after, (confirmed,))
 
-    def decline_payment(self, payment_id: str | None, at: datetime) -> Change:
+    def decline_payment(self, payment_id: str | None, at: datetime) -> Change[Order]:
         payment = Payment(status=PaymentStatus.DECLINED, payment_id=payment_id)
         after = self._move(OrderStatus.CANCELLED, at, CancellationReason.PAYMENT_DECLINED, payment=payment)
         return Change(self, after, (self._cancelled(CancellationReason.PAYMENT_DECLINED),))
 
-    def cancel_by_customer(self, at: datetime) -> Change:
+    def cancel_by_customer(self, at: datetime) -> Change[Order]:
         reason = CancellationReason.CUSTOMER_CANCELLED
         if self.status is OrderStatus.CONFIRMED and self.payment.payment_id is not None:
             refund = Payment(status=PaymentStatus.REFUND_PENDING, payment_id=self.payment.payment_id)
@@ -233,10 +211,10 @@ class Order(BaseModel):
         after = self._move(OrderStatus.CANCELLED, at, reason, payment=payment)
         return Change(self, after, (self._cancelled(reason),))
 
-    def ship(self, at: datetime) -> Change:
+    def ship(self, at: datetime) -> Change[Order]:
         return Change(self, self._move(OrderStatus.SHIPPED, at))
 
-    def refund_late_capture(self, payment_id: str, at: datetime) -> Change:
+    def refund_late_capture(self, payment_id: str, at: datetime) -> Change[Order]:
         """Money taken for an order the customer cancelled meanwhile goes back."""
         if self.status is not OrderStatus.CANCELLED or self.payment.status is not PaymentStatus.PENDING:
             raise IllegalTransition(
@@ -246,7 +224,7 @@ class Order(BaseModel):
         after = self._touch(at, payment=payment)
         return Change(self, after, (self._refund(payment_id),))
 
-    def record_late_decline(self, payment_id: str | None, at: datetime) -> Change:
+    def record_late_decline(self, payment_id: str | None, at: datetime) -> Change[Order]:
         """A decline for an order the customer cancelled meanwhile: nothing to undo, but the
         order should not show its payment as still pending."""
         if self.status is not OrderStatus.CANCELLED or self.payment.status is not PaymentStatus.PENDING:
@@ -254,7 +232,7 @@ class Order(BaseModel):
         payment = Payment(status=PaymentStatus.DECLINED, payment_id=payment_id)
         return Change(self, self._touch(at, payment=payment))
 
-    def mark_refunded(self, at: datetime) -> Change:
+    def mark_refunded(self, at: datetime) -> Change[Order]:
         if self.payment.status is not PaymentStatus.REFUND_PENDING:
             raise IllegalTransition(f"Order {self.order_id} has no refund under way.")
         payment = Payment(status=PaymentStatus.REFUNDED, payment_id=self.payment.payment_id)
@@ -262,27 +240,27 @@ class Order(BaseModel):
 
     # -- the saga's reactions (tolerant: None when the event no longer applies) --------
 
-    def on_stock_reserved(self, at: datetime) -> Change | None:
-        return self.reserve(at) if self.status is OrderStatus.PENDING else None
+    def on_stock_reserved(self, at: datetime) -> Change[Order] | None:
+        return self.request_payment(at) if self.status is OrderStatus.PENDING else None
 
-    def on_stock_rejected(self, at: datetime) -> Change | None:
+    def on_stock_rejected(self, at: datetime) -> Change[Order] | None:
         return self.reject_for_stock(at) if self.status is OrderStatus.PENDING else None
 
-    def on_payment_captured(self, payment_id: str, at: datetime) -> Change | None:
+    def on_payment_captured(self, payment_id: str, at: datetime) -> Change[Order] | None:
         if self.status is OrderStatus.RESERVED:
             return self.confirm(payment_id, at)
         if self.status is OrderStatus.CANCELLED and self.payment.status is PaymentStatus.PENDING:
             return self.refund_late_capture(payment_id, at)
         return None
 
-    def on_payment_declined(self, payment_id: str | None, at: datetime) -> Change | None:
+    def on_payment_declined(self, payment_id: str | None, at: datetime) -> Change[Order] | None:
         if self.status is OrderStatus.RESERVED:
             return self.decline_payment(payment_id, at)
         if self.status is OrderStatus.CANCELLED and self.payment.status is PaymentStatus.PENDING:
             return self.record_late_decline(payment_id, at)
         return None
 
-    def on_payment_refunded(self, at: datetime) -> Change | None:
+    def on_payment_refunded(self, at: datetime) -> Change[Order] | None:
         return self.mark_refunded(at) if self.payment.status is PaymentStatus.REFUND_PENDING else None
 
     # -- helpers ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from shop.kernel.change import Change
 from shop.kernel.clock import Clock
 from shop.kernel.events import Event
 from shop.orders import service
@@ -22,7 +23,7 @@ from shop.orders.domain.events import (
     StockRejected,
     StockReserved,
 )
-from shop.orders.domain.model import Change
+from shop.orders.domain.model import Order
 from shop.orders.handlers import business_metrics
 from shop.orders.ports import Orders
 
@@ -31,7 +32,9 @@ container = Container()
 Payload = TypeVar("Payload", bound=BaseModel)
 
 
-def _consume(payload: type[Payload], use_case: Callable[..., Change | None]) -> Callable[[Event], None]:
+def _consume(
+    payload: type[Payload], use_case: Callable[..., Change[Order] | None]
+) -> Callable[[Event], None]:
     def consume(event: Event) -> None:
         orders: Orders = container.orders()
         clock: Clock = container.clock()
