@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from botocore.exceptions import ClientError
 from pydantic import BaseModel
 from pydantic_core import from_json
 
@@ -36,6 +37,23 @@ _LIMIT_BREACHES = {
     "recursion limit exceeded": f"it is nested deeper than {MAX_JSON_DEPTH} levels",
     "number out of range": f"a number has more than {MAX_NUMBER_DIGITS} digits",
 }
+
+# AWS answers that mean "busy, try again": the caller gets a 503 with Retry-After, not a 500.
+_TRANSIENT_AWS_ERRORS = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "TransactionConflictException",
+        "TransactionInProgressException",
+        "LimitExceededException",
+        "TooManyRequestsException",
+    }
+)
+_TRANSIENT_CANCELLATIONS = frozenset(
+    {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
+)
+RETRY_AFTER_SECONDS = "1"
 
 Limit = Annotated[int, Query(ge=1, le=100, description="Page size")]
 Cursor = Annotated[str | None, Query(max_length=2048, description="Opaque cursor from next_cursor")]
@@ -69,6 +87,16 @@ def build_http_app(service: str) -> APIGatewayHttpResolver:
     def _no_route(_: NotFoundError) -> Response[Any]:
         return _problem(404, "No such resource.")
 
+    @app.exception_handler(ClientError)
+    def _aws_error(error: ClientError) -> Response[Any]:
+        if not is_transient(error):
+            log.exception("unhandled AWS error")
+            return _problem(500, "Something went wrong on our side; it has been logged.")
+        log.warning("AWS is busy: %s", error.response.get("Error", {}).get("Code"))
+        response = _problem(503, "The service is busy; retry shortly.")
+        response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+        return response
+
     @app.exception_handler(Exception)
     def _unexpected(_: Exception) -> Response[Any]:
         log.exception("unhandled error")
@@ -99,6 +127,17 @@ def lambda_handler(
         return response
 
     return handler
+
+
+def is_transient(error: ClientError) -> bool:
+    """Throttled, or a transaction that lost a race: the same request may well succeed again."""
+    code = error.response.get("Error", {}).get("Code", "")
+    if code in _TRANSIENT_AWS_ERRORS:
+        return True
+    reasons = error.response.get("CancellationReasons") or []
+    return code == "TransactionCanceledException" and any(
+        reason.get("Code") in _TRANSIENT_CANCELLATIONS for reason in reasons
+    )
 
 
 def caller(app: APIGatewayHttpResolver) -> Caller:

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import pytest
 from aws_lambda_powertools.event_handler.openapi.params import Body
+from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
 from shop.kernel.errors import Conflict, NotFound
@@ -42,6 +43,25 @@ def admin_things() -> dict[str, str]:
 @app.get("/boom")
 def boom() -> dict[str, str]:
     raise RuntimeError("secret internals")
+
+
+AWS_ANSWERS: dict[str, dict[str, Any]] = {
+    "throttled": {"Error": {"Code": "ProvisionedThroughputExceededException"}},
+    "lost-race": {
+        "Error": {"Code": "TransactionCanceledException"},
+        "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}],
+    },
+    "condition": {
+        "Error": {"Code": "TransactionCanceledException"},
+        "CancellationReasons": [{"Code": "ConditionalCheckFailed"}],
+    },
+    "denied": {"Error": {"Code": "AccessDeniedException"}},
+}
+
+
+@app.get("/aws/<answer>")
+def aws_says(answer: str) -> dict[str, str]:
+    raise ClientError(AWS_ANSWERS[answer], "TransactWriteItems")  # type: ignore[arg-type]
 
 
 handler = lambda_handler(app, "test")
@@ -140,6 +160,21 @@ def test_unexpected_errors_are_500_without_internals() -> None:
     assert response["statusCode"] == 500
     assert "secret internals" not in response["body"]
     assert "Traceback" not in response["body"]
+
+
+@pytest.mark.parametrize("answer", ["throttled", "lost-race"])
+def test_aws_busy_is_503_with_retry_after(answer: str) -> None:
+    response = request("GET", f"/aws/{answer}")
+    assert response["statusCode"] == 503
+    assert response["headers"]["Retry-After"] == "1"
+    assert problem(response)["type"] == "/problems/service-unavailable"
+
+
+@pytest.mark.parametrize("answer", ["condition", "denied"])
+def test_other_aws_errors_stay_500_without_internals(answer: str) -> None:
+    response = request("GET", f"/aws/{answer}")
+    assert response["statusCode"] == 500
+    assert "TransactWriteItems" not in response["body"]
 
 
 def test_request_id_is_echoed_or_made() -> None:
