@@ -29,7 +29,7 @@ from shop.catalog.domain.events import OrderConfirmed, OrderPlaced
 from shop.catalog.domain.product import MAX_STOCK, Product
 from shop.catalog.domain.reservation import Reservation, ReservationStatus
 from shop.catalog.domain.similarity import Candidate, Counts, Neighbourhood, PairCounts, best_sellers
-from shop.kernel.events import EventData
+from shop.kernel.change import Change
 from shop.kernel.money import Money
 
 LIMIT = service.MAX_RECOMMENDATIONS
@@ -56,7 +56,8 @@ class MemoryCatalog:
         return self.products.get(product_id)
 
     # Inventory
-    def reserve(self, reservation: Reservation, announcement: EventData) -> None:
+    def reserve(self, change: Change[Reservation]) -> None:
+        reservation = change.after
         if reservation.order_id in self.reservations:
             raise ReservationExists(reservation.order_id)
         taken = {
@@ -66,7 +67,8 @@ class MemoryCatalog:
         self.products.update(taken)
         self.reservations[reservation.order_id] = reservation
 
-    def record(self, reservation: Reservation, announcement: EventData | None = None) -> None:
+    def record(self, change: Change[Reservation]) -> None:
+        reservation = change.after
         if reservation.order_id in self.reservations:
             raise ReservationExists(reservation.order_id)
         self.reservations[reservation.order_id] = reservation
@@ -74,17 +76,18 @@ class MemoryCatalog:
     def find(self, order_id: str) -> Reservation | None:
         return self.reservations.get(order_id)
 
-    def release(self, reservation: Reservation, previous: ReservationStatus) -> None:
+    def release(self, change: Change[Reservation]) -> None:
         raise NotImplementedError("nothing is cancelled in the generated history")
 
-    def confirm(self, reservation: Reservation, pairs: Sequence[tuple[str, str]]) -> None:
+    def confirm(self, change: Change[Reservation]) -> None:
+        reservation = change.after
         if self.reservations[reservation.order_id].status is not ReservationStatus.RESERVED:
             raise ReservationChanged(reservation.order_id)
         self.reservations[reservation.order_id] = reservation
         for line in reservation.lines:
             self.orders[line.product_id] += 1
             self.units[line.product_id] += line.quantity
-        for product_id, partner_id in pairs:
+        for product_id, partner_id in reservation.bought_together():
             self.pairs.setdefault(product_id, Counter())[partner_id] += 1
 
     # CoOccurrences

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from shop.catalog.domain.product import Product, ProductQuery
-from shop.catalog.domain.reservation import Reservation, ReservationStatus
+from shop.catalog.domain.reservation import Reservation
 from shop.catalog.domain.similarity import Candidate, Neighbourhood
-from shop.kernel.events import EventData
+from shop.kernel.change import Change
 
 # Where a listing page ended; opaque above the adapter (the HTTP layer signs it into a cursor).
 Position = dict[str, str]
@@ -35,23 +35,26 @@ class Products(Protocol):
 
 
 class Inventory(Protocol):
-    def reserve(self, reservation: Reservation, announcement: EventData) -> None:
-        """Take every line from stock and record the reservation with its event, all or nothing.
+    def reserve(self, change: Change[Reservation]) -> None:
+        """Take every line of the new reservation from listed products' stock and record it
+        with its events, all or nothing.
 
         Raises ReservationExists if the order already has a record, OutOfStock otherwise."""
 
-    def record(self, reservation: Reservation, announcement: EventData | None = None) -> None:
-        """Record a reservation that holds no stock (a rejection or a tombstone); raises ReservationExists."""
+    def record(self, change: Change[Reservation]) -> None:
+        """Record a new reservation that holds no stock (a rejection or a tombstone) with its
+        events; raises ReservationExists."""
 
     def find(self, order_id: str) -> Reservation | None: ...
 
-    def release(self, reservation: Reservation, previous: ReservationStatus) -> None:
-        """Give the lines back and record `reservation` (RELEASED) if it is still `previous`;
-        raises ReservationChanged otherwise."""
+    def release(self, change: Change[Reservation]) -> None:
+        """Give the lines back and record `change.after` (RELEASED) if the stored reservation
+        is still in `change.before`'s status; raises ReservationChanged otherwise."""
 
-    def confirm(self, reservation: Reservation, pairs: Sequence[tuple[str, str]]) -> None:
-        """Record `reservation` (CONFIRMED) if still RESERVED and count, once, each line's sale
-        (an order, its units) and each directed pair; raises ReservationChanged otherwise."""
+    def confirm(self, change: Change[Reservation]) -> None:
+        """Record `change.after` (CONFIRMED) if still RESERVED and count, once, each line's
+        sale (an order, its units) and each pair bought together; raises ReservationChanged
+        otherwise."""
 
 
 class CoOccurrences(Protocol):

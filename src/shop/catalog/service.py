@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from shop.catalog.domain import stock
 from shop.catalog.domain.errors import (
     IllegalTransition,
     OutOfStock,
@@ -11,15 +12,8 @@ from shop.catalog.domain.errors import (
     ReservationChanged,
     ReservationExists,
 )
-from shop.catalog.domain.events import (
-    OrderCancelled,
-    OrderConfirmed,
-    OrderPlaced,
-    StockRejected,
-    StockReserved,
-)
+from shop.catalog.domain.events import OrderCancelled, OrderConfirmed, OrderPlaced
 from shop.catalog.domain.product import NewProduct, Product, ProductChanges, ProductQuery
-from shop.catalog.domain.reservation import Reservation
 from shop.catalog.domain.similarity import co_viewed, recommend, shortlist
 from shop.catalog.ports import CoOccurrences, Inventory, Position, Products
 from shop.kernel.clock import Clock
@@ -103,16 +97,13 @@ def recommendations(product_id: str, *, co_occurrences: CoOccurrences) -> list[P
 
 def reserve_stock(order: OrderPlaced, *, inventory: Inventory) -> None:
     """All lines or none; a redelivered or already cancelled order changes nothing."""
-    reservation = order.reservation()
     try:
-        if reservation.too_large:
-            raise OutOfStock(reservation.product_ids)
-        inventory.reserve(reservation, StockReserved.for_(reservation))
+        inventory.reserve(stock.reserve(order))
     except ReservationExists:
         return
     except OutOfStock as short:
         try:
-            inventory.record(reservation.rejected(), StockRejected.because(order.order_id, short.product_ids))
+            inventory.record(stock.reject(order, short.product_ids))
         except ReservationExists:
             return
 
@@ -122,15 +113,15 @@ def release_stock(order: OrderCancelled, *, inventory: Inventory) -> None:
     reservation = inventory.find(order.order_id)
     if reservation is None:
         try:
-            inventory.record(Reservation.released_in_advance(order.order_id))
+            inventory.record(stock.release_in_advance(order.order_id))
         except ReservationExists as raced:  # placed meanwhile: decide again on redelivery
             raise ReservationChanged(f"order {order.order_id} was placed while being cancelled") from raced
         return
     try:
-        released = reservation.released()
+        released = stock.release(reservation)
     except IllegalTransition:  # already released or rejected: nothing is held
         return
-    inventory.release(released, reservation.status)
+    inventory.release(released)
 
 
 def confirm_stock(order: OrderConfirmed, *, inventory: Inventory) -> None:
@@ -139,7 +130,7 @@ def confirm_stock(order: OrderConfirmed, *, inventory: Inventory) -> None:
     if reservation is None:
         return
     try:
-        confirmed = reservation.confirmed()
+        confirmed = stock.confirm(reservation)
     except IllegalTransition:  # confirmed before, or cancelled meanwhile
         return
-    inventory.confirm(confirmed, confirmed.bought_together())
+    inventory.confirm(confirmed)

@@ -10,10 +10,12 @@ import pytest
 
 from shop.catalog.adapters.dynamo_inventory import DynamoInventory
 from shop.catalog.adapters.dynamo_products import DynamoProducts
+from shop.catalog.domain import stock
 from shop.catalog.domain.errors import OutOfStock, ReservationChanged, ReservationExists
 from shop.catalog.domain.events import StockReserved
 from shop.catalog.domain.product import NewProduct, Product
-from shop.catalog.domain.reservation import Reservation, ReservationStatus
+from shop.catalog.domain.reservation import Reservation
+from shop.kernel.change import Change
 from shop.kernel.clock import FixedClock
 from shop.platform.aws import client
 from tests.integration.catalog.support import TABLE, consume, order_event, stock_of
@@ -42,6 +44,10 @@ def inventory() -> DynamoInventory:
     return DynamoInventory(client("dynamodb"), TABLE, FixedClock())
 
 
+def reserving(reservation: Reservation) -> Change[Reservation]:
+    return Change(None, reservation, (StockReserved.for_(reservation),))
+
+
 def reservations() -> dict[str, str]:
     return {item["order_id"]: item["status"] for item in table_items(TABLE) if item["sk"] == "RESERVATION"}
 
@@ -51,7 +57,7 @@ def test_a_failing_line_writes_nothing(requests: DynamoCalls) -> None:
     add("b", 1)
     reservation = Reservation.for_order("o1", [("a", 2), ("b", 2), ("ghost", 1)])
     with pytest.raises(OutOfStock) as short:
-        inventory().reserve(reservation, StockReserved.for_(reservation))
+        inventory().reserve(reserving(reservation))
     assert set(short.value.product_ids) == {"b", "ghost"}
     assert (stock_of("a"), stock_of("b")) == (5, 1)
     assert reservations() == {}
@@ -60,10 +66,10 @@ def test_a_failing_line_writes_nothing(requests: DynamoCalls) -> None:
 
 def test_an_existing_reservation_wins_over_short_stock(requests: DynamoCalls) -> None:
     add("a", 1)
-    inventory().record(Reservation.released_in_advance("o1"))
+    inventory().record(stock.release_in_advance("o1"))
     reservation = Reservation.for_order("o1", [("a", 5)])
     with pytest.raises(ReservationExists):
-        inventory().reserve(reservation, StockReserved.for_(reservation))
+        inventory().reserve(reserving(reservation))
 
 
 def test_order_placed_reserves_all_lines_with_its_event_in_one_transaction(requests: DynamoCalls) -> None:
@@ -122,7 +128,7 @@ def test_competing_orders_never_take_more_than_there_is(requests: DynamoCalls) -
     def place(number: int) -> None:
         reservation = Reservation.for_order(f"o{number}", [("a", 1)])
         with contextlib.suppress(OutOfStock, ReservationExists):
-            inventory().reserve(reservation, StockReserved.for_(reservation))
+            inventory().reserve(reserving(reservation))
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(place, [n % 8 for n in range(16)]))  # 8 orders, each delivered twice
@@ -148,10 +154,10 @@ def test_cancelling_releases_exactly_once(requests: DynamoCalls) -> None:
 def test_a_stale_release_is_refused(requests: DynamoCalls) -> None:
     add("a", 5)
     reservation = Reservation.for_order("o1", [("a", 2)])
-    inventory().reserve(reservation, StockReserved.for_(reservation))
-    inventory().release(reservation.released(), ReservationStatus.RESERVED)
+    inventory().reserve(reserving(reservation))
+    inventory().release(stock.release(reservation))
     with pytest.raises(ReservationChanged):
-        inventory().release(reservation.released(), ReservationStatus.RESERVED)
+        inventory().release(stock.release(reservation))
     assert stock_of("a") == 5
 
 

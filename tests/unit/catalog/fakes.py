@@ -14,9 +14,10 @@ from shop.catalog.domain.errors import (
     SkuTaken,
 )
 from shop.catalog.domain.product import Product, ProductQuery
-from shop.catalog.domain.reservation import Reservation, ReservationStatus
+from shop.catalog.domain.reservation import Reservation
 from shop.catalog.domain.similarity import Candidate, Counts, Neighbourhood, PairCounts, best_sellers
 from shop.catalog.ports import Position
+from shop.kernel.change import Change
 from shop.kernel.events import EventData
 
 
@@ -77,7 +78,8 @@ class FakeInventory:
         self.units: Counter[str] = Counter()
         self.reads = 0
 
-    def reserve(self, reservation: Reservation, announcement: EventData) -> None:
+    def reserve(self, change: Change[Reservation]) -> None:
+        reservation = change.after
         if reservation.order_id in self.reservations:
             raise ReservationExists(reservation.order_id)
         taken: dict[str, Product] = {}
@@ -94,36 +96,39 @@ class FakeInventory:
             raise OutOfStock(short)
         self.products.items.update(taken)
         self.reservations[reservation.order_id] = reservation
-        self.published.append(announcement)
+        self.published.extend(change.events)
 
-    def record(self, reservation: Reservation, announcement: EventData | None = None) -> None:
+    def record(self, change: Change[Reservation]) -> None:
+        reservation = change.after
         if reservation.order_id in self.reservations:
             raise ReservationExists(reservation.order_id)
         self.reservations[reservation.order_id] = reservation
-        if announcement is not None:
-            self.published.append(announcement)
+        self.published.extend(change.events)
 
     def find(self, order_id: str) -> Reservation | None:
         self.reads += 1
         return self.reservations.get(order_id)
 
-    def release(self, reservation: Reservation, previous: ReservationStatus) -> None:
-        self._move(reservation, previous)
-        for line in reservation.lines:
+    def release(self, change: Change[Reservation]) -> None:
+        self._move(change)
+        for line in change.after.lines:
             self.products.items[line.product_id] = self.products.items[line.product_id].release(line.quantity)
 
-    def confirm(self, reservation: Reservation, pairs: Sequence[tuple[str, str]]) -> None:
-        self._move(reservation, ReservationStatus.RESERVED)
-        for line in reservation.lines:
+    def confirm(self, change: Change[Reservation]) -> None:
+        self._move(change)
+        for line in change.after.lines:
             self.orders[line.product_id] += 1
             self.units[line.product_id] += line.quantity
-        self.pairs.update(pairs)
+        self.pairs.update(change.after.bought_together())
 
-    def _move(self, reservation: Reservation, previous: ReservationStatus) -> None:
+    def _move(self, change: Change[Reservation]) -> None:
+        assert change.before is not None
+        reservation = change.after
         current = self.reservations.get(reservation.order_id)
-        if current is None or current.status is not previous:
+        if current is None or current.status is not change.before.status:
             raise ReservationChanged(f"reservation of {reservation.order_id} changed")
         self.reservations[reservation.order_id] = reservation
+        self.published.extend(change.events)
 
 
 class FakeCoOccurrences:

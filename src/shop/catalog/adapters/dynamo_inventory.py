@@ -3,7 +3,6 @@ make it happen at most once, with its outbox event inside the same transaction."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from shop.catalog.adapters.items import (
@@ -16,11 +15,11 @@ from shop.catalog.adapters.items import (
     sold_key,
 )
 from shop.catalog.domain.errors import InventoryBusy, OutOfStock, ReservationChanged, ReservationExists
-from shop.catalog.domain.reservation import Reservation, ReservationStatus
+from shop.catalog.domain.reservation import Reservation
+from shop.kernel.change import Change
 from shop.kernel.clock import Clock, rfc3339
-from shop.kernel.events import Event, EventData
-from shop.platform.context import correlation_id
-from shop.platform.dynamo import TransactionCancelled, UnitOfWork, from_item, to_item
+from shop.platform.dynamo import from_item, to_item
+from shop.platform.transaction import Transaction, TransactionCancelled
 
 _NEW = "attribute_not_exists(pk)"
 
@@ -33,12 +32,12 @@ class DynamoInventory:
         self._table = table
         self._clock = clock
 
-    def reserve(self, reservation: Reservation, announcement: EventData) -> None:
-        uow = UnitOfWork()
-        record = uow.put(self._table, reservation_item(reservation, self._now()), _NEW)
+    def reserve(self, change: Change[Reservation]) -> None:
+        reservation = change.after
+        transaction = Transaction(self._client, self._table)
+        record = transaction.put(reservation_item(reservation, self._now()), _NEW)
         takes = [
-            uow.update(
-                self._table,
+            transaction.update(
                 product_key(line.product_id),
                 "SET stock = stock - :quantity",
                 "attribute_exists(pk) AND deleted = :listed AND stock >= :quantity",
@@ -46,32 +45,26 @@ class DynamoInventory:
             )
             for line in reservation.lines
         ]
-        uow.publish(self._table, self._event(announcement))
-        try:
-            uow.commit()
-        except TransactionCancelled as cancelled:
-            if cancelled.failed(record):
-                raise ReservationExists(reservation.order_id) from cancelled
-            short = [
-                line.product_id
-                for line, op in zip(reservation.lines, takes, strict=True)
-                if cancelled.failed(op)
-            ]
-            if short:
-                raise OutOfStock(short) from cancelled
-            raise InventoryBusy(f"reservation of {reservation.order_id} collided: {cancelled}") from cancelled
+        transaction.publish(change.events)
 
-    def record(self, reservation: Reservation, announcement: EventData | None = None) -> None:
-        uow = UnitOfWork()
-        record = uow.put(self._table, reservation_item(reservation, self._now()), _NEW)
-        if announcement is not None:
-            uow.publish(self._table, self._event(announcement))
-        try:
-            uow.commit()
-        except TransactionCancelled as cancelled:
-            if cancelled.failed(record):
-                raise ReservationExists(reservation.order_id) from cancelled
-            raise InventoryBusy(f"record of {reservation.order_id} collided: {cancelled}") from cancelled
+        def short_or_busy(cancelled: TransactionCancelled) -> Exception:
+            lines = zip(reservation.lines, takes, strict=True)
+            short = [line.product_id for line, take in lines if cancelled.failed(take)]
+            return OutOfStock(short) if short else _busy(reservation, cancelled)
+
+        transaction.commit(
+            {record: lambda _: ReservationExists(reservation.order_id)}, otherwise=short_or_busy
+        )
+
+    def record(self, change: Change[Reservation]) -> None:
+        reservation = change.after
+        transaction = Transaction(self._client, self._table)
+        record = transaction.put(reservation_item(reservation, self._now()), _NEW)
+        transaction.publish(change.events)
+        transaction.commit(
+            {record: lambda _: ReservationExists(reservation.order_id)},
+            otherwise=lambda cancelled: _busy(reservation, cancelled),
+        )
 
     def find(self, order_id: str) -> Reservation | None:
         response = self._client.get_item(
@@ -80,63 +73,60 @@ class DynamoInventory:
         item = response.get("Item")
         return reservation_from(from_item(item)) if item else None
 
-    def release(self, reservation: Reservation, previous: ReservationStatus) -> None:
-        uow = UnitOfWork()
-        self._move(uow, reservation, previous)
-        for line in reservation.lines:
-            uow.update(
-                self._table,
+    def release(self, change: Change[Reservation]) -> None:
+        transaction = self._move(change)
+        for line in change.after.lines:
+            transaction.update(
                 product_key(line.product_id),
                 "SET stock = stock + :quantity",
                 "attribute_exists(pk)",
                 values={":quantity": line.quantity},
             )
-        self._commit(uow, reservation)
+        self._commit(transaction, change.after)
 
-    def confirm(self, reservation: Reservation, pairs: Sequence[tuple[str, str]]) -> None:
-        uow = UnitOfWork()
-        self._move(uow, reservation, ReservationStatus.RESERVED)
-        for line in reservation.lines:
-            uow.update(
-                self._table,
+    def confirm(self, change: Change[Reservation]) -> None:
+        transaction = self._move(change)
+        for line in change.after.lines:
+            transaction.update(
                 sold_key(line.product_id),
                 "ADD #orders :one, #units :quantity SET product_id = :id, gsi1pk = :popular, gsi1sk = :id",
                 names={"#orders": "orders", "#units": "units"},
                 values={":one": 1, ":quantity": line.quantity, ":id": line.product_id, ":popular": POPULAR},
             )
-        for product_id, partner_id in pairs:
-            uow.update(
-                self._table,
+        for product_id, partner_id in change.after.bought_together():
+            transaction.update(
                 pair_key(product_id, partner_id),
                 "ADD #count :one",
                 names={"#count": "count"},
                 values={":one": 1},
             )
-        self._commit(uow, reservation)
+        self._commit(transaction, change.after)
 
-    def _move(self, uow: UnitOfWork, reservation: Reservation, previous: ReservationStatus) -> None:
-        uow.update(
-            self._table,
+    def _move(self, change: Change[Reservation]) -> Transaction:
+        """A transaction whose first operation moves the stored reservation on from `change.before`."""
+        if change.before is None:
+            raise ValueError("a move starts from a stored reservation")
+        reservation, previous = change.after, change.before.status
+        transaction = Transaction(self._client, self._table)
+        transaction.update(
             reservation_key(reservation.order_id),
             "SET #status = :status, updated_at = :now",
             "#status = :previous",
             names={"#status": "status"},
             values={":status": reservation.status.value, ":previous": previous.value, ":now": self._now()},
         )
+        transaction.publish(change.events)
+        return transaction
 
-    def _commit(self, uow: UnitOfWork, reservation: Reservation) -> None:
-        try:
-            uow.commit()
-        except TransactionCancelled as cancelled:
-            if cancelled.failed(0):
-                raise ReservationChanged(
-                    f"reservation of {reservation.order_id} changed meanwhile"
-                ) from cancelled
-            raise InventoryBusy(f"reservation of {reservation.order_id} collided: {cancelled}") from cancelled
+    def _commit(self, transaction: Transaction, reservation: Reservation) -> None:
+        transaction.commit(
+            {0: lambda _: ReservationChanged(f"reservation of {reservation.order_id} changed meanwhile")},
+            otherwise=lambda cancelled: _busy(reservation, cancelled),
+        )
 
     def _now(self) -> str:
         return rfc3339(self._clock.now())
 
-    @staticmethod
-    def _event(data: EventData) -> Event:
-        return Event.of(data, correlation_id=correlation_id())
+
+def _busy(reservation: Reservation, cancelled: TransactionCancelled) -> Exception:
+    return InventoryBusy(f"reservation of {reservation.order_id} collided: {cancelled}")

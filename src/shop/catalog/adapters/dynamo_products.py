@@ -23,7 +23,8 @@ from shop.catalog.domain.product import Product, ProductQuery
 from shop.catalog.ports import Position
 from shop.kernel.clock import rfc3339
 from shop.kernel.errors import InvalidInput
-from shop.platform.dynamo import TransactionCancelled, UnitOfWork, from_item, to_item
+from shop.platform.dynamo import from_item, to_item
+from shop.platform.transaction import Transaction
 
 INDEX = "gsi1"
 # A name search filters the index; each query then reads this many entries to fill a page.
@@ -40,20 +41,13 @@ class DynamoProducts:
         self._table = table
 
     def add(self, product: Product) -> None:
-        uow = UnitOfWork()
-        uow.put(self._table, product_item(product), "attribute_not_exists(pk)")
-        uow.put(self._table, listing_item(product))
-        claim = uow.put(
-            self._table,
-            {**sku_key(product.sku), "product_id": product.product_id},
-            "attribute_not_exists(pk)",
+        transaction = Transaction(self._client, self._table)
+        transaction.put(product_item(product), "attribute_not_exists(pk)")
+        transaction.put(listing_item(product))
+        claim = transaction.put(
+            {**sku_key(product.sku), "product_id": product.product_id}, "attribute_not_exists(pk)"
         )
-        try:
-            uow.commit()
-        except TransactionCancelled as cancelled:
-            if cancelled.failed(claim):
-                raise SkuTaken(product.sku) from cancelled
-            raise
+        transaction.commit({claim: lambda _: SkuTaken(product.sku)})
 
     def get(self, product_id: str) -> Product | None:
         if not product_id or len(product_id) > _MAX_ID_LENGTH:  # never issued, and too long for a key
@@ -95,9 +89,8 @@ class DynamoProducts:
         expression = "SET " + ", ".join(f"#{field} = :{field}" for field in assignments)
         if removals:
             expression += " REMOVE " + ", ".join(f"#{field}" for field in removals)
-        uow = UnitOfWork()
-        uow.update(
-            self._table,
+        transaction = Transaction(self._client, self._table)
+        transaction.update(
             product_key(product.product_id),
             expression,
             "attribute_exists(pk) AND deleted = :listed",
@@ -105,26 +98,24 @@ class DynamoProducts:
             values={**{f":{field}": value for field, value in assignments.items()}, ":listed": False},
         )
         if "name" in changed:
-            uow.put(self._table, listing_item(product))
-        self._commit_or_not_found(uow, product.product_id)
+            transaction.put(listing_item(product))
+        transaction.commit({0: lambda _: ProductNotFound(product.product_id)})
 
     def remove(self, product: Product) -> None:
-        uow = UnitOfWork()
-        uow.update(
-            self._table,
+        transaction = Transaction(self._client, self._table)
+        transaction.update(
             product_key(product.product_id),
             "SET deleted = :deleted, updated_at = :now REMOVE gsi1pk, gsi1sk",
             "attribute_exists(pk) AND deleted = :listed",
             values={":deleted": True, ":listed": False, ":now": rfc3339(product.updated_at)},
         )
-        uow.delete(self._table, listing_key(product.product_id))
-        uow.delete(
-            self._table,
+        transaction.delete(listing_key(product.product_id))
+        transaction.delete(
             sku_key(product.sku),
             "attribute_not_exists(pk) OR product_id = :id",
             values={":id": product.product_id},
         )
-        self._commit_or_not_found(uow, product.product_id)
+        transaction.commit({0: lambda _: ProductNotFound(product.product_id)})
 
     def page(self, query: ProductQuery, after: Position | None) -> tuple[list[Product], Position | None]:
         everything = query.category_key is None
@@ -167,14 +158,6 @@ class DynamoProducts:
         else:
             products = [product_from(entry) for entry in entries]
         return [product for product in products if not product.deleted], following
-
-    def _commit_or_not_found(self, uow: UnitOfWork, product_id: str) -> None:
-        try:
-            uow.commit()
-        except TransactionCancelled as cancelled:
-            if cancelled.failed(0):
-                raise ProductNotFound(product_id) from cancelled
-            raise
 
 
 def _position(entry: dict[str, Any]) -> Position:
