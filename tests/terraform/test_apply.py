@@ -32,7 +32,9 @@ pytestmark = [pytest.mark.terraform, pytest.mark.slow, pytest.mark.timeout(900)]
 ENVIRONMENT = ENVIRONMENTS / "localstack"
 REGION = "us-east-1"  # environments/localstack's default
 CORS_ORIGINS = ["https://shop.example"]
-BUDGET_SECONDS = {"plan": 90, "apply": 300, "destroy": 150}
+# Bounds against hangs, not benchmarks: measured times are in terraform/README.md (on a
+# quiet 2-core machine about half of these; under a load average of 15, close to them).
+BUDGET_SECONDS = {"plan": 180, "apply": 420, "destroy": 300}
 
 
 @dataclass
@@ -368,10 +370,13 @@ def test_every_function_and_queue_has_its_alarms(
 
 
 def test_destroy_removes_everything(deployment: Deployment) -> None:
+    # No refresh: the plan after apply has just compared every resource with moto.
     result = deployment.run(
         "destroy",
         "destroy",
         "-auto-approve",
+        "-refresh=false",
+        "-parallelism=30",
         f"-var-file={deployment.var_file}",
         f"-state={deployment.state}",
     )
