@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Protocol
 
-from shop.kernel.events import EventData
+from shop.kernel.change import Change
 from shop.users.domain.model import Credentials, NewAccount, Tokens, UserProfile
 from shop.users.domain.notifications import Notification, Recipient
 
@@ -30,8 +29,8 @@ class IdentityProvider(Protocol):
 
 
 class Profiles(Protocol):
-    def add(self, profile: UserProfile, events: Sequence[EventData]) -> None:
-        """The new profile, its e-mail claim and the events, all or nothing; raises EmailTaken."""
+    def add(self, change: Change[UserProfile]) -> None:
+        """The new profile, its e-mail claim and its events, all or nothing; raises EmailTaken."""
         ...
 
     def get(self, user_id: str) -> UserProfile:

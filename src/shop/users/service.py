@@ -16,13 +16,13 @@ def register(
     account: NewAccount, *, identity: IdentityProvider, profiles: Profiles, clock: Clock
 ) -> UserProfile:
     user_id = identity.create(account)
-    profile, registered = UserProfile.register(user_id, account, clock.now())
+    registered = UserProfile.register(user_id, account, clock.now())
     try:
-        profiles.add(profile, [registered])
+        profiles.add(registered)
     except Exception:
         identity.delete(account.email)  # no identity without a profile
         raise
-    return profile
+    return registered.after
 
 
 def log_in(credentials: Credentials, *, identity: IdentityProvider) -> Tokens:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import SecretStr
 
-from shop.kernel.events import EventData
+from shop.kernel.change import Change
 from shop.users.adapters.dynamo import DynamoNotices, DynamoProfiles
 from shop.users.adapters.sns import SnsNotifier
 from shop.users.domain.errors import EmailTaken, ProfileChanged, ProfileNotFound
@@ -25,18 +25,18 @@ def profiles(users_aws: UsersAws) -> DynamoProfiles:
     return DynamoProfiles(users_aws.client("dynamodb"), users_aws.table)
 
 
-def registered(user_id: str = "u1", email: str = "ada@example.com") -> tuple[UserProfile, list[EventData]]:
+def registered(user_id: str = "u1", email: str = "ada@example.com") -> Change[UserProfile]:
     account = NewAccount(email=email, password=SecretStr("secret123"), name="Ada")
-    profile, event = UserProfile.register(user_id, account, NOW)
-    return profile, [event]
+    return UserProfile.register(user_id, account, NOW)
 
 
 def test_add_writes_profile_email_claim_and_outbox_in_one_request(
     profiles: DynamoProfiles, users_aws: UsersAws, dynamodb_requests: DynamoCalls
 ) -> None:
-    profile, events = registered()
+    change = registered()
+    profile = change.after
     dynamodb_requests.reset()
-    profiles.add(profile, events)
+    profiles.add(change)
     assert dynamodb_requests.operations == ["TransactWriteItems"]
 
     items = {item["pk"].split("#")[0]: item for item in users_aws.items()}
@@ -54,18 +54,17 @@ def test_add_writes_profile_email_claim_and_outbox_in_one_request(
 
 
 def test_a_taken_email_writes_nothing(profiles: DynamoProfiles, users_aws: UsersAws) -> None:
-    first, events = registered("u1")
-    profiles.add(first, events)
+    profiles.add(registered("u1"))
     before = users_aws.items()
-    second, events = registered("u2")
     with pytest.raises(EmailTaken):
-        profiles.add(second, events)
+        profiles.add(registered("u2"))
     assert users_aws.items() == before
 
 
 def test_get_and_save_round_trip(profiles: DynamoProfiles, dynamodb_requests: DynamoCalls) -> None:
-    profile, events = registered()
-    profiles.add(profile, events)
+    change = registered()
+    profile = change.after
+    profiles.add(change)
     assert profiles.get("u1") == profile
     changes = ProfileChanges.model_validate(
         {
@@ -83,13 +82,14 @@ def test_get_and_save_round_trip(profiles: DynamoProfiles, dynamodb_requests: Dy
 
 
 def test_save_refuses_a_stale_version(profiles: DynamoProfiles) -> None:
-    profile, events = registered()
-    profiles.add(profile, events)
+    change = registered()
+    profile = change.after
+    profiles.add(change)
     profiles.save(profile.change(ProfileChanges(name="One"), NOW))
     with pytest.raises(ProfileChanged):
         profiles.save(profile.change(ProfileChanges(name="Two"), NOW))
     assert profiles.get("u1").name == "One"
-    ghost, _ = registered("ghost", "ghost@example.com")
+    ghost = registered("ghost", "ghost@example.com").after
     with pytest.raises(ProfileChanged):
         profiles.save(ghost.change(ProfileChanges(name="Boo"), NOW))
 
@@ -98,8 +98,7 @@ def test_notices_find_the_recipient_and_remember_what_was_sent(
     profiles: DynamoProfiles, users_aws: UsersAws, dynamodb_requests: DynamoCalls
 ) -> None:
     notices = DynamoNotices(users_aws.client("dynamodb"), users_aws.table)
-    profile, events = registered()
-    profiles.add(profile, events)
+    profiles.add(registered())
     outcome = OrderOutcome(order_id="o1", customer_id="u1", status="CONFIRMED")
     dynamodb_requests.reset()
     recipient = notices.recipient("u1", outcome.notice_id)

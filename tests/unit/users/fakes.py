@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from shop.kernel.change import Change
 from shop.kernel.events import EventData
 from shop.kernel.ids import new_id
 from shop.users.domain.errors import (
@@ -71,7 +71,8 @@ class FakeProfiles:
     fail_next_add: Exception | None = None
     writes: int = 0
 
-    def add(self, profile: UserProfile, events: Sequence[EventData]) -> None:
+    def add(self, change: Change[UserProfile]) -> None:
+        profile = change.after
         if self.fail_next_add is not None:
             error, self.fail_next_add = self.fail_next_add, None
             raise error
@@ -80,7 +81,7 @@ class FakeProfiles:
         self.writes += 1
         self.profiles[profile.user_id] = profile
         self.emails[profile.email] = profile.user_id
-        self.events.extend(events)
+        self.events.extend(change.events)
 
     def get(self, user_id: str) -> UserProfile:
         if user_id not in self.profiles:

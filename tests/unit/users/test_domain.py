@@ -106,7 +106,9 @@ def test_at_most_ten_addresses() -> None:
 
 
 def test_registering_makes_a_profile_and_an_event() -> None:
-    profile, event = UserProfile.register("u1", account(), NOW)
+    registered = UserProfile.register("u1", account(), NOW)
+    profile, (event,) = registered.after, registered.events
+    assert registered.before is None
     assert (profile.user_id, profile.email, profile.name, profile.addresses) == (
         "u1",
         "ada@example.com",
@@ -119,7 +121,7 @@ def test_registering_makes_a_profile_and_an_event() -> None:
 
 
 def test_a_change_replaces_only_given_fields_and_bumps_the_version() -> None:
-    profile, _ = UserProfile.register("u1", account(), NOW)
+    profile = UserProfile.register("u1", account(), NOW).after
     later = NOW + timedelta(minutes=5)
     renamed = profile.change(ProfileChanges.model_validate({"name": " Ada L. "}), later)
     assert (renamed.name, renamed.addresses, renamed.version, renamed.updated_at) == ("Ada L.", (), 2, later)

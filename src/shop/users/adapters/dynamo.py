@@ -6,16 +6,15 @@ per address); sent notice `NOTICE#<order_id>#<status>`/`NOTICE` (kept 30 days)."
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from shop.kernel.address import Address
+from shop.kernel.change import Change
 from shop.kernel.clock import parse_rfc3339, rfc3339
-from shop.kernel.events import Event, EventData
-from shop.platform.context import correlation_id
-from shop.platform.dynamo import TransactionCancelled, UnitOfWork, from_item, to_item
+from shop.platform.dynamo import from_item, to_item
+from shop.platform.transaction import Transaction
 from shop.users.domain.errors import EmailTaken, ProfileChanged, ProfileNotFound
 from shop.users.domain.model import UserProfile
 from shop.users.domain.notifications import Notification, Recipient
@@ -62,24 +61,19 @@ def _profile(item: dict[str, Any]) -> UserProfile:
 
 
 class DynamoProfiles:
+    """Implements ports.Profiles."""
+
     def __init__(self, client: Any, table: str) -> None:
         self._dynamodb = client
         self._table = table
 
-    def add(self, profile: UserProfile, events: Sequence[EventData]) -> None:
-        uow = UnitOfWork()
-        uow.put(self._table, _profile_item(profile), _NEW)
-        claim = uow.put(self._table, {**email_key(profile.email), "user_id": profile.user_id}, _NEW)
-        for data in events:
-            uow.publish(
-                self._table, Event.of(data, correlation_id=correlation_id(), occurred_at=profile.created_at)
-            )
-        try:
-            uow.commit()
-        except TransactionCancelled as cancelled:
-            if cancelled.failed(claim):
-                raise EmailTaken from cancelled
-            raise
+    def add(self, change: Change[UserProfile]) -> None:
+        profile = change.after
+        transaction = Transaction(self._dynamodb, self._table)
+        transaction.put(_profile_item(profile), _NEW)
+        claim = transaction.put({**email_key(profile.email), "user_id": profile.user_id}, _NEW)
+        transaction.publish(change.events, occurred_at=profile.created_at)
+        transaction.commit({claim: lambda _: EmailTaken()})
 
     def get(self, user_id: str) -> UserProfile:
         response = self._dynamodb.get_item(

@@ -20,6 +20,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from shop.kernel.address import Address, Text
+from shop.kernel.change import Change
 from shop.users.domain.events import UserRegistered
 
 MAX_ADDRESSES = 10
@@ -134,9 +135,11 @@ class UserProfile(BaseModel):
     version: int = 1
 
     @classmethod
-    def register(cls, user_id: str, account: NewAccount, now: datetime) -> tuple[UserProfile, UserRegistered]:
+    def register(cls, user_id: str, account: NewAccount, now: datetime) -> Change[UserProfile]:
         profile = cls(user_id=user_id, email=account.email, name=account.name, created_at=now, updated_at=now)
-        return profile, UserRegistered(user_id=user_id, email=account.email, name=account.name)
+        return Change(
+            None, profile, (UserRegistered(user_id=user_id, email=account.email, name=account.name),)
+        )
 
     def change(self, changes: ProfileChanges, now: datetime) -> UserProfile:
         update: dict[str, Any] = {"updated_at": now, "version": self.version + 1}
