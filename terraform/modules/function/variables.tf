@@ -74,7 +74,7 @@ variable "reserved_concurrency" {
 }
 
 variable "environment" {
-  description = "Environment variables (see src/shop/CONVENTIONS.md)."
+  description = "Environment variables (see docs/conventions.md)."
   type        = map(string)
   default     = {}
 }

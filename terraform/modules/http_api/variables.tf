@@ -6,7 +6,7 @@ variable "name" {
 variable "description" {
   description = "Description of the API."
   type        = string
-  default     = "Shop REST API (see API.md)"
+  default     = "Shop REST API (see docs/api.md)"
 }
 
 variable "jwt_issuer" {

@@ -4,10 +4,10 @@
 #
 # Sign-up confirmation: the users service confirms every new account itself
 # (AdminConfirmSignUp right after SignUp), so a user can log in immediately as
-# API.md promises. No pre-sign-up Lambda trigger is needed, and no e-mail is
+# docs/api.md promises. No pre-sign-up Lambda trigger is needed, and no e-mail is
 # sent (e-mail verification stays off unless a deployment turns it on).
 #
-# Password policy: API.md asks for at least 8 characters with letters and
+# Password policy: docs/api.md asks for at least 8 characters with letters and
 # digits. Cognito can require digits but only "lowercase" or "uppercase"
 # letters, not "any letter", so the pool requires length + digits and the
 # users service validates the "letters" rule before calling Cognito.

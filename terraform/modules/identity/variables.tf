@@ -4,13 +4,13 @@ variable "name" {
 }
 
 variable "password_minimum_length" {
-  description = "Minimum password length (API.md: at least 8)."
+  description = "Minimum password length (docs/api.md: at least 8)."
   type        = number
   default     = 8
 
   validation {
     condition     = var.password_minimum_length >= 8 && var.password_minimum_length <= 99
-    error_message = "API.md asks for at least 8 characters; Cognito allows up to 99."
+    error_message = "docs/api.md asks for at least 8 characters; Cognito allows up to 99."
   }
 }
 

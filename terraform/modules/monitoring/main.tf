@@ -109,7 +109,7 @@ module "alarms" {
 
   alarms = {
     api-5xx = {
-      description         = "The API answered 5xx: bad input never should (API.md), so this is a bug or an outage."
+      description         = "The API answered 5xx: bad input never should (docs/api.md), so this is a bug or an outage."
       metric_name         = "5xx"
       threshold           = var.api_5xx_threshold
       comparison_operator = "GreaterThanOrEqualToThreshold"
