@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from shop.kernel.events import Event
+from shop.kernel.change import Change
 from shop.kernel.money import Money
 from shop.payments.domain.payment import ChargeResult, Payment, RefundResult
 
@@ -22,8 +22,8 @@ class PaymentGateway(Protocol):
 class Payments(Protocol):
     def for_order(self, order_id: str) -> Payment | None: ...
 
-    def record(self, payment: Payment, event: Event) -> None:
-        """Save a new payment with its outbox event; PaymentAlreadyRecorded if the order has one."""
+    def record(self, change: Change[Payment]) -> None:
+        """Save a new payment with its events; PaymentAlreadyRecorded if the order has one."""
 
-    def record_refund(self, payment: Payment, event: Event) -> None:
-        """Save CAPTURED → REFUNDED with its outbox event; PaymentNotRefundable if no longer CAPTURED."""
+    def record_refund(self, change: Change[Payment]) -> None:
+        """Save CAPTURED → REFUNDED with its events; PaymentNotRefundable if no longer CAPTURED."""

@@ -6,7 +6,6 @@ from pydantic import BaseModel, ConfigDict
 
 from shop.kernel.clock import Clock
 from shop.kernel.errors import NotFound
-from shop.kernel.events import Event
 from shop.kernel.ids import new_id
 from shop.kernel.money import Money
 from shop.payments.domain.errors import PaymentAlreadyRecorded, PaymentNotRefundable, RefundFailed
@@ -22,7 +21,6 @@ def refund_key(order_id: str) -> str:
 def charge_payment(
     request: PaymentRequested,
     *,
-    correlation_id: str,
     payments: Payments,
     gateway: PaymentGateway,
     clock: Clock,
@@ -37,7 +35,7 @@ def charge_payment(
         idempotency_key=request.order_id,
         customer_id=request.customer_id,
     )
-    payment = Payment.from_charge(
+    charged = Payment.from_charge(
         payment_id=new_id(),
         order_id=request.order_id,
         customer_id=request.customer_id,
@@ -46,10 +44,10 @@ def charge_payment(
         at=clock.now(),
     )
     try:
-        payments.record(payment, Event.of(payment.outcome(), correlation_id=correlation_id))
+        payments.record(charged)
     except PaymentAlreadyRecorded as twin:  # a concurrent twin won; the provider charged once (same key)
-        return twin.existing or payment
-    return payment
+        return twin.existing or charged.after
+    return charged.after
 
 
 class ChargeNotice(BaseModel):
@@ -63,14 +61,14 @@ class ChargeNotice(BaseModel):
     result: ChargeResult
 
 
-def settle_charge(notice: ChargeNotice, *, correlation_id: str, payments: Payments, clock: Clock) -> Payment:
+def settle_charge(notice: ChargeNotice, *, payments: Payments, clock: Clock) -> Payment:
     """Record the outcome the provider notified, unless the charge path already did: this is how a
     capture that completes later, or a charge whose answer was lost, still reaches the order.
     A payment already recorded is left as it is (a redelivered notice, or the charge path won)."""
     existing = payments.for_order(notice.order_id)
     if existing is not None:
         return existing
-    payment = Payment.from_charge(
+    charged = Payment.from_charge(
         payment_id=new_id(),
         order_id=notice.order_id,
         customer_id=notice.customer_id,
@@ -79,16 +77,15 @@ def settle_charge(notice: ChargeNotice, *, correlation_id: str, payments: Paymen
         at=clock.now(),
     )
     try:
-        payments.record(payment, Event.of(payment.outcome(), correlation_id=correlation_id))
+        payments.record(charged)
     except PaymentAlreadyRecorded as twin:  # the charge path recorded it meanwhile
-        return twin.existing or payment
-    return payment
+        return twin.existing or charged.after
+    return charged.after
 
 
 def refund_payment(
     request: RefundRequested,
     *,
-    correlation_id: str,
     payments: Payments,
     gateway: PaymentGateway,
     clock: Clock,
@@ -109,11 +106,10 @@ def refund_payment(
         raise RefundFailed(f"the provider refused the refund: {result.failure_reason or 'unknown reason'}")
     refunded = payment.refunded(request.amount, result, clock.now())
     try:
-        event = Event.of(refunded.refund_event(request.amount), correlation_id=correlation_id)
-        payments.record_refund(refunded, event)
+        payments.record_refund(refunded)
     except PaymentNotRefundable:  # a concurrent twin refunded it first (same provider key: once)
         return None
-    return refunded
+    return refunded.after
 
 
 def payments_of_order(order_id: str, customer_id: str, *, payments: Payments) -> list[Payment]:

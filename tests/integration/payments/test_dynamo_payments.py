@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shop.kernel.events import Event
+from shop.kernel.change import Change
 from shop.kernel.money import Money
 from shop.payments.adapters.dynamo_payments import DynamoPayments
 from shop.payments.domain.errors import PaymentAlreadyRecorded, PaymentNotRefundable
@@ -39,16 +39,16 @@ def new_payment(payment_id: str = "p1", *, approved: bool = True) -> Payment:
     )
     return Payment.from_charge(
         payment_id=payment_id, order_id="o1", customer_id="c1", amount=EUR_10, result=result, at=AT
-    )
+    ).after
 
 
 def record(payments: DynamoPayments, payment: Payment) -> None:
-    payments.record(payment, Event.of(payment.outcome(), correlation_id="corr"))
+    payments.record(Change(None, payment, (payment.outcome(),)))
 
 
 def refund(payments: DynamoPayments, payment: Payment) -> None:
     refunded = payment.refunded(EUR_10, RefundResult(refunded=True, provider_reference="re_1"), AT)
-    payments.record_refund(refunded, Event.of(refunded.refund_event(EUR_10), correlation_id="corr"))
+    payments.record_refund(refunded)
 
 
 def test_a_recorded_payment_reads_back_equal(payments):

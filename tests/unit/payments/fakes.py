@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from shop.kernel.events import Event
+from shop.kernel.change import Change
+from shop.kernel.events import EventData
 from shop.kernel.money import Money
 from shop.payments.domain.errors import PaymentAlreadyRecorded, PaymentNotRefundable
 from shop.payments.domain.payment import ChargeResult, Payment, PaymentStatus, RefundResult
@@ -12,23 +13,25 @@ from shop.payments.ports import PaymentGateway
 class FakePayments:
     def __init__(self) -> None:
         self.by_order: dict[str, Payment] = {}
-        self.outbox: list[Event] = []
+        self.outbox: list[EventData] = []
 
     def for_order(self, order_id: str) -> Payment | None:
         return self.by_order.get(order_id)
 
-    def record(self, payment: Payment, event: Event) -> None:
+    def record(self, change: Change[Payment]) -> None:
+        payment = change.after
         if payment.order_id in self.by_order:
             raise PaymentAlreadyRecorded(payment.order_id, existing=self.by_order[payment.order_id])
         self.by_order[payment.order_id] = payment
-        self.outbox.append(event)
+        self.outbox.extend(change.events)
 
-    def record_refund(self, payment: Payment, event: Event) -> None:
+    def record_refund(self, change: Change[Payment]) -> None:
+        payment = change.after
         current = self.by_order.get(payment.order_id)
         if current is None or current.status is not PaymentStatus.CAPTURED:
             raise PaymentNotRefundable(payment.order_id)
         self.by_order[payment.order_id] = payment
-        self.outbox.append(event)
+        self.outbox.extend(change.events)
 
 
 class RecordingGateway:

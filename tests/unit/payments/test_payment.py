@@ -4,7 +4,7 @@ import pytest
 
 from shop.kernel.money import Money
 from shop.payments.domain.errors import InvalidRefund, PaymentNotRefundable
-from shop.payments.domain.events import PaymentCaptured, PaymentDeclined
+from shop.payments.domain.events import PaymentCaptured, PaymentDeclined, PaymentRefunded
 from shop.payments.domain.payment import ChargeResult, Payment, PaymentStatus, RefundResult
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
@@ -14,7 +14,7 @@ EUR_10 = Money(amount=1000, currency="EUR")
 def payment(result: ChargeResult) -> Payment:
     return Payment.from_charge(
         payment_id="p1", order_id="o1", customer_id="c1", amount=EUR_10, result=result, at=AT
-    )
+    ).after
 
 
 def test_an_approved_charge_is_captured_and_tells_payment_captured():
@@ -37,7 +37,9 @@ def test_a_declined_charge_keeps_the_reason_and_tells_payment_declined():
 
 def test_a_captured_payment_is_refunded_once():
     captured = payment(ChargeResult(approved=True, provider_reference="ch_1"))
-    refunded = captured.refunded(EUR_10, RefundResult(refunded=True, provider_reference="re_1"), AT)
+    change = captured.refunded(EUR_10, RefundResult(refunded=True, provider_reference="re_1"), AT)
+    refunded = change.after
+    assert change.events == (PaymentRefunded(order_id="o1", payment_id="p1", amount=EUR_10),)
     assert refunded.status is PaymentStatus.REFUNDED
     assert refunded.refund_reference == "re_1"
     with pytest.raises(PaymentNotRefundable):

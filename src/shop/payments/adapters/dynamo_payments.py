@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from shop.kernel.change import Change
 from shop.kernel.clock import parse_rfc3339, rfc3339
-from shop.kernel.events import Event
 from shop.kernel.money import Money
 from shop.payments.domain.errors import PaymentAlreadyRecorded, PaymentNotRefundable
 from shop.payments.domain.payment import Payment, PaymentStatus
-from shop.platform.dynamo import TransactionCancelled, UnitOfWork, from_item, to_item
+from shop.platform.dynamo import from_item, to_item
+from shop.platform.transaction import Transaction
 
 PAYMENT_SK = "PAYMENT"
 
@@ -33,26 +34,25 @@ class DynamoPayments:
         item = response.get("Item")
         return _payment(from_item(item)) if item else None
 
-    def record(self, payment: Payment, event: Event) -> None:
-        uow = UnitOfWork()
-        put = uow.put(self._table, _item(payment), "attribute_not_exists(pk)", return_old_on_failure=True)
-        uow.publish(self._table, event)
-        try:
-            uow.commit()
-        except TransactionCancelled as error:
-            if error.failed(put):
-                old = error.old_items[put] if put < len(error.old_items) else None
-                raise PaymentAlreadyRecorded(
+    def record(self, change: Change[Payment]) -> None:
+        payment = change.after
+        transaction = Transaction(self._client, self._table)
+        put = transaction.put(_item(payment), "attribute_not_exists(pk)", return_old_on_failure=True)
+        transaction.publish(change.events)
+        transaction.commit(
+            {
+                put: lambda old: PaymentAlreadyRecorded(
                     f"order {payment.order_id} already has a payment", existing=_payment(old) if old else None
-                ) from error
-            raise
+                )
+            }
+        )
 
-    def record_refund(self, payment: Payment, event: Event) -> None:
+    def record_refund(self, change: Change[Payment]) -> None:
+        payment = change.after
         if payment.refunded_at is None or payment.refund_reference is None:
             raise ValueError("record_refund needs a refunded payment")
-        uow = UnitOfWork()
-        update = uow.update(
-            self._table,
+        transaction = Transaction(self._client, self._table)
+        update = transaction.update(
             payment_key(payment.order_id),
             "SET #status = :refunded, refunded_at = :at, refund_reference = :reference, updated_at = :at",
             "#status = :captured AND payment_id = :payment_id",
@@ -65,13 +65,10 @@ class DynamoPayments:
                 ":reference": payment.refund_reference,
             },
         )
-        uow.publish(self._table, event)
-        try:
-            uow.commit()
-        except TransactionCancelled as error:
-            if error.failed(update):
-                raise PaymentNotRefundable(f"payment {payment.payment_id} is no longer CAPTURED") from error
-            raise
+        transaction.publish(change.events)
+        transaction.commit(
+            {update: lambda _: PaymentNotRefundable(f"payment {payment.payment_id} is no longer CAPTURED")}
+        )
 
 
 def _item(payment: Payment) -> dict[str, Any]:

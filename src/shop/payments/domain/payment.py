@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from shop.kernel.change import Change
 from shop.kernel.money import Money
 from shop.payments.domain.errors import InvalidRefund, PaymentNotRefundable
 from shop.payments.domain.events import PaymentCaptured, PaymentDeclined, PaymentRefunded
@@ -62,8 +63,9 @@ class Payment(BaseModel):
         amount: Money,
         result: ChargeResult,
         at: datetime,
-    ) -> Payment:
-        return cls(
+    ) -> Change[Payment]:
+        """A new payment as the provider's answer left it, with the event that tells the order."""
+        payment = cls(
             payment_id=payment_id,
             order_id=order_id,
             customer_id=customer_id,
@@ -73,6 +75,7 @@ class Payment(BaseModel):
             decline_reason=None if result.approved else (result.decline_reason or "declined"),
             created_at=at,
         )
+        return Change(None, payment, (payment.outcome(),))
 
     def belongs_to(self, customer_id: str) -> bool:
         return self.customer_id == customer_id
@@ -88,15 +91,17 @@ class Payment(BaseModel):
             )
             raise InvalidRefund(f"cannot refund {wanted} of a payment of {captured}")
 
-    def refunded(self, amount: Money, result: RefundResult, at: datetime) -> Payment:
+    def refunded(self, amount: Money, result: RefundResult, at: datetime) -> Change[Payment]:
         self.check_refund(amount)
-        return self.model_copy(
+        refunded = self.model_copy(
             update={
                 "status": PaymentStatus.REFUNDED,
                 "refunded_at": at,
                 "refund_reference": result.provider_reference,
             }
         )
+        told = PaymentRefunded(order_id=self.order_id, payment_id=self.payment_id, amount=amount)
+        return Change(self, refunded, (told,))
 
     def outcome(self) -> PaymentCaptured | PaymentDeclined:
         """The event that tells the orders service how the charge went."""
@@ -110,6 +115,3 @@ class Payment(BaseModel):
             amount=self.amount,
             provider_reference=self.provider_reference,
         )
-
-    def refund_event(self, amount: Money) -> PaymentRefunded:
-        return PaymentRefunded(order_id=self.order_id, payment_id=self.payment_id, amount=amount)

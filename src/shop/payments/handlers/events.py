@@ -17,7 +17,6 @@ container = Container()
 def on_payment_requested(event: Event) -> None:
     charge_payment(
         PaymentRequested.model_validate(event.data),
-        correlation_id=event.correlation_id,
         payments=container.payments(),
         gateway=container.gateway(),
         clock=container.clock(),
@@ -27,7 +26,6 @@ def on_payment_requested(event: Event) -> None:
 def on_refund_requested(event: Event) -> None:
     refund_payment(
         RefundRequested.model_validate(event.data),
-        correlation_id=event.correlation_id,
         payments=container.payments(),
         gateway=container.gateway(),
         clock=container.clock(),

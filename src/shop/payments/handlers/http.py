@@ -15,7 +15,6 @@ from shop.payments.adapters.stripe_gateway import charge_notice
 from shop.payments.container import Container
 from shop.payments.domain.payment import Payment, PaymentStatus
 from shop.payments.service import payments_of_order, settle_charge
-from shop.platform.context import correlation_id
 from shop.platform.http import build_http_app, caller, lambda_handler, no_content
 
 app = build_http_app("payments")
@@ -89,9 +88,7 @@ def stripe_webhook(signature: StripeSignature) -> Response[Any]:
     body = app.current_event.decoded_body or ""
     notice = charge_notice(body, signature, container.stripe_webhook_secret())
     if notice is not None:
-        settle_charge(
-            notice, correlation_id=correlation_id(), payments=container.payments(), clock=container.clock()
-        )
+        settle_charge(notice, payments=container.payments(), clock=container.clock())
     return no_content()
 
 
