@@ -83,6 +83,20 @@ locals {
       ]
       resources = var.queue_arn == null ? [] : [var.queue_arn]
     }
+    # Saga health (resources.json `watches_queues`): only the HTTP function reads the
+    # depths of this deployment's queues; ListQueues has no resource-level permissions.
+    queue_depths = {
+      enabled   = var.watches_queues
+      sid       = "DepthsOfThisDeploymentsQueues"
+      actions   = ["sqs:GetQueueAttributes"]
+      resources = ["arn:aws:sqs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:${var.name_prefix}-*"]
+    }
+    list_queues = {
+      enabled   = var.watches_queues
+      sid       = "FindThisDeploymentsQueues"
+      actions   = ["sqs:ListQueues"]
+      resources = ["*"]
+    }
   }
 
   # Secrets: the HTTP function reads the cursor key (it pages) and the
@@ -113,8 +127,9 @@ locals {
     ]
   }
 
+  http_only         = ["queue_depths", "list_queues"]
   http_statements   = concat([for key, statement in local.statements : statement if statement.enabled && key != "queue"], local.secret_statements.http)
-  events_statements = concat([for key, statement in local.statements : statement if statement.enabled], local.secret_statements.events)
+  events_statements = concat([for key, statement in local.statements : statement if statement.enabled && !contains(local.http_only, key)], local.secret_statements.events)
 
   # The service's functions: the HTTP function always, the events function
   # when the service consumes events. Each gets its own role and policy.
@@ -139,6 +154,8 @@ locals {
 }
 
 data "aws_region" "current" {}
+
+data "aws_caller_identity" "current" {}
 
 data "aws_iam_policy_document" "function" {
   for_each = local.functions

@@ -61,6 +61,12 @@ variable "notifies" {
   default     = false
 }
 
+variable "watches_queues" {
+  description = "Let the HTTP function read this deployment's queue depths (resources.json `watches_queues`)."
+  type        = bool
+  default     = false
+}
+
 variable "calls_other_services" {
   description = "The service calls other services over HTTP (resources.json `calls`): set SHOP_API_URL."
   type        = bool

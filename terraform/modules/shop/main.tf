@@ -178,6 +178,7 @@ module "service" {
   # Events of services with an outbox are published by the relay, not by the service.
   publishes_events = length(try(each.value.publishes, [])) > 0 && !contains(local.relayed_tables, each.key)
   notifies         = try(each.value.notifies, false)
+  watches_queues   = try(each.value.watches_queues, false)
 
   # SHOP_API_URL comes from the API resource alone (not its routes): no cycle.
   calls_other_services = length(try(each.value.calls, [])) > 0
