@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from shop.analytics.domain.hours import HourTotals
-from shop.analytics.domain.projection import Change, OrderFacts
+from shop.analytics.domain.projection import Counted, OrderFacts
 from shop.analytics.domain.saga import QueueDepth
 
 
@@ -13,7 +13,7 @@ class Projections(Protocol):
     def facts(self, order_id: str) -> OrderFacts:
         """What has been counted of the order (nothing yet: all times None)."""
 
-    def record(self, before: OrderFacts, change: Change) -> None:
+    def record(self, before: OrderFacts, change: Counted) -> None:
         """Save the new facts and add the change's hour deltas, all or nothing; FactsChanged
         if the order's facts are no longer `before` (a concurrent event of the same order)."""
 

@@ -9,7 +9,7 @@ from shop.analytics.domain import projection
 from shop.analytics.domain.errors import FactsChanged
 from shop.analytics.domain.events import OrderCancelled, OrderConfirmed, OrderPlaced
 from shop.analytics.domain.hours import hours_until
-from shop.analytics.domain.projection import Change, OrderFacts
+from shop.analytics.domain.projection import Counted, OrderFacts
 from shop.analytics.domain.report import AnalyticsReport, report
 from shop.analytics.domain.saga import queue_health
 from shop.analytics.ports import Projections, Queues
@@ -30,7 +30,7 @@ def count_cancelled(event: OrderCancelled, at: datetime, *, projections: Project
     _project(event.order_id, lambda facts: projection.cancelled(facts, event, at), projections)
 
 
-def _project(order_id: str, apply: Callable[[OrderFacts], Change | None], projections: Projections) -> None:
+def _project(order_id: str, apply: Callable[[OrderFacts], Counted | None], projections: Projections) -> None:
     """Read the order's facts, apply the event, write conditionally; a concurrent event of
     the same order makes us read again. A redelivered event finds its fact and stops."""
     for attempt in range(ATTEMPTS):

@@ -11,7 +11,7 @@ from shop.analytics.domain import projection
 from shop.analytics.domain.errors import FactsChanged
 from shop.analytics.domain.hours import HourTotals, hour_of
 from shop.analytics.domain.latency import bucket_of
-from shop.analytics.domain.projection import Change, OrderFacts
+from shop.analytics.domain.projection import Counted, OrderFacts
 from shop.platform.aws import client
 from tests.conftest import create_table
 from tests.support.dynamodb import DynamoCalls, dynamodb_calls
@@ -78,7 +78,7 @@ def test_counters_add_atomically_and_stay_exact_beyond_64_bits(store: DynamoProj
         )
         store.record(
             OrderFacts(order_id=order_id),
-            Change(facts=OrderFacts(order_id=order_id, placed_at=T0), hours=(delta,)),
+            Counted(facts=OrderFacts(order_id=order_id, placed_at=T0), hours=(delta,)),
         )
     (hour,) = store.hours("2026-03-01T10", "2026-03-01T10")
     assert hour.revenue == {"EUR": 2 * huge}
@@ -90,7 +90,7 @@ def test_a_window_is_one_query_over_the_hours_it_spans(store: DynamoProjections,
     for hour in ("2026-03-01T09", "2026-03-01T10", "2026-03-01T11", "2026-03-01T12"):
         store.record(
             OrderFacts(order_id=hour),
-            Change(facts=OrderFacts(order_id=hour, placed_at=T0), hours=(HourTotals(hour=hour, placed=1),)),
+            Counted(facts=OrderFacts(order_id=hour, placed_at=T0), hours=(HourTotals(hour=hour, placed=1),)),
         )
     project_placed(store, "o9")  # an order's facts item is not an hour
     calls.reset()

@@ -10,7 +10,8 @@ import pytest
 
 from shop.local import moto_fixes
 from shop.platform.aws import client
-from shop.platform.dynamo import TransactionCancelled, UnitOfWork, to_item
+from shop.platform.dynamo import to_item
+from shop.platform.transaction import Transaction, TransactionCancelled
 from tests.conftest import create_table
 
 pytestmark = pytest.mark.integration
@@ -52,13 +53,13 @@ def latest_iterator(table: str) -> str:
 
 
 def failing_reservation(table: str) -> None:
-    uow = UnitOfWork()
-    uow.put(table, {"pk": "OUTBOX#ghost", "sk": "OUTBOX"})
-    uow.update(
-        table, {"pk": "PRODUCT#1", "sk": "PRODUCT"}, "SET stock = stock - :q", "stock >= :q", values={":q": 1}
+    transaction = Transaction(client("dynamodb"), table)
+    transaction.put({"pk": "OUTBOX#ghost", "sk": "OUTBOX"})
+    transaction.update(
+        {"pk": "PRODUCT#1", "sk": "PRODUCT"}, "SET stock = stock - :q", "stock >= :q", values={":q": 1}
     )
     with pytest.raises(TransactionCancelled):
-        uow.commit()
+        transaction.commit()
 
 
 def test_a_failed_transaction_leaves_no_record_and_the_stream_goes_on(table: str) -> None:
@@ -113,16 +114,16 @@ def test_a_failed_transaction_puts_back_exactly_what_it_changed(table: str) -> N
     put: Any = client("dynamodb").put_item
     put(TableName=table, Item=to_item({"pk": "PRODUCT#1", "sk": "PRODUCT", "stock": 0, "name": "one"}))
     put(TableName=table, Item=to_item({"pk": "PRODUCT#2", "sk": "PRODUCT", "stock": 5, "name": "two"}))
-    uow = UnitOfWork()
-    uow.update(
-        table, {"pk": "PRODUCT#2", "sk": "PRODUCT"}, "SET stock = stock - :q", "stock >= :q", values={":q": 2}
+    transaction = Transaction(client("dynamodb"), table)
+    transaction.update(
+        {"pk": "PRODUCT#2", "sk": "PRODUCT"}, "SET stock = stock - :q", "stock >= :q", values={":q": 2}
     )
-    uow.put(table, {"pk": "OUTBOX#ghost", "sk": "OUTBOX"})
-    uow.update(
-        table, {"pk": "PRODUCT#1", "sk": "PRODUCT"}, "SET stock = stock - :q", "stock >= :q", values={":q": 1}
+    transaction.put({"pk": "OUTBOX#ghost", "sk": "OUTBOX"})
+    transaction.update(
+        {"pk": "PRODUCT#1", "sk": "PRODUCT"}, "SET stock = stock - :q", "stock >= :q", values={":q": 1}
     )
     with pytest.raises(TransactionCancelled):
-        uow.commit()
+        transaction.commit()
     stored = {item["pk"]["S"]: item for item in client("dynamodb").scan(TableName=table)["Items"]}
     assert set(stored) == {"PRODUCT#1", "PRODUCT#2"}
     assert stored["PRODUCT#2"]["stock"] == {"N": "5"}  # updated in place by moto, then put back

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shop.analytics.domain.errors import FactsChanged
 from shop.analytics.domain.hours import HourTotals
-from shop.analytics.domain.projection import Change, OrderFacts
+from shop.analytics.domain.projection import Counted, OrderFacts
 from shop.analytics.domain.saga import QueueDepth
 
 
@@ -13,12 +13,12 @@ class FakeProjections:
         self.facts_by_order: dict[str, OrderFacts] = {}
         self.totals: dict[str, HourTotals] = {}
         self.writes = 0
-        self.interleave: list[tuple[OrderFacts, Change]] = []  # records slipped in before the next write
+        self.interleave: list[tuple[OrderFacts, Counted]] = []  # records slipped in before the next write
 
     def facts(self, order_id: str) -> OrderFacts:
         return self.facts_by_order.get(order_id, OrderFacts(order_id=order_id))
 
-    def record(self, before: OrderFacts, change: Change) -> None:
+    def record(self, before: OrderFacts, change: Counted) -> None:
         while self.interleave:  # another consumer's write lands between our read and our write
             self._apply(*self.interleave.pop(0))
         current = self.facts(before.order_id)
@@ -29,7 +29,7 @@ class FakeProjections:
     def hours(self, first: str, last: str) -> list[HourTotals]:
         return [totals for hour, totals in sorted(self.totals.items()) if first <= hour <= last]
 
-    def _apply(self, before: OrderFacts, change: Change) -> None:
+    def _apply(self, before: OrderFacts, change: Counted) -> None:
         self.writes += 1
         self.facts_by_order[before.order_id] = change.facts
         for delta in change.hours:

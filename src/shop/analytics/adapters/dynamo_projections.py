@@ -16,8 +16,9 @@ from typing import Any
 
 from shop.analytics.domain.errors import FactsChanged
 from shop.analytics.domain.hours import HourTotals
-from shop.analytics.domain.projection import Change, OrderFacts
-from shop.platform.dynamo import TransactionCancelled, UnitOfWork, from_item, to_item
+from shop.analytics.domain.projection import Counted, OrderFacts
+from shop.platform.dynamo import from_item, to_item
+from shop.platform.transaction import Transaction
 
 HOURS_PK = "HOURS"
 FACT_TIMES = ("placed_at", "confirmed_at", "cancelled_at")
@@ -50,17 +51,14 @@ class DynamoProjections:
         times = {name: datetime.fromisoformat(item[name]) for name in FACT_TIMES if name in item}
         return OrderFacts(order_id=order_id, **times)
 
-    def record(self, before: OrderFacts, change: Change) -> None:
-        uow = UnitOfWork()
-        facts_update = self._facts_update(uow, before, change.facts)
+    def record(self, before: OrderFacts, change: Counted) -> None:
+        transaction = Transaction(self._client, self._table)
+        facts_update = self._facts_update(transaction, before, change.facts)
         for delta in change.hours:
-            self._add_to_hour(uow, delta)
-        try:
-            uow.commit()
-        except TransactionCancelled as error:
-            if error.failed(facts_update):
-                raise FactsChanged(f"order {before.order_id} changed while it was projected") from error
-            raise
+            self._add_to_hour(transaction, delta)
+        transaction.commit(
+            {facts_update: lambda _: FactsChanged(f"order {before.order_id} changed while it was projected")}
+        )
 
     def hours(self, first: str, last: str) -> list[HourTotals]:
         params: dict[str, Any] = {
@@ -78,7 +76,7 @@ class DynamoProjections:
                 return totals
             params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
-    def _facts_update(self, uow: UnitOfWork, before: OrderFacts, after: OrderFacts) -> int:
+    def _facts_update(self, transaction: Transaction, before: OrderFacts, after: OrderFacts) -> int:
         sets, values = [], {}
         for name in FACT_TIMES:
             old, new = getattr(before, name), getattr(after, name)
@@ -89,15 +87,14 @@ class DynamoProjections:
         condition = " AND ".join(
             f"attribute_not_exists({name})" for name in FACT_TIMES if getattr(before, name) is None
         )
-        return uow.update(
-            self._table,
+        return transaction.update(
             facts_key(before.order_id),
             "SET " + ", ".join(sets),
             condition or None,
             values=values,
         )
 
-    def _add_to_hour(self, uow: UnitOfWork, delta: HourTotals) -> None:
+    def _add_to_hour(self, transaction: Transaction, delta: HourTotals) -> None:
         names: dict[str, str] = {"#hour": "hour"}
         values: dict[str, Any] = {":hour": delta.hour}
         adds: list[str] = []
@@ -111,7 +108,7 @@ class DynamoProjections:
             names[f"#n{index}"], values[f":n{index}"] = _NAME + product_id, name
             sets.append(f"#n{index} = :n{index}")
         expression = "SET " + ", ".join(sets) + (" ADD " + ", ".join(adds) if adds else "")
-        uow.update(self._table, hour_key(delta.hour), expression, names=names, values=values)
+        transaction.update(hour_key(delta.hour), expression, names=names, values=values)
 
 
 def _counters(delta: HourTotals) -> list[tuple[str, int]]:

@@ -28,8 +28,9 @@ class OrderFacts(BaseModel):
     cancelled_at: datetime | None = None
 
 
-class Change(BaseModel):
-    """The facts after an event, and what it adds to each hour."""
+class Counted(BaseModel):
+    """What an event counts: the order's facts after it, and what it adds to each hour. (Not a
+    kernel Change: a projection publishes no events, and its writes are additions.)"""
 
     model_config = ConfigDict(frozen=True)
 
@@ -37,7 +38,7 @@ class Change(BaseModel):
     hours: tuple[HourTotals, ...]
 
 
-def placed(facts: OrderFacts, event: OrderPlaced) -> Change | None:
+def placed(facts: OrderFacts, event: OrderPlaced) -> Counted | None:
     if facts.placed_at is not None:
         return None
     at = event.placed_at
@@ -47,7 +48,7 @@ def placed(facts: OrderFacts, event: OrderPlaced) -> Change | None:
     return _change(facts.model_copy(update={"placed_at": at}), deltas)
 
 
-def confirmed(facts: OrderFacts, event: OrderConfirmed, at: datetime) -> Change | None:
+def confirmed(facts: OrderFacts, event: OrderConfirmed, at: datetime) -> Counted | None:
     if facts.confirmed_at is not None:
         return None
     currency, amount = event.total.currency, event.total.amount
@@ -70,7 +71,7 @@ def confirmed(facts: OrderFacts, event: OrderConfirmed, at: datetime) -> Change 
     return _change(facts.model_copy(update={"confirmed_at": at}), deltas)
 
 
-def cancelled(facts: OrderFacts, event: OrderCancelled, at: datetime) -> Change | None:
+def cancelled(facts: OrderFacts, event: OrderCancelled, at: datetime) -> Counted | None:
     if facts.cancelled_at is not None:
         return None
     delta = HourTotals(hour=hour_of(at), cancelled={event.reason: 1})
@@ -95,9 +96,9 @@ def _units(lines: Sequence[SoldLine], sign: int) -> dict[str, int]:
     return units
 
 
-def _change(facts: OrderFacts, deltas: list[HourTotals]) -> Change:
+def _change(facts: OrderFacts, deltas: list[HourTotals]) -> Counted:
     """One delta per hour: a transaction may touch an hour's item only once."""
     merged: dict[str, HourTotals] = {}
     for delta in deltas:
         merged[delta.hour] = merged[delta.hour] + delta if delta.hour in merged else delta
-    return Change(facts=facts, hours=tuple(merged.values()))
+    return Counted(facts=facts, hours=tuple(merged.values()))
