@@ -18,7 +18,9 @@ MAX_IDS_PER_CALL = 100
 _PRODUCT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 
-class _ProductsAnswer(BaseModel):
+class ProductsAnswer(BaseModel):
+    """What the cart reads of the catalog's `GET /products?ids=` (tests/contract holds the catalog to it)."""
+
     model_config = ConfigDict(extra="ignore")
 
     items: list[Product]
@@ -35,7 +37,7 @@ class HttpProductCatalog:
         if response.status != 200:
             raise Unavailable(f"the catalog answered {response.status} to a products lookup")
         try:
-            answer = _ProductsAnswer.model_validate(response.body)
+            answer = ProductsAnswer.model_validate(response.body)
         except ValidationError as error:
             raise Unavailable("the catalog's products answer is not readable") from error
         wanted = set(ids)
