@@ -157,7 +157,8 @@ class DynamoProducts:
             products = [found[e["product_id"]] for e in entries if e["product_id"] in found]
         else:
             products = [product_from(entry) for entry in entries]
-        return [product for product in products if not product.deleted], following
+        # the domain says what a listing holds; the index query above only narrows what is read
+        return [product for product in products if query.matches(product)], following
 
 
 def _position(entry: dict[str, Any]) -> Position:
