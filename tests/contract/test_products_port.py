@@ -34,7 +34,7 @@ def product(product_id: str, name: str, category: str = "Lamps") -> Product:
     new = NewProduct(
         sku=f"SKU-{product_id}",
         name=name,
-        price={"amount": 100, "currency": "EUR"},  # type: ignore[arg-type]
+        price={"amount": 100, "currency": "EUR"},
         category=category,
         stock=3,
     )

@@ -18,7 +18,7 @@ class JsonServer:
     def __init__(self, answer: Answer) -> None:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                status, body = answer(self.path, self.headers)
+                status, body = answer(self.path, dict(self.headers))
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

@@ -58,8 +58,8 @@ def test_a_confirmed_order_counts_placement_sale_and_latency() -> None:
 )
 def test_any_arrival_order_with_redeliveries_gives_the_same_totals(order: tuple[Delivery, ...]) -> None:
     expected = FakeProjections()
-    for deliver in (deliver_placed, deliver_confirmed, deliver_cancelled):
-        deliver(expected)
+    for first in (deliver_placed, deliver_confirmed, deliver_cancelled):
+        first(expected)
     store = FakeProjections()
     for deliver in (*order, *order, order[0]):  # every event at least twice
         deliver(store)

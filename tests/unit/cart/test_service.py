@@ -222,7 +222,7 @@ def order_confirmed(customer: str, lines: list[tuple[str, int]], at: datetime) -
     return OrderConfirmed(
         order_id="o1",
         customer_id=customer,
-        lines=tuple({"product_id": pid, "quantity": quantity} for pid, quantity in lines),  # type: ignore[misc]
+        lines=tuple({"product_id": pid, "quantity": quantity} for pid, quantity in lines),
         placed_at=at,
     )
 

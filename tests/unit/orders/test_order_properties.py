@@ -129,7 +129,10 @@ class OrderSaga(RuleBasedStateMachine):
     def the_payment_status_is_truthful(self) -> None:
         for order in self.orders.orders.values():
             assert order.payment.status in PAYMENT_WHILE[order.status], (order.status, order.payment.status)
-            requested = any(e.order_id == order.order_id for e in self.orders.events_of(PaymentRequested))
+            requested = any(
+                isinstance(e, PaymentRequested) and e.order_id == order.order_id
+                for e in self.orders.events_of(PaymentRequested)
+            )
             if not requested:  # nothing to charge once cancelled; nothing charged yet before
                 cancelled = order.status is OrderStatus.CANCELLED
                 assert order.payment.status is (

@@ -17,7 +17,7 @@ def payment(result: ChargeResult) -> Payment:
     ).after
 
 
-def test_an_approved_charge_is_captured_and_tells_payment_captured():
+def test_an_approved_charge_is_captured_and_tells_payment_captured() -> None:
     captured = payment(ChargeResult(approved=True, provider_reference="ch_1"))
     assert captured.status is PaymentStatus.CAPTURED
     assert captured.decline_reason is None
@@ -26,7 +26,7 @@ def test_an_approved_charge_is_captured_and_tells_payment_captured():
     )
 
 
-def test_a_declined_charge_keeps_the_reason_and_tells_payment_declined():
+def test_a_declined_charge_keeps_the_reason_and_tells_payment_declined() -> None:
     declined = payment(
         ChargeResult(approved=False, provider_reference="ch_1", decline_reason="card_declined")
     )
@@ -35,7 +35,7 @@ def test_a_declined_charge_keeps_the_reason_and_tells_payment_declined():
     assert declined.outcome() == PaymentDeclined(order_id="o1", payment_id="p1", reason="card_declined")
 
 
-def test_a_captured_payment_is_refunded_once():
+def test_a_captured_payment_is_refunded_once() -> None:
     captured = payment(ChargeResult(approved=True, provider_reference="ch_1"))
     change = captured.refunded(EUR_10, RefundResult(refunded=True, provider_reference="re_1"), AT)
     refunded = change.after
@@ -46,7 +46,7 @@ def test_a_captured_payment_is_refunded_once():
         refunded.check_refund(EUR_10)
 
 
-def test_a_declined_payment_cannot_be_refunded():
+def test_a_declined_payment_cannot_be_refunded() -> None:
     declined = payment(
         ChargeResult(approved=False, provider_reference="ch_1", decline_reason="card_declined")
     )
@@ -59,7 +59,7 @@ def test_a_declined_payment_cannot_be_refunded():
     [Money(amount=1001, currency="EUR"), Money(amount=1000, currency="USD")],
     ids=["more", "currency"],
 )
-def test_a_refund_never_exceeds_the_capture_or_changes_currency(amount: Money):
+def test_a_refund_never_exceeds_the_capture_or_changes_currency(amount: Money) -> None:
     captured = payment(ChargeResult(approved=True, provider_reference="ch_1"))
     with pytest.raises(InvalidRefund):
         captured.check_refund(amount)

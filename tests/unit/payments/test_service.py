@@ -6,7 +6,7 @@ from shop.kernel.money import Money
 from shop.payments.adapters.sandbox_gateway import SandboxGateway
 from shop.payments.domain.errors import InvalidRefund, RefundFailed
 from shop.payments.domain.events import PaymentRequested, RefundRequested
-from shop.payments.domain.payment import PaymentStatus
+from shop.payments.domain.payment import Payment, PaymentStatus
 from shop.payments.service import charge_payment, payments_of_order, refund_payment
 from tests.unit.payments.fakes import FakePayments, RecordingGateway, RefusingGateway
 
@@ -27,11 +27,11 @@ def request(token: str = "tok_visa", order_id: str = "o1") -> PaymentRequested:
     return PaymentRequested(order_id=order_id, customer_id="c1", amount=EUR_10, payment_token=token)
 
 
-def charge(req: PaymentRequested, payments: FakePayments, gateway: RecordingGateway):
+def charge(req: PaymentRequested, payments: FakePayments, gateway: RecordingGateway) -> Payment:
     return charge_payment(req, payments=payments, gateway=gateway, clock=FixedClock())
 
 
-def refund(req: RefundRequested, payments: FakePayments, gateway: object):
+def refund(req: RefundRequested, payments: FakePayments, gateway: object) -> Payment | None:
     return refund_payment(req, payments=payments, gateway=gateway, clock=FixedClock())  # type: ignore[arg-type]
 
 
@@ -39,7 +39,9 @@ def refund_request(payment_id: str, order_id: str = "o1", customer_id: str = "c1
     return RefundRequested(order_id=order_id, customer_id=customer_id, payment_id=payment_id, amount=EUR_10)
 
 
-def test_a_charge_is_captured_with_the_order_id_as_idempotency_key(payments, gateway):
+def test_a_charge_is_captured_with_the_order_id_as_idempotency_key(
+    payments: FakePayments, gateway: RecordingGateway
+) -> None:
     payment = charge(request(), payments, gateway)
 
     assert payment.status is PaymentStatus.CAPTURED
@@ -55,7 +57,9 @@ def test_a_charge_is_captured_with_the_order_id_as_idempotency_key(payments, gat
     }
 
 
-def test_a_declined_card_records_a_declined_payment_and_tells_why(payments, gateway):
+def test_a_declined_card_records_a_declined_payment_and_tells_why(
+    payments: FakePayments, gateway: RecordingGateway
+) -> None:
     payment = charge(request("tok_chargeDeclined"), payments, gateway)
 
     assert payment.status is PaymentStatus.DECLINED
@@ -68,7 +72,7 @@ def test_a_declined_card_records_a_declined_payment_and_tells_why(payments, gate
     }
 
 
-def test_an_invalid_token_is_declined_as_invalid(payments, gateway):
+def test_an_invalid_token_is_declined_as_invalid(payments: FakePayments, gateway: RecordingGateway) -> None:
     payment = charge(request("tok_nonsense"), payments, gateway)
 
     assert payment.status is PaymentStatus.DECLINED
@@ -76,7 +80,9 @@ def test_an_invalid_token_is_declined_as_invalid(payments, gateway):
     assert [event.model_dump()["reason"] for event in payments.outbox] == ["invalid_token"]
 
 
-def test_a_redelivered_request_neither_charges_nor_records_twice(payments, gateway):
+def test_a_redelivered_request_neither_charges_nor_records_twice(
+    payments: FakePayments, gateway: RecordingGateway
+) -> None:
     first = charge(request(), payments, gateway)
     again = charge(request(), payments, gateway)
 
@@ -85,7 +91,9 @@ def test_a_redelivered_request_neither_charges_nor_records_twice(payments, gatew
     assert len(payments.outbox) == 1
 
 
-def test_a_concurrent_twin_that_loses_the_write_records_nothing(payments, gateway):
+def test_a_concurrent_twin_that_loses_the_write_records_nothing(
+    payments: FakePayments, gateway: RecordingGateway
+) -> None:
     winner = charge(request(), payments, gateway)
     payments.for_order = lambda order_id: None  # type: ignore[method-assign]  # both read before either wrote
 
@@ -96,7 +104,9 @@ def test_a_concurrent_twin_that_loses_the_write_records_nothing(payments, gatewa
     assert len(payments.outbox) == 1
 
 
-def test_a_captured_payment_is_refunded_once_with_the_refund_key(payments, gateway):
+def test_a_captured_payment_is_refunded_once_with_the_refund_key(
+    payments: FakePayments, gateway: RecordingGateway
+) -> None:
     payment = charge(request(), payments, gateway)
 
     refunded = refund(refund_request(payment.payment_id), payments, gateway)
@@ -115,7 +125,7 @@ def test_a_captured_payment_is_refunded_once_with_the_refund_key(payments, gatew
     }
 
 
-def test_a_refund_of_a_declined_payment_is_ignored(payments, gateway):
+def test_a_refund_of_a_declined_payment_is_ignored(payments: FakePayments, gateway: RecordingGateway) -> None:
     payment = charge(request("tok_chargeDeclined"), payments, gateway)
 
     assert refund(refund_request(payment.payment_id), payments, gateway) is None
@@ -130,8 +140,8 @@ def test_a_refund_of_a_declined_payment_is_ignored(payments, gateway):
     ids=["unknown-order", "other-customer", "other-payment"],
 )
 def test_a_refund_that_names_no_payment_of_ours_is_ignored(
-    payments, gateway, order_id, customer_id, payment_id
-):
+    payments: FakePayments, gateway: RecordingGateway, order_id: str, customer_id: str, payment_id: str | None
+) -> None:
     payment = charge(request(), payments, gateway)
 
     req = refund_request(payment_id or payment.payment_id, order_id=order_id, customer_id=customer_id)
@@ -140,7 +150,7 @@ def test_a_refund_that_names_no_payment_of_ours_is_ignored(
     assert payments.by_order["o1"].status is PaymentStatus.CAPTURED
 
 
-def test_a_refund_above_the_capture_is_rejected(payments, gateway):
+def test_a_refund_above_the_capture_is_rejected(payments: FakePayments, gateway: RecordingGateway) -> None:
     payment = charge(request(), payments, gateway)
     req = RefundRequested(
         order_id="o1",
@@ -153,19 +163,21 @@ def test_a_refund_above_the_capture_is_rejected(payments, gateway):
     assert gateway.refunds == []
 
 
-def test_a_refund_the_provider_refuses_fails_so_it_is_retried(payments):
+def test_a_refund_the_provider_refuses_fails_so_it_is_retried(payments: FakePayments) -> None:
     payment = charge(request(), payments, RecordingGateway(RefusingGateway()))
     with pytest.raises(RefundFailed):
         refund(refund_request(payment.payment_id), payments, RefusingGateway())
     assert payments.by_order["o1"].status is PaymentStatus.CAPTURED
 
 
-def test_a_customer_sees_the_payment_of_their_order(payments, gateway):
+def test_a_customer_sees_the_payment_of_their_order(
+    payments: FakePayments, gateway: RecordingGateway
+) -> None:
     payment = charge(request(), payments, gateway)
     assert payments_of_order("o1", "c1", payments=payments) == [payment]
 
 
-def test_another_customers_payment_looks_like_none(payments, gateway):
+def test_another_customers_payment_looks_like_none(payments: FakePayments, gateway: RecordingGateway) -> None:
     charge(request(), payments, gateway)
     with pytest.raises(NotFound):
         payments_of_order("o1", "c-other", payments=payments)

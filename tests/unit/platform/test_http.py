@@ -5,12 +5,12 @@ import json
 from typing import Annotated, Any
 
 import pytest
-from aws_lambda_powertools.event_handler.openapi.params import Body
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
 from shop.kernel.errors import Conflict, NotFound
 from shop.platform.http import build_http_app, caller, json_response, lambda_handler, require_admin
+from shop.platform.routing import Body
 from tests.support.http_events import api_request
 
 
