@@ -1,4 +1,4 @@
-"""Integration events: those orders publishes (payloads as CONVENTIONS.md fixes them) and
+"""Integration events: those orders publishes (payloads as docs/conventions.md fixes them) and
 its own tolerant readings of those it consumes."""
 
 from __future__ import annotations
