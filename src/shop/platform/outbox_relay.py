@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 
 from shop.kernel.events import Event
 from shop.platform.observability import enable_tracing, logger
-from shop.platform.outbox import is_outbox_item
+from shop.platform.outbox import is_outbox_item, written_here
 from shop.platform.publisher import publish
 from shop.platform.settings import setting
 from shop.platform.snapstart import register_restore_hooks
@@ -27,6 +27,11 @@ def relay_record(record: DynamoDBRecord) -> None:
         return
     image = record.dynamodb.new_image
     if not is_outbox_item(image):
+        return
+    if not written_here(image):
+        # Replicated from another region, whose relay publishes it. The stream mapping's
+        # filter already keeps these away in AWS; this guards any other event source.
+        _log.debug("skipped: written in another region", extra={"region": image.get("region")})
         return
     event = Event.model_validate_json(str(image["event"]))
     publish([event], setting("SHOP_EVENTS_TOPIC_ARN"))
