@@ -15,7 +15,14 @@ from typing import Any
 def client(service_name: str) -> Any:
     import boto3  # deferred: most of a cold start is this import
 
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    # SHOP_REGION_<SERVICE> (e.g. SHOP_REGION_COGNITO_IDP): a service kept in another region,
+    # as a secondary region's users service calls the primary's user pool (multi-region).
+    region = (
+        os.environ.get("SHOP_REGION_" + service_name.upper().replace("-", "_"))
+        or os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION")
+        or "us-east-1"
+    )
     return boto3.session.Session().client(service_name, region_name=region)  # type: ignore[call-overload]
 
 
