@@ -28,7 +28,11 @@ class FakePayments:
     def record_refund(self, change: Change[Payment]) -> None:
         payment = change.after
         current = self.by_order.get(payment.order_id)
-        if current is None or current.status is not PaymentStatus.CAPTURED:
+        if (
+            current is None
+            or current.status is not PaymentStatus.CAPTURED
+            or current.payment_id != payment.payment_id
+        ):
             raise PaymentNotRefundable(payment.order_id)
         self.by_order[payment.order_id] = payment
         self.outbox.extend(change.events)

@@ -98,14 +98,21 @@ class FakeProfiles:
 
 @dataclass
 class FakeNotices:
-    recipients: dict[str, Recipient] = field(default_factory=dict)
+    """Reads the recipient from the stored profile, as the table's notices sit next to it."""
+
+    profiles: FakeProfiles
     sent: set[str] = field(default_factory=set)
 
     def recipient(self, user_id: str, notice_id: str) -> Recipient | None:
-        found = self.recipients.get(user_id)
+        found = self.profiles.profiles.get(user_id)
         if found is None:
             return None
-        return found.model_copy(update={"already_notified": notice_id in self.sent})
+        return Recipient(
+            user_id=found.user_id,
+            email=found.email,
+            name=found.name,
+            already_notified=notice_id in self.sent,
+        )
 
     def record(self, notification: Notification) -> None:
         self.sent.add(notification.notice_id)

@@ -12,8 +12,8 @@ from shop.users.domain.errors import (
     ProfileNotFound,
     WrongCredentials,
 )
-from shop.users.domain.model import Credentials, NewAccount, ProfileChanges
-from shop.users.domain.notifications import OrderOutcome, Recipient
+from shop.users.domain.model import Credentials, NewAccount, ProfileChanges, UserProfile
+from shop.users.domain.notifications import OrderOutcome
 from tests.unit.users.fakes import FakeIdentity, FakeNotices, FakeNotifier, FakeProfiles
 
 PASSWORD = "secret123"
@@ -132,8 +132,9 @@ def test_a_concurrent_change_is_refused(profiles: FakeProfiles, identity: FakeId
     assert profiles.profiles[user_id].name == "One"
 
 
-def test_notify_customer_once_per_outcome() -> None:
-    notices = FakeNotices({"u1": Recipient(user_id="u1", email="ada@example.com", name="Ada")})
+def test_notify_customer_once_per_outcome(profiles: FakeProfiles) -> None:
+    profiles.add(UserProfile.register("u1", new_account(), FixedClock().now()))
+    notices = FakeNotices(profiles)
     notifier = FakeNotifier()
     outcome = OrderOutcome(order_id="o1", customer_id="u1", status="CANCELLED", reason="OUT_OF_STOCK")
     assert service.notify_customer(outcome, notices=notices, notifier=notifier) == "sent"
@@ -149,5 +150,8 @@ def test_notify_customer_once_per_outcome() -> None:
 def test_notify_without_profile_sends_nothing() -> None:
     notifier = FakeNotifier()
     outcome = OrderOutcome(order_id="o1", customer_id="ghost", status="CONFIRMED")
-    assert service.notify_customer(outcome, notices=FakeNotices(), notifier=notifier) == "no_profile"
+    assert (
+        service.notify_customer(outcome, notices=FakeNotices(FakeProfiles()), notifier=notifier)
+        == "no_profile"
+    )
     assert notifier.sent == []

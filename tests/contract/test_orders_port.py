@@ -1,0 +1,109 @@
+"""One contract for the orders' Orders port, run on the in-memory fake and on the DynamoDB
+adapter: a new order with its event, a move refused on a stale version, the customer's pages
+newest first, the running stats."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from shop.kernel.address import Address
+from shop.kernel.change import Change
+from shop.orders.adapters.dynamo_orders import DynamoOrders
+from shop.orders.domain.errors import OrderExists, StaleOrder
+from shop.orders.domain.model import Order, OrderStatus
+from shop.orders.domain.stats import Revenue
+from shop.orders.ports import Orders
+from shop.platform.aws import client
+from tests.conftest import create_table
+from tests.contract.stores import BACKENDS, Store, dynamo_store, fake_store, on_moto
+from tests.unit.orders.fakes import FakeOrders, cart_of
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+ADDRESS = Address(line1="1 Main St", city="Lyon", postal_code="69001", country="FR")
+
+
+@pytest.fixture(params=BACKENDS)
+def orders(request: pytest.FixtureRequest) -> Store[Orders]:
+    if on_moto(request):
+        return dynamo_store(DynamoOrders(client("dynamodb"), create_table("orders", stream=True)), "orders")
+    fake = FakeOrders()
+    return fake_store(fake, fake.outbox)
+
+
+def placing(order_id: str = "o-1", customer: str = "c-1", at: datetime = T0) -> Change[Order]:
+    return Order.place(
+        order_id=order_id,
+        customer_id=customer,
+        cart=cart_of(("p-1", 1000, 2)),
+        shipping_address=ADDRESS,
+        payment_token="tok_visa",
+        at=at,
+        request_fingerprint="f-1",
+    )
+
+
+def stored(orders: Orders, order_id: str) -> Order:
+    order = orders.get(order_id)
+    assert order is not None
+    return order
+
+
+def test_a_new_order_reads_back_with_its_event_and_a_second_one_is_refused(orders: Store[Orders]) -> None:
+    change = placing()
+    orders.port.add(change)
+    assert orders.port.get("o-1") == change.after
+    assert orders.port.get("o-2") is None
+    with pytest.raises(OrderExists) as exists:
+        orders.port.add(placing(customer="c-2"))
+    assert exists.value.existing.customer_id == "c-1"
+    assert orders.published() == ["OrderPlaced"]
+
+
+def test_a_move_decided_on_a_stale_version_is_refused_with_the_current_order(orders: Store[Orders]) -> None:
+    orders.port.add(placing())
+    pending = stored(orders.port, "o-1")
+    orders.port.save(pending.request_payment(T0))
+    with pytest.raises(StaleOrder) as stale:
+        orders.port.save(pending.cancel_by_customer(T0))
+    assert stale.value.current is not None
+    assert stale.value.current.status is OrderStatus.RESERVED
+    assert stored(orders.port, "o-1").status is OrderStatus.RESERVED
+    assert orders.published() == ["OrderPlaced", "PaymentRequested"]
+
+
+def test_a_move_of_an_order_never_stored_is_stale(orders: Store[Orders]) -> None:
+    ghost = placing().after
+    with pytest.raises(StaleOrder) as stale:
+        orders.port.save(ghost.request_payment(T0))
+    assert stale.value.current is None
+    assert orders.published() == []
+
+
+def test_pages_hold_only_the_customers_orders_newest_first(orders: Store[Orders]) -> None:
+    for index in range(5):
+        orders.port.add(placing(order_id=f"o-{index}", at=T0 + timedelta(minutes=index)))
+    orders.port.add(placing(order_id="other", customer="c-2"))
+    seen: list[str] = []
+    page, after = orders.port.page_for("c-1", 2, None)
+    seen += [order.order_id for order in page]
+    while after is not None:
+        page, after = orders.port.page_for("c-1", 2, after)
+        seen += [order.order_id for order in page]
+    assert seen == ["o-4", "o-3", "o-2", "o-1", "o-0"]
+    assert orders.port.page_for("nobody", 2, None) == ([], None)
+
+
+def test_the_stats_follow_every_move(orders: Store[Orders]) -> None:
+    for index in range(3):
+        orders.port.add(placing(order_id=f"o-{index}"))
+    for index in range(2):
+        reserved = stored(orders.port, f"o-{index}").request_payment(T0)
+        orders.port.save(reserved)
+        orders.port.save(reserved.after.confirm(f"pay-{index}", T0))
+    stats = orders.port.stats()
+    assert (stats.orders[OrderStatus.CONFIRMED], stats.orders[OrderStatus.PENDING]) == (2, 1)
+    assert stats.orders[OrderStatus.RESERVED] == 0
+    assert stats.revenue == Revenue(amount=4000, currency="EUR")
+    assert [(p.product_id, p.quantity) for p in stats.top_products] == [("p-1", 4)]

@@ -1,0 +1,106 @@
+"""One contract for the payments' Payments port, run on the in-memory fake and on the DynamoDB
+adapter: one payment per order with its event, a refund that moves CAPTURED to REFUNDED once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from shop.kernel.change import Change
+from shop.kernel.money import Money
+from shop.payments.adapters.dynamo_payments import DynamoPayments
+from shop.payments.domain.errors import PaymentAlreadyRecorded, PaymentNotRefundable
+from shop.payments.domain.payment import ChargeResult, Payment, PaymentStatus, RefundResult
+from shop.payments.ports import Payments
+from shop.platform.aws import client
+from tests.conftest import create_table
+from tests.contract.stores import BACKENDS, Store, dynamo_store, fake_store, on_moto
+from tests.unit.payments.fakes import FakePayments
+
+AT = datetime(2026, 1, 1, 12, tzinfo=UTC)
+EUR_10 = Money(amount=1000, currency="EUR")
+
+
+@pytest.fixture(params=BACKENDS)
+def payments(request: pytest.FixtureRequest) -> Store[Payments]:
+    if on_moto(request):
+        table = create_table("payments", stream=True)
+        return dynamo_store(DynamoPayments(client("dynamodb"), table), table)
+    fake = FakePayments()
+    return fake_store(fake, fake.outbox)
+
+
+def charging(payment_id: str = "p1", *, approved: bool = True) -> Change[Payment]:
+    result = ChargeResult(
+        approved=approved, provider_reference="ch_1", decline_reason=None if approved else "card_declined"
+    )
+    return Payment.from_charge(
+        payment_id=payment_id, order_id="o1", customer_id="c1", amount=EUR_10, result=result, at=AT
+    )
+
+
+def charged(payment_id: str = "p1", *, approved: bool = True) -> Payment:
+    return charging(payment_id, approved=approved).after
+
+
+def record(payments: Payments, payment_id: str = "p1", *, approved: bool = True) -> None:
+    payments.record(charging(payment_id, approved=approved))
+
+
+def refund(payments: Payments, payment: Payment) -> None:
+    payments.record_refund(
+        payment.refunded(EUR_10, RefundResult(refunded=True, provider_reference="re_1"), AT)
+    )
+
+
+def test_a_payment_reads_back_with_its_event(payments: Store[Payments]) -> None:
+    record(payments.port)
+    assert payments.port.for_order("o1") == charged()
+    assert payments.port.for_order("o2") is None
+    assert payments.published() == ["PaymentCaptured"]
+
+
+def test_a_declined_payment_keeps_its_reason(payments: Store[Payments]) -> None:
+    record(payments.port, approved=False)
+    assert payments.port.for_order("o1") == charged(approved=False)
+    assert payments.published() == ["PaymentDeclined"]
+
+
+def test_a_second_payment_for_the_order_is_refused_with_the_first(payments: Store[Payments]) -> None:
+    record(payments.port, "p1")
+    with pytest.raises(PaymentAlreadyRecorded) as refused:
+        record(payments.port, "p2")
+    assert refused.value.existing == charged("p1")
+    assert payments.published() == ["PaymentCaptured"]
+
+
+def test_a_refund_moves_captured_to_refunded_once(payments: Store[Payments]) -> None:
+    record(payments.port)
+    refund(payments.port, charged())
+    with pytest.raises(PaymentNotRefundable):
+        refund(payments.port, charged())
+    stored = payments.port.for_order("o1")
+    assert stored is not None
+    assert (stored.status, stored.refund_reference, stored.refunded_at) == (
+        PaymentStatus.REFUNDED,
+        "re_1",
+        AT,
+    )
+    assert payments.published() == ["PaymentCaptured", "PaymentRefunded"]
+
+
+def test_a_refund_decided_on_a_stale_view_is_refused(payments: Store[Payments]) -> None:
+    record(payments.port, approved=False)
+    with pytest.raises(PaymentNotRefundable):
+        refund(payments.port, charged())  # read as captured: it was declined
+    assert payments.port.for_order("o1") == charged(approved=False)
+    assert payments.published() == ["PaymentDeclined"]
+
+
+def test_a_refund_of_another_payment_of_the_order_is_refused(payments: Store[Payments]) -> None:
+    record(payments.port, "p1")
+    with pytest.raises(PaymentNotRefundable):
+        refund(payments.port, charged("p2"))
+    assert payments.port.for_order("o1") == charged("p1")
+    assert payments.published() == ["PaymentCaptured"]
