@@ -1,24 +1,32 @@
 """Generate src/shop/meta/openapi.json: the OpenAPI 3.1 document of the whole API.
 
-Each service's resolver describes its own routes (from the pydantic models in the code);
-this merges them, gives each operation its service's tag, its security and every problem
-the gateway or the platform can answer for it (one Problem schema, with examples from the
-problem vocabulary), and adds the request and response examples of openapi_examples.json.
+Each service's routes are described by Powertools' resolver, fed at build time with the
+declarations of the lean resolver the functions run (platform/routing.py: the same paths,
+options, markers and pydantic models); this merges them, gives each operation its service's
+tag, its security and every problem the gateway or the platform can answer for it (one
+Problem schema, with examples from the problem vocabulary), and adds the request and
+response examples of openapi_examples.json.
 `--check` fails if the committed document is stale.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import inspect
 import json
 import sys
 from importlib import import_module, resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler import Response as PowertoolsResponse
+from aws_lambda_powertools.event_handler.openapi import params
 from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
+from shop.platform import routing
 from shop.platform.http import MAX_BODY_BYTES
 from shop.platform.problems import PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, problem
 
@@ -84,7 +92,7 @@ def build_document() -> str:
     )
     for name in sorted(description["services"]):
         handler_module = description["services"][name]["http_handler"].rsplit(".", 1)[0]
-        merge.add_schema(import_module(handler_module).app.get_openapi_schema())
+        merge.add_schema(powertools_app(import_module(handler_module).app).get_openapi_schema())
     document: dict[str, Any] = json.loads(merge.get_openapi_json_schema())
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for component in _GENERATED_COMPONENTS:
@@ -108,6 +116,58 @@ def build_document() -> str:
             add_examples(operation, examples.get(operation["operationId"], {}))
     add_links(document)
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+_MARKERS: dict[type[routing.Param], type[params.Param] | type[params.Body]] = {
+    routing.Query: params.Query,
+    routing.Header: params.Header,
+    routing.Path: params.Path,
+    routing.Body: params.Body,
+}
+
+
+def powertools_app(app: routing.HttpResolver) -> APIGatewayHttpResolver:
+    """Powertools' resolver with the lean resolver's routes: the same path, method and
+    options, each handler's signature with Powertools' markers and `Response` in place of ours."""
+    described = APIGatewayHttpResolver(enable_validation=True)
+    for route in app.routes:
+        described.route(route.rule, route.method, **route.options)(_with_powertools_types(route.func))
+    return described
+
+
+def _with_powertools_types(func: Any) -> Any:
+    hints = get_type_hints(func, include_extras=True)
+    signature = inspect.signature(func)
+    parameters = [
+        parameter.replace(annotation=_translated(hints.get(name, Any)))
+        for name, parameter in signature.parameters.items()
+    ]
+    returned = hints.get("return", inspect.Signature.empty)
+    if get_origin(returned) is routing.Response:
+        returned = PowertoolsResponse[get_args(returned)[0]]  # type: ignore[misc]
+
+    @functools.wraps(func)
+    def described(*args: Any, **kwargs: Any) -> Any:
+        return func(*args, **kwargs)
+
+    described.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=parameters, return_annotation=returned
+    )
+    return described
+
+
+def _translated(annotation: Any) -> Any:
+    if get_origin(annotation) is not Annotated:
+        return annotation
+    inner, *metadata = get_args(annotation)
+    return Annotated[(inner, *(_powertools_marker(meta) for meta in metadata))]  # type: ignore[misc]
+
+
+def _powertools_marker(meta: Any) -> Any:
+    if not isinstance(meta, routing.Param):
+        return meta
+    default = {} if meta.default is ... else {"default": meta.default}
+    return _MARKERS[type(meta)](**default, **meta.constraints)
 
 
 # OpenAPI links: how an answer's ids feed the next call (the checkout journey). Clients and

@@ -15,7 +15,8 @@ EVENTS_HANDLERS = [s["events_handler"] for s in RESOURCES["services"].values() i
 HTTP_HANDLERS = [s["http_handler"] for s in RESOURCES["services"].values()]
 
 PARSER_MODELS = "aws_lambda_powertools.utilities.parser"
-HTTP_STACK = "aws_lambda_powertools.event_handler.api_gateway"
+HTTP_STACK = "shop.platform.routing"
+POWERTOOLS_HTTP = "aws_lambda_powertools.event_handler"  # its OpenAPI machinery: build time only
 BATCH = "aws_lambda_powertools.utilities.batch"
 NEVER = ["aws_xray_sdk", "moto", "shop.local", "flask"]  # tracing is off unless SHOP_TRACING=active
 
@@ -47,5 +48,6 @@ def test_queue_handlers_load_no_http_stack_and_no_parser_models(handler: str) ->
 def test_http_handlers_load_no_batch_machinery(handler: str) -> None:
     modules = loaded_modules(handler)
     assert prefixed(modules, HTTP_STACK)
+    assert not prefixed(modules, POWERTOOLS_HTTP)
     assert not prefixed(modules, BATCH)
     assert not [name for name in NEVER if prefixed(modules, name)]

@@ -11,7 +11,7 @@ from tests.conftest import resource_description
 def handler_routes(dotted: str) -> set[tuple[str, str]]:
     module = import_module(dotted.rsplit(".", 1)[0])
     app = module.app
-    return {(route.method, route.openapi_path) for route in [*app._static_routes, *app._dynamic_routes]}
+    return {(route.method, route.openapi_path) for route in app.routes}
 
 
 SERVICES = sorted(resource_description()["services"].items())

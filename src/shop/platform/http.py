@@ -1,4 +1,4 @@
-"""The HTTP side of every service: one Powertools resolver per service with pydantic
+"""The HTTP side of every service: one resolver per service (platform/routing.py) with pydantic
 validation, problem responses for every failure, request ids, and the verified caller."""
 
 from __future__ import annotations
@@ -11,10 +11,6 @@ from functools import cache
 from importlib import resources
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from botocore.exceptions import ClientError
 from pydantic import BaseModel
 from pydantic_core import from_json
@@ -24,6 +20,7 @@ from shop.kernel.ids import new_id
 from shop.platform.context import correlation_id, set_correlation_id
 from shop.platform.observability import enable_tracing, logger
 from shop.platform.problems import PROBLEM_CONTENT_TYPE, problem, problem_response, status_of
+from shop.platform.routing import HttpResolver, NotFoundError, Query, RequestValidationError, Response
 from shop.platform.snapstart import register_restore_hooks
 
 MAX_BODY_BYTES = 64 * 1024
@@ -69,8 +66,8 @@ class Caller:
         return "admin" in self.groups
 
 
-def build_http_app(service: str) -> APIGatewayHttpResolver:
-    app = APIGatewayHttpResolver(enable_validation=True)
+def build_http_app(service: str) -> HttpResolver:
+    app = HttpResolver()
     log = logger(service)
 
     @app.exception_handler(DomainError)
@@ -105,9 +102,7 @@ def build_http_app(service: str) -> APIGatewayHttpResolver:
     return app
 
 
-def lambda_handler(
-    app: APIGatewayHttpResolver, service: str
-) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+def lambda_handler(app: HttpResolver, service: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """The Lambda entry point: checks what the resolver cannot — who may call the route, then
     the body (size, media type, JSON within bounds) — tags logs and the response with the
     request id, then resolves the route."""
@@ -122,7 +117,7 @@ def lambda_handler(
         log.thread_safe_clear_keys()  # keys of the previous request must not leak into this one
         log.thread_safe_append_keys(request_id=correlation_id(), route=event.get("routeKey"))
         refusal = _reject_unauthorized(event) or _reject_unreadable(event, headers)
-        response = refusal or app.resolve(_as_json_for_resolver(event, headers), context)
+        response = refusal or app.resolve(event, context)
         response.setdefault("headers", {})["X-Request-Id"] = correlation_id()
         return response
 
@@ -140,7 +135,7 @@ def is_transient(error: ClientError) -> bool:
     )
 
 
-def caller(app: APIGatewayHttpResolver) -> Caller:
+def caller(app: HttpResolver) -> Caller:
     """The user the gateway verified; 401 if a route was wired without an authorizer."""
     claims = _claims(app.current_event.raw_event)
     user_id = claims.get("sub")
@@ -149,7 +144,7 @@ def caller(app: APIGatewayHttpResolver) -> Caller:
     return Caller(user_id=str(user_id), groups=_groups(claims.get("cognito:groups")))
 
 
-def require_admin(app: APIGatewayHttpResolver) -> Caller:
+def require_admin(app: HttpResolver) -> Caller:
     who = caller(app)
     if not who.is_admin:
         raise Forbidden("This operation needs the admin group.")
@@ -211,22 +206,6 @@ def is_json_media_type(content_type: str) -> bool:
     return media_type == JSON_MEDIA_TYPE or (
         media_type.startswith("application/") and media_type.endswith("+json")
     )
-
-
-def _as_json_for_resolver(event: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
-    """The resolver parses only `application/json`: a body this module accepted as JSON
-    reaches it under that name, so both follow `is_json_media_type`."""
-    content_type = headers.get("content-type")
-    if (
-        content_type is None
-        or not is_json_media_type(content_type)
-        or content_type.startswith(JSON_MEDIA_TYPE)
-    ):
-        return event
-    kept = {
-        name: value for name, value in (event.get("headers") or {}).items() if name.lower() != "content-type"
-    }
-    return {**event, "headers": {**kept, "content-type": JSON_MEDIA_TYPE}}
 
 
 def _reject_unauthorized(event: dict[str, Any]) -> dict[str, Any] | None:

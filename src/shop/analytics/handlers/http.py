@@ -10,13 +10,11 @@ from functools import cache
 from importlib import resources
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
 from shop.analytics.container import Container
 from shop.analytics.domain.report import AnalyticsReport
 from shop.analytics.service import dashboard
 from shop.platform.http import build_http_app, lambda_handler, require_admin
+from shop.platform.routing import Query, Response
 
 app = build_http_app("analytics")
 container = Container()

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from shop.cart import service
@@ -14,6 +11,10 @@ from shop.cart.container import Container
 from shop.cart.domain.cart import MAX_QUANTITY, MIN_QUANTITY
 from shop.cart.domain.view import PricedCart
 from shop.platform.http import build_http_app, caller, lambda_handler, no_content
+from shop.platform.routing import Body, Path, Response
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 app = build_http_app("cart")
 container = Container()

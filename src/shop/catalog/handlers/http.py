@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, ConfigDict
 
 from shop.catalog import service
@@ -25,6 +22,10 @@ from shop.platform.http import (
     require_admin,
 )
 from shop.platform.pagination import Page, decode_cursor, encode_cursor
+from shop.platform.routing import Body, Query, Response
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 app = build_http_app("catalog")
 container = Container()

@@ -11,12 +11,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path as PathParam
-
 from shop.kernel.errors import NotFound
 from shop.platform.http import build_http_app, lambda_handler
 from shop.platform.problems import PROBLEM_TYPES, problem_type_of
+from shop.platform.routing import Path as PathParam
+from shop.platform.routing import Response
 
 app = build_http_app("meta")
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from shop.kernel.address import Address
@@ -26,6 +24,7 @@ from shop.platform.http import (
     require_admin,
 )
 from shop.platform.pagination import Page, decode_cursor, encode_cursor
+from shop.platform.routing import Body, Header, Response
 
 app = build_http_app("orders")
 container = Container()

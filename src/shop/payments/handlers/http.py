@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Header, Query
 from pydantic import BaseModel, ConfigDict
 
 from shop.kernel.clock import rfc3339
@@ -16,6 +14,7 @@ from shop.payments.container import Container
 from shop.payments.domain.payment import Payment, PaymentStatus
 from shop.payments.service import payments_of_order, settle_charge
 from shop.platform.http import build_http_app, caller, lambda_handler, no_content
+from shop.platform.routing import Header, Query, Response
 
 app = build_http_app("payments")
 container = Container()

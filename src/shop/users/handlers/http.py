@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from aws_lambda_powertools.event_handler.openapi.params import Body
 from pydantic import BaseModel, ConfigDict, Field
 
 from shop.kernel.address import Address
 from shop.kernel.clock import rfc3339
 from shop.platform.http import build_http_app, caller, lambda_handler
 from shop.platform.observability import logger
+from shop.platform.routing import Body
 from shop.users import service
 from shop.users.container import Container
 from shop.users.domain.model import Credentials, NewAccount, ProfileChanges, Tokens, UserProfile
