@@ -158,6 +158,15 @@ def source_entries(packages: Iterable[str]) -> list[tuple[str, Path]]:
     return entries
 
 
+def swagger_ui_entries() -> list[tuple[str, Path]]:
+    """The two files of Swagger UI meta's /docs page loads, from the swagger-ui-py package
+    (a dev dependency: the rest of it, jinja2 and PyYAML stay out of the layer)."""
+    from shop.meta.handlers.http import DOCS_ASSETS, SWAGGER_UI_DIR, swagger_ui_static
+
+    static = swagger_ui_static()
+    return [(f"shop/meta/{SWAGGER_UI_DIR}/{name}", static / name) for name in sorted(DOCS_ASSETS)]
+
+
 def services() -> list[str]:
     return sorted(json.loads(RESOURCES.read_text())["services"])
 
@@ -332,7 +341,8 @@ def main(argv: list[str] | None = None) -> int:
         if wanted is not None and name not in wanted:
             continue
         log(f"- {name}.zip: shop/{{{', '.join(packages)}}}")
-        package(out / f"{name}.zip", source_entries(packages), FUNCTION_ROOT)
+        extra = swagger_ui_entries() if name == "meta" else []
+        package(out / f"{name}.zip", source_entries(packages) + extra, FUNCTION_ROOT)
 
     if not args.no_deps and (wanted is None or "layer" in wanted):
         log(f"- layer.zip: runtime dependencies from uv.lock for python{TARGET_PYTHON} arm64")

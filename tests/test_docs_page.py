@@ -1,5 +1,5 @@
 """GET /docs: Swagger UI from the swagger-ui-py package (no CDN), every file the page loads
-served by meta, and the package shipped to Lambda in the dependencies layer."""
+served by meta; Lambda gets the two files in the meta zip, not the package in the layer."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import gzip
 import re
 import runpy
 import subprocess
+import zipfile
 from pathlib import Path
 
 from shop.meta.handlers.http import DOCS_ASSETS, handler
@@ -57,9 +58,10 @@ def test_anything_else_under_docs_is_a_404_problem() -> None:
         assert answer["headers"]["Content-Type"] == "application/problem+json"
 
 
-def test_the_layer_ships_swagger_ui() -> None:
+def test_the_meta_zip_ships_the_files_and_the_layer_not_the_package(tmp_path: Path) -> None:
     """The layer holds the runtime dependencies package.py exports from uv.lock (the build
-    itself needs the package index, so it runs in the pipeline, not here)."""
+    itself needs the package index, so it runs in the pipeline, not here): swagger-ui-py and
+    what it drags in (jinja2, PyYAML, which dependency-injector imports when present) stay out."""
     package = runpy.run_path(str(REPO / "scripts" / "package.py"))
     exported = subprocess.run(
         [package["find_uv"](), "export", "--frozen", "--no-dev", "--no-default-groups", "--no-emit-project"],
@@ -68,4 +70,9 @@ def test_the_layer_ships_swagger_ui() -> None:
         text=True,
         check=True,
     ).stdout
-    assert re.search(r"^swagger-ui-py==", exported, re.MULTILINE), "swagger-ui-py is not a runtime dependency"
+    for name in ("swagger-ui-py", "jinja2", "pyyaml"):
+        assert not re.search(rf"^{name}==", exported, re.MULTILINE | re.IGNORECASE), name
+    package["main"](["--no-deps", "--only", "meta", "--out", str(tmp_path)])
+    with zipfile.ZipFile(tmp_path / "meta.zip") as archive:
+        names = set(archive.namelist())
+    assert {f"shop/meta/swagger_ui/{asset}" for asset in DOCS_ASSETS} <= names

@@ -1,5 +1,6 @@
 """What the API says about itself: GET /health, the OpenAPI document, its interactive docs
-(Swagger UI, served from the swagger-ui-py package: no CDN) and a page per problem type."""
+(Swagger UI's two files, shipped in the meta zip by scripts/package.py: no CDN) and a page
+per problem type."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ DOCS_ASSETS = {
     "swagger-ui.css": "text/css; charset=utf-8",
     "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
 }
+# scripts/package.py copies them into the meta zip, under shop/meta/<SWAGGER_UI_DIR>/
+SWAGGER_UI_DIR = "swagger_ui"
 _ASSET_CACHE = "public, max-age=86400"
 _DOCS_PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -136,17 +139,20 @@ def problem_page(slug: ProblemSlug) -> Response[str]:
 
 
 @cache
-def _swagger_ui_static() -> Path:
-    # find_spec locates the package without importing it (its __init__ pulls in jinja2 and yaml)
+def _asset_text(asset: str) -> str:
+    packaged = resources.files("shop.meta").joinpath(SWAGGER_UI_DIR, asset)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return (swagger_ui_static() / asset).read_text(encoding="utf-8")
+
+
+def swagger_ui_static() -> Path:
+    """Where the swagger-ui-py package (a build and dev dependency, not in the layer) keeps
+    the files; find_spec locates it without importing it (its __init__ pulls in jinja2, yaml)."""
     spec = importlib.util.find_spec("swagger_ui")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("the swagger-ui-py package is not installed")
     return Path(next(iter(spec.submodule_search_locations))) / "static"
-
-
-@cache
-def _asset_text(asset: str) -> str:
-    return (_swagger_ui_static() / asset).read_text(encoding="utf-8")
 
 
 def _code_spans(text: str) -> str:
