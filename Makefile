@@ -56,7 +56,7 @@ clean-reports:
 lint: install ## ruff, mypy --strict, import contracts
 	$(VENV)/bin/ruff check src tests features scripts
 	$(VENV)/bin/ruff format --check src tests features scripts
-	$(VENV)/bin/mypy src tests/unit tests/contract
+	$(VENV)/bin/mypy src tests/unit tests/contract tests/integration
 	$(VENV)/bin/lint-imports
 
 fmt: install ## format and autofix

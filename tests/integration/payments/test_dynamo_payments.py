@@ -1,7 +1,7 @@
 """The payments table on moto: the conditions and transactions really run."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -21,11 +21,11 @@ EUR_10 = Money(amount=1000, currency="EUR")
 
 
 @pytest.fixture
-def payments(aws: None) -> Iterator[DynamoPayments]:
+def payments(aws: None) -> DynamoPayments:
     return DynamoPayments(client("dynamodb"), create_table("payments", stream=True))
 
 
-def items() -> list[dict]:
+def items() -> list[dict[str, Any]]:
     return [from_item(item) for item in client("dynamodb").scan(TableName="payments")["Items"]]
 
 
@@ -51,7 +51,7 @@ def refund(payments: DynamoPayments, payment: Payment) -> None:
     payments.record_refund(refunded)
 
 
-def test_a_recorded_payment_reads_back_equal(payments):
+def test_a_recorded_payment_reads_back_equal(payments: DynamoPayments) -> None:
     payment = new_payment()
     record(payments, payment)
 
@@ -60,7 +60,7 @@ def test_a_recorded_payment_reads_back_equal(payments):
     assert outbox_types() == ["PaymentCaptured"]
 
 
-def test_a_declined_payment_keeps_its_reason(payments):
+def test_a_declined_payment_keeps_its_reason(payments: DynamoPayments) -> None:
     record(payments, new_payment(approved=False))
 
     stored = payments.for_order("o1")
@@ -70,7 +70,7 @@ def test_a_declined_payment_keeps_its_reason(payments):
     assert outbox_types() == ["PaymentDeclined"]
 
 
-def test_a_second_payment_for_the_order_is_refused_with_its_event(payments):
+def test_a_second_payment_for_the_order_is_refused_with_its_event(payments: DynamoPayments) -> None:
     record(payments, new_payment("p1"))
     with pytest.raises(PaymentAlreadyRecorded) as refused:
         record(payments, new_payment("p2"))
@@ -82,7 +82,7 @@ def test_a_second_payment_for_the_order_is_refused_with_its_event(payments):
     assert len(items()) == 2
 
 
-def test_a_refund_moves_captured_to_refunded_once(payments):
+def test_a_refund_moves_captured_to_refunded_once(payments: DynamoPayments) -> None:
     payment = new_payment()
     record(payments, payment)
 
@@ -98,7 +98,7 @@ def test_a_refund_moves_captured_to_refunded_once(payments):
     assert outbox_types() == ["PaymentCaptured", "PaymentRefunded"]
 
 
-def test_a_declined_payment_cannot_be_marked_refunded(payments):
+def test_a_declined_payment_cannot_be_marked_refunded(payments: DynamoPayments) -> None:
     declined = new_payment(approved=False)
     record(payments, declined)
     captured_twin = declined.model_copy(update={"status": PaymentStatus.CAPTURED})  # a stale view

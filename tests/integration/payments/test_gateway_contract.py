@@ -19,7 +19,9 @@ def gateway(request: pytest.FixtureRequest) -> PaymentGateway:
     return request.getfixturevalue("stripe_gateway")  # type: ignore[no-any-return]
 
 
-def test_visa_and_mastercard_are_approved_with_their_own_reference(gateway, order_id):
+def test_visa_and_mastercard_are_approved_with_their_own_reference(
+    gateway: PaymentGateway, order_id: str
+) -> None:
     visa = gateway.charge(EUR_10, "tok_visa", idempotency_key=f"{order_id}-v", customer_id="c1")
     mastercard = gateway.charge(EUR_10, "tok_mastercard", idempotency_key=f"{order_id}-m", customer_id="c1")
 
@@ -30,7 +32,7 @@ def test_visa_and_mastercard_are_approved_with_their_own_reference(gateway, orde
     assert visa.provider_reference != mastercard.provider_reference
 
 
-def test_the_declined_token_is_declined_as_card_declined(gateway, order_id):
+def test_the_declined_token_is_declined_as_card_declined(gateway: PaymentGateway, order_id: str) -> None:
     result = gateway.charge(EUR_10, "tok_chargeDeclined", idempotency_key=order_id, customer_id="c1")
 
     assert not result.approved
@@ -38,14 +40,14 @@ def test_the_declined_token_is_declined_as_card_declined(gateway, order_id):
 
 
 @pytest.mark.parametrize("token", ["tok_unknown", "tok_", "4242424242424242", "", "tok_visa "])
-def test_any_other_token_is_declined_as_invalid(gateway, order_id, token):
+def test_any_other_token_is_declined_as_invalid(gateway: PaymentGateway, order_id: str, token: str) -> None:
     result = gateway.charge(EUR_10, token, idempotency_key=order_id, customer_id="c1")
 
     assert not result.approved
     assert result.decline_reason == "invalid_token"
 
 
-def test_nothing_to_charge_is_declined_as_an_invalid_amount(gateway, order_id):
+def test_nothing_to_charge_is_declined_as_an_invalid_amount(gateway: PaymentGateway, order_id: str) -> None:
     result = gateway.charge(Money.zero("EUR"), "tok_visa", idempotency_key=order_id, customer_id="c1")
 
     assert not result.approved
@@ -53,7 +55,7 @@ def test_nothing_to_charge_is_declined_as_an_invalid_amount(gateway, order_id):
 
 
 @pytest.mark.parametrize("token", ["tok_visa", "tok_chargeDeclined"])
-def test_a_retried_key_answers_the_first_result(gateway, order_id, token):
+def test_a_retried_key_answers_the_first_result(gateway: PaymentGateway, order_id: str, token: str) -> None:
     first = gateway.charge(EUR_10, token, idempotency_key=order_id, customer_id="c1")
     again = gateway.charge(EUR_10, token, idempotency_key=order_id, customer_id="c1")
     other = gateway.charge(EUR_10, token, idempotency_key=f"{order_id}-2", customer_id="c1")
@@ -62,7 +64,7 @@ def test_a_retried_key_answers_the_first_result(gateway, order_id, token):
     assert other.provider_reference != first.provider_reference
 
 
-def test_a_refund_of_a_charge_is_idempotent_by_key(gateway, order_id):
+def test_a_refund_of_a_charge_is_idempotent_by_key(gateway: PaymentGateway, order_id: str) -> None:
     charge = gateway.charge(EUR_10, "tok_visa", idempotency_key=order_id, customer_id="c1")
 
     first = gateway.refund(charge.provider_reference, EUR_10, idempotency_key=f"{order_id}:refund")
@@ -76,7 +78,9 @@ def test_a_refund_of_a_charge_is_idempotent_by_key(gateway, order_id):
 
 
 @pytest.mark.parametrize("reference", ["not-a-charge", "pi_doesnotexist", ""])
-def test_a_refund_of_an_unknown_reference_fails_with_a_reason(gateway, order_id, reference):
+def test_a_refund_of_an_unknown_reference_fails_with_a_reason(
+    gateway: PaymentGateway, order_id: str, reference: str
+) -> None:
     result = gateway.refund(reference, EUR_10, idempotency_key=f"{order_id}:refund")
 
     assert not result.refunded

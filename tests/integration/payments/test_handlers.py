@@ -51,7 +51,7 @@ def http_event(query: dict[str, str] | None, user_id: str | None = "c1") -> dict
 def consume(event: dict[str, Any]) -> dict[str, Any]:
     from shop.payments.handlers.events import handler
 
-    return handler(event, None)  # type: ignore[no-any-return]
+    return handler(event, None)
 
 
 def deliver(*events: Event) -> dict[str, Any]:
@@ -65,7 +65,7 @@ def get_payments(event: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     return response["statusCode"], json_body(response)
 
 
-def test_the_same_message_twice_records_one_payment_and_one_event(requests):
+def test_the_same_message_twice_records_one_payment_and_one_event(requests: DynamoCalls) -> None:
     message = sqs_batch([payment_requested()])
 
     assert consume(message) == {"batchItemFailures": []}
@@ -84,7 +84,7 @@ def test_the_same_message_twice_records_one_payment_and_one_event(requests):
     assert event["data"]["amount"] == {"amount": 2599, "currency": "EUR"}
 
 
-def test_a_declined_card_is_recorded_and_published_as_declined(requests):
+def test_a_declined_card_is_recorded_and_published_as_declined(requests: DynamoCalls) -> None:
     declined = payment_requested(order_id="o-declined", token="tok_chargeDeclined")
     assert deliver(declined) == {"batchItemFailures": []}
 
@@ -93,7 +93,7 @@ def test_a_declined_card_is_recorded_and_published_as_declined(requests):
     assert event["data"]["reason"] == "card_declined"
 
 
-def test_a_refund_is_made_once_within_the_budget(requests):
+def test_a_refund_is_made_once_within_the_budget(requests: DynamoCalls) -> None:
     deliver(payment_requested())
     payment_id = outbox_events(TABLE)[0]["data"]["payment_id"]
     requests.take()
@@ -113,7 +113,7 @@ def test_a_refund_is_made_once_within_the_budget(requests):
     assert body["items"][0]["status"] == "REFUNDED"
 
 
-def test_a_malformed_event_fails_only_its_own_record(requests):
+def test_a_malformed_event_fails_only_its_own_record(requests: DynamoCalls) -> None:
     bad = Event(event_type="PaymentRequested", correlation_id="corr", data={"order_id": "o9"})
     result = deliver(payment_requested("o1"), bad)
 
@@ -121,7 +121,7 @@ def test_a_malformed_event_fails_only_its_own_record(requests):
     assert len([item for item in table_items(TABLE) if item["sk"] == "PAYMENT"]) == 1
 
 
-def test_the_customer_gets_their_payment_in_one_request(requests):
+def test_the_customer_gets_their_payment_in_one_request(requests: DynamoCalls) -> None:
     deliver(payment_requested())
     requests.take()
 
@@ -138,7 +138,7 @@ def test_the_customer_gets_their_payment_in_one_request(requests):
     assert payment["created_at"].endswith("Z")
 
 
-def test_another_customer_and_an_unknown_order_are_both_404(requests):
+def test_another_customer_and_an_unknown_order_are_both_404(requests: DynamoCalls) -> None:
     deliver(payment_requested())
 
     other_status, other_body = get_payments(http_event({"order_id": "o1"}, user_id="c2"))
@@ -149,7 +149,7 @@ def test_another_customer_and_an_unknown_order_are_both_404(requests):
     assert other_body["detail"].replace("o1", "X") == unknown_body["detail"].replace("nope", "X")
 
 
-def test_a_missing_order_id_is_400_and_no_token_is_401(requests):
+def test_a_missing_order_id_is_400_and_no_token_is_401(requests: DynamoCalls) -> None:
     status, body = get_payments(http_event(None))
     assert status == 400
     assert body["errors"][0]["field"] == "order_id"

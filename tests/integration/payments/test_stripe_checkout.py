@@ -106,7 +106,9 @@ def payment_of(customer: Api, order_id: str) -> dict[str, Any]:
     return customer("GET", f"/payments?order_id={order_id}")["items"][0]  # type: ignore[no-any-return]
 
 
-def test_a_checkout_is_charged_at_stripe_and_a_cancel_refunds_there(customer, product, provider):
+def test_a_checkout_is_charged_at_stripe_and_a_cancel_refunds_there(
+    customer: Api, product: dict[str, Any], provider: stripe.StripeClient
+) -> None:
     order_id = check_out(customer, product, "tok_visa")
 
     assert settled(customer, order_id)["status"] == "CONFIRMED"
@@ -122,7 +124,9 @@ def test_a_checkout_is_charged_at_stripe_and_a_cancel_refunds_there(customer, pr
     assert [(refund.amount, refund.status) for refund in refunds] == [(2598, "succeeded")]
 
 
-def test_a_declined_card_cancels_the_order_as_payment_declined(customer, product, provider):
+def test_a_declined_card_cancels_the_order_as_payment_declined(
+    customer: Api, product: dict[str, Any], provider: stripe.StripeClient
+) -> None:
     order_id = check_out(customer, product, "tok_chargeDeclined")
 
     order = settled(customer, order_id)
@@ -132,7 +136,9 @@ def test_a_declined_card_cancels_the_order_as_payment_declined(customer, product
     assert (payment["status"], payment["decline_reason"]) == ("DECLINED", "card_declined")
 
 
-def test_the_webhook_route_answers_through_the_gateway(stack, localstripe, customer):
+def test_the_webhook_route_answers_through_the_gateway(
+    stack: LocalStack, localstripe: LocalStripe, customer: Api
+) -> None:
     intent = {"id": "pi_late", "amount": 2598, "currency": "eur", "status": "succeeded", "metadata": {}}
     payload = json.dumps({"type": "payment_intent.succeeded", "data": {"object": intent}})
     at = int(time.time())

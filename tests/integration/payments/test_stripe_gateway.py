@@ -31,7 +31,9 @@ def provider(localstripe: LocalStripe) -> stripe.StripeClient:
     return stripe.StripeClient(API_KEY, base_addresses={"api": localstripe.api_base})
 
 
-def test_a_charge_is_one_confirmed_payment_intent_for_the_order(stripe_gateway, provider, order_id):
+def test_a_charge_is_one_confirmed_payment_intent_for_the_order(
+    stripe_gateway: StripeGateway, provider: stripe.StripeClient, order_id: str
+) -> None:
     result = stripe_gateway.charge(EUR_25, "tok_visa", idempotency_key=order_id, customer_id="c1")
 
     intent = provider.v1.payment_intents.retrieve(result.provider_reference)
@@ -40,7 +42,9 @@ def test_a_charge_is_one_confirmed_payment_intent_for_the_order(stripe_gateway, 
     assert intent.metadata.to_dict() == {"order_id": order_id, "customer_id": "c1"}
 
 
-def test_a_refund_shows_up_at_the_provider(stripe_gateway, provider, order_id):
+def test_a_refund_shows_up_at_the_provider(
+    stripe_gateway: StripeGateway, provider: stripe.StripeClient, order_id: str
+) -> None:
     charge = stripe_gateway.charge(EUR_25, "tok_visa", idempotency_key=order_id, customer_id="c1")
     partial = Money(amount=1000, currency="EUR")
 
@@ -90,7 +94,9 @@ def dropping_proxy(localstripe: LocalStripe) -> Iterator[DroppingProxy]:
     proxy.server.server_close()
 
 
-def test_a_lost_answer_is_retried_under_the_same_key_and_charges_once(dropping_proxy, provider, order_id):
+def test_a_lost_answer_is_retried_under_the_same_key_and_charges_once(
+    dropping_proxy: DroppingProxy, provider: stripe.StripeClient, order_id: str
+) -> None:
     gateway = StripeGateway(API_KEY, dropping_proxy.url)
 
     result = gateway.charge(EUR_25, "tok_visa", idempotency_key=order_id, customer_id="c1")
@@ -103,8 +109,8 @@ def test_a_lost_answer_is_retried_under_the_same_key_and_charges_once(dropping_p
 
 
 def test_a_payment_that_settles_later_is_pending_then_final_under_the_same_key(
-    stripe_gateway, provider, order_id
-):
+    stripe_gateway: StripeGateway, provider: stripe.StripeClient, order_id: str
+) -> None:
     # localstripe fails this IBAN's debit asynchronously (≈0.5 s); it stands in for any payment that
     # settles later (localstripe does not hold the adapter's payment_method_types=[card] against it)
     method = provider.v1.payment_methods.create(
@@ -137,7 +143,9 @@ def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     stripe_settings.cache_clear()
 
 
-def test_locally_the_key_and_server_come_from_the_environment(fresh_settings, monkeypatch):
+def test_locally_the_key_and_server_come_from_the_environment(
+    fresh_settings: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SHOP_STRIPE_API_KEY", "sk_test_env")
     monkeypatch.setenv("SHOP_STRIPE_API_BASE", "http://127.0.0.1:1")
     monkeypatch.setenv("SHOP_STRIPE_WEBHOOK_SECRET", "whsec_env")
@@ -151,12 +159,14 @@ def test_locally_the_key_and_server_come_from_the_environment(fresh_settings, mo
     )
 
 
-def test_without_a_key_the_error_names_the_setting(fresh_settings):
+def test_without_a_key_the_error_names_the_setting(fresh_settings: None) -> None:
     with pytest.raises(RuntimeError, match="SHOP_STRIPE_API_KEY"):
         stripe_settings()
 
 
-def test_on_aws_the_key_is_read_from_secrets_manager_once(fresh_settings, aws, monkeypatch):
+def test_on_aws_the_key_is_read_from_secrets_manager_once(
+    fresh_settings: None, aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     secrets = client("secretsmanager")
     secret = {"api_key": "sk_test_secret", "webhook_secret": "whsec_secret"}
     arn = secrets.create_secret(Name="shop/stripe", SecretString=json.dumps(secret))["ARN"]
@@ -171,7 +181,9 @@ def test_on_aws_the_key_is_read_from_secrets_manager_once(fresh_settings, aws, m
     assert again is first  # once per execution environment
 
 
-def test_a_secret_holding_only_the_key_takes_no_webhooks(fresh_settings, aws, monkeypatch):
+def test_a_secret_holding_only_the_key_takes_no_webhooks(
+    fresh_settings: None, aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     arn = client("secretsmanager").create_secret(Name="shop/stripe", SecretString="sk_test_plain")["ARN"]
     monkeypatch.setenv("SHOP_STRIPE_SECRET_ARN", arn)
 
@@ -183,7 +195,9 @@ def test_a_secret_holding_only_the_key_takes_no_webhooks(fresh_settings, aws, mo
 @pytest.mark.parametrize(
     ("setting", "adapter"), [(None, SandboxGateway), ("sandbox", SandboxGateway), ("stripe", StripeGateway)]
 )
-def test_the_provider_is_chosen_by_configuration(fresh_settings, monkeypatch, setting, adapter):
+def test_the_provider_is_chosen_by_configuration(
+    fresh_settings: None, monkeypatch: pytest.MonkeyPatch, setting: str | None, adapter: type
+) -> None:
     monkeypatch.setenv("SHOP_STRIPE_API_KEY", "sk_test_env")
     if setting is None:
         monkeypatch.delenv("SHOP_PAYMENT_PROVIDER", raising=False)
@@ -193,13 +207,13 @@ def test_the_provider_is_chosen_by_configuration(fresh_settings, monkeypatch, se
     assert isinstance(Container().gateway(), adapter)
 
 
-def test_an_unknown_provider_is_a_clear_error(monkeypatch):
+def test_an_unknown_provider_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SHOP_PAYMENT_PROVIDER", "paypal")
     with pytest.raises(RuntimeError, match="SHOP_PAYMENT_PROVIDER"):
         Container().gateway()
 
 
-def test_the_sandbox_path_does_not_load_stripe():
+def test_the_sandbox_path_does_not_load_stripe() -> None:
     import subprocess
     import sys
 

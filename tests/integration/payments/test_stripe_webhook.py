@@ -74,7 +74,7 @@ def payments() -> list[dict[str, Any]]:
     return [item for item in table_items(TABLE) if item["sk"] == "PAYMENT"]
 
 
-def test_a_success_the_charge_path_has_not_recorded_is_recorded_once(stripe_env):
+def test_a_success_the_charge_path_has_not_recorded_is_recorded_once(stripe_env: str) -> None:
     payload = intent_event("payment_intent.succeeded")
 
     assert deliver(payload, stripe_env) == 204
@@ -92,7 +92,7 @@ def test_a_success_the_charge_path_has_not_recorded_is_recorded_once(stripe_env)
     assert event["data"]["payment_id"] == payment["payment_id"]
 
 
-def test_a_failure_is_recorded_as_a_decline_with_its_reason(stripe_env):
+def test_a_failure_is_recorded_as_a_decline_with_its_reason(stripe_env: str) -> None:
     assert deliver(intent_event("payment_intent.payment_failed"), stripe_env) == 204
 
     [payment] = payments()
@@ -101,7 +101,7 @@ def test_a_failure_is_recorded_as_a_decline_with_its_reason(stripe_env):
     assert (event["event_type"], event["data"]["reason"]) == ("PaymentDeclined", "card_declined")
 
 
-def test_a_payment_the_charge_path_recorded_is_left_as_it_is(stripe_env):
+def test_a_payment_the_charge_path_recorded_is_left_as_it_is(stripe_env: str) -> None:
     from shop.kernel.events import Event
     from shop.payments.handlers.events import handler as consume
 
@@ -129,7 +129,9 @@ def test_a_payment_the_charge_path_recorded_is_left_as_it_is(stripe_env):
     ],
     ids=["other-intent-event", "other-event", "foreign-intent"],
 )
-def test_events_that_settle_no_payment_of_the_shop_are_acknowledged_and_ignored(stripe_env, payload):
+def test_events_that_settle_no_payment_of_the_shop_are_acknowledged_and_ignored(
+    stripe_env: str, payload: str
+) -> None:
     assert deliver(payload, stripe_env) == 204
     assert payments() == []
 
@@ -143,7 +145,9 @@ def test_events_that_settle_no_payment_of_the_shop_are_acknowledged_and_ignored(
     ],
     ids=["forged", "malformed", "other-secret"],
 )
-def test_an_unverified_notice_is_a_400_problem_and_records_nothing(stripe_env, headers):
+def test_an_unverified_notice_is_a_400_problem_and_records_nothing(
+    stripe_env: str, headers: dict[str, str]
+) -> None:
     status, body = post(intent_event("payment_intent.succeeded", "o2"), headers)
 
     assert status == 400
@@ -152,14 +156,14 @@ def test_an_unverified_notice_is_a_400_problem_and_records_nothing(stripe_env, h
     assert payments() == []
 
 
-def test_a_notice_without_a_signature_is_a_400_problem(stripe_env):
+def test_a_notice_without_a_signature_is_a_400_problem(stripe_env: str) -> None:
     status, body = post(intent_event("payment_intent.succeeded"), {})
 
     assert status == 400
     assert body["errors"][0]["field"] == "stripe-signature"
 
 
-def test_a_signed_body_that_is_no_payment_intent_is_a_400_problem(stripe_env):
+def test_a_signed_body_that_is_no_payment_intent_is_a_400_problem(stripe_env: str) -> None:
     shop_metadata = {"metadata": {"order_id": "o1", "customer_id": "c1"}}  # but no id, amount, currency
     payload = json.dumps({"type": "payment_intent.succeeded", "data": {"object": shop_metadata}})
 
@@ -169,7 +173,9 @@ def test_a_signed_body_that_is_no_payment_intent_is_a_400_problem(stripe_env):
     assert payments() == []
 
 
-def test_on_the_sandbox_provider_the_route_is_a_404_problem(stripe_env, monkeypatch):
+def test_on_the_sandbox_provider_the_route_is_a_404_problem(
+    stripe_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SHOP_PAYMENT_PROVIDER", "sandbox")
     payload = intent_event("payment_intent.succeeded")
 
@@ -213,7 +219,9 @@ def inbox(localstripe: LocalStripe) -> Iterator[Inbox]:
     box.server.server_close()
 
 
-def test_a_webhook_localstripe_signed_is_verified_and_recorded(stripe_env, localstripe, inbox, order_id):
+def test_a_webhook_localstripe_signed_is_verified_and_recorded(
+    stripe_env: str, localstripe: LocalStripe, inbox: Inbox, order_id: str
+) -> None:
     gateway = StripeGateway.from_settings()
     charge = gateway.charge(
         Money(amount=2599, currency="EUR"), "tok_visa", idempotency_key=order_id, customer_id="c9"

@@ -1,7 +1,6 @@
 """Outbox relay → SNS → filtered SQS → consumer, on moto, with partial batch failures."""
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,10 +17,10 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def queue(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def queue(aws: None, monkeypatch: pytest.MonkeyPatch) -> str:
     topic = client("sns").create_topic(Name="events")["TopicArn"]
     monkeypatch.setenv("SHOP_EVENTS_TOPIC_ARN", topic)
-    url = client("sqs").create_queue(QueueName="catalog-events")["QueueUrl"]
+    url: str = client("sqs").create_queue(QueueName="catalog-events")["QueueUrl"]
     arn = client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]

@@ -1,7 +1,6 @@
 """The transaction on moto: one TransactWriteItems, all or nothing, outbox included, and a
 failed condition turned into the error its caller named."""
 
-from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import pytest
@@ -28,7 +27,7 @@ class ThingTaken(Exception):
 
 
 @pytest.fixture
-def table(aws: None) -> Iterator[str]:
+def table(aws: None) -> str:
     return create_table("things", stream=True)
 
 
