@@ -20,7 +20,7 @@ RESOURCE_STAR_ACTIONS = {
     "xray:GetSamplingRules": "X-Ray supports no resource-level permissions",
     "xray:GetSamplingTargets": "X-Ray supports no resource-level permissions",
     "dynamodb:ListStreams": "ListStreams has no resource-level permissions (Lambda stream sources need it)",
-    "sqs:ListQueues": "ListQueues has no resource-level permissions (analytics finds its deployment's queues)",
+    "sqs:ListQueues": "ListQueues has no resource-level permissions (analytics finds its queues)",
 }
 
 # (file, statement sid) -> reason. In a KMS key policy Resource "*" means "this key".
