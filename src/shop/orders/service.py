@@ -118,27 +118,27 @@ def admin_stats(*, orders: Orders) -> Stats:
 # -- the checkout saga ------------------------------------------------------------------
 
 
-def on_stock_reserved(event: StockReserved, *, orders: Orders, clock: Clock) -> Change[Order] | None:
+def request_payment(event: StockReserved, *, orders: Orders, clock: Clock) -> Change[Order] | None:
     return _react(event.order_id, lambda order, at: order.on_stock_reserved(at), orders, clock)
 
 
-def on_stock_rejected(event: StockRejected, *, orders: Orders, clock: Clock) -> Change[Order] | None:
+def cancel_for_stock(event: StockRejected, *, orders: Orders, clock: Clock) -> Change[Order] | None:
     return _react(event.order_id, lambda order, at: order.on_stock_rejected(at), orders, clock)
 
 
-def on_payment_captured(event: PaymentCaptured, *, orders: Orders, clock: Clock) -> Change[Order] | None:
+def confirm_order(event: PaymentCaptured, *, orders: Orders, clock: Clock) -> Change[Order] | None:
     return _react(
         event.order_id, lambda order, at: order.on_payment_captured(event.payment_id, at), orders, clock
     )
 
 
-def on_payment_declined(event: PaymentDeclined, *, orders: Orders, clock: Clock) -> Change[Order] | None:
+def cancel_for_payment(event: PaymentDeclined, *, orders: Orders, clock: Clock) -> Change[Order] | None:
     return _react(
         event.order_id, lambda order, at: order.on_payment_declined(event.payment_id, at), orders, clock
     )
 
 
-def on_payment_refunded(event: PaymentRefunded, *, orders: Orders, clock: Clock) -> Change[Order] | None:
+def record_refund(event: PaymentRefunded, *, orders: Orders, clock: Clock) -> Change[Order] | None:
     return _react(event.order_id, lambda order, at: order.on_payment_refunded(at), orders, clock)
 
 

@@ -71,9 +71,9 @@ class OrderSaga(RuleBasedStateMachine):
     def stock_answers(self, data: st.DataObject) -> None:
         order_id = data.draw(st.sampled_from(self.ids))
         if data.draw(st.booleans()):
-            service.on_stock_reserved(StockReserved(order_id=order_id), orders=self.orders, clock=self.clock)
+            service.request_payment(StockReserved(order_id=order_id), orders=self.orders, clock=self.clock)
         else:
-            service.on_stock_rejected(StockRejected(order_id=order_id), orders=self.orders, clock=self.clock)
+            service.cancel_for_stock(StockRejected(order_id=order_id), orders=self.orders, clock=self.clock)
 
     @precondition(lambda self: self.orders.events_of(PaymentRequested))
     @rule(data=st.data())
@@ -85,12 +85,12 @@ class OrderSaga(RuleBasedStateMachine):
         if self.outcome.setdefault(request.order_id, data.draw(st.booleans())):
             self.captured[request.order_id] += 1
             event = PaymentCaptured(order_id=request.order_id, payment_id=payment_id)
-            service.on_payment_captured(event, orders=self.orders, clock=self.clock)
+            service.confirm_order(event, orders=self.orders, clock=self.clock)
         else:
             declined = PaymentDeclined(
                 order_id=request.order_id, payment_id=payment_id, reason="card_declined"
             )
-            service.on_payment_declined(declined, orders=self.orders, clock=self.clock)
+            service.cancel_for_payment(declined, orders=self.orders, clock=self.clock)
 
     @precondition(lambda self: self.orders.events_of(RefundRequested))
     @rule(data=st.data())
@@ -98,7 +98,7 @@ class OrderSaga(RuleBasedStateMachine):
         request = data.draw(st.sampled_from(self.orders.events_of(RefundRequested)))
         assert isinstance(request, RefundRequested)
         refunded = PaymentRefunded(order_id=request.order_id, payment_id=request.payment_id)
-        service.on_payment_refunded(refunded, orders=self.orders, clock=self.clock)
+        service.record_refund(refunded, orders=self.orders, clock=self.clock)
 
     @precondition(lambda self: self.ids)
     @rule(data=st.data(), ship=st.booleans())

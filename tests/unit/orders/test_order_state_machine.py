@@ -18,7 +18,7 @@ from shop.orders.domain.events import (
     PaymentRequested,
     RefundRequested,
 )
-from shop.orders.domain.model import CancellationReason, Order, OrderStatus, PaymentStatus
+from shop.orders.domain.model import CancellationReason, Order, OrderStatus, Payment, PaymentStatus
 from tests.unit.orders.fakes import cart_of, eur
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -247,3 +247,24 @@ def test_a_cancelled_order_says_truthfully_what_became_of_its_payment(
     after = (move(None, T1) if cancel == "decline_payment" else move(T1)).after
     assert after.status is OrderStatus.CANCELLED
     assert after.payment.status is payment
+
+
+@pytest.mark.parametrize(
+    ("move", "legal_from"),
+    [
+        (lambda o: o.refund_late_capture("pay-late", T1), {PaymentStatus.PENDING}),
+        (lambda o: o.record_late_decline("pay-late", T1), {PaymentStatus.PENDING}),
+        (lambda o: o.mark_refunded(T1), {PaymentStatus.REFUND_PENDING}),
+    ],
+)
+def test_the_payment_of_a_cancelled_order_moves_only_as_its_table_allows(
+    move: Callable[[Order], object], legal_from: set[PaymentStatus]
+) -> None:
+    cancelled = in_status(OrderStatus.CANCELLED)
+    for status in PaymentStatus:
+        order = cancelled.model_copy(update={"payment": Payment(status=status, payment_id="pay-1")})
+        if status in legal_from:
+            move(order)
+        else:
+            with pytest.raises(IllegalTransition):
+                move(order)

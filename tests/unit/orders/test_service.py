@@ -181,10 +181,10 @@ def run_saga_to(orders: FakeOrders, clock: FixedClock, status: OrderStatus) -> s
     order_id = place(orders, clock).order.order_id
     if status is OrderStatus.PENDING:
         return order_id
-    service.on_stock_reserved(StockReserved(order_id=order_id), orders=orders, clock=clock)
+    service.request_payment(StockReserved(order_id=order_id), orders=orders, clock=clock)
     if status is OrderStatus.CONFIRMED:
         event = PaymentCaptured(order_id=order_id, payment_id="pay-1")
-        service.on_payment_captured(event, orders=orders, clock=clock)
+        service.confirm_order(event, orders=orders, clock=clock)
     assert orders.orders[order_id].status is status
     return order_id
 
@@ -206,9 +206,9 @@ def test_every_saga_event_delivered_twice_has_one_effect(orders: FakeOrders, clo
     reserved = StockReserved(order_id=order_id)
     captured = PaymentCaptured(order_id=order_id, payment_id="pay-1")
     for _ in range(2):
-        service.on_stock_reserved(reserved, orders=orders, clock=clock)
+        service.request_payment(reserved, orders=orders, clock=clock)
     for _ in range(2):
-        service.on_payment_captured(captured, orders=orders, clock=clock)
+        service.confirm_order(captured, orders=orders, clock=clock)
     assert [type(e) for e in orders.outbox] == [OrderPlaced, PaymentRequested, OrderConfirmed]
     assert orders.writes == 3
 
@@ -216,15 +216,15 @@ def test_every_saga_event_delivered_twice_has_one_effect(orders: FakeOrders, clo
 def test_stock_rejected_cancels_out_of_stock(orders: FakeOrders, clock: FixedClock) -> None:
     order_id = place(orders, clock).order.order_id
     event = StockRejected(order_id=order_id, product_ids=("p-1",))
-    assert service.on_stock_rejected(event, orders=orders, clock=clock) is not None
-    assert service.on_stock_rejected(event, orders=orders, clock=clock) is None
+    assert service.cancel_for_stock(event, orders=orders, clock=clock) is not None
+    assert service.cancel_for_stock(event, orders=orders, clock=clock) is None
     assert orders.orders[order_id].cancellation_reason == "OUT_OF_STOCK"
     assert len(orders.events_of(OrderCancelled)) == 1
 
 
 def test_a_declined_payment_cancels_and_releases_stock(orders: FakeOrders, clock: FixedClock) -> None:
     order_id = run_saga_to(orders, clock, OrderStatus.RESERVED)
-    service.on_payment_declined(
+    service.cancel_for_payment(
         PaymentDeclined(order_id=order_id, payment_id="pay-1"), orders=orders, clock=clock
     )
     order = orders.orders[order_id]
@@ -238,8 +238,8 @@ def test_a_capture_after_the_customer_cancelled_is_refunded(orders: FakeOrders, 
     order_id = run_saga_to(orders, clock, OrderStatus.RESERVED)
     service.cancel_order("c-1", order_id, orders=orders, clock=clock)
     captured = PaymentCaptured(order_id=order_id, payment_id="pay-1")
-    service.on_payment_captured(captured, orders=orders, clock=clock)
-    service.on_payment_captured(captured, orders=orders, clock=clock)
+    service.confirm_order(captured, orders=orders, clock=clock)
+    service.confirm_order(captured, orders=orders, clock=clock)
     order = orders.orders[order_id]
     assert order.status is OrderStatus.CANCELLED
     assert order.payment.status is PaymentStatus.REFUND_PENDING
@@ -252,7 +252,7 @@ def test_stock_reserved_for_an_order_cancelled_meanwhile_changes_nothing(
 ) -> None:
     order_id = place(orders, clock).order.order_id
     service.cancel_order("c-1", order_id, orders=orders, clock=clock)
-    assert service.on_stock_reserved(StockReserved(order_id=order_id), orders=orders, clock=clock) is None
+    assert service.request_payment(StockReserved(order_id=order_id), orders=orders, clock=clock) is None
     assert orders.events_of(PaymentRequested) == []
 
 
@@ -266,8 +266,8 @@ def test_cancel_of_a_confirmed_order_requests_a_refund_which_completes(
     assert isinstance(refund, RefundRequested)
     assert (refund.payment_id, refund.amount) == ("pay-1", eur(2000))
     refunded = PaymentRefunded(order_id=order_id, payment_id="pay-1")
-    service.on_payment_refunded(refunded, orders=orders, clock=clock)
-    assert service.on_payment_refunded(refunded, orders=orders, clock=clock) is None
+    service.record_refund(refunded, orders=orders, clock=clock)
+    assert service.record_refund(refunded, orders=orders, clock=clock) is None
     assert orders.orders[order_id].payment.status is PaymentStatus.REFUNDED
 
 
@@ -305,7 +305,7 @@ class RacingOrders(FakeOrders):
             and change.before.order_id == self.race.order_id
         ):
             race, self.race = self.race, None
-            service.on_stock_reserved(race, orders=self, clock=self.clock)
+            service.request_payment(race, orders=self, clock=self.clock)
         super().save(change)
 
 
@@ -338,7 +338,7 @@ def test_a_saga_event_that_meets_a_concurrent_change_fails_to_be_retried(clock: 
     service.cancel_order("c-1", order_id, orders=orders, clock=clock)
     orders.snapshot = snapshot  # the consumer read the order before the customer cancelled it
     with pytest.raises(StaleOrder):
-        service.on_stock_reserved(StockReserved(order_id=order_id), orders=orders, clock=clock)
+        service.request_payment(StockReserved(order_id=order_id), orders=orders, clock=clock)
     assert orders.orders[order_id].status is OrderStatus.CANCELLED
     assert orders.events_of(PaymentRequested) == []
 

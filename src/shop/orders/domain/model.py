@@ -2,6 +2,8 @@
 
 PENDING → RESERVED → CONFIRMED → SHIPPED, and CANCELLED from PENDING (out of stock,
 customer), RESERVED (payment declined, customer) or CONFIRMED (customer, with a refund).
+The payment's sub-state (PENDING → CAPTURED / DECLINED / NOT_REQUIRED / REFUND_PENDING →
+REFUNDED) moves by a table of its own, `_PAYMENT_MOVES`, as the order's moves by `_MOVES`.
 Every move returns a `Change` (before, after, events) that the repository persists with a
 condition on `before`; an illegal move raises `IllegalTransition`.
 """
@@ -65,6 +67,18 @@ _MOVES: Mapping[tuple[OrderStatus, OrderStatus], frozenset[CancellationReason] |
     ),
     (OrderStatus.CONFIRMED, OrderStatus.SHIPPED): None,
     (OrderStatus.CONFIRMED, OrderStatus.CANCELLED): frozenset({CancellationReason.CUSTOMER_CANCELLED}),
+}
+
+# The legal moves of the payment's sub-state: (from, to) → the order statuses it may leave from.
+_PAYMENT_MOVES: Mapping[tuple[PaymentStatus, PaymentStatus], frozenset[OrderStatus]] = {
+    (PaymentStatus.PENDING, PaymentStatus.NOT_REQUIRED): frozenset({OrderStatus.PENDING}),
+    (PaymentStatus.PENDING, PaymentStatus.CAPTURED): frozenset({OrderStatus.RESERVED}),
+    # declined while reserved, or after the customer cancelled (a late decline)
+    (PaymentStatus.PENDING, PaymentStatus.DECLINED): frozenset({OrderStatus.RESERVED, OrderStatus.CANCELLED}),
+    # captured after the customer cancelled (a late capture): it goes back
+    (PaymentStatus.PENDING, PaymentStatus.REFUND_PENDING): frozenset({OrderStatus.CANCELLED}),
+    (PaymentStatus.CAPTURED, PaymentStatus.REFUND_PENDING): frozenset({OrderStatus.CONFIRMED}),
+    (PaymentStatus.REFUND_PENDING, PaymentStatus.REFUNDED): frozenset({OrderStatus.CANCELLED}),
 }
 
 
@@ -216,10 +230,7 @@ class Order(BaseModel):
 
     def refund_late_capture(self, payment_id: str, at: datetime) -> Change[Order]:
         """Money taken for an order the customer cancelled meanwhile goes back."""
-        if self.status is not OrderStatus.CANCELLED or self.payment.status is not PaymentStatus.PENDING:
-            raise IllegalTransition(
-                f"Order {self.order_id} has no pending payment of a cancelled order to refund."
-            )
+        self._expect_cancelled()
         payment = Payment(status=PaymentStatus.REFUND_PENDING, payment_id=payment_id)
         after = self._touch(at, payment=payment)
         return Change(self, after, (self._refund(payment_id),))
@@ -227,14 +238,11 @@ class Order(BaseModel):
     def record_late_decline(self, payment_id: str | None, at: datetime) -> Change[Order]:
         """A decline for an order the customer cancelled meanwhile: nothing to undo, but the
         order should not show its payment as still pending."""
-        if self.status is not OrderStatus.CANCELLED or self.payment.status is not PaymentStatus.PENDING:
-            raise IllegalTransition(f"Order {self.order_id} has no pending payment of a cancelled order.")
+        self._expect_cancelled()
         payment = Payment(status=PaymentStatus.DECLINED, payment_id=payment_id)
         return Change(self, self._touch(at, payment=payment))
 
     def mark_refunded(self, at: datetime) -> Change[Order]:
-        if self.payment.status is not PaymentStatus.REFUND_PENDING:
-            raise IllegalTransition(f"Order {self.order_id} has no refund under way.")
         payment = Payment(status=PaymentStatus.REFUNDED, payment_id=self.payment.payment_id)
         return Change(self, self._touch(at, payment=payment))
 
@@ -290,8 +298,17 @@ class Order(BaseModel):
 
     def _touch(self, at: datetime, *, payment: Payment | None = None, **changes: object) -> Order:
         if payment is not None:
+            if self.status not in _PAYMENT_MOVES.get((self.payment.status, payment.status), ()):
+                raise IllegalTransition(
+                    f"Order {self.order_id}'s payment is {self.payment.status}; "
+                    f"it cannot become {payment.status}."
+                )
             changes["payment"] = payment
         return self.model_copy(update={**changes, "updated_at": at, "version": self.version + 1})
+
+    def _expect_cancelled(self) -> None:
+        if self.status is not OrderStatus.CANCELLED:
+            raise IllegalTransition(f"Order {self.order_id} is {self.status}, not a cancelled order.")
 
     def _payment_not_required(self) -> Payment:
         return Payment(status=PaymentStatus.NOT_REQUIRED, payment_id=self.payment.payment_id)

@@ -48,10 +48,10 @@ def _consume(
 handler: Callable[[dict[str, Any], Any], dict[str, Any]] = sqs_handler(
     "orders",
     {
-        "StockReserved": _consume(StockReserved, service.on_stock_reserved),
-        "StockRejected": _consume(StockRejected, service.on_stock_rejected),
-        "PaymentCaptured": _consume(PaymentCaptured, service.on_payment_captured),
-        "PaymentDeclined": _consume(PaymentDeclined, service.on_payment_declined),
-        "PaymentRefunded": _consume(PaymentRefunded, service.on_payment_refunded),
+        "StockReserved": _consume(StockReserved, service.request_payment),
+        "StockRejected": _consume(StockRejected, service.cancel_for_stock),
+        "PaymentCaptured": _consume(PaymentCaptured, service.confirm_order),
+        "PaymentDeclined": _consume(PaymentDeclined, service.cancel_for_payment),
+        "PaymentRefunded": _consume(PaymentRefunded, service.record_refund),
     },
 )

@@ -16,11 +16,11 @@ container = Container()
 _log = logger("users")
 
 
-def notify_order_confirmed(event: Event) -> None:
+def on_order_confirmed(event: Event) -> None:
     _notify(OrderOutcome.confirmed(event.data))
 
 
-def notify_order_cancelled(event: Event) -> None:
+def on_order_cancelled(event: Event) -> None:
     _notify(OrderOutcome.cancelled(event.data))
 
 
@@ -32,6 +32,4 @@ def _notify(outcome: OrderOutcome) -> None:
         _log.info("order notification", extra={"order_id": outcome.order_id, "result": result})
 
 
-handler = sqs_handler(
-    "users", {"OrderConfirmed": notify_order_confirmed, "OrderCancelled": notify_order_cancelled}
-)
+handler = sqs_handler("users", {"OrderConfirmed": on_order_confirmed, "OrderCancelled": on_order_cancelled})
