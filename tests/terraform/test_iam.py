@@ -135,7 +135,9 @@ def test_service_roles_are_scoped_to_the_service_own_resources() -> None:
     assert 'key != "queue"' in http or 'key != \\"queue\\"' in http
     # The shop wires each service to its own table, queue and, for `uses_identity`, the pool.
     call = {b.name: b.body for b in blocks("module", MODULES / "shop")}["service"]
-    assert "module.table[each.key].arn" in call["table"]
+    assert "local.table_refs[each.key].arn" in call["table"]
+    # ... the table this instance creates, or (multi-region secondary) the primary's replica.
+    assert "table.arn" in locals_of(MODULES / "shop")["table_refs"]
     assert "module.queue[each.key].arn" in call["queue_arn"]
     assert "each.value.uses_identity" in call["identity"]
     assert "each.value.notifies" in call["notifies"]

@@ -48,8 +48,10 @@ def test_only_payments_gets_the_provider_and_the_stripe_secret() -> None:
     assert "SHOP_STRIPE_SECRET" in str(shop["payments_secrets"])
     call = {b.name: b.body for b in blocks("module", MODULES / "shop")}["service"]
     assert call["secrets"] == "${each.key == local.payments_service ? local.payments_secrets : {}}"
+    assert "each.key == local.payments_service ? local.payments_environment : {}" in call["extra_environment"]
+    # The only other extra: a multi-region secondary's users service names the pool's region.
     assert (
-        call["extra_environment"] == "${each.key == local.payments_service ? local.payments_environment : {}}"
+        "try(each.value.uses_identity, false) ? local.identity_environment : {}" in call["extra_environment"]
     )
     (stripe,) = [r for r in resources("aws_secretsmanager_secret", MODULES / "secrets") if r.name == "stripe"]
     assert stripe.body["count"] == '${var.payment_provider == "stripe" ? 1 : 0}'

@@ -174,7 +174,8 @@ def test_environment_variables_follow_the_conventions() -> None:
     assert "var.calls_other_services" in env
     assert "var.identity == null" in env
     call = {b.name: b.body for b in blocks("module", MODULES / "shop")}["service"]
-    assert call["cursor_secret_arn"] == "${module.secrets.cursor_secret_arn}"
+    assert call["cursor_secret_arn"] == "${local.cursor_secret_arn}"
+    assert "module.secrets[0].cursor_secret_arn" in locals_of(MODULES / "shop")["cursor_secret_arn"]
     assert "length(try(each.value.calls, [])) > 0" in call["calls_other_services"]
     assert call["api_url"] == "${module.http_api.api_endpoint}"
 
@@ -223,11 +224,18 @@ def test_every_table_has_pitr_sse_ttl_and_the_shared_key_schema() -> None:
         assert sse["kms_key_arn"] == "${var.kms_key_arn}", table.where
         assert one(body, "ttl")["enabled"] is True, table.where
         assert body["deletion_protection_enabled"] == "${var.deletion_protection}"
-        assert "NEW_IMAGE" in body["stream_view_type"]
+        assert body["stream_view_type"] == "${local.stream_view_type}", table.where
+        # Replicas of a global table: PITR and SSE with a key of their own region.
+        (replica,) = [one(d["replica"], "content") for d in body["dynamic"] if "replica" in d]
+        assert replica["point_in_time_recovery"] is True, table.where
+        assert replica["kms_key_arn"] == "${replica.value.kms_key_arn}", table.where
+    view = locals_of(MODULES / "table")["stream_view_type"]
+    assert "NEW_IMAGE" in view
+    assert "NEW_AND_OLD_IMAGES" in view  # global tables need both images
     call = {b.name: b.body for b in blocks("module", MODULES / "shop")}["table"]
     for key in ("hash_key", "range_key", "indexes", "ttl_attribute"):
         assert call[key] == f"${{var.resources.table_defaults.{key}}}"
-    assert call["for_each"] == "${local.tables}"
+    assert call["for_each"] == "${local.secondary ? {} : local.tables}"  # a secondary uses the replicas
 
 
 def test_prod_turns_deletion_protection_on() -> None:
@@ -375,8 +383,11 @@ def test_jwt_authorizer_uses_the_cognito_pool() -> None:
     assert authorizer.body["authorizer_type"] == "JWT"
     assert authorizer.body["identity_sources"] == ["$request.header.Authorization"]
     call = {b.name: b.body for b in blocks("module", MODULES / "shop")}["http_api"]
-    assert call["jwt_issuer"] == "${module.identity.issuer}"
-    assert call["jwt_audience"] == ["${module.identity.client_id}"]
+    assert call["jwt_issuer"] == "${local.identity.issuer}"  # a secondary trusts the primary's pool
+    assert call["jwt_audience"] == ["${local.identity.client_id}"]
+    identity = locals_of(MODULES / "shop")["identity"]
+    assert "module.identity[0].issuer" in identity
+    assert "var.replica_of.identity" in identity
 
 
 # --------------------------------------------------------------------------- environments

@@ -12,9 +12,16 @@ locals {
 module "shop" {
   source = "../../modules/shop"
 
-  resources                          = local.resources
-  stage                              = var.stage
-  name_prefix                        = "shop-${var.stage}"
+  resources   = local.resources
+  stage       = var.stage
+  name_prefix = "shop-${var.stage}"
+  region_role = var.secondary_region == null ? "single" : "primary"
+  # module.secondary[0].<output>, not a splat: a splat would wait for the whole module.
+  replica = var.secondary_region == null ? null : {
+    region              = var.secondary_region
+    kms_key_arn         = module.secondary[0].kms_key_arn
+    secrets_kms_key_arn = module.secondary[0].secrets_kms_key_arn
+  }
   artifacts_dir                      = local.artifacts_dir
   use_dependencies_layer             = var.use_dependencies_layer
   functions                          = var.functions
@@ -28,4 +35,34 @@ module "shop" {
   notification_emails                = var.notification_emails
   payment_provider                   = var.payment_provider
   cursor_key_version                 = var.cursor_key_version
+}
+
+# Multi-region (secondary_region set): the same module in the second region,
+# on the primary's global tables, user pool and replicated secrets. Its names
+# carry the region (IAM roles and dashboards are account-wide). Active/passive:
+# see terraform/README.md, "Multi-region", for what fails over and how.
+module "secondary" {
+  source = "../../modules/shop"
+  count  = var.secondary_region == null ? 0 : 1
+  providers = {
+    aws = aws.secondary
+  }
+
+  resources                          = local.resources
+  stage                              = var.stage
+  name_prefix                        = "shop-${var.stage}-${coalesce(var.secondary_region, "none")}"
+  region_role                        = "secondary"
+  replica_of                         = module.shop.replica_of
+  artifacts_dir                      = local.artifacts_dir
+  use_dependencies_layer             = var.use_dependencies_layer
+  functions                          = var.functions
+  maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds
+  log_retention_days                 = var.log_retention_days
+  deletion_protection                = var.deletion_protection
+  throttling_burst_limit             = var.throttling_burst_limit
+  throttling_rate_limit              = var.throttling_rate_limit
+  cors_allow_origins                 = var.cors_allow_origins
+  alarm_emails                       = var.alarm_emails
+  notification_emails                = var.notification_emails
+  payment_provider                   = var.payment_provider
 }

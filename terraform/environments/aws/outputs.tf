@@ -22,3 +22,8 @@ output "alarm_topic_arn" {
   description = "SNS topic of the alarms (subscribe on-call here)."
   value       = module.shop.alarm_topic_arn
 }
+
+output "secondary_api_url" {
+  description = "Multi-region: base URL of the secondary region's API (the failover target of the custom domain); null with one region."
+  value       = one(module.secondary[*].api_url)
+}

@@ -4,6 +4,17 @@ variable "region" {
   default     = "eu-west-1"
 }
 
+variable "secondary_region" {
+  description = "Multi-region (active/passive): a second region with its own functions, queues, topics, relay and API on replicas of the tables (DynamoDB global tables) and of the secrets; null = one region. See terraform/README.md, Multi-region."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.secondary_region == null || var.secondary_region != var.region
+    error_message = "secondary_region must differ from region."
+  }
+}
+
 variable "stage" {
   description = "Deployment stage; resource names are `shop-<stage>-...`."
   type        = string

@@ -30,3 +30,17 @@ provider "aws" {
     }
   }
 }
+
+# The second region of the multi-region option (unused while secondary_region is null).
+provider "aws" {
+  alias  = "secondary"
+  region = coalesce(var.secondary_region, var.region)
+
+  default_tags {
+    tags = {
+      Project   = "shop"
+      Stage     = var.stage
+      ManagedBy = "terraform"
+    }
+  }
+}

@@ -3,6 +3,24 @@
 # It publishes the outbox records to the events topic. Failed batches are
 # bisected to isolate the bad record, retried, and finally sent to an SQS
 # on-failure destination (alarmed), so no event is silently lost.
+# Multi-region (own_region set): the mappings filter the stream so that only
+# records written in this region invoke the relay (the code checks it again).
+
+locals {
+  # Lambda event filtering ORs the patterns. The attribute is
+  # shop.platform.outbox.REGION_ATTRIBUTE; only outbox records carry it.
+  region_patterns = {
+    own = { eventName = ["INSERT"], dynamodb = { NewImage = { region = { S = [var.own_region] } } } }
+    unstamped = {
+      eventName = ["INSERT"]
+      dynamodb  = { NewImage = { pk = { S = [{ prefix = "OUTBOX#" }] }, region = { S = [{ exists = false }] } } }
+    }
+  }
+  region_filters = [
+    for key, pattern in local.region_patterns : jsonencode(pattern)
+    if var.own_region != null && (key == "own" || var.relay_unstamped_records)
+  ]
+}
 
 resource "aws_sqs_queue" "failures" {
   name                              = "${var.name}-dlq"
@@ -101,6 +119,18 @@ resource "aws_lambda_event_source_mapping" "stream" {
   bisect_batch_on_function_error = true
   maximum_retry_attempts         = var.maximum_retry_attempts
   parallelization_factor         = 1 # keep the per-item order of each shard
+
+  dynamic "filter_criteria" {
+    for_each = length(local.region_filters) > 0 ? [1] : []
+    content {
+      dynamic "filter" {
+        for_each = local.region_filters
+        content {
+          pattern = filter.value
+        }
+      }
+    }
+  }
 
   destination_config {
     on_failure {

@@ -100,3 +100,16 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "own_region" {
+  description = "Multi-region: the relay's region. Its stream mappings then invoke it only for new outbox records stamped with this region (the outbox writer's AWS_REGION), so records a global table replicated from another region are never relayed twice. null = single region, no filter."
+  type        = string
+  default     = null
+}
+
+variable "relay_unstamped_records" {
+  description = "With own_region: also relay outbox records that carry no region (written before the stamp existed). True in the primary region only; a secondary region must not republish a backlog its replicas received."
+  type        = bool
+  default     = true
+  nullable    = false
+}

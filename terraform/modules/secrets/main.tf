@@ -10,6 +10,12 @@
 # - the Stripe API key, only when payment_provider is "stripe": Terraform
 #   creates the empty secret, an operator puts the value out of band
 #   (`aws secretsmanager put-secret-value`), so it never reaches the state.
+#
+# Multi-region (var.replica): both secrets replicate to the other region (same
+# name, ARN and value there, encrypted with a key of that region), so cursors
+# issued in one region stay valid after a failover.
+
+data "aws_region" "current" {}
 
 module "key" {
   source = "../kms"
@@ -27,6 +33,14 @@ resource "aws_secretsmanager_secret" "cursor" {
   kms_key_id              = module.key.key_arn
   recovery_window_in_days = var.recovery_window_in_days
   tags                    = var.tags
+
+  dynamic "replica" {
+    for_each = var.replica == null ? [] : [var.replica]
+    content {
+      region     = replica.value.region
+      kms_key_id = replica.value.kms_key_arn
+    }
+  }
 }
 
 ephemeral "aws_secretsmanager_random_password" "cursor" {
@@ -49,4 +63,12 @@ resource "aws_secretsmanager_secret" "stripe" {
   kms_key_id              = module.key.key_arn
   recovery_window_in_days = var.recovery_window_in_days
   tags                    = var.tags
+
+  dynamic "replica" {
+    for_each = var.replica == null ? [] : [var.replica]
+    content {
+      region     = replica.value.region
+      kms_key_id = replica.value.kms_key_arn
+    }
+  }
 }

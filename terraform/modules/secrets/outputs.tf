@@ -12,3 +12,11 @@ output "stripe_secret_arn" {
   description = "ARN of the Stripe API key secret (SHOP_STRIPE_SECRET_ARN), or null when payment_provider is sandbox."
   value       = one(aws_secretsmanager_secret.stripe[*].arn)
 }
+
+output "replica_arns" {
+  description = "Multi-region: ARNs of the replicas in var.replica.region (cursor, stripe or null); a replica keeps the primary's ARN but for the region. null without a replica."
+  value = var.replica == null ? null : {
+    cursor = replace(aws_secretsmanager_secret.cursor.arn, ":${data.aws_region.current.name}:", ":${var.replica.region}:")
+    stripe = one([for arn in aws_secretsmanager_secret.stripe[*].arn : replace(arn, ":${data.aws_region.current.name}:", ":${var.replica.region}:")])
+  }
+}

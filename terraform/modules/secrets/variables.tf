@@ -39,3 +39,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "replica" {
+  description = "Multi-region: the region the secrets replicate to and the KMS key of that region that encrypts the replicas (a key for secrets alone). null = no replica."
+  type        = object({ region = string, kms_key_arn = string })
+  default     = null
+}

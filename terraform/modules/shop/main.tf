@@ -2,8 +2,16 @@
 # from the code (routes, handlers, tables, streams, queues, filter policies)
 # comes from var.resources, the decoded src/shop/resources.json; the
 # environments (aws, localstack) only add providers, backend and sizing.
+#
+# Multi-region (region_role): the "primary" instance owns the tables (global
+# tables with a replica in var.replica.region), the user pool and the secrets
+# (replicated); a "secondary" instance, the same module under the other
+# region's provider, adds that region's functions, queues, topics, relay and
+# API on the primary's replicas (var.replica_of). Active/passive: see
+# terraform/README.md, "Multi-region".
 
 data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
 
 locals {
   services = var.resources.services
@@ -15,6 +23,27 @@ locals {
     if try(svc.events_handler, null) != null && length(try(svc.consumes, [])) > 0
   }
   relayed_tables = toset(var.resources.outbox_relay.tables)
+
+  secondary    = var.region_role == "secondary"
+  multi_region = var.region_role != "single"
+
+  # What a secondary takes from the primary, else what this instance creates.
+  table_refs = local.secondary ? var.replica_of.tables : {
+    for name, table in module.table : name => { name = table.name, arn = table.arn, stream_arn = table.stream_arn }
+  }
+  identity = local.secondary ? var.replica_of.identity : {
+    region        = data.aws_region.current.name
+    user_pool_id  = module.identity[0].user_pool_id
+    user_pool_arn = module.identity[0].user_pool_arn
+    client_id     = module.identity[0].client_id
+    issuer        = module.identity[0].issuer
+  }
+  cursor_secret_arn   = local.secondary ? var.replica_of.cursor_secret_arn : module.secrets[0].cursor_secret_arn
+  stripe_secret_arn   = local.secondary ? var.replica_of.stripe_secret_arn : module.secrets[0].stripe_secret_arn
+  secrets_kms_key_arn = local.secondary ? module.secrets_key[0].key_arn : module.secrets[0].kms_key_arn
+  # Cognito does not replicate: a secondary's users service calls the primary's pool
+  # (shop.platform.aws reads SHOP_REGION_COGNITO_IDP).
+  identity_environment = local.secondary ? { SHOP_REGION_COGNITO_IDP = var.replica_of.identity.region } : {}
 
   # One API route per route of resources.json, keyed by its route key
   # ("GET /products/{product_id}"), served by its service's HTTP function.
@@ -50,7 +79,7 @@ locals {
   # The payment provider is the payments service's business alone.
   payments_service     = "payments"
   payments_environment = { SHOP_PAYMENT_PROVIDER = var.payment_provider }
-  payments_secrets     = var.payment_provider == "stripe" ? { SHOP_STRIPE_SECRET = { arn = module.secrets.stripe_secret_arn } } : {}
+  payments_secrets     = var.payment_provider == "stripe" ? { SHOP_STRIPE_SECRET = { arn = local.stripe_secret_arn } } : {}
 }
 
 module "kms" {
@@ -62,12 +91,30 @@ module "kms" {
 
 module "secrets" {
   source = "../secrets"
+  count  = local.secondary ? 0 : 1
 
   name_prefix             = var.name_prefix
   payment_provider        = var.payment_provider
   cursor_key_version      = var.cursor_key_version
   recovery_window_in_days = var.secret_recovery_window_in_days
+  replica                 = var.replica == null ? null : { region = var.replica.region, kms_key_arn = var.replica.secrets_kms_key_arn }
   tags                    = local.tags
+}
+
+moved {
+  from = module.secrets
+  to   = module.secrets[0]
+}
+
+# A secondary's key for the replicas of the primary's secrets (modules/secrets' key there).
+module "secrets_key" {
+  source = "../kms"
+  count  = local.secondary ? 1 : 0
+
+  alias            = "${var.name_prefix}-secrets"
+  description      = "Shop: encryption of the replicas of the Secrets Manager secrets (cursor key, payment provider key)"
+  for_aws_services = false
+  tags             = local.tags
 }
 
 module "monitoring" {
@@ -86,10 +133,16 @@ module "monitoring" {
 
 module "identity" {
   source = "../identity"
+  count  = local.secondary ? 0 : 1
 
   name                = var.name_prefix
   deletion_protection = var.deletion_protection
   tags                = local.tags
+}
+
+moved {
+  from = module.identity
+  to   = module.identity[0]
 }
 
 module "event_bus" {
@@ -105,7 +158,7 @@ module "event_bus" {
 
 module "table" {
   source   = "../table"
-  for_each = local.tables
+  for_each = local.secondary ? {} : local.tables
 
   name                = "${var.name_prefix}-${each.key}"
   hash_key            = var.resources.table_defaults.hash_key
@@ -113,6 +166,7 @@ module "table" {
   indexes             = var.resources.table_defaults.indexes
   ttl_attribute       = var.resources.table_defaults.ttl_attribute
   stream_enabled      = try(each.value.stream, false)
+  replicas            = var.replica == null ? [] : [{ region = var.replica.region, kms_key_arn = var.replica.kms_key_arn }]
   kms_key_arn         = module.kms.key_arn
   deletion_protection = var.deletion_protection
   tags                = merge(local.tags, { Service = each.key })
@@ -150,8 +204,8 @@ module "http_api" {
   source = "../http_api"
 
   name               = var.name_prefix
-  jwt_issuer         = module.identity.issuer
-  jwt_audience       = [module.identity.client_id]
+  jwt_issuer         = local.identity.issuer # a secondary trusts the primary's pool
+  jwt_audience       = [local.identity.client_id]
   functions          = { for name, svc in module.service : name => { function_name = svc.http_invoke_target, invoke_arn = svc.http_invoke_arn } }
   routes             = local.routes
   throttling_default = local.throttling_default
@@ -170,7 +224,7 @@ module "service" {
   service        = each.key
   http_handler   = each.value.http_handler
   events_handler = contains(keys(local.consumers), each.key) ? try(each.value.events_handler, null) : null
-  table          = contains(keys(local.tables), each.key) ? { name = module.table[each.key].name, arn = module.table[each.key].arn } : null
+  table          = contains(keys(local.tables), each.key) ? { name = local.table_refs[each.key].name, arn = local.table_refs[each.key].arn } : null
   queue_arn      = contains(keys(local.consumers), each.key) ? module.queue[each.key].arn : null
 
   events_topic_arn        = module.event_bus.events_topic_arn
@@ -185,16 +239,19 @@ module "service" {
   api_url              = module.http_api.api_endpoint
 
   identity = try(each.value.uses_identity, false) ? {
-    user_pool_id  = module.identity.user_pool_id
-    user_pool_arn = module.identity.user_pool_arn
-    client_id     = module.identity.client_id
+    user_pool_id  = local.identity.user_pool_id
+    user_pool_arn = local.identity.user_pool_arn
+    client_id     = local.identity.client_id
   } : null
 
-  snap_start                         = var.snap_start
-  cursor_secret_arn                  = module.secrets.cursor_secret_arn
-  secrets                            = each.key == local.payments_service ? local.payments_secrets : {}
-  secrets_kms_key_arn                = module.secrets.kms_key_arn
-  extra_environment                  = each.key == local.payments_service ? local.payments_environment : {}
+  snap_start          = var.snap_start
+  cursor_secret_arn   = local.cursor_secret_arn
+  secrets             = each.key == local.payments_service ? local.payments_secrets : {}
+  secrets_kms_key_arn = local.secrets_kms_key_arn
+  extra_environment = merge(
+    each.key == local.payments_service ? local.payments_environment : {},
+    try(each.value.uses_identity, false) ? local.identity_environment : {},
+  )
   zip_path                           = local.artifact[each.key]
   zip_hash                           = filebase64sha256(local.artifact[each.key])
   layer_arns                         = aws_lambda_layer_version.dependencies[*].arn
@@ -213,7 +270,7 @@ module "outbox_relay" {
 
   name               = "${var.name_prefix}-outbox-relay"
   handler            = var.resources.outbox_relay.handler
-  stream_arns        = { for name in local.relayed_tables : name => module.table[name].stream_arn }
+  stream_arns        = { for name in local.relayed_tables : name => local.table_refs[name].stream_arn }
   events_topic_arn   = module.event_bus.events_topic_arn
   zip_path           = local.artifact["relay"]
   zip_hash           = filebase64sha256(local.artifact["relay"])
@@ -222,4 +279,9 @@ module "outbox_relay" {
   log_retention_days = var.log_retention_days
   alarm_topic_arn    = module.monitoring.alarm_topic_arn
   tags               = local.tags
+
+  # Multi-region: relay only this region's outbox records; the secondary leaves records
+  # without a region (written before the stamp, in the primary) to the primary.
+  own_region              = local.multi_region ? data.aws_region.current.name : null
+  relay_unstamped_records = !local.secondary
 }

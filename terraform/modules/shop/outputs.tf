@@ -5,12 +5,12 @@ output "api_url" {
 
 output "user_pool_id" {
   description = "Cognito user pool id."
-  value       = module.identity.user_pool_id
+  value       = local.identity.user_pool_id
 }
 
 output "user_pool_client_id" {
   description = "Cognito app client id."
-  value       = module.identity.client_id
+  value       = local.identity.client_id
 }
 
 output "events_topic_arn" {
@@ -40,10 +40,36 @@ output "queue_urls" {
 
 output "cursor_secret_arn" {
   description = "ARN of the pagination cursor key secret."
-  value       = module.secrets.cursor_secret_arn
+  value       = local.cursor_secret_arn
 }
 
 output "stripe_secret_arn" {
   description = "ARN of the Stripe API key secret (put its value with `aws secretsmanager put-secret-value`), or null with the sandbox provider."
-  value       = module.secrets.stripe_secret_arn
+  value       = local.stripe_secret_arn
+}
+
+output "kms_key_arn" {
+  description = "ARN of the system KMS key of this instance's region (a primary's table replicas in this region use a secondary's)."
+  value       = module.kms.key_arn
+}
+
+output "secrets_kms_key_arn" {
+  description = "ARN of the key that encrypts the secrets (or, in a secondary, their replicas) in this region."
+  value       = local.secrets_kms_key_arn
+}
+
+output "replica_of" {
+  description = "Multi-region, primary only: what the secondary instance takes as var.replica_of (replica tables and streams, the user pool, the replicated secrets' ARNs); null otherwise."
+  value = var.replica == null ? null : {
+    tables = {
+      for name, table in module.table : name => {
+        name       = table.name
+        arn        = table.replicas[var.replica.region].arn
+        stream_arn = table.replicas[var.replica.region].stream_arn
+      }
+    }
+    identity          = local.identity
+    cursor_secret_arn = module.secrets[0].replica_arns.cursor
+    stripe_secret_arn = module.secrets[0].replica_arns.stripe
+  }
 }

@@ -161,3 +161,42 @@ variable "snap_start" {
   type        = bool
   default     = false
 }
+
+variable "region_role" {
+  description = "Multi-region (active/passive): `single` (default, one region), `primary` (the tables become global tables with a replica in `replica.region`, the secrets replicate there; the user pool stays here) or `secondary` (this provider's region gets its own functions, queues, topics, relay and API on the primary's replicas, user pool and secret replicas: `replica_of`). See terraform/README.md, Multi-region."
+  type        = string
+  default     = "single"
+  nullable    = false
+
+  validation {
+    condition     = contains(["single", "primary", "secondary"], var.region_role)
+    error_message = "region_role is single, primary or secondary."
+  }
+}
+
+variable "replica" {
+  description = "region_role = primary: the secondary region and its KMS keys (the secondary instance's kms_key_arn for the table replicas, its secrets_kms_key_arn for the secret replicas)."
+  type        = object({ region = string, kms_key_arn = string, secrets_kms_key_arn = string })
+  default     = null
+
+  validation {
+    condition     = (var.replica != null) == (var.region_role == "primary")
+    error_message = "replica is set exactly when region_role is primary."
+  }
+}
+
+variable "replica_of" {
+  description = "region_role = secondary: the primary instance's `replica_of` output (replica tables and their streams, the user pool, the replicated secrets)."
+  type = object({
+    tables            = map(object({ name = string, arn = string, stream_arn = string }))
+    identity          = object({ region = string, user_pool_id = string, user_pool_arn = string, client_id = string, issuer = string })
+    cursor_secret_arn = string
+    stripe_secret_arn = string
+  })
+  default = null
+
+  validation {
+    condition     = (var.replica_of != null) == (var.region_role == "secondary")
+    error_message = "replica_of is set exactly when region_role is secondary."
+  }
+}

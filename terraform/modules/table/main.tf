@@ -2,12 +2,19 @@
 # resources.json "table_defaults" (pk/sk + sparse GSIs), on-demand capacity,
 # point-in-time recovery, SSE with the customer managed key, TTL, and a
 # NEW_IMAGE stream when the service publishes events through its outbox.
+# With replicas (multi-region) it is a global table (version 2019.11.21): every
+# replica gets PITR and SSE with a key of its own region, and the stream must
+# carry new and old images (a requirement of global tables) on every table.
 
 locals {
   key_attributes = distinct(compact(concat(
     [var.hash_key, var.range_key],
     flatten([for index in var.indexes : [index.hash_key, index.range_key]]),
   )))
+
+  replicated       = length(var.replicas) > 0
+  stream_enabled   = var.stream_enabled || local.replicated
+  stream_view_type = local.replicated ? "NEW_AND_OLD_IMAGES" : (var.stream_enabled ? "NEW_IMAGE" : null)
 }
 
 resource "aws_dynamodb_table" "this" {
@@ -16,8 +23,8 @@ resource "aws_dynamodb_table" "this" {
   hash_key                    = var.hash_key
   range_key                   = var.range_key
   deletion_protection_enabled = var.deletion_protection
-  stream_enabled              = var.stream_enabled
-  stream_view_type            = var.stream_enabled ? "NEW_IMAGE" : null
+  stream_enabled              = local.stream_enabled
+  stream_view_type            = local.stream_view_type
 
   dynamic "attribute" {
     for_each = local.key_attributes
@@ -49,6 +56,16 @@ resource "aws_dynamodb_table" "this" {
   server_side_encryption {
     enabled     = true
     kms_key_arn = var.kms_key_arn
+  }
+
+  dynamic "replica" {
+    for_each = { for replica in var.replicas : replica.region => replica }
+    content {
+      region_name            = replica.key
+      kms_key_arn            = replica.value.kms_key_arn
+      point_in_time_recovery = true
+      propagate_tags         = true
+    }
   }
 
   tags = var.tags

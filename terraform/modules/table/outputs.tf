@@ -14,6 +14,11 @@ output "index_arns" {
 }
 
 output "stream_arn" {
-  description = "ARN of the NEW_IMAGE stream, or null when streams are off."
-  value       = var.stream_enabled ? aws_dynamodb_table.this.stream_arn : null
+  description = "ARN of the table's stream (NEW_IMAGE; NEW_AND_OLD_IMAGES with replicas), or null when streams are off."
+  value       = local.stream_enabled ? aws_dynamodb_table.this.stream_arn : null
+}
+
+output "replicas" {
+  description = "By replica region: the replica's table ARN and stream ARN (for the functions and the relay of that region)."
+  value       = { for replica in aws_dynamodb_table.this.replica : replica.region_name => { arn = replica.arn, stream_arn = replica.stream_arn } }
 }

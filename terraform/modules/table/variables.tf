@@ -63,3 +63,10 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "replicas" {
+  description = "Other regions holding a replica (DynamoDB global table, version 2019.11.21), each with a customer managed KMS key of its own region. Empty = a regional table. Turns the stream on with NEW_AND_OLD_IMAGES."
+  type        = list(object({ region = string, kms_key_arn = string }))
+  default     = []
+  nullable    = false
+}
