@@ -13,20 +13,12 @@ import pytest
 import requests
 
 from features.steps import Shop, eventually, login
+from tests.support.browser import chromium
 
 pytestmark = [pytest.mark.acceptance, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",  # nothing but loopback resolves
-]
+# nothing but loopback resolves: the page may load nothing from elsewhere
+LOOPBACK_ONLY = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
 SCREENSHOT = Path(__file__).resolve().parents[2] / ".reports" / "screenshots" / "dashboard.png"
 PAID, DECLINED = 3, 1
 
@@ -77,18 +69,8 @@ def figures(stack: Any) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)", pytrace=False
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+    with chromium([LOOPBACK_ONLY]) as launched:
         yield launched
-        launched.close()
 
 
 def test_the_admin_logs_in_and_sees_the_charts_drawn_from_the_projections(
