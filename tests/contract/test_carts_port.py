@@ -1,7 +1,7 @@
 """One contract for the cart's Carts port, run on the in-memory fake and on the DynamoDB
 adapter: concurrent writes of different lines all survive, a stale decision fails instead of
 overwriting (currency, a full cart, a restarted expired cart, settled lines), clearing is
-idempotent."""
+idempotent, and each cart lifetime publishes CartStarted once, with the write that starts it."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from shop.cart.domain.errors import CartChanged, CartFull, CurrencyConflict, Lin
 from shop.cart.ports import Carts
 from shop.platform.aws import client
 from tests.conftest import create_table
-from tests.contract.stores import BACKENDS, on_moto
+from tests.contract.stores import BACKENDS, Store, dynamo_store, fake_store, on_moto
 from tests.unit.cart.fakes import FakeCarts, product
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -23,17 +23,24 @@ LATER = NOW + IDLE_LIFETIME + timedelta(days=2)
 
 
 @pytest.fixture(params=BACKENDS)
-def carts(request: pytest.FixtureRequest) -> Carts:
+def store(request: pytest.FixtureRequest) -> Store[Carts]:
     if on_moto(request):
-        return DynamoCarts(client("dynamodb"), create_table("cart"))
-    return FakeCarts()
+        table = create_table("cart", stream=True)
+        return dynamo_store(DynamoCarts(client("dynamodb"), table), table)
+    fake = FakeCarts()
+    return fake_store(fake, fake.outbox)
+
+
+@pytest.fixture
+def carts(store: Store[Carts]) -> Carts:
+    return store.port
 
 
 def put(carts: Carts, product_id: str, quantity: int, *, currency: str = "EUR", at: datetime = NOW) -> Cart:
     before = carts.get("alice")
-    after = before.set_quantity(product(product_id, currency=currency), quantity, at)
-    carts.save_line(before, after, product_id, at)
-    return after
+    change = before.put(product(product_id, currency=currency), quantity, at)
+    carts.save_line(change, product_id, at)
+    return change.after
 
 
 def test_no_cart_reads_as_empty_and_a_line_reads_back_with_its_expiry(carts: Carts) -> None:
@@ -47,8 +54,8 @@ def test_concurrent_writes_of_different_lines_both_survive(carts: Carts) -> None
     for _ in range(2):  # into a new cart, then into an existing one
         first, second = carts.get("alice"), carts.get("alice")
         taken = len(first.lines)
-        carts.save_line(first, first.set_quantity(product(f"a{taken}"), 1, NOW), f"a{taken}", NOW)
-        carts.save_line(second, second.set_quantity(product(f"b{taken}"), 2, NOW), f"b{taken}", NOW)
+        carts.save_line(first.put(product(f"a{taken}"), 1, NOW), f"a{taken}", NOW)
+        carts.save_line(second.put(product(f"b{taken}"), 2, NOW), f"b{taken}", NOW)
     assert {pid: line.quantity for pid, line in carts.get("alice").lines.items()} == {
         "a0": 1,
         "b0": 2,
@@ -61,7 +68,7 @@ def test_a_stale_write_in_another_currency_is_refused(carts: Carts) -> None:
     stale = carts.get("alice")
     put(carts, "p1", 1, currency="EUR")
     with pytest.raises(CurrencyConflict):
-        carts.save_line(stale, stale.set_quantity(product("p2", currency="USD"), 1, NOW), "p2", NOW)
+        carts.save_line(stale.put(product("p2", currency="USD"), 1, NOW), "p2", NOW)
     assert list(carts.get("alice").lines) == ["p1"]
     carts.remove_line(carts.get("alice"), "p1", NOW)
     put(carts, "p2", 1, currency="USD")  # the last line gone, the currency is free again
@@ -74,7 +81,7 @@ def test_a_stale_write_beyond_the_last_line_is_refused(carts: Carts) -> None:
     stale = carts.get("alice")
     put(carts, "last", 1)
     with pytest.raises(CartFull):
-        carts.save_line(stale, stale.set_quantity(product("too-many"), 1, NOW), "too-many", NOW)
+        carts.save_line(stale.put(product("too-many"), 1, NOW), "too-many", NOW)
     put(carts, "p0", 9)  # an existing line still changes in a full cart
     cart = carts.get("alice")
     assert (len(cart.lines), cart.lines["p0"].quantity) == (MAX_LINES, 9)
@@ -98,7 +105,7 @@ def test_an_expired_cart_restarts_once_from_what_was_read(carts: Carts) -> None:
     assert stale.live_lines(LATER) == {}
     put(carts, "p2", 4, currency="USD", at=LATER)
     with pytest.raises(CartChanged):
-        carts.save_line(stale, stale.set_quantity(product("p3"), 1, LATER), "p3", LATER)
+        carts.save_line(stale.put(product("p3"), 1, LATER), "p3", LATER)
     cart = carts.get("alice")
     assert (list(cart.lines), cart.currency, cart.expires_at) == (["p2"], "USD", LATER + IDLE_LIFETIME)
 
@@ -119,8 +126,45 @@ def test_settled_lines_go_only_if_unchanged_since_read(carts: Carts) -> None:
 def test_clearing_forgets_one_cart_and_is_idempotent(carts: Carts) -> None:
     put(carts, "p1", 1)
     bob = carts.get("bob")
-    carts.save_line(bob, bob.set_quantity(product("p1"), 1, NOW), "p1", NOW)
+    carts.save_line(bob.put(product("p1"), 1, NOW), "p1", NOW)
     carts.clear("alice")
     carts.clear("alice")
     assert carts.get("alice") == Cart.empty("alice")
     assert list(carts.get("bob").lines) == ["p1"]
+
+
+def test_a_cart_starts_once_per_lifetime(store: Store[Carts]) -> None:
+    carts = store.port
+    first = put(carts, "p1", 1)
+    put(carts, "p2", 1)
+    put(carts, "p1", 5)
+    assert store.published() == ["CartStarted"]
+    assert carts.get("alice").cart_id == first.cart_id is not None
+    for product_id in ("p1", "p2"):
+        carts.remove_line(carts.get("alice"), product_id, NOW)
+    again = put(carts, "p3", 1)  # emptied, then filled: a new lifetime
+    put(carts, "p4", 1, at=LATER)  # expired, then filled: another
+    carts.clear("alice")
+    put(carts, "p5", 1)  # forgotten, then filled: another
+    assert store.published() == ["CartStarted"] * 4
+    assert len({first.cart_id, again.cart_id, carts.get("alice").cart_id}) == 3
+
+
+def test_concurrent_first_lines_start_one_cart(store: Store[Carts]) -> None:
+    first, second = store.port.get("alice"), store.port.get("alice")
+    started = first.put(product("a"), 1, NOW)
+    store.port.save_line(started, "a", NOW)
+    store.port.save_line(second.put(product("b"), 2, NOW), "b", NOW)
+    cart = store.port.get("alice")
+    assert (sorted(cart.lines), cart.cart_id) == (["a", "b"], started.after.cart_id)
+    assert store.published() == ["CartStarted"]
+
+
+def test_a_line_for_a_cart_emptied_meanwhile_is_refused(store: Store[Carts]) -> None:
+    put(store.port, "p1", 1)
+    stale = store.port.get("alice")
+    store.port.remove_line(stale, "p1", NOW)
+    with pytest.raises(CartChanged):
+        store.port.save_line(stale.put(product("p2"), 1, NOW), "p2", NOW)
+    assert store.port.get("alice").lines == {}
+    assert store.published() == ["CartStarted"]

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from shop.cart.domain.cart import Cart, CartLine
 from shop.cart.domain.products import Product
+from shop.kernel.change import Change
 
 
 class Carts(Protocol):
@@ -18,9 +19,12 @@ class Carts(Protocol):
         """The stored cart (expired or not), or an empty one. One read."""
         ...
 
-    def save_line(self, before: Cart, after: Cart, product_id: str, now: datetime) -> None:
-        """Write `after`'s line for `product_id` (one write). Raises CurrencyConflict, CartFull or
-        CartChanged if the stored cart no longer allows it."""
+    def save_line(self, change: Change[Cart], product_id: str, now: datetime) -> None:
+        """Write `change.after`'s line for `product_id` with the change's events (one write: a
+        transaction with the outbox). Raises CurrencyConflict, CartFull or CartChanged if the
+        stored cart no longer allows it. A change that starts the cart finding it started
+        meanwhile (a concurrent first line) joins that cart instead, its events dropped: the
+        other start announced it (a second write, in that race only)."""
         ...
 
     def remove_line(self, before: Cart, product_id: str, now: datetime) -> None:

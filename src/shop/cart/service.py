@@ -1,4 +1,5 @@
-"""The cart's use cases: load, decide, save, answer. Budgets (DynamoDB requests, the
+"""The cart's use cases: load, decide, save, answer (setting a line into an empty cart
+publishes CartStarted, in the same write). Budgets (DynamoDB requests, the
 catalog's included): view 2, set 3, remove 3, clear 1, settle an order 2."""
 
 from __future__ import annotations
@@ -27,11 +28,11 @@ def set_item(
     product = products.get(product_id)
     if product is None:
         raise ProductUnavailable(product_id)
-    updated = cart.set_quantity(product, quantity, now)
-    priced = price(updated, products, now)
+    change = cart.put(product, quantity, now)
+    priced = price(change.after, products, now)
     if over_limit(priced) > over_limit(price(cart, products, now)):
         raise AmountTooLarge(product.price.currency)  # decided before saving: nothing is stored
-    carts.save_line(cart, updated, product_id, now)
+    carts.save_line(change, product_id, now)
     return priced
 
 

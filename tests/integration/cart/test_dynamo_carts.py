@@ -11,6 +11,7 @@ from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES, Cart
 from shop.cart.domain.errors import CartChanged, CartFull, CurrencyConflict, LineNotInCart
 from shop.platform.aws import client
 from shop.platform.dynamo import from_item
+from tests.support.dynamodb import dynamodb_calls, outbox_events
 from tests.unit.cart.fakes import product
 
 pytestmark = pytest.mark.integration
@@ -33,9 +34,9 @@ def put(
     at: datetime = NOW,
 ) -> Cart:
     before = carts.get(customer)
-    after = before.set_quantity(product(product_id, currency=currency), quantity, at)
-    carts.save_line(before, after, product_id, at)
-    return after
+    change = before.put(product(product_id, currency=currency), quantity, at)
+    carts.save_line(change, product_id, at)
+    return change.after
 
 
 def raw_item(customer: str) -> dict[str, object]:
@@ -66,8 +67,8 @@ def test_a_saved_line_reads_back_with_its_ttl(carts: DynamoCarts) -> None:
 def test_concurrent_puts_of_two_products_into_a_new_cart_both_survive(carts: DynamoCarts) -> None:
     first_read = carts.get("alice")
     second_read = carts.get("alice")
-    carts.save_line(first_read, first_read.set_quantity(product("p1"), 1, NOW), "p1", NOW)
-    carts.save_line(second_read, second_read.set_quantity(product("p2"), 2, NOW), "p2", NOW)
+    carts.save_line(first_read.put(product("p1"), 1, NOW), "p1", NOW)
+    carts.save_line(second_read.put(product("p2"), 2, NOW), "p2", NOW)
 
     cart = carts.get("alice")
 
@@ -79,8 +80,8 @@ def test_concurrent_puts_into_an_existing_cart_both_survive(carts: DynamoCarts) 
     put(carts, "alice", "p0", 1)
     first_read = carts.get("alice")
     second_read = carts.get("alice")
-    carts.save_line(first_read, first_read.set_quantity(product("p1"), 1, NOW), "p1", NOW)
-    carts.save_line(second_read, second_read.set_quantity(product("p2"), 2, NOW), "p2", NOW)
+    carts.save_line(first_read.put(product("p1"), 1, NOW), "p1", NOW)
+    carts.save_line(second_read.put(product("p2"), 2, NOW), "p2", NOW)
 
     assert set(carts.get("alice").lines) == {"p0", "p1", "p2"}
 
@@ -90,7 +91,7 @@ def test_a_concurrent_put_in_another_currency_is_refused_by_the_condition(carts:
     put(carts, "alice", "p1", 1, currency="EUR")
 
     with pytest.raises(CurrencyConflict):
-        carts.save_line(stale, stale.set_quantity(product("p2", currency="USD"), 1, NOW), "p2", NOW)
+        carts.save_line(stale.put(product("p2", currency="USD"), 1, NOW), "p2", NOW)
 
     assert list(carts.get("alice").lines) == ["p1"]
 
@@ -102,7 +103,7 @@ def test_a_concurrent_put_beyond_50_lines_is_refused_by_the_condition(carts: Dyn
     put(carts, "alice", "last", 1)
 
     with pytest.raises(CartFull):
-        carts.save_line(stale, stale.set_quantity(product("too-many"), 1, NOW), "too-many", NOW)
+        carts.save_line(stale.put(product("too-many"), 1, NOW), "too-many", NOW)
 
     assert len(carts.get("alice").lines) == MAX_LINES
     # an existing line can still change in a full cart
@@ -164,7 +165,7 @@ def test_two_writers_restarting_an_expired_cart_cannot_both_win_blindly(carts: D
     put(carts, "alice", "p2", 1, at=later)
 
     with pytest.raises(CartChanged):
-        carts.save_line(stale, stale.set_quantity(product("p3"), 1, later), "p3", later)
+        carts.save_line(stale.put(product("p3"), 1, later), "p3", later)
 
     assert list(carts.get("alice").lines) == ["p2"]
 
@@ -209,3 +210,27 @@ def test_odd_product_ids_are_safe_as_attribute_names(carts: DynamoCarts) -> None
     put(carts, "alice", "01JABCDEF0123456789ABCDEFG", 2)
 
     assert set(carts.get("alice").lines) == {"a.b:c-d_e", "01JABCDEF0123456789ABCDEFG"}
+
+
+def test_the_line_that_starts_a_cart_and_its_event_are_one_transaction(carts: DynamoCarts) -> None:
+    with dynamodb_calls() as calls:
+        started = put(carts, "alice", "p1", 1)
+        put(carts, "alice", "p2", 1)
+
+    assert calls.operations == ["GetItem", "TransactWriteItems", "GetItem", "UpdateItem"]
+    (event,) = outbox_events("cart")
+    assert event["event_type"] == "CartStarted"
+    assert event["data"] == {
+        "cart_id": started.cart_id,
+        "customer_id": "alice",
+        "started_at": "2026-03-01T12:00:00Z",
+    }
+    assert raw_item("alice")["cart_id"] == started.cart_id
+
+
+def test_a_start_that_fails_its_condition_writes_no_event(carts: DynamoCarts) -> None:
+    put(carts, "alice", "p1", 1, currency="EUR")
+    stale = Cart.empty("alice")
+    with pytest.raises(CurrencyConflict):  # the cart started meanwhile, in another currency
+        carts.save_line(stale.put(product("p2", currency="USD"), 1, NOW), "p2", NOW)
+    assert len(outbox_events("cart")) == 1

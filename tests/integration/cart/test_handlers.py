@@ -17,7 +17,7 @@ from shop.cart.domain.cart import IDLE_LIFETIME
 from shop.kernel.clock import FixedClock, rfc3339
 from shop.kernel.events import Event
 from tests.integration.cart.conftest import CatalogServer
-from tests.support.dynamodb import DynamoCalls
+from tests.support.dynamodb import DynamoCalls, outbox_events
 from tests.support.http_events import api_request, json_body, sqs_batch
 
 pytestmark = pytest.mark.integration
@@ -84,6 +84,9 @@ def test_putting_items_and_reading_them_back_within_budget(
     http: Any, dynamodb_requests: DynamoCalls, catalog_server: CatalogServer
 ) -> None:
     assert request(http, "PUT", "/cart/items/book", body={"quantity": 2})[0] == 200
+    # the line that starts the cart is written with its CartStarted: one transaction
+    assert dynamodb_requests.take() == ["GetItem", "TransactWriteItems"]
+    assert [event["event_type"] for event in outbox_events("cart")] == ["CartStarted"]
     dynamodb_requests.reset()
     catalog_server.requests.clear()
 

@@ -8,6 +8,8 @@ from datetime import datetime
 from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES, Cart, CartLine
 from shop.cart.domain.errors import CartChanged, CartFull, CurrencyConflict, LineNotInCart
 from shop.cart.domain.products import Product
+from shop.kernel.change import Change
+from shop.kernel.events import EventData
 from shop.kernel.money import Money
 
 
@@ -36,6 +38,7 @@ class FakeCatalog:
 class FakeCarts:
     def __init__(self) -> None:
         self.stored: dict[str, Cart] = {}
+        self.outbox: list[EventData] = []  # the events committed with the writes
         self.reads = 0
         self.writes = 0
 
@@ -43,23 +46,35 @@ class FakeCarts:
         self.reads += 1
         return self.stored.get(customer_id) or Cart.empty(customer_id)
 
-    def save_line(self, before: Cart, after: Cart, product_id: str, now: datetime) -> None:
+    def save_line(self, change: Change[Cart], product_id: str, now: datetime) -> None:
         self.writes += 1
+        after = change.after
+        before = change.before or Cart.empty(after.customer_id)
         stored = self.stored.get(before.customer_id) or Cart.empty(before.customer_id)
         line = after.lines[product_id]
         if before.is_expired(now):
             if stored.expires_at != before.expires_at:
                 raise CartChanged
-            lines = {product_id: line}
-        else:
+            self._start(stored, change, line, now)
+            return
+        if not before.lines:
+            if not stored.lines:
+                self._start(stored, change, line, now)
+                return
             if stored.is_expired(now):
                 raise CartChanged
-            if stored.lines and stored.currency != after.currency:
-                raise CurrencyConflict(stored.currency or "?", after.currency or "?")
-            if product_id not in stored.lines and len(stored.lines) >= MAX_LINES:
-                raise CartFull(MAX_LINES)
-            lines = {**stored.lines, product_id: line}
-        self._put(stored, lines, after.currency, now)
+            self.writes += 1  # started meanwhile: the line joins that cart, unannounced
+        if stored.is_expired(now) or not stored.lines:
+            raise CartChanged
+        if stored.currency != after.currency:
+            raise CurrencyConflict(stored.currency or "?", after.currency or "?")
+        if product_id not in stored.lines and len(stored.lines) >= MAX_LINES:
+            raise CartFull(MAX_LINES)
+        self._put(stored, {**stored.lines, product_id: line}, after.currency, now)
+
+    def _start(self, stored: Cart, change: Change[Cart], line: CartLine, now: datetime) -> None:
+        self._put(stored, {line.product_id: line}, change.after.currency, now, cart_id=change.after.cart_id)
+        self.outbox.extend(change.events)
 
     def remove_line(self, before: Cart, product_id: str, now: datetime) -> None:
         self.writes += 1
@@ -90,7 +105,19 @@ class FakeCarts:
         self.writes += 1
         self.stored.pop(customer_id, None)
 
-    def _put(self, stored: Cart, lines: dict[str, CartLine], currency: str | None, now: datetime) -> None:
+    def _put(
+        self,
+        stored: Cart,
+        lines: dict[str, CartLine],
+        currency: str | None,
+        now: datetime,
+        *,
+        cart_id: str | None = None,
+    ) -> None:
         self.stored[stored.customer_id] = Cart(
-            customer_id=stored.customer_id, lines=lines, currency=currency, expires_at=now + IDLE_LIFETIME
+            customer_id=stored.customer_id,
+            cart_id=cart_id or stored.cart_id,
+            lines=lines,
+            currency=currency,
+            expires_at=now + IDLE_LIFETIME,
         )

@@ -14,7 +14,7 @@ from shop.cart.domain.errors import (
     LineNotInCart,
     ProductUnavailable,
 )
-from shop.cart.domain.events import OrderConfirmed
+from shop.cart.domain.events import CartStarted, OrderConfirmed
 from shop.cart.domain.view import price
 from shop.kernel.errors import Conflict, InvalidInput, NotFound, Unprocessable
 from tests.unit.cart.fakes import product
@@ -237,3 +237,20 @@ def test_an_expired_cart_prices_as_empty() -> None:
 
     assert priced.items == []
     assert priced.total.amount == 0
+
+
+def test_the_line_that_fills_an_empty_cart_starts_a_new_lifetime() -> None:
+    started = Cart.empty("alice").put(product("p1"), 1, NOW)
+    (event,) = started.events
+    assert isinstance(event, CartStarted)
+    assert (event.cart_id, event.customer_id, event.started_at) == (started.after.cart_id, "alice", NOW)
+
+    more = started.after.put(product("p2"), 1, NOW).after.put(product("p1"), 4, NOW)
+    assert (more.events, more.after.cart_id) == ((), event.cart_id)
+
+    emptied = more.after.remove("p1", NOW).remove("p2", NOW)
+    expired_at = NOW + IDLE_LIFETIME
+    restarts = [emptied.put(product("p3"), 1, NOW), more.after.put(product("p3"), 1, expired_at)]
+    ids = {event.cart_id} | {change.after.cart_id for change in restarts}
+    assert [len(change.events) for change in restarts] == [1, 1]
+    assert len(ids) == 3

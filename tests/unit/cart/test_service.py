@@ -9,7 +9,7 @@ import pytest
 from shop.cart import service
 from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES
 from shop.cart.domain.errors import CartFull, CurrencyConflict, LineNotInCart, ProductUnavailable
-from shop.cart.domain.events import OrderConfirmed
+from shop.cart.domain.events import CartStarted, OrderConfirmed
 from shop.cart.domain.view import PricedCart
 from shop.kernel.clock import FixedClock
 from shop.kernel.money import MAX_AMOUNT, AmountTooLarge
@@ -313,3 +313,38 @@ def test_a_price_raised_past_the_cap_leaves_the_cart_readable_and_fixable(
     fixed = service.remove_item("alice", "book", carts=carts, catalog=catalog, clock=clock)
     assert ([item.product_id for item in fixed.items], fixed.unavailable) == (["pen"], [])
     assert fixed.total.amount == MAX_AMOUNT
+
+
+def test_a_cart_announces_its_start_once_per_lifetime(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    put(carts, catalog, clock, "book", 1)
+    put(carts, catalog, clock, "pen", 2)
+    put(carts, catalog, clock, "book", 3)
+    (started,) = carts.outbox
+    assert isinstance(started, CartStarted)
+    assert (started.customer_id, started.started_at, started.cart_id) == (
+        "alice",
+        START,
+        carts.stored["alice"].cart_id,
+    )
+
+    settled_at = clock.now()
+    clock.advance(timedelta(minutes=1))
+    service.settle_order(
+        order_confirmed("alice", [("book", 3), ("pen", 2)], settled_at), carts=carts, clock=clock
+    )
+    put(carts, catalog, clock, "pen", 1)  # the order emptied the cart: this line starts another
+
+    assert [event.event_type for event in carts.outbox] == ["CartStarted", "CartStarted"]
+    assert carts.outbox[1].model_dump()["cart_id"] not in (None, started.cart_id)
+
+
+def test_a_refused_line_starts_no_cart(carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock) -> None:
+    with pytest.raises(ProductUnavailable):
+        put(carts, catalog, clock, "retired", 1)
+    catalog.add(product("priceless", amount=MAX_AMOUNT))
+    with pytest.raises(AmountTooLarge):
+        put(carts, catalog, clock, "priceless", 2)
+
+    assert carts.outbox == []

@@ -2,11 +2,16 @@
 
 Each line is its own top-level attribute `LINE#<product_id>` (a map), so a write of one line
 is an UpdateItem that leaves the others alone: concurrent PUTs of different products both
-survive without a version check, and the first write creates the item. Beside the lines:
-`products` (string set of the line ids, for the size/limit condition), `currency` (of the
-lines; free again once `products` is gone), `expires_at` (TTL, epoch seconds, refreshed by
-every write). DynamoDB deletes expired items only eventually, so reads and writes treat an
-item whose `expires_at` has passed as an empty cart.
+survive without a version check. Beside the lines: `products` (string set of the line ids,
+for the size/limit condition; gone with the last line), `currency` (of the lines; free again
+once `products` is gone), `cart_id` (of the current lifetime), `expires_at` (TTL, epoch
+seconds, refreshed by every write). DynamoDB deletes expired items only eventually, so reads
+and writes treat an item whose `expires_at` has passed as an empty cart.
+
+The line that fills an empty, missing or expired cart starts it: one TransactWriteItems of
+the line (conditional on the cart still being as read) and the CartStarted outbox record
+(`OUTBOX#<event id>`, relayed from the table's stream). Every other line write requires a
+live, non-empty cart, so each lifetime is announced exactly once.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from typing import Any
 
 from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES, Cart, CartLine
 from shop.cart.domain.errors import CartChanged, CartFull, CurrencyConflict, LineNotInCart
+from shop.kernel.change import Change
 from shop.kernel.clock import parse_rfc3339, rfc3339
 from shop.platform.dynamo import from_item, to_item
+from shop.platform.transaction import Transaction
 
 LINE_PREFIX = "LINE#"
 SORT_KEY = "CART"
@@ -34,19 +41,27 @@ class DynamoCarts:
         item = answer.get("Item")
         return _cart(customer_id, from_item(item)) if item else Cart.empty(customer_id)
 
-    def save_line(self, before: Cart, after: Cart, product_id: str, now: datetime) -> None:
+    def save_line(self, change: Change[Cart], product_id: str, now: datetime) -> None:
+        after = change.after
+        before = change.before or Cart.empty(after.customer_id)
         line = after.lines[product_id]
         if before.is_expired(now):
-            self._restart(before, line, after.currency, now)
+            self._restart(change, before, line, now)
             return
+        if not before.lines:
+            try:
+                self._start(change, line, now)
+                return
+            except _StartedMeanwhile:
+                pass  # a concurrent first line started the cart: this line joins it, unannounced
         self._update(
             before.customer_id,
             "SET #line = :line, currency = :currency, expires_at = :expires, updated_at = :now"
             " ADD products :ids",
-            "(attribute_not_exists(expires_at) OR expires_at > :epoch)"
-            " AND (attribute_not_exists(products) OR contains(products, :product_id)"
-            " OR size(products) < :max)"
-            " AND (attribute_not_exists(products) OR currency = :currency)",
+            # a cart emptied meanwhile must start afresh (CartChanged: the caller reads again)
+            "attribute_exists(products) AND expires_at > :epoch"
+            " AND (contains(products, :product_id) OR size(products) < :max)"
+            " AND currency = :currency",
             names={"#line": LINE_PREFIX + product_id},
             values={
                 ":line": _line_value(line),
@@ -100,28 +115,55 @@ class DynamoCarts:
     def clear(self, customer_id: str) -> None:
         self._client.delete_item(TableName=self._table, Key=_key(customer_id))
 
-    def _restart(self, before: Cart, line: CartLine, currency: str | None, now: datetime) -> None:
+    def _start(self, change: Change[Cart], line: CartLine, now: datetime) -> None:
+        """The first line of an empty (or missing) cart, with the events of its start, provided
+        the cart is still empty."""
+        customer_id = change.after.customer_id
+        transaction = Transaction(self._client, self._table)
+        update = transaction.update(
+            _key_of(customer_id),
+            "SET #line = :line, currency = :currency, expires_at = :expires, updated_at = :now,"
+            " products = :ids, cart_id = :cart_id",
+            "attribute_not_exists(products)",
+            names={"#line": LINE_PREFIX + line.product_id},
+            values={
+                ":line": _line_value(line),
+                ":currency": change.after.currency,
+                ":expires": _expiry(now),
+                ":now": rfc3339(now),
+                ":ids": {line.product_id},
+                ":cart_id": change.after.cart_id,
+            },
+            return_old_on_failure=True,
+        )
+        transaction.publish(change.events)
+        transaction.commit({update: lambda old: _not_started(customer_id, old, now)})
+
+    def _restart(self, change: Change[Cart], before: Cart, line: CartLine, now: datetime) -> None:
         """A write to an expired cart starts it afresh: the stale lines go, provided nobody
         restarted it in between (then the caller retries and finds it live)."""
         stale_ids = [pid for pid in before.lines if pid != line.product_id]
         stale = {f"#s{index}": LINE_PREFIX + pid for index, pid in enumerate(stale_ids)}
         remove = f" REMOVE {', '.join(stale)}" if stale else ""
-        self._update(
-            before.customer_id,
+        transaction = Transaction(self._client, self._table)
+        update = transaction.update(
+            _key_of(before.customer_id),
             "SET #line = :line, currency = :currency, expires_at = :expires, updated_at = :now,"
-            " products = :ids" + remove,
+            " products = :ids, cart_id = :cart_id" + remove,
             "expires_at = :seen",
             names={"#line": LINE_PREFIX + line.product_id, **stale},
             values={
                 ":line": _line_value(line),
-                ":currency": currency,
+                ":currency": change.after.currency,
                 ":expires": _expiry(now),
                 ":now": rfc3339(now),
                 ":ids": {line.product_id},
                 ":seen": _epoch(before),
+                ":cart_id": change.after.cart_id,
             },
-            on_failure=lambda _: CartChanged(),
         )
+        transaction.publish(change.events)
+        transaction.commit({update: lambda _: CartChanged()})
 
     def _update(
         self,
@@ -149,6 +191,15 @@ class DynamoCarts:
             raise on_failure(stored) from error
 
 
+class _StartedMeanwhile(Exception):
+    """The empty cart a first line was meant to start holds lines by now."""
+
+
+def _not_started(customer_id: str, old: dict[str, Any] | None, now: datetime) -> Exception:
+    stored = _cart(customer_id, old) if old else Cart.empty(customer_id)
+    return _StartedMeanwhile() if stored.live_lines(now) else CartChanged()
+
+
 def _why_not_saved(stored: Cart, product_id: str, currency: str | None, now: datetime) -> Exception:
     lines = stored.live_lines(now)
     if stored.is_expired(now):
@@ -160,8 +211,12 @@ def _why_not_saved(stored: Cart, product_id: str, currency: str | None, now: dat
     return CartChanged()
 
 
+def _key_of(customer_id: str) -> dict[str, str]:
+    return {"pk": f"CART#{customer_id}", "sk": SORT_KEY}
+
+
 def _key(customer_id: str) -> dict[str, Any]:
-    return to_item({"pk": f"CART#{customer_id}", "sk": SORT_KEY})
+    return to_item(_key_of(customer_id))
 
 
 def _epoch(cart: Cart) -> int:
@@ -196,6 +251,7 @@ def _cart(customer_id: str, item: dict[str, Any]) -> Cart:
     expires = item.get("expires_at")
     return Cart(
         customer_id=customer_id,
+        cart_id=item.get("cart_id"),
         lines=lines,
         currency=item.get("currency"),
         expires_at=datetime.fromtimestamp(expires, UTC) if expires is not None else None,

@@ -1,5 +1,7 @@
 """The cart aggregate: lines keyed by product, one currency, at most MAX_LINES lines, and
-idle expiry (a cart not written for IDLE_LIFETIME is gone, whatever storage still holds)."""
+idle expiry (a cart not written for IDLE_LIFETIME is gone, whatever storage still holds).
+A cart's lifetime runs from the line that fills it when empty to the moment it is empty (or
+expired) again; each lifetime has its own `cart_id` and is announced once, by CartStarted."""
 
 from __future__ import annotations
 
@@ -15,8 +17,9 @@ from shop.cart.domain.errors import (
     LineNotInCart,
     ProductUnavailable,
 )
-from shop.cart.domain.events import OrderConfirmed
+from shop.cart.domain.events import CartStarted, OrderConfirmed
 from shop.cart.domain.products import Product
+from shop.kernel.change import Change
 from shop.kernel.ids import new_id
 
 MIN_QUANTITY = 1
@@ -37,11 +40,13 @@ class CartLine(BaseModel):
 
 class Cart(BaseModel):
     """A customer's cart as stored. `expires_at` is the stored expiry (None: never written);
-    an expired cart still in storage reads as empty through `live_lines`."""
+    an expired cart still in storage reads as empty through `live_lines`. `cart_id` names the
+    current (or last) lifetime; None for a cart never started or stored before it existed."""
 
     model_config = ConfigDict(frozen=True)
 
     customer_id: str
+    cart_id: str | None = None
     lines: Mapping[str, CartLine] = Field(default_factory=dict)
     currency: str | None = None
     expires_at: datetime | None = None
@@ -60,8 +65,9 @@ class Cart(BaseModel):
         """The currency the cart is bound to: that of its lines; none once it has no line."""
         return self.currency if self.live_lines(now) else None
 
-    def set_quantity(self, product: Product, quantity: int, now: datetime) -> Cart:
-        """The cart with `product`'s line set to `quantity` (added if new)."""
+    def put(self, product: Product, quantity: int, now: datetime) -> Change[Cart]:
+        """The cart with `product`'s line set to `quantity` (added if new), as a change to
+        store: the line that fills an empty cart starts a new lifetime and announces it."""
         if isinstance(quantity, bool) or not MIN_QUANTITY <= quantity <= MAX_QUANTITY:
             raise InvalidQuantity(quantity, lowest=MIN_QUANTITY, highest=MAX_QUANTITY)
         if product.deleted:
@@ -73,6 +79,7 @@ class Cart(BaseModel):
         existing = lines.get(product.product_id)
         if existing is None and len(lines) >= MAX_LINES:
             raise CartFull(MAX_LINES)
+        starts = not lines
         lines[product.product_id] = CartLine(
             product_id=product.product_id,
             quantity=quantity,
@@ -80,7 +87,16 @@ class Cart(BaseModel):
             updated_at=now,
             revision=new_id(),
         )
-        return self._changed(lines, currency=product.price.currency, now=now)
+        after = self._changed(lines, currency=product.price.currency, now=now)
+        if not starts:
+            return Change(before=self, after=after)
+        cart_id = new_id()
+        started = CartStarted(cart_id=cart_id, customer_id=self.customer_id, started_at=now)
+        return Change(before=self, after=after.model_copy(update={"cart_id": cart_id}), events=(started,))
+
+    def set_quantity(self, product: Product, quantity: int, now: datetime) -> Cart:
+        """The cart `put` makes, without the change around it."""
+        return self.put(product, quantity, now).after
 
     def remove(self, product_id: str, now: datetime) -> Cart:
         lines = self.live_lines(now)

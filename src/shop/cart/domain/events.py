@@ -1,10 +1,30 @@
-"""The events the cart consumes, read tolerantly: only the fields the cart needs."""
+"""Integration events: the one the cart publishes (payload as docs/conventions.md fixes it)
+and its tolerant readings of those it consumes (only the fields the cart needs)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from shop.kernel.events import EventData
+
+# -- published ------------------------------------------------------------------------
+
+
+class CartStarted(EventData):
+    """A cart went from empty (never written, emptied, or expired) to holding a line: once
+    per cart lifetime, the top of the conversion funnel."""
+
+    event_type: ClassVar[str] = "CartStarted"
+
+    cart_id: str
+    customer_id: str
+    started_at: datetime
+
+
+# -- consumed ---------------------------------------------------------------------------
 
 
 class OrderedLine(BaseModel):
