@@ -1,6 +1,7 @@
 """One contract for the analytics' Projections port, run on the in-memory fake and on the
-DynamoDB adapter: facts recorded on condition that they are still what was read, hour totals
-added (never overwritten) and read back by window."""
+DynamoDB adapter: facts recorded on condition that they are still what was read, a cart
+counted once whatever the deliveries, hour totals added (never overwritten) and read back by
+window."""
 
 from __future__ import annotations
 
@@ -79,3 +80,11 @@ def test_a_window_holds_the_hours_it_spans_that_have_any(store: Projections) -> 
         "2026-03-01T10",
         "2026-03-01T12",
     ]
+
+
+def test_a_cart_counts_once_however_often_it_is_delivered(store: Projections) -> None:
+    for event in (builders.cart("k1"), builders.cart("k2"), builders.cart("k1")):
+        store.count_cart(projection.cart_started(event))
+    project(store, projection.placed(store.facts("o1"), builders.placed()))
+    (hour,) = store.hours(hour_of(T0), hour_of(T0))
+    assert (hour.carts, hour.placed) == (2, 1)

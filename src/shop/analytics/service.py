@@ -1,4 +1,4 @@
-"""Use cases of the analytics service: project an order event, report a window of hours."""
+"""Use cases of the analytics service: project an order or cart event, report a window of hours."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 
 from shop.analytics.domain import projection
 from shop.analytics.domain.errors import FactsChanged
-from shop.analytics.domain.events import OrderCancelled, OrderConfirmed, OrderPlaced
+from shop.analytics.domain.events import CartStarted, OrderCancelled, OrderConfirmed, OrderPlaced
 from shop.analytics.domain.hours import hours_until
 from shop.analytics.domain.projection import Counted, OrderFacts
 from shop.analytics.domain.report import AnalyticsReport, report
@@ -16,6 +16,10 @@ from shop.analytics.ports import Projections, Queues
 from shop.kernel.clock import Clock
 
 ATTEMPTS = 3  # then the message goes back to the queue, to be retried after its visibility timeout
+
+
+def count_cart_started(event: CartStarted, *, projections: Projections) -> None:
+    projections.count_cart(projection.cart_started(event))
 
 
 def count_placed(event: OrderPlaced, *, projections: Projections) -> None:

@@ -104,3 +104,14 @@ def test_projecting_an_event_costs_one_read_and_one_transaction(
 ) -> None:
     project_placed(store)
     assert calls.take() == ["GetItem", "TransactWriteItems"]
+
+
+def test_counting_a_cart_is_one_transaction_and_a_redelivery_adds_nothing(
+    store: DynamoProjections, calls: DynamoCalls
+) -> None:
+    counted = projection.cart_started(builders.cart("k1"))
+    store.count_cart(counted)
+    store.count_cart(counted)
+    assert calls.take() == ["TransactWriteItems", "TransactWriteItems"]
+    (hour,) = store.hours(hour_of(T0), hour_of(T0))
+    assert hour == HourTotals(hour=hour_of(T0), carts=1)

@@ -1,12 +1,16 @@
-"""Order events as analytics reads them, with the times that matter."""
+"""Order and cart events as analytics reads them, with the times that matter."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from shop.analytics.domain.events import OrderCancelled, OrderConfirmed, OrderPlaced
+from shop.analytics.domain.events import CartStarted, OrderCancelled, OrderConfirmed, OrderPlaced
 
 T0 = datetime(2026, 3, 1, 10, 15, tzinfo=UTC)
+
+
+def cart(cart_id: str = "k1", at: datetime = T0, customer_id: str = "c1") -> CartStarted:
+    return CartStarted(cart_id=cart_id, customer_id=customer_id, started_at=at)
 
 
 def placed(order_id: str = "o1", at: datetime = T0, customer_id: str = "c1") -> OrderPlaced:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from shop.analytics.domain.errors import FactsChanged
 from shop.analytics.domain.hours import HourTotals
-from shop.analytics.domain.projection import Counted, OrderFacts
+from shop.analytics.domain.projection import CartCounted, Counted, OrderFacts
 from shop.analytics.domain.saga import QueueDepth
 
 
 class FakeProjections:
     def __init__(self) -> None:
         self.facts_by_order: dict[str, OrderFacts] = {}
+        self.carts: set[str] = set()  # the cart ids counted
         self.totals: dict[str, HourTotals] = {}
         self.writes = 0
         self.interleave: list[tuple[OrderFacts, Counted]] = []  # records slipped in before the next write
@@ -26,6 +27,13 @@ class FakeProjections:
             raise FactsChanged(before.order_id)
         self._apply(before, change)
 
+    def count_cart(self, counted: CartCounted) -> None:
+        self.writes += 1
+        if counted.cart_id in self.carts:
+            return
+        self.carts.add(counted.cart_id)
+        self._add(counted.hour)
+
     def hours(self, first: str, last: str) -> list[HourTotals]:
         return [totals for hour, totals in sorted(self.totals.items()) if first <= hour <= last]
 
@@ -33,7 +41,10 @@ class FakeProjections:
         self.writes += 1
         self.facts_by_order[before.order_id] = change.facts
         for delta in change.hours:
-            self.totals[delta.hour] = self.totals.get(delta.hour, HourTotals(hour=delta.hour)) + delta
+            self._add(delta)
+
+    def _add(self, delta: HourTotals) -> None:
+        self.totals[delta.hour] = self.totals.get(delta.hour, HourTotals(hour=delta.hour)) + delta
 
 
 _TIMES = ("placed_at", "confirmed_at", "cancelled_at")

@@ -130,3 +130,11 @@ def test_a_negative_clock_skew_counts_as_no_latency() -> None:
 def test_hours_of_the_same_utc_hour_share_a_bucket_whatever_the_offset() -> None:
     local = datetime(2026, 3, 1, 11, 59, tzinfo=timezone(timedelta(hours=1)))
     assert hour_of(local) == "2026-03-01T10" == hour_of(T0)
+
+
+def test_a_started_cart_is_one_cart_in_the_utc_hour_it_started() -> None:
+    berlin = timezone(timedelta(hours=1))
+    counted = projection.cart_started(builders.cart("k1", at=datetime(2026, 3, 1, 0, 30, tzinfo=berlin)))
+    assert counted.cart_id == "k1"
+    assert counted.hour == HourTotals(hour="2026-02-28T23", carts=1)
+    assert not counted.hour.is_empty

@@ -41,10 +41,12 @@ def test_revenue_per_currency_is_exact_far_beyond_64_bits() -> None:
     assert (revenue["JPY"].confirmed, revenue["JPY"].net) == ("0", "-100")
 
 
-def test_conversion_counts_orders_and_confirmations_and_leaves_carts_unmeasured() -> None:
-    hours = [HourTotals(hour=h, placed=5, confirmed=4, cancelled={"OUT_OF_STOCK": 1}) for h in WINDOW]
+def test_conversion_counts_carts_orders_and_confirmations() -> None:
+    hours = [
+        HourTotals(hour=h, carts=7, placed=5, confirmed=4, cancelled={"OUT_OF_STOCK": 1}) for h in WINDOW
+    ]
     conversion = report(WINDOW, hours, []).conversion
-    assert (conversion.carts, conversion.orders, conversion.confirmed) == (None, 15, 12)
+    assert (conversion.carts, conversion.orders, conversion.confirmed) == (21, 15, 12)
     assert conversion.cancelled == {"OUT_OF_STOCK": 3}
 
 

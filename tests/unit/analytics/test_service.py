@@ -23,3 +23,17 @@ def test_the_dashboard_shows_the_last_hours_and_the_queues() -> None:
     assert [h.hour for h in result.hours] == ["2026-03-01T10", "2026-03-01T11", "2026-03-01T12"]
     assert result.conversion.orders == 1, "the 09:59 order is outside the 3-hour window"
     assert [(q.name, q.waiting) for q in result.queues] == [("orders-events", 2)]
+
+
+def test_a_started_cart_counts_once_in_the_hour_it_started() -> None:
+    store = FakeProjections()
+    for event in (builders.cart("k1"), builders.cart("k1"), builders.cart("k2", at=builders.later(3600))):
+        service.count_cart_started(event, projections=store)
+    service.count_placed(builders.placed(), projections=store)
+
+    first, second = store.hours("2026-03-01T10", "2026-03-01T11")
+    assert (first.hour, first.carts, first.placed) == ("2026-03-01T10", 1, 1)
+    assert (second.hour, second.carts) == ("2026-03-01T11", 1)
+    clock = FixedClock(datetime(2026, 3, 1, 11, 30, tzinfo=UTC))
+    report = service.dashboard(2, projections=store, queues=FakeQueues([]), clock=clock)
+    assert (report.conversion.carts, report.conversion.orders) == (2, 1)

@@ -2,12 +2,13 @@
 
 - per order, the facts counted so far: pk `ORDER#<order_id>`, sk `FACTS`, one attribute per
   time (set once);
+- per cart, that its start was counted: pk `CART#<cart_id>`, sk `FACTS`, `hour` (the one it counts in);
 - per hour, running totals: pk `HOURS`, sk `HOUR#<yyyy-mm-ddThh>`, one number attribute per
-  counter (`placed`, `revenue#EUR`, `units#<product_id>`, `latency#<bucket>`, ...), so an
-  event's delta is one atomic `ADD` and a window is one Query.
+  counter (`carts`, `placed`, `revenue#EUR`, `units#<product_id>`, `latency#<bucket>`, ...),
+  so an event's delta is one atomic `ADD` and a window is one Query.
 
-An event's fact and its hour deltas commit in one transaction conditional on the facts read,
-so a redelivered or concurrent event can never count twice."""
+An event's fact and its hour deltas commit in one transaction conditional on the facts read
+(a cart's: on not being there yet), so a redelivered or concurrent event can never count twice."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Any
 
 from shop.analytics.domain.errors import FactsChanged
 from shop.analytics.domain.hours import HourTotals
-from shop.analytics.domain.projection import Counted, OrderFacts
+from shop.analytics.domain.projection import CartCounted, Counted, OrderFacts
 from shop.platform.dynamo import from_item, to_item
 from shop.platform.transaction import Transaction
 
@@ -30,6 +31,10 @@ _NAME = "name#"
 
 def facts_key(order_id: str) -> dict[str, str]:
     return {"pk": f"ORDER#{order_id}", "sk": "FACTS"}
+
+
+def cart_key(cart_id: str) -> dict[str, str]:
+    return {"pk": f"CART#{cart_id}", "sk": "FACTS"}
 
 
 def hour_key(hour: str) -> dict[str, str]:
@@ -59,6 +64,17 @@ class DynamoProjections:
         transaction.commit(
             {facts_update: lambda _: FactsChanged(f"order {before.order_id} changed while it was projected")}
         )
+
+    def count_cart(self, counted: CartCounted) -> None:
+        transaction = Transaction(self._client, self._table)
+        noted = transaction.put(
+            {**cart_key(counted.cart_id), "hour": counted.hour.hour}, "attribute_not_exists(pk)"
+        )
+        self._add_to_hour(transaction, counted.hour)
+        try:
+            transaction.commit({noted: lambda _: _AlreadyCounted()})
+        except _AlreadyCounted:
+            return  # a redelivery: the cart is in its hour already
 
     def hours(self, first: str, last: str) -> list[HourTotals]:
         params: dict[str, Any] = {
@@ -111,8 +127,12 @@ class DynamoProjections:
         transaction.update(hour_key(delta.hour), expression, names=names, values=values)
 
 
+class _AlreadyCounted(Exception):
+    """The cart's record exists: its start was counted before."""
+
+
 def _counters(delta: HourTotals) -> list[tuple[str, int]]:
-    counters = [("placed", delta.placed), ("confirmed", delta.confirmed)]
+    counters = [("carts", delta.carts), ("placed", delta.placed), ("confirmed", delta.confirmed)]
     for prefix, field in _KEYED.items():
         counters += [(prefix + key, amount) for key, amount in sorted(getattr(delta, field).items())]
     counters += [(f"{_LATENCY}{bucket}", count) for bucket, count in sorted(delta.latency.items())]
@@ -133,6 +153,7 @@ def _hour_totals(item: dict[str, Any]) -> HourTotals:
             names[key] = str(value)
     return HourTotals(
         hour=item["hour"],
+        carts=int(item.get("carts", 0)),
         placed=int(item.get("placed", 0)),
         confirmed=int(item.get("confirmed", 0)),
         latency=latency,

@@ -1,7 +1,7 @@
-"""The order events analytics projects, read tolerantly: only the fields it needs.
+"""The events analytics projects, read tolerantly: only the fields it needs.
 
 Confirmation and cancellation times are the envelope's `occurred_at`; placement time is the
-order's own `placed_at` (the 202)."""
+order's own `placed_at` (the 202), a cart's start its own `started_at`."""
 
 from __future__ import annotations
 
@@ -27,6 +27,12 @@ class SoldLine(_Consumed):
 
 class CancelledLine(SoldLine):
     line_total: Money
+
+
+class CartStarted(_Consumed):
+    cart_id: Id
+    customer_id: Id
+    started_at: datetime
 
 
 class OrderPlaced(_Consumed):

@@ -29,6 +29,7 @@ class HourTotals(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     hour: str
+    carts: int = 0  # carts started
     placed: int = 0
     confirmed: int = 0
     cancelled: dict[str, int] = Field(default_factory=dict)  # reason → orders
@@ -43,13 +44,14 @@ class HourTotals(BaseModel):
     @property
     def is_empty(self) -> bool:
         counters = (self.cancelled, self.revenue, self.refunded, self.units, self.latency)
-        return not (self.placed or self.confirmed or any(any(c.values()) for c in counters))
+        return not (self.carts or self.placed or self.confirmed or any(any(c.values()) for c in counters))
 
     def __add__(self, other: HourTotals) -> HourTotals:
         if other.hour != self.hour:
             raise ValueError(f"cannot add hour {other.hour} to hour {self.hour}")
         return HourTotals(
             hour=self.hour,
+            carts=self.carts + other.carts,
             placed=self.placed + other.placed,
             confirmed=self.confirmed + other.confirmed,
             cancelled=add_counts(self.cancelled, other.cancelled),

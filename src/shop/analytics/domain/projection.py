@@ -1,9 +1,10 @@
-"""How one order event changes the projection, whatever order the events arrive in.
+"""How one event changes the projection, whatever order the events arrive in.
 
 Analytics keeps, per order, the facts it has counted (placed, confirmed, cancelled: each
 at most once). An event whose fact is already known is a redelivery and changes nothing;
 otherwise it adds to the hours it concerns, and whichever of a pair arrives second adds
-what needs both (latency: placed and confirmed; a refund: confirmed and cancelled)."""
+what needs both (latency: placed and confirmed; a refund: confirmed and cancelled).
+A cart has one fact, its start: counted once per cart id, in the hour it started."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from shop.analytics.domain.events import OrderCancelled, OrderConfirmed, OrderPlaced, SoldLine
+from shop.analytics.domain.events import CartStarted, OrderCancelled, OrderConfirmed, OrderPlaced, SoldLine
 from shop.analytics.domain.hours import HourTotals, hour_of
 from shop.analytics.domain.latency import bucket_of
 
@@ -36,6 +37,19 @@ class Counted(BaseModel):
 
     facts: OrderFacts
     hours: tuple[HourTotals, ...]
+
+
+class CartCounted(BaseModel):
+    """What a started cart counts: one cart in the hour it started, once per `cart_id`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    cart_id: str
+    hour: HourTotals
+
+
+def cart_started(event: CartStarted) -> CartCounted:
+    return CartCounted(cart_id=event.cart_id, hour=HourTotals(hour=hour_of(event.started_at), carts=1))
 
 
 def placed(facts: OrderFacts, event: OrderPlaced) -> Counted | None:

@@ -1,4 +1,4 @@
-"""The analytics queue: OrderPlaced, OrderConfirmed and OrderCancelled → the projections."""
+"""The analytics queue: CartStarted, OrderPlaced, OrderConfirmed and OrderCancelled → the projections."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ from shop.platform.consumer import sqs_handler
 
 # isort: split
 from shop.analytics.container import Container
-from shop.analytics.domain.events import OrderCancelled, OrderConfirmed, OrderPlaced
-from shop.analytics.service import count_cancelled, count_confirmed, count_placed
+from shop.analytics.domain.events import CartStarted, OrderCancelled, OrderConfirmed, OrderPlaced
+from shop.analytics.service import count_cancelled, count_cart_started, count_confirmed, count_placed
 from shop.kernel.events import Event
 
 container = Container()
+
+
+def on_cart_started(event: Event) -> None:
+    count_cart_started(CartStarted.model_validate(event.data), projections=container.projections())
 
 
 def on_order_placed(event: Event) -> None:
@@ -31,6 +35,7 @@ def on_order_cancelled(event: Event) -> None:
 handler = sqs_handler(
     "analytics",
     {
+        "CartStarted": on_cart_started,
         "OrderPlaced": on_order_placed,
         "OrderConfirmed": on_order_confirmed,
         "OrderCancelled": on_order_cancelled,
