@@ -1,6 +1,6 @@
 """The analytics dashboard in a real browser (Debian's chromium, driven by Playwright) against
 an embedded stack: the admin logs in on the page, and the charts draw the projected figures
-of orders placed over HTTP. The screenshot lands in .reports/screenshots/dashboard.png."""
+of carts filled and orders placed over HTTP. The screenshot lands in .reports/screenshots/dashboard.png."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.acceptance, pytest.mark.slow]
 # nothing but loopback resolves: the page may load nothing from elsewhere
 LOOPBACK_ONLY = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
 SCREENSHOT = Path(__file__).resolve().parents[2] / ".reports" / "screenshots" / "dashboard.png"
-PAID, DECLINED = 3, 1
+PAID, DECLINED, ABANDONED = 3, 1, 1
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +35,9 @@ def stack() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def figures(stack: Any) -> dict[str, Any]:
-    """Place orders over HTTP (some paid, one declined), then wait for the projection. The
-    figures before them are the baseline: a stack shared with other tests may hold orders."""
+    """Fill carts and place orders over HTTP (some paid, one declined, one cart never checked
+    out), then wait for the projection. The figures before them are the baseline: a stack
+    shared with other tests may hold orders."""
     admin = login(stack.url, stack.admin_email, stack.admin_password)
     shop = Shop(stack.url, admin_token=lambda: admin)
 
@@ -50,15 +51,18 @@ def figures(stack: Any) -> dict[str, Any]:
 
     before = analytics()["conversion"]
     product = shop.pick_product()
-    for index, payment in enumerate(["tok_visa"] * PAID + ["tok_chargeDeclined"] * DECLINED):
+    payments = ["tok_visa"] * PAID + ["tok_chargeDeclined"] * DECLINED + [None] * ABANDONED
+    for index, payment in enumerate(payments):
         name = f"shopper-{index}-{uuid.uuid4().hex[:6]}"
         shop.register(name)
         assert shop.put_in_cart(name, product["product_id"], index + 1).status_code == 200, shop.answer.text
-        assert shop.check_out(name, payment_token=payment).status_code == 202, shop.answer.text
+        if payment is not None:
+            assert shop.check_out(name, payment_token=payment).status_code == 202, shop.answer.text
 
     def projected() -> dict[str, Any]:
         body = analytics()
         now = body["conversion"]
+        assert now["carts"] - before["carts"] >= PAID + DECLINED + ABANDONED, now
         assert now["orders"] - before["orders"] == PAID + DECLINED, now
         assert now["confirmed"] - before["confirmed"] == PAID, now
         assert sum(now["cancelled"].values()) - sum(before["cancelled"].values()) == DECLINED, now
@@ -109,7 +113,10 @@ def test_the_admin_logs_in_and_sees_the_charts_drawn_from_the_projections(
     (eur,) = [r for r in figures["revenue"] if r["currency"] == "EUR"]
     assert int(eur["net"]) > 0
     assert drawn("#revenue-chart rect[data-label=EUR]") == [eur["net"]]
-    assert drawn("#conversion-chart rect[data-label=confirmed]") == [str(figures["conversion"]["confirmed"])]
+    conversion = figures["conversion"]
+    assert drawn("#conversion-chart rect[data-label=carts]") == [str(conversion["carts"])]
+    assert conversion["carts"] >= PAID + DECLINED, "every order placed came from a cart started"
+    assert drawn("#conversion-chart rect[data-label=confirmed]") == [str(conversion["confirmed"])]
     assert drawn("#latency-chart rect[data-label=p50]") == [str(figures["latency"]["p50_ms"])]
 
     top = figures["top_products"]
