@@ -282,6 +282,7 @@ def aws_stack() -> Iterator[Stack]:
     moto.start()
     stub = ThreadingHTTPServer(("127.0.0.1", 0), _StubApi)
     threading.Thread(target=stub.serve_forever, daemon=True).start()
+    saved_environment = dict(os.environ)  # the seeding runs handlers in this process
     try:
         host, port = moto.get_host_and_port()
         endpoint = f"http://{host}:{port}"
@@ -309,6 +310,8 @@ def aws_stack() -> Iterator[Stack]:
     finally:
         stub.shutdown()
         moto.stop()
+        os.environ.clear()  # a caller in the same process (the slow test) must not inherit them
+        os.environ.update(saved_environment)
 
 
 ADMIN = {"sub": "bench-admin", "cognito:groups": "[admin]"}
