@@ -55,11 +55,13 @@ def shop_url(admin_credentials: tuple[str, str]) -> Iterator[str]:
         _stop_embedded()
 
 
+# Read when pytest loads this file, before any test runs: every embedded stack (this one, or a
+# test module's own) sets SHOP_API_URL for its services, which must never be taken for a deployment.
+_DEPLOYMENT_URL = os.environ.get("SHOP_API_URL")
+
+
 def _external_url() -> str | None:
-    # The embedded stack sets SHOP_API_URL for the services; only a value set before it counts.
-    if "stack" in _embedded:
-        return None
-    return os.environ.get("SHOP_API_URL")
+    return _DEPLOYMENT_URL
 
 
 @pytest.fixture(scope="session")
