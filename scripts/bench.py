@@ -301,9 +301,11 @@ def aws_stack() -> Iterator[Stack]:
         os.environ.update(environment)
         from shop.local.provisioning import provision
         from shop.local.resources import load_resources
+        from shop.platform.aws import reset_clients
 
         environment.update(provision(load_resources(), endpoint).environment())
         os.environ.update(environment)
+        reset_clients()  # clients cached by an earlier user of this process point elsewhere
         stack = Stack(environment)
         _seed(stack)
         yield stack
@@ -312,6 +314,9 @@ def aws_stack() -> Iterator[Stack]:
         moto.stop()
         os.environ.clear()  # a caller in the same process (the slow test) must not inherit them
         os.environ.update(saved_environment)
+        from shop.platform.aws import reset_clients
+
+        reset_clients()
 
 
 ADMIN = {"sub": "bench-admin", "cognito:groups": "[admin]"}
