@@ -38,9 +38,20 @@ def _trimmed(*, min_length: int = 0, max_length: int, pattern: str | None = None
 
 CountryCode = Annotated[
     str,
-    Field(max_length=2, description="ISO 3166-1 alpha-2", examples=["DE"]),
+    Field(
+        max_length=2,
+        description="ISO 3166-1 alpha-2",
+        examples=["DE"],
+        json_schema_extra={"enum": sorted(COUNTRY_CODES)},  # what the validator below accepts
+    ),
     AfterValidator(_country_code),
 ]
+# What the document says of free text, which the validators check with clearer messages:
+# something but blanks, and no control characters (Cc; the format characters the validator
+# also refuses have no portable regular-expression class).
+_CONTROL = r"\u0000-\u001f\u007f-\u009f"
+PRINTABLE = {"pattern": rf"^[^{_CONTROL}]*$"}
+SOMETHING_PRINTABLE = {"pattern": rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"}
 
 
 class Address(BaseModel):
@@ -49,12 +60,26 @@ class Address(BaseModel):
     # Each field's constraints sit in one StringConstraints before the printable check: stacked
     # on Text they would make pydantic describe requests and responses with two different schemas.
     line1: Annotated[
-        str, _trimmed(min_length=1, max_length=200), _printable_text, Field(examples=["1 Rue de la Paix"])
+        str,
+        _trimmed(min_length=1, max_length=200),
+        _printable_text,
+        Field(examples=["1 Rue de la Paix"], json_schema_extra=SOMETHING_PRINTABLE),
     ]
-    line2: Annotated[str, _trimmed(max_length=200), _printable_text, Field(examples=["Floor 2"])] | None = (
-        None
-    )
-    city: Annotated[str, _trimmed(min_length=1, max_length=100), _printable_text, Field(examples=["Paris"])]
+    line2: (
+        Annotated[
+            str,
+            _trimmed(max_length=200),
+            _printable_text,
+            Field(examples=["Floor 2"], json_schema_extra=PRINTABLE),
+        ]
+        | None
+    ) = None
+    city: Annotated[
+        str,
+        _trimmed(min_length=1, max_length=100),
+        _printable_text,
+        Field(examples=["Paris"], json_schema_extra=SOMETHING_PRINTABLE),
+    ]
     postal_code: Annotated[
         str,
         _trimmed(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9][A-Za-z0-9 -]*$"),

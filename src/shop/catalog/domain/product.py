@@ -43,8 +43,19 @@ def _chargeable(price: Money) -> Money:
     return price
 
 
+# What the document says of a label and a URL, which the validators check with clearer messages.
+_NOT_CONTROL = r"[^\u0000-\u001f\u007f]"
+_LABEL_PATTERN = rf"^{_NOT_CONTROL}*[^\s\u0000-\u001f\u007f]{_NOT_CONTROL}*$"
+_HTTPS_PATTERN = r"^https://[^\s/?#@:]+(:[0-9]+)?([/?#][^\s]*)?$"
+
+
 def _label(max_length: int, description: str) -> Any:
-    return Field(min_length=1, max_length=max_length, description=description)
+    return Field(
+        min_length=1,
+        max_length=max_length,
+        description=description,
+        json_schema_extra={"pattern": _LABEL_PATTERN},
+    )
 
 
 _Label = [AfterValidator(_not_blank), AfterValidator(_no_control_characters)]
@@ -52,7 +63,11 @@ Sku = Annotated[str, _label(MAX_TEXT, "Stock keeping unit, unique"), *_Label]
 Name = Annotated[str, _label(MAX_TEXT, "Display name"), *_Label]
 Category = Annotated[str, _label(MAX_TEXT, "Category (filters are case-insensitive)"), *_Label]
 Description = Annotated[str, Field(max_length=MAX_DESCRIPTION)]
-ImageUrl = Annotated[str, Field(max_length=MAX_URL, description="https URL"), AfterValidator(_https_url)]
+ImageUrl = Annotated[
+    str,
+    Field(max_length=MAX_URL, description="https URL", json_schema_extra={"pattern": _HTTPS_PATTERN}),
+    AfterValidator(_https_url),
+]
 Price = Annotated[Money, AfterValidator(_chargeable)]
 Stock = Annotated[StrictInt, Field(ge=0, le=MAX_STOCK, description="Units that can still be ordered")]
 
