@@ -46,6 +46,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -286,6 +287,10 @@ def aws_stack() -> Iterator[Stack]:
     try:
         host, port = moto.get_host_and_port()
         endpoint = f"http://{host}:{port}"
+        # moto keeps its state per process, not per server: an earlier stack's tables and items
+        # (a second measure_all in the slow test) would still be there
+        reset = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")  # noqa: S310 (http://127.0.0.1)
+        urllib.request.urlopen(reset).close()  # noqa: S310
         environment = {
             "AWS_ENDPOINT_URL": endpoint,
             "AWS_DEFAULT_REGION": REGION,

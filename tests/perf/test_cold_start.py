@@ -2,9 +2,9 @@
 ratio to the boto3 floor, scripts/bench.py), with fewer runs than the bench's seven.
 
 The goal is 1.3x for every function and `make bench` fails above it; today only meta meets it
-(README, "Measured"). Until the HTTP layer stops paying for Powertools' event handler at import,
-this test holds the line where it is: no function may get slower than CEILING, and meta, which
-meets the goal, keeps it.
+(README, "Measured": the others pay pydantic, dependency-injector and their own models at init).
+Until they stop, this test holds the line where it is: no function may get slower than CEILING,
+and the functions that meet the goal (AT_GOAL) keep it.
 """
 
 import sys
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 
 RUNS = 3
 NOISE_MARGIN = 1.15
-CEILING = 2.5  # the slowest function measured 2.15x (analytics' dashboard page)
+CEILING = 1.9  # the slowest function measured 1.86x (analytics' dashboard page; bench.py --runs 5)
 AT_GOAL = {"meta:http"}
 
 
@@ -31,14 +31,16 @@ def test_no_function_starts_slower_than_today_and_meta_keeps_the_goal() -> None:
         if row.ratio > CEILING * NOISE_MARGIN
         or (row.scenario.function in AT_GOAL and row.ratio > bench.BUDGET_RATIO * NOISE_MARGIN)
     }
-    assert not over, f"slower than allowed (ceiling {CEILING}x, goal {bench.BUDGET_RATIO}x for meta): {over}"
+    allowed = f"ceiling {CEILING}x, goal {bench.BUDGET_RATIO}x for {sorted(AT_GOAL)}"
+    assert not over, f"slower than allowed ({allowed}): {over}"
 
 
 def test_the_floor_repeats_the_calls_the_handler_made() -> None:
-    rows, _ = bench.measure_all(1, only=["catalog"], zips=False)
+    rows, _ = bench.measure_all(1, only=["catalog", "payments"], zips=False)
     answered = {row.scenario.label: row.outcome for row in rows}
     assert answered["GET /products/{id}"] == 200
     assert answered["OrderPlaced"] == []  # no batch item failure
+    assert answered["POST /payments/webhooks/stripe"] == 204  # verified and recorded, not the sandbox's 404
     assert all(
         run["outcome"] == 0 for row in rows for run in row.floor if row.scenario.label.startswith("GET")
     )
