@@ -84,7 +84,8 @@ def test_a_generated_client_shops_from_sign_up_to_cancel(generated: ModuleType, 
     assert isinstance(cart, m.PricedCart)
     assert [(item.product_id, item.quantity) for item in cart.items] == [(product.product_id, 1)]
 
-    address = m.Address(line1="1 Rue de la Paix", city="Paris", postal_code="75002", country="FR")
+    country = m.AddressCountry("FR")  # the document lists the ISO codes the server accepts
+    address = m.Address(line1="1 Rue de la Paix", city="Paris", postal_code="75002", country=country)
     placed = api("orders.create_order").sync_detailed(
         client=client,
         body=m.PlaceOrderRequest(shipping_address=address, payment_token="tok_visa"),
