@@ -15,6 +15,8 @@ import requests
 from openapi_core import Config, OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -48,9 +50,18 @@ def check_response(response: requests.Response, *args: Any, **kwargs: Any) -> No
 
 
 def conforming_session() -> requests.Session:
-    """A session whose every answer is checked against the document."""
+    """A session whose every answer is checked against the document, and that waits out a
+    429 as its Retry-After says: a deployment applies the real rate limits (tight on sign-up
+    and login), and a throttled request never reached a function, so sending it again is safe."""
     session = requests.Session()
     session.hooks["response"].append(check_response)
+    patient = Retry(
+        total=None, connect=0, read=0, redirect=0, other=0, status=6,
+        status_forcelist=[429], allowed_methods=None, respect_retry_after_header=True,
+        backoff_factor=0.5, raise_on_status=False,
+    )  # fmt: skip
+    session.mount("http://", HTTPAdapter(max_retries=patient))
+    session.mount("https://", HTTPAdapter(max_retries=patient))
     return session
 
 

@@ -264,7 +264,7 @@ def admin_credentials_from_environment() -> tuple[str, str]:
 
 
 def login(url: str, email: str, password: str, http: requests.Session | None = None) -> str:
-    response = (http or requests).post(
+    response = (http or conforming_session()).post(
         f"{url}/auth/login", json={"email": email, "password": password}, timeout=TIMEOUT
     )
     assert response.status_code == 200, f"logging in {email}: {response.status_code} {response.text}"
