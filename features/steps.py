@@ -412,6 +412,12 @@ def send_with_header(
     shop.call(method, path, actor=_actor(actor, admin, anonymous), headers={name: value})
 
 
+def _send_bytes(
+    shop: Shop, method: str, path: str, who: tuple[str | None, ...], data: bytes, media_type: str
+) -> None:
+    shop.call(method, path, actor=_actor(*who), data=data, headers={"Content-Type": media_type})
+
+
 @when(parsers.re(rf"I {_METHOD} {_PATH}{_AS} with a JSON body nested (?P<depth>\d+) deep$"))
 def send_deeply_nested_body(
     shop: Shop,
@@ -423,13 +429,7 @@ def send_deeply_nested_body(
     depth: str,
 ) -> None:
     body = ("[" * int(depth) + "]" * int(depth)).encode("utf-8")
-    shop.call(
-        method,
-        path,
-        actor=_actor(actor, admin, anonymous),
-        data=body,
-        headers={"Content-Type": "application/json"},
-    )
+    _send_bytes(shop, method, path, (actor, admin, anonymous), body, "application/json")
 
 
 @when(parsers.re(rf'I {_METHOD} {_PATH}{_AS} with a (?P<digits>\d+)-digit number as "(?P<field>[^"]+)"$'))
@@ -444,13 +444,7 @@ def send_huge_number(
     field: str,
 ) -> None:
     body = f'{{"{field}": {"9" * int(digits)}}}'.encode()
-    shop.call(
-        method,
-        path,
-        actor=_actor(actor, admin, anonymous),
-        data=body,
-        headers={"Content-Type": "application/json"},
-    )
+    _send_bytes(shop, method, path, (actor, admin, anonymous), body, "application/json")
 
 
 @when(parsers.re(rf'I {_METHOD} {_PATH}{_AS} with an? "(?P<media_type>[^"]+)" body (?P<body>[\[{{].*)$'))
@@ -465,9 +459,7 @@ def send_with_media_type(
     body: str,
 ) -> None:
     data = shop.expand(body).encode("utf-8")
-    shop.call(
-        method, path, actor=_actor(actor, admin, anonymous), data=data, headers={"Content-Type": media_type}
-    )
+    _send_bytes(shop, method, path, (actor, admin, anonymous), data, media_type)
 
 
 @when(parsers.parse('the admin creates a product "{name}" priced {price} {currency} with {stock:d} in stock'))
