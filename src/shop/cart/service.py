@@ -4,12 +4,30 @@ catalog's included): view 2, set 3, remove 3, clear 1, settle an order 2."""
 
 from __future__ import annotations
 
-from shop.cart.domain.errors import ProductUnavailable
+from collections.abc import Callable
+from typing import TypeVar
+
+from shop.cart.domain.errors import CartChanged, ProductUnavailable
 from shop.cart.domain.events import OrderConfirmed
 from shop.cart.domain.view import PricedCart, over_limit, price
 from shop.cart.ports import Carts, ProductCatalog
 from shop.kernel.clock import Clock
 from shop.kernel.money import AmountTooLarge
+
+T = TypeVar("T")
+
+# A write that finds the cart changed since it was read (another tab, or the saga emptying it on
+# confirmation) reads it again: a customer setting a line should not have to retry that race.
+ATTEMPTS = 3
+
+
+def _read_again_if_changed(use_case: Callable[[], T]) -> T:
+    for _ in range(ATTEMPTS - 1):
+        try:
+            return use_case()
+        except CartChanged:
+            continue
+    return use_case()
 
 
 def view_cart(customer_id: str, *, carts: Carts, catalog: ProductCatalog, clock: Clock) -> PricedCart:
@@ -20,6 +38,14 @@ def view_cart(customer_id: str, *, carts: Carts, catalog: ProductCatalog, clock:
 
 
 def set_item(
+    customer_id: str, product_id: str, quantity: int, *, carts: Carts, catalog: ProductCatalog, clock: Clock
+) -> PricedCart:
+    return _read_again_if_changed(
+        lambda: _set_item(customer_id, product_id, quantity, carts=carts, catalog=catalog, clock=clock)
+    )
+
+
+def _set_item(
     customer_id: str, product_id: str, quantity: int, *, carts: Carts, catalog: ProductCatalog, clock: Clock
 ) -> PricedCart:
     now = clock.now()
@@ -37,6 +63,14 @@ def set_item(
 
 
 def remove_item(
+    customer_id: str, product_id: str, *, carts: Carts, catalog: ProductCatalog, clock: Clock
+) -> PricedCart:
+    return _read_again_if_changed(
+        lambda: _remove_item(customer_id, product_id, carts=carts, catalog=catalog, clock=clock)
+    )
+
+
+def _remove_item(
     customer_id: str, product_id: str, *, carts: Carts, catalog: ProductCatalog, clock: Clock
 ) -> PricedCart:
     now = clock.now()

@@ -7,10 +7,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shop.cart import service
-from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES
-from shop.cart.domain.errors import CartFull, CurrencyConflict, LineNotInCart, ProductUnavailable
+from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES, Cart
+from shop.cart.domain.errors import (
+    CartChanged,
+    CartFull,
+    CurrencyConflict,
+    LineNotInCart,
+    ProductUnavailable,
+)
 from shop.cart.domain.events import CartStarted, OrderConfirmed
 from shop.cart.domain.view import PricedCart
+from shop.kernel.change import Change
 from shop.kernel.clock import FixedClock
 from shop.kernel.money import MAX_AMOUNT, AmountTooLarge
 from tests.unit.cart.fakes import FakeCarts, FakeCatalog, product
@@ -348,3 +355,40 @@ def test_a_refused_line_starts_no_cart(carts: FakeCarts, catalog: FakeCatalog, c
         put(carts, catalog, clock, "priceless", 2)
 
     assert carts.outbox == []
+
+
+class RacedCarts(FakeCarts):
+    """A store whose first `races` writes find the cart changed since it was read."""
+
+    def __init__(self, races: int) -> None:
+        super().__init__()
+        self.races = races
+
+    def save_line(self, change: Change[Cart], product_id: str, now: datetime) -> None:
+        if self.races:
+            self.races -= 1
+            raise CartChanged
+        super().save_line(change, product_id, now)
+
+
+def test_a_line_set_while_the_cart_changed_is_read_again_and_saved(
+    catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    carts = RacedCarts(races=service.ATTEMPTS - 1)
+
+    cart = put(carts, catalog, clock, "book", 2)
+
+    assert [(item.product_id, item.quantity) for item in cart.items] == [("book", 2)]
+    assert carts.reads == service.ATTEMPTS
+    assert carts.stored["alice"].lines["book"].quantity == 2
+
+
+def test_a_cart_that_keeps_changing_is_a_conflict_after_a_few_reads(
+    catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    carts = RacedCarts(races=service.ATTEMPTS)
+
+    with pytest.raises(CartChanged):
+        put(carts, catalog, clock, "book", 2)
+    assert carts.reads == service.ATTEMPTS
+    assert "alice" not in carts.stored
