@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from botocore.exceptions import ClientError
 from pydantic import BaseModel
@@ -22,6 +22,9 @@ from shop.platform.observability import enable_tracing, logger
 from shop.platform.problems import PROBLEM_CONTENT_TYPE, problem, problem_response, status_of
 from shop.platform.routing import HttpResolver, NotFoundError, Query, RequestValidationError, Response
 from shop.platform.snapstart import register_restore_hooks
+
+if TYPE_CHECKING:  # its module loads Powertools' whole event handler
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 MAX_BODY_BYTES = 64 * 1024
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -157,6 +160,18 @@ def json_response(
     """A JSON answer with a status other than 200; the body stays a model so the
     resolver validates it against the route's declared `Response[Model]`."""
     return Response(status_code=status, content_type="application/json", body=body, headers=headers)
+
+
+def documented(
+    success: int, description: str, problems: Mapping[int, str], *codes: int, model: Any = None
+) -> dict[int, OpenAPIResponse]:
+    """A route's documented outcomes: its success (with the model it answers) and the problems
+    it can answer, described from the service's table (scripts/openapi.py gives every problem
+    the one Problem schema)."""
+    answer: OpenAPIResponse = {"description": description}
+    if model is not None:
+        answer["content"] = {"application/json": {"model": model}}
+    return {success: answer, **{code: {"description": problems[code]} for code in codes}}
 
 
 def no_content() -> Response[Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
@@ -10,11 +10,8 @@ from shop.cart import service
 from shop.cart.container import Container
 from shop.cart.domain.cart import MAX_QUANTITY, MIN_QUANTITY
 from shop.cart.domain.view import PricedCart
-from shop.platform.http import build_http_app, caller, lambda_handler, no_content
+from shop.platform.http import build_http_app, caller, documented, lambda_handler, no_content
 from shop.platform.routing import Body, Path, Response
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 app = build_http_app("cart")
 container = Container()
@@ -32,15 +29,6 @@ _PROBLEMS = {
 }
 
 
-def _responses(success: int, description: str, *problems: int) -> dict[int, OpenAPIResponse]:
-    """The OpenAPI responses of a route: its success, and the problems it can answer
-    (scripts/openapi.py gives every problem the one Problem schema)."""
-    responses: dict[int, OpenAPIResponse] = {success: {"description": description}}
-    for code in problems:
-        responses[code] = {"description": _PROBLEMS[code]}
-    return responses
-
-
 class SetQuantity(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -51,7 +39,7 @@ class SetQuantity(BaseModel):
     "/cart",
     operation_id="getCart",
     summary="The caller's cart (empty if none)",
-    responses=_responses(200, "The cart", 401, 503),
+    responses=documented(200, "The cart", _PROBLEMS, 401, 503),
 )
 def get_cart() -> PricedCart:
     who = caller(app)
@@ -64,7 +52,7 @@ def get_cart() -> PricedCart:
     "/cart/items/<product_id>",
     operation_id="setCartItem",
     summary="Set the quantity of a product in the cart",
-    responses=_responses(200, "The cart", 400, 401, 404, 409, 422, 503),
+    responses=documented(200, "The cart", _PROBLEMS, 400, 401, 404, 409, 422, 503),
 )
 def put_item(product_id: ProductId, body: Annotated[SetQuantity, Body()]) -> PricedCart:
     who = caller(app)
@@ -82,7 +70,7 @@ def put_item(product_id: ProductId, body: Annotated[SetQuantity, Body()]) -> Pri
     "/cart/items/<product_id>",
     operation_id="removeCartItem",
     summary="Remove a product from the cart",
-    responses=_responses(200, "The cart", 401, 404, 503),
+    responses=documented(200, "The cart", _PROBLEMS, 401, 404, 503),
 )
 def delete_item(product_id: ProductId) -> PricedCart:
     who = caller(app)
@@ -95,7 +83,7 @@ def delete_item(product_id: ProductId) -> PricedCart:
     "/cart",
     operation_id="emptyCart",
     summary="Empty the cart",
-    responses=_responses(204, "Cart emptied", 401),
+    responses=documented(204, "Cart emptied", _PROBLEMS, 401),
 )
 def delete_cart() -> Response[Any]:
     who = caller(app)

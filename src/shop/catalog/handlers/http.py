@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -17,15 +17,13 @@ from shop.platform.http import (
     Cursor,
     Limit,
     build_http_app,
+    documented,
     lambda_handler,
     no_content,
     require_admin,
 )
 from shop.platform.pagination import Page, decode_cursor, encode_cursor
 from shop.platform.routing import Body, Query, Response
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 app = build_http_app("catalog")
 container = Container()
@@ -73,16 +71,6 @@ _PROBLEMS = {
 }
 
 
-def _responses(status: int, description: str, model: Any, *problems: int) -> dict[int, OpenAPIResponse]:
-    """The documented outcomes of a route: its success and the problems it can answer."""
-    success: OpenAPIResponse = {"description": description}
-    if model is not None:
-        success["content"] = {"application/json": {"model": model}}
-    # scripts/openapi.py gives every problem the one Problem schema
-    problem: dict[int, OpenAPIResponse] = {code: {"description": _PROBLEMS[code]} for code in problems}
-    return {status: success, **problem}
-
-
 class ProductOut(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -116,7 +104,7 @@ class ProductList(BaseModel):
     "/products",
     operation_id="listProducts",
     summary="A page of products sorted by name, or the products of ?ids=",
-    responses=_responses(200, "A page of products", Page[ProductOut], 400),
+    responses=documented(200, "A page of products", _PROBLEMS, 400, model=Page[ProductOut]),
 )
 def list_products(
     limit: Limit = 20,
@@ -142,7 +130,7 @@ def list_products(
     "/products/<product_id>",
     operation_id="getProduct",
     summary="One product",
-    responses=_responses(200, "The product", ProductOut, 400, 404),
+    responses=documented(200, "The product", _PROBLEMS, 400, 404, model=ProductOut),
 )
 def get_product(product_id: str, viewed_after: ViewedAfter = None) -> ProductOut:
     product = service.view_product(
@@ -155,7 +143,9 @@ def get_product(product_id: str, viewed_after: ViewedAfter = None) -> ProductOut
     "/products",
     operation_id="createProduct",
     summary="Add a product (admin)",
-    responses=_responses(201, "The new product; Location names it", ProductOut, 400, 401, 403, 409),
+    responses=documented(
+        201, "The new product; Location names it", _PROBLEMS, 400, 401, 403, 409, model=ProductOut
+    ),
 )
 def create_product(new: Annotated[NewProduct, Body()]) -> Response[ProductOut]:
     require_admin(app)
@@ -173,7 +163,7 @@ def create_product(new: Annotated[NewProduct, Body()]) -> Response[ProductOut]:
     "/products/<product_id>",
     operation_id="updateProduct",
     summary="Change a product (admin)",
-    responses=_responses(200, "The changed product", ProductOut, 400, 401, 403, 404),
+    responses=documented(200, "The changed product", _PROBLEMS, 400, 401, 403, 404, model=ProductOut),
 )
 def revise_product(product_id: str, changes: Annotated[ProductChanges, Body()]) -> ProductOut:
     require_admin(app)
@@ -187,7 +177,7 @@ def revise_product(product_id: str, changes: Annotated[ProductChanges, Body()]) 
     "/products/<product_id>",
     operation_id="deleteProduct",
     summary="Delete a product (admin): it leaves listings and carts",
-    responses=_responses(204, "Deleted", None, 401, 403, 404),
+    responses=documented(204, "Deleted", _PROBLEMS, 401, 403, 404),
 )
 def delete_product(product_id: str) -> Response[None]:
     require_admin(app)
@@ -199,7 +189,7 @@ def delete_product(product_id: str) -> Response[None]:
     "/products/<product_id>/recommendations",
     operation_id="listRecommendations",
     summary="Products most similar by what was bought and viewed together, then best sellers (at most 5)",
-    responses=_responses(200, "Recommended products", ProductList, 404),
+    responses=documented(200, "Recommended products", _PROBLEMS, 404, model=ProductList),
 )
 def recommendations(product_id: str) -> ProductList:
     products = service.recommendations(product_id, co_occurrences=container.co_occurrences())
