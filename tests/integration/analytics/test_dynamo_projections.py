@@ -8,15 +8,13 @@ import pytest
 
 from shop.analytics.adapters.dynamo_projections import DynamoProjections
 from shop.analytics.domain import projection
-from shop.analytics.domain.errors import FactsChanged
 from shop.analytics.domain.hours import HourTotals, hour_of
-from shop.analytics.domain.latency import bucket_of
 from shop.analytics.domain.projection import Counted, OrderFacts
 from shop.platform.aws import client
 from tests.conftest import create_table
 from tests.support.dynamodb import DynamoCalls, dynamodb_calls
 from tests.unit.analytics import builders
-from tests.unit.analytics.builders import T0, later
+from tests.unit.analytics.builders import T0
 
 pytestmark = pytest.mark.integration
 
@@ -37,37 +35,6 @@ def project_placed(store: DynamoProjections, order_id: str = "o1") -> None:
     change = projection.placed(facts, builders.placed(order_id))
     assert change is not None
     store.record(facts, change)
-
-
-def test_facts_and_hour_totals_round_trip(store: DynamoProjections) -> None:
-    project_placed(store)
-    facts = store.facts("o1")
-    change = projection.confirmed(facts, builders.confirmed(), later(0.25))
-    assert change is not None
-    store.record(facts, change)
-
-    assert store.facts("o1") == OrderFacts(order_id="o1", placed_at=T0, confirmed_at=later(0.25))
-    (hour,) = store.hours(hour_of(T0), hour_of(T0))
-    assert hour == HourTotals(
-        hour=hour_of(T0),
-        placed=1,
-        confirmed=1,
-        revenue={"EUR": 2500},
-        units={"p1": 2},
-        names={"p1": "Mug"},
-        latency={bucket_of(250): 1},
-    )
-
-
-def test_a_write_based_on_stale_facts_is_refused_and_adds_nothing(store: DynamoProjections) -> None:
-    stale = store.facts("o1")
-    project_placed(store)  # a concurrent consumer got in first
-    change = projection.placed(stale, builders.placed())
-    assert change is not None
-    with pytest.raises(FactsChanged):
-        store.record(stale, change)
-    (hour,) = store.hours(hour_of(T0), hour_of(T0))
-    assert hour.placed == 1
 
 
 def test_counters_add_atomically_and_stay_exact_beyond_64_bits(store: DynamoProjections) -> None:
