@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from shop.kernel.events import Event
+from shop.platform.cold_start import ends_cold_start
 from shop.platform.context import set_correlation_id
 from shop.platform.observability import enable_tracing, logger
 from shop.platform.snapstart import register_restore_hooks
@@ -45,6 +46,7 @@ def sqs_handler(
         use_case(event)
         log.info("consumed")
 
+    @ends_cold_start
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         enable_tracing()
         result = process_partial_response(

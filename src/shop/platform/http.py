@@ -21,6 +21,7 @@ from shop.platform.context import correlation_id, set_correlation_id
 from shop.platform.observability import enable_tracing, logger
 from shop.platform.problems import PROBLEM_CONTENT_TYPE, problem, problem_response, status_of
 from shop.platform.routing import HttpResolver, NotFoundError, Query, RequestValidationError, Response
+from shop.platform.cold_start import ends_cold_start
 from shop.platform.snapstart import register_restore_hooks
 
 if TYPE_CHECKING:  # its module loads Powertools' whole event handler
@@ -112,6 +113,7 @@ def lambda_handler(app: HttpResolver, service: str) -> Callable[[dict[str, Any],
     log = logger(service)
     register_restore_hooks()
 
+    @ends_cold_start
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         enable_tracing()
         headers = {key.lower(): value for key, value in (event.get("headers") or {}).items()}

@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from shop.kernel.events import Event
+from shop.platform.cold_start import ends_cold_start
 from shop.platform.observability import enable_tracing, logger
 from shop.platform.outbox import is_outbox_item, written_here
 from shop.platform.publisher import publish
@@ -38,6 +39,7 @@ def relay_record(record: DynamoDBRecord) -> None:
     _log.info("relayed", extra={"event_type": event.event_type, "event_id": event.event_id})
 
 
+@ends_cold_start
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     enable_tracing()
     result = process_partial_response(
