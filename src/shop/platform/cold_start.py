@@ -19,22 +19,22 @@ from typing import Any, TypeVar
 
 Handler = TypeVar("Handler", bound=Callable[[dict[str, Any], Any], Any])
 
-_paused = False
+
+class _Pause:
+    active = False
 
 
 def pause_collection() -> None:
     """At the start of init, in a Lambda runtime (which sets AWS_LAMBDA_RUNTIME_API)."""
-    global _paused
     if os.environ.get("AWS_LAMBDA_RUNTIME_API") and gc.isenabled():
         gc.disable()
-        _paused = True
+        _Pause.active = True
 
 
 def resume_collection() -> None:
     """Once the cold start is over: freeze what it built, collect again. Idempotent."""
-    global _paused
-    if _paused:
-        _paused = False
+    if _Pause.active:
+        _Pause.active = False
         gc.freeze()
         gc.enable()
 
