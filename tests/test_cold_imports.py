@@ -13,11 +13,12 @@ from tests.conftest import resource_description
 RESOURCES = resource_description()
 EVENTS_HANDLERS = [s["events_handler"] for s in RESOURCES["services"].values() if s.get("events_handler")]
 HTTP_HANDLERS = [s["http_handler"] for s in RESOURCES["services"].values()]
+RELAY_HANDLER = RESOURCES["outbox_relay"]["handler"]
 
-PARSER_MODELS = "aws_lambda_powertools.utilities.parser"
 HTTP_STACK = "shop.platform.routing"
 POWERTOOLS_HTTP = "aws_lambda_powertools.event_handler"  # its OpenAPI machinery: build time only
 BATCH = "aws_lambda_powertools.utilities.batch"
+DATA_CLASSES = "aws_lambda_powertools.utilities.data_classes"  # its __init__ imports ~40 modules
 NEVER = ["aws_xray_sdk", "moto", "shop.local", "flask"]  # tracing is off unless SHOP_TRACING=active
 
 
@@ -35,11 +36,11 @@ def prefixed(modules: set[str], prefix: str) -> bool:
     return any(name == prefix or name.startswith(prefix + ".") for name in modules)
 
 
-@pytest.mark.parametrize("handler", EVENTS_HANDLERS)
-def test_queue_handlers_load_no_http_stack_and_no_parser_models(handler: str) -> None:
+@pytest.mark.parametrize("handler", [*EVENTS_HANDLERS, RELAY_HANDLER])
+def test_queue_and_stream_handlers_load_no_http_stack_and_no_powertools_batch(handler: str) -> None:
     modules = loaded_modules(handler)
-    assert prefixed(modules, BATCH)
-    assert not prefixed(modules, PARSER_MODELS), "import shop.platform.consumer before pydantic"
+    assert not prefixed(modules, BATCH), "use shop.platform.batch: cold start"
+    assert not prefixed(modules, DATA_CLASSES)
     assert not prefixed(modules, HTTP_STACK)
     assert not [name for name in NEVER if prefixed(modules, name)]
 

@@ -1,21 +1,14 @@
 """SQS consumers: each record is one event envelope, dispatched by `event_type` to a use
 case. Failures are reported per record (partial batch response), so one poison message
-does not block the batch and ends in the DLQ after the queue's receive count.
-
-Cold start: import this module before anything imports pydantic. Powertools' batch module
-builds its pydantic parser models (Kafka, Kinesis, ..., unused here: ≈20 ms) only when
-pydantic is already loaded (aws_lambda_powertools/utilities/batch/types.py), so the
-events handlers import it first; tests/test_cold_imports.py keeps it so."""
+does not block the batch and ends in the DLQ after the queue's receive count."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-
 from shop.kernel.events import Event
+from shop.platform.batch import Record, process_partial_batch
 from shop.platform.cold_start import ends_cold_start
 from shop.platform.context import set_correlation_id
 from shop.platform.observability import enable_tracing, logger
@@ -28,12 +21,11 @@ def sqs_handler(
     service: str, handlers: Mapping[str, EventHandler]
 ) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """Build the Lambda entry point of a service's queue."""
-    processor = BatchProcessor(event_type=EventType.SQS)
     log = logger(service)
     register_restore_hooks()
 
-    def handle_record(record: SQSRecord) -> None:
-        event = Event.model_validate_json(record.body)
+    def handle_record(record: Record) -> None:
+        event = Event.model_validate_json(record["body"])
         set_correlation_id(event.correlation_id)
         log.thread_safe_clear_keys()
         log.thread_safe_append_keys(
@@ -49,9 +41,6 @@ def sqs_handler(
     @ends_cold_start
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         enable_tracing()
-        result = process_partial_response(
-            event=event, record_handler=handle_record, processor=processor, context=context
-        )
-        return dict(result)
+        return process_partial_batch(event, handle_record, log)
 
     return handler

@@ -7,26 +7,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-
 from shop.kernel.events import Event
+from shop.platform.batch import Record, process_partial_batch
 from shop.platform.cold_start import ends_cold_start
+from shop.platform.dynamo import from_item
 from shop.platform.observability import enable_tracing, logger
 from shop.platform.outbox import is_outbox_item, written_here
 from shop.platform.publisher import publish
 from shop.platform.settings import setting
 from shop.platform.snapstart import register_restore_hooks
 
-_processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 _log = logger("outbox-relay")
 register_restore_hooks()
 
 
-def relay_record(record: DynamoDBRecord) -> None:
-    if record.event_name is None or record.event_name.name != "INSERT" or record.dynamodb is None:
+def relay_record(record: Record) -> None:
+    if record.get("eventName") != "INSERT":
         return
-    image = record.dynamodb.new_image
+    image = from_item(record["dynamodb"].get("NewImage", {}))
     if not is_outbox_item(image):
         return
     if not written_here(image):
@@ -42,7 +40,4 @@ def relay_record(record: DynamoDBRecord) -> None:
 @ends_cold_start
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     enable_tracing()
-    result = process_partial_response(
-        event=event, record_handler=relay_record, processor=_processor, context=context
-    )
-    return dict(result)
+    return process_partial_batch(event, relay_record, _log)

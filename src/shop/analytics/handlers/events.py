@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-# Imported before pydantic on purpose: see the note in shop.platform.consumer.
-from shop.platform.consumer import sqs_handler
-
-# isort: split
 from shop.analytics.container import Container
 from shop.analytics.domain.events import CartStarted, OrderCancelled, OrderConfirmed, OrderPlaced
 from shop.analytics.service import count_cancelled, count_cart_started, count_confirmed, count_placed
 from shop.kernel.events import Event
+from shop.platform.consumer import sqs_handler
 
 container = Container()
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-# Imported before pydantic on purpose: see the note in shop.platform.consumer.
-from shop.platform.consumer import sqs_handler
-
-# isort: split
 from shop.cart import service
 from shop.cart.container import Container
 from shop.cart.domain.events import OrderConfirmed
 from shop.kernel.events import Event
+from shop.platform.consumer import sqs_handler
 
 container = Container()
 

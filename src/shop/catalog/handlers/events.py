@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-# Imported before pydantic on purpose: see the note in shop.platform.consumer.
-from shop.platform.consumer import sqs_handler
-
-# isort: split
 from shop.catalog.container import Container
 from shop.catalog.domain.events import OrderCancelled, OrderConfirmed, OrderPlaced
 from shop.catalog.service import confirm_stock, release_stock, reserve_stock
 from shop.kernel.events import Event
+from shop.platform.consumer import sqs_handler
 
 container = Container()
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-# Imported before pydantic on purpose: see the note in shop.platform.consumer.
-from shop.platform.consumer import sqs_handler
-
-# isort: split
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -26,6 +22,7 @@ from shop.orders.domain.events import (
 from shop.orders.domain.model import Order
 from shop.orders.handlers import business_metrics
 from shop.orders.ports import Orders
+from shop.platform.consumer import sqs_handler
 
 container = Container()
 

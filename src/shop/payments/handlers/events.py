@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-# Imported before pydantic on purpose: see the note in shop.platform.consumer.
-from shop.platform.consumer import sqs_handler
-
-# isort: split
 from shop.kernel.events import Event
 from shop.payments.container import Container
 from shop.payments.domain.events import PaymentRequested, RefundRequested
 from shop.payments.service import charge_payment, refund_payment
+from shop.platform.consumer import sqs_handler
 
 container = Container()
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-# Imported before pydantic on purpose: see the note in shop.platform.consumer.
-from shop.platform.consumer import sqs_handler
-
-# isort: split
 from shop.kernel.events import Event
+from shop.platform.consumer import sqs_handler
 from shop.platform.observability import logger
 from shop.users import service
 from shop.users.container import Container
