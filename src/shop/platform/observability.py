@@ -20,7 +20,7 @@ def metrics(service: str) -> Metrics:
 
 @cache
 def enable_tracing() -> bool:
-    """Patch boto3 for X-Ray when `SHOP_TRACING=active` (Lambda with Active tracing).
+    """Patch the AWS clients (botocore) for X-Ray when `SHOP_TRACING=active` (Lambda with Active tracing).
 
     Off by default: importing and patching the SDK costs cold-start time, and without a
     daemon there is nowhere to send segments.
@@ -30,5 +30,5 @@ def enable_tracing() -> bool:
     from aws_xray_sdk.core import patch, xray_recorder
 
     xray_recorder.configure(context_missing="LOG_ERROR")
-    patch(["boto3", "botocore"])
+    patch(["botocore"])  # the clients are botocore's (shop.platform.aws): boto3 is never imported
     return True
