@@ -18,13 +18,11 @@ import socket
 import sys
 
 PRELOADED = (
-    "boto3",
     "botocore.session",
     "pydantic",
+    "dependency_injector.containers",
     "aws_lambda_powertools.logging",
     "aws_lambda_powertools.metrics",
-    "aws_lambda_powertools.event_handler",
-    "aws_lambda_powertools.utilities.batch",
 )
 _MAX_REQUEST_BYTES = 1 << 20
 
