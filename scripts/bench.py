@@ -690,7 +690,8 @@ class Runner:
             },
             PYTHONPATH=str(sources),
             PYTHONDONTWRITEBYTECODE="1",  # read-only, as on Lambda: the .pyc are precompiled
-            AWS_LAMBDA_RUNTIME_API="127.0.0.1:9001",  # set by every Lambda runtime; shop.platform.cold_start reads it
+            # set by every Lambda runtime; shop.platform.cold_start reads it
+            AWS_LAMBDA_RUNTIME_API="127.0.0.1:9001",
             **stack.environment,
         )
 

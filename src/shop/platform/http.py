@@ -17,11 +17,11 @@ from pydantic_core import from_json
 
 from shop.kernel.errors import DomainError, Forbidden, NotAuthenticated
 from shop.kernel.ids import new_id
+from shop.platform.cold_start import ends_cold_start
 from shop.platform.context import correlation_id, set_correlation_id
 from shop.platform.observability import enable_tracing, logger
 from shop.platform.problems import PROBLEM_CONTENT_TYPE, problem, problem_response, status_of
 from shop.platform.routing import HttpResolver, NotFoundError, Query, RequestValidationError, Response
-from shop.platform.cold_start import ends_cold_start
 from shop.platform.snapstart import register_restore_hooks
 
 if TYPE_CHECKING:  # its module loads Powertools' whole event handler

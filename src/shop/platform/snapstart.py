@@ -9,10 +9,11 @@ from __future__ import annotations
 import random
 from functools import cache
 
-from shop.platform import api_client, aws
-
 
 def after_restore() -> None:
+    # imported here: meta's static pages need neither, and botocore costs its cold start 50 ms
+    from shop.platform import api_client, aws
+
     random.seed()  # every restored copy draws its own numbers (ids use os.urandom already)
     aws.reset_clients()  # a client made before the snapshot would reuse dead connections
     api_client.reset_pool()

@@ -16,7 +16,8 @@ from shop.platform.aws import client
 from shop.platform.observability import enable_tracing
 assert enable_tracing() is {active}
 client("dynamodb")
-wrapped = isinstance(inspect.getattr_static(botocore.client.BaseClient, "_make_api_call"), wrapt.FunctionWrapper)
+call = inspect.getattr_static(botocore.client.BaseClient, "_make_api_call")
+wrapped = isinstance(call, wrapt.FunctionWrapper)
 print(wrapped, "boto3" in sys.modules)
 """
 
