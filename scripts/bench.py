@@ -602,9 +602,9 @@ def scenarios() -> list[Scenario]:
             warm=True,
         ),
         Scenario(
-            "analytics:http",
+            "meta:http",
             "GET /admin/dashboard",
-            http["analytics"],
+            http["meta"],
             lambda s: http_event("GET", "/admin/dashboard"),
         ),
         Scenario(

@@ -14,12 +14,15 @@ RESOURCES = resource_description()
 EVENTS_HANDLERS = [s["events_handler"] for s in RESOURCES["services"].values() if s.get("events_handler")]
 HTTP_HANDLERS = [s["http_handler"] for s in RESOURCES["services"].values()]
 RELAY_HANDLER = RESOURCES["outbox_relay"]["handler"]
+META_HANDLER = RESOURCES["services"]["meta"]["http_handler"]
 
 HTTP_STACK = "shop.platform.routing"
 POWERTOOLS_HTTP = "aws_lambda_powertools.event_handler"  # its OpenAPI machinery: build time only
 BATCH = "aws_lambda_powertools.utilities.batch"
 DATA_CLASSES = "aws_lambda_powertools.utilities.data_classes"  # its __init__ imports ~40 modules
 NEVER = ["aws_xray_sdk", "moto", "shop.local", "flask"]  # tracing is off unless SHOP_TRACING=active
+# meta serves static pages only (health, the docs, problem pages, the analytics dashboard)
+NO_AWS = ["botocore.session", "dependency_injector"]
 
 
 def loaded_modules(dotted_handler: str) -> set[str]:
@@ -52,3 +55,8 @@ def test_http_handlers_load_no_batch_machinery(handler: str) -> None:
     assert not prefixed(modules, POWERTOOLS_HTTP)
     assert not prefixed(modules, BATCH)
     assert not [name for name in NEVER if prefixed(modules, name)]
+
+
+def test_meta_loads_no_aws_session_and_no_container() -> None:
+    modules = loaded_modules(META_HANDLER)
+    assert not [name for name in NO_AWS if prefixed(modules, name)]
