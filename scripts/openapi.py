@@ -110,7 +110,7 @@ def build_document() -> str:
     for name, service in description["services"].items():
         for route in service["routes"]:
             operation = document["paths"][route["path"]][route["method"].lower()]
-            operation["tags"] = [name]
+            operation["tags"] = operation.get("tags") or [name]  # a route may name another tag
             describe_errors(operation, route["auth"])
             describe_headers(operation)
             add_examples(operation, examples.get(operation["operationId"], {}))
