@@ -22,6 +22,13 @@ is CPU-bound and this is its duration, minus the time both sides spend waiting f
 same AWS answers, which would only pull the ratio towards 1; and CPU time barely moves
 when other work shares this machine, where wall time does. Wall time is shown beside it.
 
+A second floor, "lean", does the same calls the way the shop's own AWS layer does: botocore
+clients from one session, the cyclic collector paused (shop.platform.aws, .cold_start). Those
+two choices make the handler's share of the AWS work cheaper than bare boto3's, so the ratio
+to the lean floor is what the rest of the function (pydantic, dependency-injector,
+Powertools, the shop's code) costs on its own. The budget applies to the boto3 floor, as
+the goal is stated; both ratios are printed.
+
 Also reported: warm overhead (the median duration of later invocations minus the time
 spent in their AWS and cross-service calls), peak RSS, and the size of each function's
 zip (package.py, with bytecode). Exits 1 if any event is over the budget.
@@ -167,6 +174,15 @@ _cpu, _wall = time.process_time() - _cpu, time.perf_counter() - _wall
 _outcome, _extra = _failed, {{}}
 """
     + _REPORT
+)
+
+# The same calls as the shop makes them: botocore clients of one session, collector paused.
+LEAN_FLOOR_PROBE = FLOOR_PROBE.replace(
+    "import boto3\n_clients",
+    "import gc\ngc.disable()\nimport botocore.session\n_botocore = botocore.session.Session()\n_clients",
+).replace(
+    'boto3.session.Session().client(_service, region_name="{region}")',
+    '_botocore.create_client(_service, region_name="{region}")',
 )
 
 
@@ -659,6 +675,7 @@ def scenarios() -> list[Scenario]:
 class Row:
     scenario: Scenario
     floor: list[dict[str, Any]] = field(default_factory=list)
+    lean: list[dict[str, Any]] = field(default_factory=list)
     handler: list[dict[str, Any]] = field(default_factory=list)
     outcome: Any = None
 
@@ -668,6 +685,10 @@ class Row:
     @property
     def ratio(self) -> float:
         return self.median("handler", "cpu") / self.median("floor", "cpu")
+
+    @property
+    def lean_ratio(self) -> float:
+        return self.median("handler", "cpu") / self.median("lean", "cpu")
 
     @property
     def wall_ratio(self) -> float:
@@ -717,10 +738,12 @@ class Runner:
     def measure(self, scenario: Scenario, runs: int) -> Row:
         recorded = self.run(self._handler_source(scenario, RECORDER), scenario.environment)
         floor = FLOOR_PROBE.format(rss=_RSS, calls=recorded["calls"], region=REGION)
+        lean = LEAN_FLOOR_PROBE.format(rss=_RSS, calls=recorded["calls"], region=REGION)
         row = Row(scenario, outcome=recorded["outcome"])
         self.run(floor)  # warms the OS caches for both sides
-        for index in range(runs):  # interleaved, so drift hits both alike
+        for index in range(runs):  # interleaved, so drift hits all alike
             row.floor.append(self.run(floor))
+            row.lean.append(self.run(lean))
             # warm invocations only after the last timed one, so they never touch a cold figure
             after = WARM.format(count=WARM_INVOCATIONS) if scenario.warm and index == runs - 1 else ""
             row.handler.append(
@@ -756,7 +779,7 @@ def report(rows: list[Row], sizes: dict[str, int]) -> list[str]:
     """Print the table; return the events over the budget."""
     print(
         f"\n{'function':<17} {'event':<31} {'floor ms':>8} {'handler ms':>10} {'ratio':>6} {'wall':>5}"
-        f" {'warm ms':>7} {'RSS MB':>13} {'zip KB':>6}"
+        f" {'lean':>5} {'warm ms':>7} {'RSS MB':>13} {'zip KB':>6}"
     )
     over = []
     for row in rows:
@@ -767,7 +790,7 @@ def report(rows: list[Row], sizes: dict[str, int]) -> list[str]:
         flag = " OVER" if row.ratio > BUDGET_RATIO else ""
         print(
             f"{row.scenario.function:<17} {row.scenario.label:<31} {floor:8.0f} {own:10.0f} {row.ratio:6.2f}"
-            f" {row.wall_ratio:5.2f} {warm} {rss:>13} {size:6.0f}{flag}"
+            f" {row.wall_ratio:5.2f} {row.lean_ratio:5.2f} {warm} {rss:>13} {size:6.0f}{flag}"
         )
         if row.ratio > BUDGET_RATIO:
             over.append(f"{row.scenario.function} {row.scenario.label}")
@@ -782,7 +805,8 @@ def measure_all(
     with compiled_sources(python) as sources, aws_stack() as stack:
         runner = Runner(python, sources, stack)
         print(
-            f"measuring {len(chosen)} events x {runs} runs (a fresh interpreter each, floor and handler)...",
+            f"measuring {len(chosen)} events x {runs} runs"
+            " (a fresh interpreter each: floor, lean floor, handler)...",
             flush=True,
         )
         rows = []
@@ -790,7 +814,9 @@ def measure_all(
             row = runner.measure(scenario, runs)
             rows.append(row)
             print(
-                f"  {scenario.function:<17} {scenario.label:<31} {row.ratio:5.2f}x  (answered {row.outcome})",
+                f"  {scenario.function:<17} {scenario.label:<31} {row.ratio:5.2f}x,"
+                f" {row.lean_ratio:5.2f}x lean"
+                f"  (answered {row.outcome})",
                 flush=True,
             )
     return rows, zip_sizes(python) if zips else {}
@@ -810,7 +836,9 @@ def main() -> int:
     worst = max(rows, key=lambda row: row.ratio)
     print(
         f"\nCPU time of init + first invocation, median of {args.runs} interleaved runs;"
-        " wall = the same in wall time; warm = median later invocation minus its AWS calls."
+        " wall = the same in wall time; lean = the CPU ratio to the lean floor (botocore clients,"
+        " collector paused: what the rest of the function costs); warm = median later invocation"
+        " minus its AWS calls."
         f"\nworst: {worst.scenario.function} {worst.scenario.label}"
         f" at {worst.ratio:.2f}x the floor (budget {BUDGET_RATIO}x); over budget: {', '.join(over) or 'none'}"
     )
