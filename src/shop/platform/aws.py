@@ -38,7 +38,7 @@ def client(service_name: str) -> Any:
 
 @cache
 def _session() -> Any:
-    return botocore.session.Session()
+    return botocore.session.get_session()  # as boto3 makes its sessions (the chaos suite hooks it)
 
 
 def _region(service_name: str) -> str:
