@@ -6,7 +6,9 @@ the cyclic collector would scan them over and over and free nothing: 15-60 ms of
 250 ms cold start (`make bench`). So inside a Lambda runtime, collection pauses when
 `shop` is first imported and resumes when the first invocation ends, with what init built
 frozen out of later scans (as gc.freeze's documentation advises for long-lived state).
-Elsewhere (tests, tools) nothing changes.
+Frozen too, never freed: the cyclic garbage of the cold start, some 530 objects (measured on
+four functions), where collecting it first would cost 40-50 ms. Elsewhere (tests, tools)
+nothing changes.
 """
 
 from __future__ import annotations
