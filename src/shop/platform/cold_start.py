@@ -1,8 +1,8 @@
 """The garbage collector during a cold start.
 
-Init builds some 100,000 objects (pydantic models, botocore's service data, the routes)
+Init builds some 70,000-80,000 objects (pydantic models, botocore's service data, the routes)
 that live as long as the execution environment. While init and the first invocation run,
-the cyclic collector would scan them over and over and free nothing: 15-60 ms of a
+the cyclic collector would scan them over and over and free next to nothing: 15-60 ms of a
 250 ms cold start (`make bench`). So inside a Lambda runtime, collection pauses when
 `shop` is first imported and resumes when the first invocation ends, with what init built
 frozen out of later scans (as gc.freeze's documentation advises for long-lived state).
