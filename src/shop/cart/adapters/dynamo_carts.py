@@ -28,6 +28,11 @@ from shop.platform.dynamo import from_item, to_item
 from shop.platform.transaction import Transaction
 
 LINE_PREFIX = "LINE#"
+# A cart's first line, started (or restarted after expiry) with nothing else in it
+_FRESH_CART = (
+    "SET #line = :line, currency = :currency, expires_at = :expires, updated_at = :now,"
+    " products = :ids, cart_id = :cart_id"
+)
 SORT_KEY = "CART"
 
 
@@ -122,18 +127,10 @@ class DynamoCarts:
         transaction = Transaction(self._client, self._table)
         update = transaction.update(
             _key_of(customer_id),
-            "SET #line = :line, currency = :currency, expires_at = :expires, updated_at = :now,"
-            " products = :ids, cart_id = :cart_id",
+            _FRESH_CART,
             "attribute_not_exists(products)",
             names={"#line": LINE_PREFIX + line.product_id},
-            values={
-                ":line": _line_value(line),
-                ":currency": change.after.currency,
-                ":expires": _expiry(now),
-                ":now": rfc3339(now),
-                ":ids": {line.product_id},
-                ":cart_id": change.after.cart_id,
-            },
+            values=_fresh_cart_values(change.after, line, now),
             return_old_on_failure=True,
         )
         transaction.publish(change.events)
@@ -148,19 +145,10 @@ class DynamoCarts:
         transaction = Transaction(self._client, self._table)
         update = transaction.update(
             _key_of(before.customer_id),
-            "SET #line = :line, currency = :currency, expires_at = :expires, updated_at = :now,"
-            " products = :ids, cart_id = :cart_id" + remove,
+            _FRESH_CART + remove,
             "expires_at = :seen",
             names={"#line": LINE_PREFIX + line.product_id, **stale},
-            values={
-                ":line": _line_value(line),
-                ":currency": change.after.currency,
-                ":expires": _expiry(now),
-                ":now": rfc3339(now),
-                ":ids": {line.product_id},
-                ":seen": _epoch(before),
-                ":cart_id": change.after.cart_id,
-            },
+            values={**_fresh_cart_values(change.after, line, now), ":seen": _epoch(before)},
         )
         transaction.publish(change.events)
         transaction.commit({update: lambda _: CartChanged()})
@@ -225,6 +213,18 @@ def _epoch(cart: Cart) -> int:
 
 def _expiry(now: datetime) -> int:
     return int((now + IDLE_LIFETIME).timestamp())
+
+
+def _fresh_cart_values(cart: Cart, line: CartLine, now: datetime) -> dict[str, Any]:
+    """The values of `_FRESH_CART`: `line` is the cart's only one."""
+    return {
+        ":line": _line_value(line),
+        ":currency": cart.currency,
+        ":expires": _expiry(now),
+        ":now": rfc3339(now),
+        ":ids": {line.product_id},
+        ":cart_id": cart.cart_id,
+    }
 
 
 def _line_value(line: CartLine) -> dict[str, Any]:
