@@ -15,7 +15,7 @@ from shop.catalog.adapters.dynamo_products import DynamoProducts
 from shop.catalog.domain import stock
 from shop.catalog.domain.errors import OutOfStock, ReservationChanged, ReservationExists
 from shop.catalog.domain.events import StockRejected, StockReserved
-from shop.catalog.domain.product import NewProduct, Product
+from shop.catalog.domain.product import Product
 from shop.catalog.domain.reservation import Reservation, ReservationStatus
 from shop.catalog.ports import CoOccurrences, Inventory, Products
 from shop.kernel.change import Change
@@ -23,6 +23,7 @@ from shop.kernel.clock import FixedClock
 from shop.platform.aws import client
 from tests.conftest import create_table
 from tests.contract.stores import BACKENDS, Store, dynamo_store, fake_store, on_moto
+from tests.support.catalog import a_product
 from tests.unit.catalog.fakes import FakeCoOccurrences, FakeInventory, FakeProducts
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -57,14 +58,7 @@ def catalog(request: pytest.FixtureRequest) -> Catalog:
 
 
 def add(catalog: Catalog, product_id: str, stock: int) -> Product:
-    new = NewProduct(
-        sku=f"SKU-{product_id}",
-        name=product_id,
-        price={"amount": 100, "currency": "EUR"},
-        category="things",
-        stock=stock,
-    )
-    product = Product.create(new, product_id=product_id, now=NOW)
+    product = a_product(product_id, stock=stock)
     catalog.products.add(product)
     return product
 

@@ -11,10 +11,11 @@ import pytest
 
 from shop.catalog.adapters.dynamo_products import DynamoProducts
 from shop.catalog.domain.errors import ProductNotFound, SkuTaken
-from shop.catalog.domain.product import NewProduct, Product, ProductChanges, ProductQuery
+from shop.catalog.domain.product import Product, ProductChanges, ProductQuery
 from shop.catalog.ports import Products
 from shop.platform.aws import client
 from tests.conftest import create_table
+from tests.support.catalog import a_product
 from tests.unit.catalog.fakes import FakeProducts
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -31,14 +32,7 @@ def products(request: pytest.FixtureRequest) -> Iterator[Products]:
 
 
 def product(product_id: str, name: str, category: str = "Lamps") -> Product:
-    new = NewProduct(
-        sku=f"SKU-{product_id}",
-        name=name,
-        price={"amount": 100, "currency": "EUR"},
-        category=category,
-        stock=3,
-    )
-    return Product.create(new, product_id=product_id, now=NOW)
+    return a_product(product_id, name=name, category=category)
 
 
 def every_page(products: Products, query: ProductQuery) -> list[str]:

@@ -7,10 +7,11 @@ import pytest
 
 from shop.catalog.adapters.dynamo_co_occurrences import DynamoCoOccurrences
 from shop.catalog.adapters.dynamo_products import DynamoProducts
-from shop.catalog.domain.product import NewProduct, Product
+from shop.catalog.domain.product import Product
 from shop.catalog.domain.similarity import Counts, PairCounts
 from shop.platform.aws import client
 from tests.integration.catalog.support import TABLE, call, consume, order_event
+from tests.support.catalog import a_product
 from tests.support.dynamodb import DynamoCalls
 
 pytestmark = pytest.mark.integration
@@ -19,14 +20,7 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def add(product_id: str) -> Product:
-    new = NewProduct(
-        sku=f"SKU-{product_id}",
-        name=product_id.upper(),
-        price={"amount": 100, "currency": "EUR"},
-        category="things",
-        stock=100,
-    )
-    product = Product.create(new, product_id=product_id, now=NOW)
+    product = a_product(product_id, name=product_id.upper(), stock=100)
     DynamoProducts(client("dynamodb"), TABLE).add(product)
     return product
 

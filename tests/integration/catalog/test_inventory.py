@@ -13,12 +13,13 @@ from shop.catalog.adapters.dynamo_products import DynamoProducts
 from shop.catalog.domain import stock
 from shop.catalog.domain.errors import OutOfStock, ReservationChanged, ReservationExists
 from shop.catalog.domain.events import StockReserved
-from shop.catalog.domain.product import NewProduct, Product
+from shop.catalog.domain.product import Product
 from shop.catalog.domain.reservation import Reservation
 from shop.kernel.change import Change
 from shop.kernel.clock import FixedClock
 from shop.platform.aws import client
 from tests.integration.catalog.support import TABLE, consume, order_event, stock_of
+from tests.support.catalog import a_product
 from tests.support.dynamodb import DynamoCalls, outbox_events, table_items
 
 pytestmark = pytest.mark.integration
@@ -28,14 +29,7 @@ OK: dict[str, Any] = {"batchItemFailures": []}
 
 
 def add(product_id: str, stock: int) -> Product:
-    new = NewProduct(
-        sku=f"SKU-{product_id}",
-        name=product_id,
-        price={"amount": 100, "currency": "EUR"},
-        category="things",
-        stock=stock,
-    )
-    product = Product.create(new, product_id=product_id, now=NOW)
+    product = a_product(product_id, stock=stock)
     DynamoProducts(client("dynamodb"), TABLE).add(product)
     return product
 
