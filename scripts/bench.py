@@ -26,8 +26,12 @@ A second floor, "lean", does the same calls the way the shop's own AWS layer doe
 clients from one session, the cyclic collector paused (shop.platform.aws, .cold_start). Those
 two choices make the handler's share of the AWS work cheaper than bare boto3's, so the ratio
 to the lean floor is what the rest of the function (pydantic, dependency-injector,
-Powertools, the shop's code) costs on its own. The budget applies to the boto3 floor, as
-the goal is stated; both ratios are printed.
+Powertools, the shop's code) costs on its own. A third, the "libraries floor", is the lean
+floor plus the design card's libraries at their least (pydantic with one model, a
+dependency-injector container, Powertools' Logger and Metrics) and no shop code: its ratio
+to the boto3 floor is the best any function built with those libraries can reach, and the
+handler's ratio to it is what the shop's own code costs. The budget applies to the boto3
+floor, as the goal is stated; every ratio is printed.
 
 Also reported: warm overhead (the median duration of later invocations minus the time
 spent in their AWS and cross-service calls), peak RSS, and the size of each function's
@@ -183,6 +187,26 @@ LEAN_FLOOR_PROBE = FLOOR_PROBE.replace(
 ).replace(
     'boto3.session.Session().client(_service, region_name="{region}")',
     '_botocore.create_client(_service, region_name="{region}")',
+)
+
+# The lean floor plus the design card's libraries at their least, and no shop code: pydantic
+# with one model built and used, a dependency-injector container with one provider, and
+# Powertools' Logger and Metrics. No function built with those libraries can start faster;
+# the handler's ratio to it is what the shop's own code costs.
+_LIBRARIES = """
+from pydantic import BaseModel
+class _Model(BaseModel):
+    value: int
+_Model(value=1).model_dump()
+from dependency_injector import containers, providers
+class _Container(containers.DeclarativeContainer):
+    settings = providers.Singleton(dict)
+_Container().settings()
+from aws_lambda_powertools import Logger, Metrics
+Logger(service="bench"), Metrics(namespace="bench", service="bench")
+"""
+LIBRARIES_FLOOR_PROBE = LEAN_FLOOR_PROBE.replace(
+    "_botocore = botocore.session.Session()\n", "_botocore = botocore.session.Session()" + _LIBRARIES
 )
 
 
@@ -676,6 +700,7 @@ class Row:
     scenario: Scenario
     floor: list[dict[str, Any]] = field(default_factory=list)
     lean: list[dict[str, Any]] = field(default_factory=list)
+    libraries: list[dict[str, Any]] = field(default_factory=list)
     handler: list[dict[str, Any]] = field(default_factory=list)
     outcome: Any = None
 
@@ -689,6 +714,16 @@ class Row:
     @property
     def lean_ratio(self) -> float:
         return self.median("handler", "cpu") / self.median("lean", "cpu")
+
+    @property
+    def libraries_ratio(self) -> float:
+        """The best ratio a function built with the design card's libraries can reach."""
+        return self.median("libraries", "cpu") / self.median("floor", "cpu")
+
+    @property
+    def shop_ratio(self) -> float:
+        """What the shop's own code adds to its libraries."""
+        return self.median("handler", "cpu") / self.median("libraries", "cpu")
 
     @property
     def wall_ratio(self) -> float:
@@ -739,11 +774,13 @@ class Runner:
         recorded = self.run(self._handler_source(scenario, RECORDER), scenario.environment)
         floor = FLOOR_PROBE.format(rss=_RSS, calls=recorded["calls"], region=REGION)
         lean = LEAN_FLOOR_PROBE.format(rss=_RSS, calls=recorded["calls"], region=REGION)
+        libraries = LIBRARIES_FLOOR_PROBE.format(rss=_RSS, calls=recorded["calls"], region=REGION)
         row = Row(scenario, outcome=recorded["outcome"])
         self.run(floor)  # warms the OS caches for both sides
         for index in range(runs):  # interleaved, so drift hits all alike
             row.floor.append(self.run(floor))
             row.lean.append(self.run(lean))
+            row.libraries.append(self.run(libraries))
             # warm invocations only after the last timed one, so they never touch a cold figure
             after = WARM.format(count=WARM_INVOCATIONS) if scenario.warm and index == runs - 1 else ""
             row.handler.append(
@@ -779,7 +816,7 @@ def report(rows: list[Row], sizes: dict[str, int]) -> list[str]:
     """Print the table; return the events over the budget."""
     print(
         f"\n{'function':<17} {'event':<31} {'floor ms':>8} {'handler ms':>10} {'ratio':>6} {'wall':>5}"
-        f" {'lean':>5} {'warm ms':>7} {'RSS MB':>13} {'zip KB':>6}"
+        f" {'lean':>5} {'libs':>5} {'shop':>5} {'warm ms':>7} {'RSS MB':>13} {'zip KB':>6}"
     )
     over = []
     for row in rows:
@@ -790,7 +827,8 @@ def report(rows: list[Row], sizes: dict[str, int]) -> list[str]:
         flag = " OVER" if row.ratio > BUDGET_RATIO else ""
         print(
             f"{row.scenario.function:<17} {row.scenario.label:<31} {floor:8.0f} {own:10.0f} {row.ratio:6.2f}"
-            f" {row.wall_ratio:5.2f} {row.lean_ratio:5.2f} {warm} {rss:>13} {size:6.0f}{flag}"
+            f" {row.wall_ratio:5.2f} {row.lean_ratio:5.2f} {row.libraries_ratio:5.2f} {row.shop_ratio:5.2f}"
+            f" {warm} {rss:>13} {size:6.0f}{flag}"
         )
         if row.ratio > BUDGET_RATIO:
             over.append(f"{row.scenario.function} {row.scenario.label}")
@@ -806,7 +844,7 @@ def measure_all(
         runner = Runner(python, sources, stack)
         print(
             f"measuring {len(chosen)} events x {runs} runs"
-            " (a fresh interpreter each: floor, lean floor, handler)...",
+            " (a fresh interpreter each: floor, lean floor, libraries floor, handler)...",
             flush=True,
         )
         rows = []
@@ -815,7 +853,7 @@ def measure_all(
             rows.append(row)
             print(
                 f"  {scenario.function:<17} {scenario.label:<31} {row.ratio:5.2f}x,"
-                f" {row.lean_ratio:5.2f}x lean"
+                f" {row.lean_ratio:5.2f}x lean; libraries alone {row.libraries_ratio:5.2f}x"
                 f"  (answered {row.outcome})",
                 flush=True,
             )
@@ -837,8 +875,11 @@ def main() -> int:
     print(
         f"\nCPU time of init + first invocation, median of {args.runs} interleaved runs;"
         " wall = the same in wall time; lean = the CPU ratio to the lean floor (botocore clients,"
-        " collector paused: what the rest of the function costs); warm = median later invocation"
-        " minus its AWS calls."
+        " collector paused: what the rest of the function costs); libs = the libraries floor's"
+        " ratio (the lean floor plus pydantic, dependency-injector and Powertools at their least:"
+        " the best a function built with them can reach); shop = the handler's ratio to the"
+        " libraries floor (what the shop's own code costs); warm = median later invocation minus"
+        " its AWS calls."
         f"\nworst: {worst.scenario.function} {worst.scenario.label}"
         f" at {worst.ratio:.2f}x the floor (budget {BUDGET_RATIO}x); over budget: {', '.join(over) or 'none'}"
     )

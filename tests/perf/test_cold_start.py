@@ -1,11 +1,13 @@
 """Cold start held in CI, measured as `make bench` measures it (init + first invocation as a
 ratio to the boto3 floor, scripts/bench.py), with fewer runs than the bench's seven.
 
-The goal is 1.3x for every function and `make bench` fails above it; today the queue
-consumers, the relay, meta, analytics' HTTP function and users' consumer meet it, and the
-other HTTP functions are at 1.30-1.41x (README, "Measured"). This test holds the line where
-it is: no function may get slower than CEILING, and the functions that meet the goal
-(AT_GOAL) keep it, each within a noise margin (three runs here, against seven).
+The goal is 1.3x for every function and `make bench` fails above it. It is not met, and
+cannot be with the design card's libraries: on their own, with no shop code, they measure
+1.22-1.31x of the floor for the functions that call one AWS service (the bench's libraries
+floor; README, "Measured"). This test holds the line where it is: no event may get slower
+than CEILING; the functions measured at the goal (AT_GOAL) stay near it; and the shop's own
+code, the part it controls, may not grow past SHOP_CEILING of the libraries floor. Each
+limit has a noise margin (three runs here, against seven).
 """
 
 import sys
@@ -20,7 +22,9 @@ pytestmark = pytest.mark.slow
 
 RUNS = 3
 NOISE_MARGIN = 1.15
-CEILING = 1.45  # the slowest event measured 1.41x (payments' Stripe webhook; bench.py --runs 7)
+CEILING = 1.45  # the slowest event measured 1.41-1.45x (payments' Stripe webhook; bench.py --runs 7)
+# The handler over the libraries floor: 0.96-1.14x, and 1.17x for the webhook (which imports stripe)
+SHOP_CEILING = 1.2
 AT_GOAL = {
     "meta:http",
     "analytics:http",
@@ -34,7 +38,7 @@ AT_GOAL = {
 }
 
 
-def test_no_function_starts_slower_than_today_and_those_at_the_goal_keep_it() -> None:
+def test_cold_starts_hold_todays_line() -> None:
     rows, _ = bench.measure_all(RUNS, zips=False)
     over = {
         f"{row.scenario.function} {row.scenario.label}": round(row.ratio, 2)
@@ -44,6 +48,12 @@ def test_no_function_starts_slower_than_today_and_those_at_the_goal_keep_it() ->
     }
     allowed = f"ceiling {CEILING}x, goal {bench.BUDGET_RATIO}x for {sorted(AT_GOAL)}"
     assert not over, f"slower than allowed ({allowed}): {over}"
+    heavier = {
+        f"{row.scenario.function} {row.scenario.label}": round(row.shop_ratio, 2)
+        for row in rows
+        if row.shop_ratio > SHOP_CEILING * NOISE_MARGIN
+    }
+    assert not heavier, f"the shop's own code costs more than {SHOP_CEILING}x its libraries: {heavier}"
 
 
 def test_the_floors_repeat_the_calls_the_handler_made() -> None:
@@ -57,3 +67,7 @@ def test_the_floors_repeat_the_calls_the_handler_made() -> None:
     # the lean floor makes the same calls without boto3 and with the collector paused: cheaper
     assert "boto3" not in bench.LEAN_FLOOR_PROBE
     assert all(row.median("lean", "cpu") < row.median("floor", "cpu") for row in reads)
+    # the libraries floor is the lean floor and the libraries, without a line of the shop
+    assert "shop" not in bench.LIBRARIES_FLOOR_PROBE
+    assert all(run["outcome"] == 0 for row in reads for run in row.libraries)
+    assert all(row.median("libraries", "cpu") > row.median("lean", "cpu") for row in reads)
