@@ -30,7 +30,8 @@ Powertools, the shop's code) costs on its own. A third, the "libraries floor", i
 floor plus the design card's libraries at their least (pydantic with one model, a
 dependency-injector container, Powertools' Logger and Metrics) and no shop code: its ratio
 to the boto3 floor is the best any function built with those libraries can reach, and the
-handler's ratio to it is what the shop's own code costs. The budget applies to the boto3
+handler's ratio to it is what the shop's own code costs (`--each-library` adds the libraries
+one at a time instead, to show what each costs). The budget applies to the boto3
 floor, as the goal is stated; every ratio is printed.
 
 Also reported: warm overhead (the median duration of later invocations minus the time
@@ -38,6 +39,7 @@ spent in their AWS and cross-service calls), peak RSS, and the size of each func
 zip (package.py, with bytecode). Exits 1 if any event is over the budget.
 
     make bench            # or: .venv/bin/python scripts/bench.py --runs 7 [--only orders catalog]
+    .venv/bin/python scripts/bench.py --each-library --runs 9 --only orders   # each library's cost
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -193,21 +195,34 @@ LEAN_FLOOR_PROBE = FLOOR_PROBE.replace(
 # with one model built and used, a dependency-injector container with one provider, and
 # Powertools' Logger and Metrics. No function built with those libraries can start faster;
 # the handler's ratio to it is what the shop's own code costs.
-_LIBRARIES = """
+LIBRARY_USES = {
+    "pydantic": """
 from pydantic import BaseModel
 class _Model(BaseModel):
     value: int
 _Model(value=1).model_dump()
+""",
+    "dependency-injector": """
 from dependency_injector import containers, providers
 class _Container(containers.DeclarativeContainer):
     settings = providers.Singleton(dict)
 _Container().settings()
+""",
+    "Powertools": """
 from aws_lambda_powertools import Logger, Metrics
 Logger(service="bench"), Metrics(namespace="bench", service="bench")
-"""
-LIBRARIES_FLOOR_PROBE = LEAN_FLOOR_PROBE.replace(
-    "_botocore = botocore.session.Session()\n", "_botocore = botocore.session.Session()" + _LIBRARIES
-)
+""",
+}
+
+
+def libraries_floor(libraries: Iterable[str]) -> str:
+    """The lean floor plus these libraries at their least."""
+    uses = "".join(LIBRARY_USES[name] for name in libraries)
+    session = "_botocore = botocore.session.Session()\n"
+    return LEAN_FLOOR_PROBE.replace(session, session + uses.lstrip("\n"))
+
+
+LIBRARIES_FLOOR_PROBE = libraries_floor(LIBRARY_USES)
 
 
 # --------------------------------------------------------------------------- the runtime
@@ -788,6 +803,23 @@ class Runner:
             )
         return row
 
+    def library_ratios(self, scenario: Scenario, runs: int) -> dict[str, float]:
+        """The lean floor, then each library added to it in turn, as ratios to the boto3 floor."""
+        calls = self.run(self._handler_source(scenario, RECORDER), scenario.environment)["calls"]
+        names = list(LIBRARY_USES)
+        probes = {"floor": FLOOR_PROBE, "lean": LEAN_FLOOR_PROBE} | {
+            f"+{name}": libraries_floor(names[: index + 1]) for index, name in enumerate(names)
+        }
+        sources = {
+            label: probe.format(rss=_RSS, calls=calls, region=REGION) for label, probe in probes.items()
+        }
+        cpu: dict[str, list[float]] = {label: [] for label in sources}
+        for _ in range(runs):  # interleaved, as in measure
+            for label, source in sources.items():
+                cpu[label].append(self.run(source)["cpu"])
+        floor = statistics.median(cpu.pop("floor"))
+        return {label: statistics.median(values) / floor for label, values in cpu.items()}
+
 
 def zip_sizes(python: Path) -> dict[str, int]:
     """Each function's zip as package.py builds it with bytecode (the dependencies layer aside)."""
@@ -839,7 +871,7 @@ def measure_all(
     runs: int, only: list[str] | None = None, *, zips: bool = True
 ) -> tuple[list[Row], dict[str, int]]:
     python = runtime_python()
-    chosen = [s for s in scenarios() if not only or s.function.split(":")[0] in only]
+    chosen = _chosen(only)
     with compiled_sources(python) as sources, aws_stack() as stack:
         runner = Runner(python, sources, stack)
         print(
@@ -860,6 +892,24 @@ def measure_all(
     return rows, zip_sizes(python) if zips else {}
 
 
+def measure_each_library(runs: int, only: list[str] | None = None) -> list[tuple[Scenario, dict[str, float]]]:
+    """What each library adds to the lean floor, for the chosen events (`--each-library`)."""
+    python = runtime_python()
+    results = []
+    with compiled_sources(python) as sources, aws_stack() as stack:
+        runner = Runner(python, sources, stack)
+        for scenario in _chosen(only):
+            ratios = runner.library_ratios(scenario, runs)
+            results.append((scenario, ratios))
+            added = ", ".join(f"{label} {ratio:.2f}x" for label, ratio in ratios.items())
+            print(f"  {scenario.function:<17} {scenario.label:<31} {added}", flush=True)
+    return results
+
+
+def _chosen(only: list[str] | None) -> list[Scenario]:
+    return [s for s in scenarios() if not only or s.function.split(":")[0] in only]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Lambda cold-start benchmark (init + first invocation)")
     parser.add_argument(
@@ -868,7 +918,16 @@ def main() -> int:
     parser.add_argument(
         "--only", nargs="+", metavar="SERVICE", help="only these services (outbox-relay for the relay)"
     )
+    parser.add_argument(
+        "--each-library",
+        action="store_true",
+        help="instead: the lean floor, then each library added in turn (ratios to the boto3 floor)",
+    )
     args = parser.parse_args()
+    if args.each_library:
+        print("the lean floor, then each library added to it, as ratios to the boto3 floor:")
+        measure_each_library(args.runs, args.only)
+        return 0
     rows, sizes = measure_all(args.runs, args.only)
     over = report(rows, sizes)
     worst = max(rows, key=lambda row: row.ratio)
