@@ -722,27 +722,30 @@ class Row:
     def median(self, side: str, key: str) -> float:
         return statistics.median(run[key] for run in getattr(self, side))
 
+    def _over(self, side: str, base: str, key: str = "cpu") -> float:
+        return self.median(side, key) / self.median(base, key)
+
     @property
     def ratio(self) -> float:
-        return self.median("handler", "cpu") / self.median("floor", "cpu")
+        return self._over("handler", "floor")
 
     @property
     def lean_ratio(self) -> float:
-        return self.median("handler", "cpu") / self.median("lean", "cpu")
+        return self._over("handler", "lean")
 
     @property
     def libraries_ratio(self) -> float:
         """The best ratio a function built with the design card's libraries can reach."""
-        return self.median("libraries", "cpu") / self.median("floor", "cpu")
+        return self._over("libraries", "floor")
 
     @property
     def shop_ratio(self) -> float:
         """What the shop's own code adds to its libraries."""
-        return self.median("handler", "cpu") / self.median("libraries", "cpu")
+        return self._over("handler", "libraries")
 
     @property
     def wall_ratio(self) -> float:
-        return self.median("handler", "wall") / self.median("floor", "wall")
+        return self._over("handler", "floor", "wall")
 
     @property
     def warm(self) -> float | None:
@@ -785,11 +788,16 @@ class Runner:
             rss=_RSS, event=event, context=_CONTEXT, module=module, attribute=attribute, after=after
         )
 
+    def _record(self, scenario: Scenario) -> dict[str, Any]:
+        """The first invocation's AWS calls and cross-service GETs, for the floors to repeat."""
+        return self.run(self._handler_source(scenario, RECORDER), scenario.environment)
+
     def measure(self, scenario: Scenario, runs: int) -> Row:
-        recorded = self.run(self._handler_source(scenario, RECORDER), scenario.environment)
-        floor = FLOOR_PROBE.format(rss=_RSS, calls=recorded["calls"], region=REGION)
-        lean = LEAN_FLOOR_PROBE.format(rss=_RSS, calls=recorded["calls"], region=REGION)
-        libraries = LIBRARIES_FLOOR_PROBE.format(rss=_RSS, calls=recorded["calls"], region=REGION)
+        recorded = self._record(scenario)
+        floor, lean, libraries = (
+            _floor_source(probe, recorded["calls"])
+            for probe in (FLOOR_PROBE, LEAN_FLOOR_PROBE, LIBRARIES_FLOOR_PROBE)
+        )
         row = Row(scenario, outcome=recorded["outcome"])
         self.run(floor)  # warms the OS caches for both sides
         for index in range(runs):  # interleaved, so drift hits all alike
@@ -805,20 +813,22 @@ class Runner:
 
     def library_ratios(self, scenario: Scenario, runs: int) -> dict[str, float]:
         """The lean floor, then each library added to it in turn, as ratios to the boto3 floor."""
-        calls = self.run(self._handler_source(scenario, RECORDER), scenario.environment)["calls"]
+        calls = self._record(scenario)["calls"]
         names = list(LIBRARY_USES)
         probes = {"floor": FLOOR_PROBE, "lean": LEAN_FLOOR_PROBE} | {
             f"+{name}": libraries_floor(names[: index + 1]) for index, name in enumerate(names)
         }
-        sources = {
-            label: probe.format(rss=_RSS, calls=calls, region=REGION) for label, probe in probes.items()
-        }
+        sources = {label: _floor_source(probe, calls) for label, probe in probes.items()}
         cpu: dict[str, list[float]] = {label: [] for label in sources}
         for _ in range(runs):  # interleaved, as in measure
             for label, source in sources.items():
                 cpu[label].append(self.run(source)["cpu"])
         floor = statistics.median(cpu.pop("floor"))
         return {label: statistics.median(values) / floor for label, values in cpu.items()}
+
+
+def _floor_source(probe: str, calls: list[Any]) -> str:
+    return probe.format(rss=_RSS, calls=calls, region=REGION)
 
 
 def zip_sizes(python: Path) -> dict[str, int]:
