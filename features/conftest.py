@@ -40,10 +40,10 @@ def shop_url(admin_credentials: tuple[str, str]) -> Iterator[str]:
     if external:
         yield external.rstrip("/")
         return
-    from shop.local.stack import LocalStack
+    from shop.local.orchestration.stack import EmbeddedStack
 
     email, password = admin_credentials
-    stack = LocalStack(port=0, seed=True, admin_email=email, admin_password=password)
+    stack = EmbeddedStack(port=0, seed=True, admin_email=email, admin_password=password)
     stack.start()
     _embedded["stack"] = stack
     report = stack.seed_report
@@ -66,7 +66,7 @@ def _external_url() -> str | None:
 
 @pytest.fixture(scope="session")
 def shop_stack(shop_url: str) -> Any:
-    """The embedded LocalStack, or None against an external deployment."""
+    """The embedded stack, or None against an external deployment."""
     return _embedded.get("stack")
 
 

@@ -359,7 +359,7 @@ def aws_stack() -> Iterator[Stack]:
             "POWERTOOLS_LOG_LEVEL": "WARNING",  # what is logged is not what is measured
         }
         os.environ.update(environment)
-        from shop.local.provisioning import provision
+        from shop.local.emulator.provisioning import provision
         from shop.local.resources import load_resources
         from shop.platform.aws import reset_clients
 
@@ -442,7 +442,7 @@ def http_event(
     method: str, path: str, body: Any = None, claims: dict[str, Any] | None = None, **extra: Any
 ) -> dict[str, Any]:
     """API Gateway's payload 2.0 event, as the local gateway builds it."""
-    from shop.local.gateway import Gateway
+    from shop.local.edge.gateway import Gateway
     from shop.local.resources import load_resources
 
     gateway = Gateway(load_resources().routes)
@@ -470,7 +470,7 @@ def place_order_event(stack: Stack) -> dict[str, Any]:
 
 def sqs_event(event_type: str, data: dict[str, Any]) -> dict[str, Any]:
     from shop.kernel.events import Event
-    from shop.local.pollers import sqs_record
+    from shop.local.event_sources.queue_poller import sqs_record
 
     body = Event(event_type=event_type, correlation_id="bench", data=data).model_dump_json()
     message = {"MessageId": f"m-{time.time_ns()}", "ReceiptHandle": "rh", "Body": body, "Attributes": {}}

@@ -83,9 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     with stack_output_to(args.out / "stack.log") as console:
         print("==> starting an embedded stack (its logs: stack.log)", file=console)
         import shop.local
-        from shop.local.stack import LocalStack
+        from shop.local.orchestration.stack import EmbeddedStack
 
-        with LocalStack(port=0, seed=True) as stack:
+        with EmbeddedStack(port=0, seed=True) as stack:
             report = stack.seed_report
             if report is None or not report.ok:
                 print(f"error: seeding failed:\n{report and report.summary()}", file=console)

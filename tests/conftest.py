@@ -39,10 +39,10 @@ def aws() -> Iterator[None]:
     cached boto3 clients are dropped so they bind to the mock."""
     from moto import mock_aws
 
-    from shop.local import moto_fixes
+    from shop.local.emulator import patches
     from shop.platform.aws import reset_clients
 
-    moto_fixes.install()
+    patches.install()
     reset_clients()
     with mock_aws():
         yield
@@ -51,7 +51,7 @@ def aws() -> Iterator[None]:
 
 def create_table(name: str, *, stream: bool = False) -> str:
     """A table with the key schema every service shares, made as the local stack makes it."""
-    from shop.local.provisioning import table_spec
+    from shop.local.emulator.provisioning import table_spec
     from shop.local.resources import load_resources
     from shop.platform.aws import client
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from shop.local.problems import problem_body
+from shop.local.edge.gateway_problems import problem_body
 from shop.platform.problems import PROBLEM_TYPES, ProblemType, problem, problem_response
 from tests.support.http_events import api_request
 

@@ -25,9 +25,9 @@ PAID, DECLINED, ABANDONED = 3, 1, 1
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[Any]:
-    from shop.local.stack import LocalStack
+    from shop.local.orchestration.stack import EmbeddedStack
 
-    with LocalStack(port=0, seed=True) as running:
+    with EmbeddedStack(port=0, seed=True) as running:
         assert running.seed_report is not None
         assert running.seed_report.ok, running.seed_report.summary()
         yield running

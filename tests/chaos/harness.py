@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 
-from shop.local.provisioning import QueueInfo
+from shop.local.emulator.provisioning import QueueInfo
 from shop.platform.dynamo import from_item
 
 TIMEOUT = 30

@@ -1,4 +1,4 @@
-"""Checkouts over HTTP while faults are injected at every saga step (shop/local/chaos.py):
+"""Checkouts over HTTP while faults are injected at every saga step (shop/local/test_support/chaos.py):
 DynamoDB throttling and transaction conflicts, failed SNS publishes in the relay, consumers
 crashing mid-batch, environments killed mid-invocation, duplicated and delayed deliveries.
 A few poison messages are dropped into the queues too. Once the queues drain, the invariants
@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 
-from shop.local import chaos
+from shop.local.test_support import chaos
 from tests.chaos.harness import SHIPPING_ADDRESS, Api, Emulator, events_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(480)]
@@ -79,7 +79,7 @@ class Placed:
 
 
 class FaultPlan:
-    """The plan file the stack's processes read (see shop.local.chaos)."""
+    """The plan file the stack's processes read (see shop.local.test_support.chaos)."""
 
     def __init__(self, directory: Path, queues: list[str]) -> None:
         self.path = directory / "plan.json"
@@ -109,7 +109,7 @@ class FaultPlan:
 
 @pytest.fixture
 def chaos_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, FaultPlan]]:
-    from shop.local.stack import LocalStack
+    from shop.local.orchestration.stack import EmbeddedStack
 
     description = json.loads(resources.files("shop").joinpath("resources.json").read_text())
     description["queue_defaults"]["visibility_timeout_seconds"] = VISIBILITY_TIMEOUT_SECONDS
@@ -121,12 +121,12 @@ def chaos_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tup
     ]
     plan = FaultPlan(tmp_path, queues)
     monkeypatch.setenv(chaos.PLAN_VARIABLE, str(plan.path))
-    with LocalStack(port=0, resources_path=resources_path, throttle_scale=1000) as stack:
+    with EmbeddedStack(port=0, resources_path=resources_path, throttle_scale=1000) as stack:
         yield stack, plan
 
 
 def test_checkouts_survive_injected_faults(chaos_stack: tuple[Any, FaultPlan]) -> None:
-    from shop.local.seed import seed
+    from shop.local.orchestration.seed import seed
 
     stack, plan = chaos_stack
     began = time.monotonic()

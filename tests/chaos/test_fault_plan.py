@@ -1,4 +1,4 @@
-"""shop.local.chaos on its own: a plan injects only when enabled, at its rates, up to its limits,
+"""shop.local.test_support.chaos on its own: a plan injects only when enabled, at its rates, up to its limits,
 logging each fault; the faults look to the code as AWS's own errors do."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from shop.local import chaos
+from shop.local.test_support import chaos
 
 NOWHERE = "http://127.0.0.1:9"  # never reached: the faults answer before any request is sent
 

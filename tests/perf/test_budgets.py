@@ -30,8 +30,8 @@ import pytest
 import requests
 from botocore.client import BaseClient
 
-from shop.local import lambda_runtime
 from shop.local.resources import Resources, load_resources
+from shop.local.runtime import lambda_runtime
 
 pytestmark = pytest.mark.acceptance
 
@@ -175,9 +175,9 @@ def _tolerate_missing(dotted_path: str) -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def stack(meter: DynamoMeter) -> Iterator[Any]:
-    from shop.local.stack import LocalStack
+    from shop.local.orchestration.stack import EmbeddedStack
 
-    with LocalStack(port=0, seed=True) as running:
+    with EmbeddedStack(port=0, seed=True) as running:
         meter.reset_unattributed()  # provisioning and the stack's own set-up are not ours to count
         yield running
 

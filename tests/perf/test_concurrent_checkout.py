@@ -43,10 +43,10 @@ def shop() -> Iterator[Shop]:
         token = login(url, *admin_credentials_from_environment())
         yield Shop(url, admin_token=lambda: token)
         return
-    from shop.local.seed import seed
-    from shop.local.stack import LocalStack
+    from shop.local.orchestration.seed import seed
+    from shop.local.orchestration.stack import EmbeddedStack
 
-    with LocalStack(port=0) as stack:
+    with EmbeddedStack(port=0) as stack:
         # the stack's own admin bootstrap (register, promote, log in), without the demo catalog
         report = seed(
             stack.url, stack.admin_email, stack.admin_password, promote=stack.promote_to_admin, products=[]

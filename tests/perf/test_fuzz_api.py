@@ -85,9 +85,9 @@ def no_traceback(ctx: Any, response: schemathesis.Response, case: schemathesis.C
 
 @pytest.fixture(scope="module")
 def stack_url() -> Iterator[str]:
-    from shop.local.stack import LocalStack
+    from shop.local.orchestration.stack import EmbeddedStack
 
-    with LocalStack(port=0, seed=True) as stack:
+    with EmbeddedStack(port=0, seed=True) as stack:
         report = stack.seed_report
         assert report is not None
         assert report.ok, report.summary()
@@ -97,7 +97,7 @@ def stack_url() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def tokens(stack_url: str) -> dict[str, str]:
     """Bearer headers of a fresh customer (one product in the cart) and of the seeded admin."""
-    from shop.local.seed import DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD
+    from shop.local.orchestration.seed import DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD
 
     email = f"fuzz-{uuid.uuid4().hex[:10]}@example.com"
     password = "Fuzzing12345"

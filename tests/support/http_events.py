@@ -12,11 +12,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from shop.kernel.events import Event
-from shop.local.gateway import Gateway
-from shop.local.lambda_runtime import ACCOUNT_ID
-from shop.local.pollers import sqs_record
+from shop.local.edge.gateway import Gateway
+from shop.local.edge.route_table import Match
+from shop.local.event_sources.queue_poller import sqs_record
 from shop.local.resources import REGION, Route, load_resources
-from shop.local.routing import Match
+from shop.local.runtime.lambda_runtime import ACCOUNT_ID
 
 REQUEST_ID = "req-1"
 

@@ -71,9 +71,9 @@ class Deployment:
 def moto_endpoint() -> Iterator[str]:
     from moto.server import ThreadedMotoServer
 
-    from shop.local import moto_fixes
+    from shop.local.emulator import patches
 
-    moto_fixes.install()  # the DynamoDB fixes and the Terraform gaps (moto_terraform_fixes)
+    patches.install()  # the DynamoDB fixes and the Terraform gaps
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

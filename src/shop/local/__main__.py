@@ -8,10 +8,10 @@ import signal
 import sys
 from types import FrameType
 
-from shop.local import console
-from shop.local.lambda_runtime import DEFAULT_MAX_ENVIRONMENTS
-from shop.local.localstripe import WEBHOOK_PATH, LocalStripe
-from shop.local.stack import DEFAULT_PORT, LocalStack, PortBusy, SeedFailed
+from shop.local.orchestration import console
+from shop.local.orchestration.stack import DEFAULT_PORT, EmbeddedStack, PortBusy, SeedFailed
+from shop.local.runtime.lambda_runtime import DEFAULT_MAX_ENVIRONMENTS
+from shop.local.test_support.localstripe import WEBHOOK_PATH, LocalStripe
 
 
 class Stop(BaseException):
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, request_stop)
     stripe = LocalStripe() if args.payments == "stripe" else None
-    stack = LocalStack(
+    stack = EmbeddedStack(
         port=args.port,
         seed=not args.no_seed,
         aws_endpoint=args.aws_endpoint,
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def banner(stack: LocalStack, *, seeded: bool, stripe: LocalStripe | None = None) -> list[str]:
+def banner(stack: EmbeddedStack, *, seeded: bool, stripe: LocalStripe | None = None) -> list[str]:
     """What is true of this run, and nothing else."""
     lines = [
         f"Shop API:      {stack.url}   (started in {stack.startup_seconds:.2f}s)",

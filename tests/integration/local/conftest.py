@@ -1,4 +1,4 @@
-"""A LocalStack per test module, on test resources whose handlers the tests register themselves."""
+"""An EmbeddedStack per test module, on test resources whose handlers the tests register themselves."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from shop.local.lambda_runtime import register_handler
-from shop.local.stack import LocalStack
+from shop.local.orchestration.stack import EmbeddedStack
+from shop.local.runtime.lambda_runtime import register_handler
 
 ECHO = "local_tests.echo.handler"
 BOOM = "local_tests.boom.handler"
@@ -140,7 +140,7 @@ def test_resources_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def stack(recorder: Recorder, test_resources_path: Path) -> Iterator[LocalStack]:
+def stack(recorder: Recorder, test_resources_path: Path) -> Iterator[EmbeddedStack]:
     import requests
 
     register_handler(ECHO, recorder.echo)
@@ -156,5 +156,5 @@ def stack(recorder: Recorder, test_resources_path: Path) -> Iterator[LocalStack]
         return {"statusCode": 200, "body": json.dumps({"inner_status": inner.status_code})}
 
     register_handler(CALLBACK, callback)
-    with LocalStack(port=0, resources_path=test_resources_path) as running:
+    with EmbeddedStack(port=0, resources_path=test_resources_path) as running:
         yield running

@@ -14,9 +14,9 @@ from typing import Any
 import psutil
 import pytest
 
-from shop.local.gateway import Gateway
-from shop.local.lambda_runtime import FunctionError, HandlerUnavailable, Runtime, Throttled
+from shop.local.edge.gateway import Gateway
 from shop.local.resources import Route
+from shop.local.runtime.lambda_runtime import FunctionError, HandlerUnavailable, Runtime, Throttled
 from tests.support.waiting import within
 
 pytestmark = pytest.mark.integration

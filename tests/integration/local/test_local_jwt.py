@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 from moto.utilities.utils import load_resource
 
-from shop.local.jwt_verifier import InvalidToken, JwtVerifier, stringify_claims
-from shop.local.stack import LocalStack
+from shop.local.edge.jwt_verifier import InvalidToken, JwtVerifier, stringify_claims
+from shop.local.orchestration.stack import EmbeddedStack
 from tests.support.json_server import JsonServer
 
 pytestmark = pytest.mark.integration
@@ -29,7 +29,7 @@ TEST_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
 @pytest.fixture(scope="module")
-def stack_verifier(stack: LocalStack) -> JwtVerifier:
+def stack_verifier(stack: EmbeddedStack) -> JwtVerifier:
     """The gateway's verifier: the pool's own JWKS."""
     return JwtVerifier.for_cognito(stack.emulator.cognito_endpoint, stack.pool_id, stack.client_id)
 
@@ -48,7 +48,7 @@ def verifier(stack_verifier: JwtVerifier) -> Iterator[JwtVerifier]:
 
 
 @pytest.fixture(scope="module")
-def tokens(stack: LocalStack) -> dict[str, str]:
+def tokens(stack: EmbeddedStack) -> dict[str, str]:
     cognito = stack.client("cognito-idp")
     cognito.sign_up(ClientId=stack.client_id, Username="dave@example.com", Password=PASSWORD)
     cognito.admin_confirm_sign_up(UserPoolId=stack.pool_id, Username="dave@example.com")
@@ -84,7 +84,7 @@ def _sign(claims: dict[str, Any], key: Any = None, kid: str = "test") -> str:
     return jwt.encode(claims, key or TEST_KEY, algorithm="RS256", headers={"kid": kid})
 
 
-def test_issuer_is_the_one_moto_issues(stack_verifier: JwtVerifier, stack: LocalStack) -> None:
+def test_issuer_is_the_one_moto_issues(stack_verifier: JwtVerifier, stack: EmbeddedStack) -> None:
     assert stack_verifier.issuer == f"https://cognito-idp.us-east-1.amazonaws.com/{stack.pool_id}"
 
 
@@ -161,7 +161,7 @@ def test_claims_are_stringified_as_api_gateway_does() -> None:
 
 
 def test_gateway_rejects_forged_tokens_before_the_handler(
-    stack: LocalStack, verifier: JwtVerifier, recorder: Any
+    stack: EmbeddedStack, verifier: JwtVerifier, recorder: Any
 ) -> None:
     import requests
 
@@ -174,7 +174,7 @@ def test_gateway_rejects_forged_tokens_before_the_handler(
 
 
 def test_a_token_re_signed_with_motos_published_key_gets_401(
-    stack: LocalStack, tokens: dict[str, str]
+    stack: EmbeddedStack, tokens: dict[str, str]
 ) -> None:
     """A customer who makes themselves admin with the key inside moto's package is refused."""
     import requests

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from shop.local.stack import LocalStack
+from shop.local.orchestration.stack import EmbeddedStack
 from tests.support.waiting import within
 
 pytestmark = pytest.mark.integration
 
 
-def _publish(stack: LocalStack, event_type: str, body: str) -> None:
+def _publish(stack: EmbeddedStack, event_type: str, body: str) -> None:
     stack.client("sns").publish(
         TopicArn=stack.provisioned.events_topic_arn,
         Message=body,
@@ -28,7 +28,7 @@ def _bodies(recorder: Any) -> list[str]:
         return [r["body"] for r in recorder.sqs_records]
 
 
-def _queue_count(stack: LocalStack, url: str) -> int:
+def _queue_count(stack: EmbeddedStack, url: str) -> int:
     attributes = stack.client("sqs").get_queue_attributes(
         QueueUrl=url,
         AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
@@ -38,7 +38,7 @@ def _queue_count(stack: LocalStack, url: str) -> int:
     )
 
 
-def test_delivers_consumed_events_as_an_sqs_lambda_event(stack: LocalStack, recorder: Any) -> None:
+def test_delivers_consumed_events_as_an_sqs_lambda_event(stack: EmbeddedStack, recorder: Any) -> None:
     body = json.dumps({"event_id": str(uuid.uuid4()), "event_type": "ThingHappened"})
     _publish(stack, "ThingHappened", body)
     within(5, lambda: body in _bodies(recorder))
@@ -52,7 +52,7 @@ def test_delivers_consumed_events_as_an_sqs_lambda_event(stack: LocalStack, reco
     within(5, lambda: _queue_count(stack, queue.url) == 0)  # deleted once handled
 
 
-def test_filter_policy_keeps_other_events_out(stack: LocalStack, recorder: Any) -> None:
+def test_filter_policy_keeps_other_events_out(stack: EmbeddedStack, recorder: Any) -> None:
     ignored = json.dumps({"event_id": str(uuid.uuid4())})
     consumed = json.dumps({"event_id": str(uuid.uuid4())})
     _publish(stack, "SomethingElse", ignored)
@@ -62,7 +62,7 @@ def test_filter_policy_keeps_other_events_out(stack: LocalStack, recorder: Any) 
     assert ignored not in _bodies(recorder)
 
 
-def test_failed_messages_come_back_and_then_land_in_the_dlq(stack: LocalStack, recorder: Any) -> None:
+def test_failed_messages_come_back_and_then_land_in_the_dlq(stack: EmbeddedStack, recorder: Any) -> None:
     good = json.dumps({"event_id": str(uuid.uuid4()), "kind": "good"})
     bad = json.dumps({"event_id": str(uuid.uuid4()), "kind": "bad"})
     recorder.fail_bodies.add(bad)
@@ -88,8 +88,8 @@ def test_failed_messages_come_back_and_then_land_in_the_dlq(stack: LocalStack, r
     assert _queue_count(stack, queue.url) == 0
 
 
-def test_a_handler_exception_fails_the_whole_batch(stack: LocalStack, recorder: Any) -> None:
-    from shop.local.pollers import QueuePoller
+def test_a_handler_exception_fails_the_whole_batch(stack: EmbeddedStack, recorder: Any) -> None:
+    from shop.local.event_sources.queue_poller import QueuePoller
 
     sqs = stack.client("sqs")
     url = sqs.create_queue(QueueName=f"t-{uuid.uuid4().hex[:8]}", Attributes={"VisibilityTimeout": "30"})[

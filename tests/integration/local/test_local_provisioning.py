@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from shop.local.orchestration.stack import EmbeddedStack
 from shop.local.resources import load_resources
-from shop.local.stack import LocalStack
 
 pytestmark = pytest.mark.integration
 
@@ -19,8 +19,8 @@ DESCRIPTION: dict[str, Any] = json.loads(resources.files("shop").joinpath("resou
 
 
 @pytest.fixture(scope="module")
-def real_stack() -> Iterator[LocalStack]:
-    with LocalStack(port=0, pollers=False, relay=False) as running:
+def real_stack() -> Iterator[EmbeddedStack]:
+    with EmbeddedStack(port=0, pollers=False, relay=False) as running:
         yield running
 
 
@@ -28,7 +28,7 @@ def _services_with_tables() -> dict[str, Any]:
     return {name: spec for name, spec in DESCRIPTION["services"].items() if spec.get("table") is not None}
 
 
-def test_one_table_per_service_with_the_shared_key_schema(real_stack: LocalStack) -> None:
+def test_one_table_per_service_with_the_shared_key_schema(real_stack: EmbeddedStack) -> None:
     dynamodb = real_stack.client("dynamodb")
     expected = {f"shop-{name}" for name in _services_with_tables()}
     assert set(dynamodb.list_tables()["TableNames"]) == expected
@@ -55,7 +55,7 @@ def test_one_table_per_service_with_the_shared_key_schema(real_stack: LocalStack
         assert ttl["TimeToLiveStatus"] == "ENABLED"
 
 
-def test_queues_with_dlqs_subscribed_with_filter_policies(real_stack: LocalStack) -> None:
+def test_queues_with_dlqs_subscribed_with_filter_policies(real_stack: EmbeddedStack) -> None:
     sqs, sns = real_stack.client("sqs"), real_stack.client("sns")
     defaults = DESCRIPTION["queue_defaults"]
     consumers = {name: spec for name, spec in DESCRIPTION["services"].items() if spec.get("consumes")}
@@ -82,7 +82,7 @@ def test_queues_with_dlqs_subscribed_with_filter_policies(real_stack: LocalStack
         assert json.loads(sub_attributes["FilterPolicy"]) == {"event_type": spec["consumes"]}
 
 
-def test_topics_and_user_pool(real_stack: LocalStack) -> None:
+def test_topics_and_user_pool(real_stack: EmbeddedStack) -> None:
     topics = {t["TopicArn"] for t in real_stack.client("sns").list_topics()["Topics"]}
     assert real_stack.provisioned.events_topic_arn in topics
     assert real_stack.provisioned.notifications_topic_arn in topics
@@ -100,7 +100,7 @@ def test_topics_and_user_pool(real_stack: LocalStack) -> None:
     assert [g["GroupName"] for g in groups] == ["admin"]
 
 
-def test_environment_follows_the_conventions(real_stack: LocalStack) -> None:
+def test_environment_follows_the_conventions(real_stack: EmbeddedStack) -> None:
     for name in _services_with_tables():
         assert os.environ[f"{name.upper()}_TABLE_NAME"] == f"shop-{name}"
     assert os.environ["SHOP_EVENTS_TOPIC_ARN"] == real_stack.provisioned.events_topic_arn
@@ -126,6 +126,6 @@ def test_every_route_is_known_to_the_gateway() -> None:
 
 def test_the_environment_is_restored_after_stop() -> None:
     before = os.environ.get("USER_POOL_ID")
-    with LocalStack(port=0, pollers=False, relay=False):
+    with EmbeddedStack(port=0, pollers=False, relay=False):
         pass
     assert os.environ.get("USER_POOL_ID") == before

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from shop.local.stack import LocalStack
+from shop.local.orchestration.stack import EmbeddedStack
 from tests.support.waiting import within
 
 pytestmark = pytest.mark.integration
@@ -19,14 +19,14 @@ def _relayed(recorder: Any) -> list[str]:
         return [r["dynamodb"]["Keys"]["pk"]["S"] for r in recorder.stream_records]
 
 
-def _put(stack: LocalStack, pk: str) -> None:
+def _put(stack: EmbeddedStack, pk: str) -> None:
     stack.client("dynamodb").put_item(
         TableName="shop-echo",
         Item={"pk": {"S": pk}, "sk": {"S": "OUTBOX"}, "payload": {"S": "{}"}, "blob": {"B": b"\x01"}},
     )
 
 
-def test_inserts_reach_the_relay_handler(stack: LocalStack, recorder: Any) -> None:
+def test_inserts_reach_the_relay_handler(stack: EmbeddedStack, recorder: Any) -> None:
     pk = f"OUTBOX#{uuid.uuid4()}"
     _put(stack, pk)
     stack.nudge_relay()
@@ -41,7 +41,7 @@ def test_inserts_reach_the_relay_handler(stack: LocalStack, recorder: Any) -> No
     assert isinstance(record["dynamodb"]["ApproximateCreationDateTime"], int)
 
 
-def test_a_failed_record_is_retried_in_order(stack: LocalStack, recorder: Any) -> None:
+def test_a_failed_record_is_retried_in_order(stack: EmbeddedStack, recorder: Any) -> None:
     first, second, third = (f"OUTBOX#{uuid.uuid4()}" for _ in range(3))
     recorder.fail_stream_keys[second] = 2
     for pk in (first, second, third):
@@ -54,7 +54,7 @@ def test_a_failed_record_is_retried_in_order(stack: LocalStack, recorder: Any) -
     assert recorder.fail_stream_keys[second] == 0
 
 
-def test_writes_through_the_gateway_wake_the_relay(stack: LocalStack) -> None:
+def test_writes_through_the_gateway_wake_the_relay(stack: EmbeddedStack) -> None:
     relay = stack.relays[0]
     relay.idle_poll_seconds = 30  # only a nudge can wake it now
     time.sleep(0.6)
@@ -67,7 +67,7 @@ def test_writes_through_the_gateway_wake_the_relay(stack: LocalStack) -> None:
     relay.idle_poll_seconds = 0.5
 
 
-def test_old_stream_iterators_expire_and_the_relay_recovers(stack: LocalStack) -> None:
+def test_old_stream_iterators_expire_and_the_relay_recovers(stack: EmbeddedStack) -> None:
     relay = stack.relays[0]
     relay.idle_poll_seconds = 30
     time.sleep(0.6)  # the relay now waits for a nudge
@@ -83,7 +83,7 @@ def test_old_stream_iterators_expire_and_the_relay_recovers(stack: LocalStack) -
 
 
 def test_the_emulator_forgets_the_stream_records_the_relay_delivered(
-    stack: LocalStack, recorder: Any
+    stack: EmbeddedStack, recorder: Any
 ) -> None:
     keys = [f"OUTBOX#{uuid.uuid4()}" for _ in range(5)]
     for key in keys:

@@ -14,19 +14,19 @@ import pytest
 import requests
 
 from shop.local.__main__ import banner
-from shop.local.seed import SeedReport, seed
-from shop.local.stack import LocalStack
+from shop.local.orchestration.seed import SeedReport, seed
+from shop.local.orchestration.stack import EmbeddedStack
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def seeded() -> Iterator[LocalStack]:
-    with LocalStack(port=0, seed=True) as running:
+def seeded() -> Iterator[EmbeddedStack]:
+    with EmbeddedStack(port=0, seed=True) as running:
         yield running
 
 
-def test_seeds_the_admin_and_the_demo_catalog(seeded: LocalStack) -> None:
+def test_seeds_the_admin_and_the_demo_catalog(seeded: EmbeddedStack) -> None:
     report = seeded.seed_report
     assert report is not None
     assert report.ok, report.summary()
@@ -35,7 +35,7 @@ def test_seeds_the_admin_and_the_demo_catalog(seeded: LocalStack) -> None:
     assert len({p["category"] for p in products}) >= 4
 
 
-def test_seeding_again_finds_everything_there(seeded: LocalStack) -> None:
+def test_seeding_again_finds_everything_there(seeded: EmbeddedStack) -> None:
     again = seeded.seed()
     assert again.created == 0
     assert again.failed == 0
@@ -43,7 +43,7 @@ def test_seeding_again_finds_everything_there(seeded: LocalStack) -> None:
     assert again.admin_logged_in
 
 
-def test_the_admin_token_carries_the_admin_group(seeded: LocalStack) -> None:
+def test_the_admin_token_carries_the_admin_group(seeded: EmbeddedStack) -> None:
     login = requests.post(
         f"{seeded.url}/auth/login",
         json={"email": seeded.admin_email, "password": seeded.admin_password},
@@ -58,7 +58,7 @@ def test_the_admin_token_carries_the_admin_group(seeded: LocalStack) -> None:
 
 @pytest.mark.parametrize("their_password", ["Someone1234", "Admin12345"])
 def test_the_seed_never_promotes_an_account_someone_else_registered(
-    seeded: LocalStack, their_password: str
+    seeded: EmbeddedStack, their_password: str
 ) -> None:
     """Even with the very password configured: the seed promotes only an account it created."""
     email = f"early-{their_password.lower()}@example.com"
@@ -78,7 +78,7 @@ def test_the_seed_never_promotes_an_account_someone_else_registered(
     assert "Admin:" not in "\n".join(banner(_with_report(seeded, report), seeded=True))
 
 
-def _with_report(stack: LocalStack, report: SeedReport) -> Any:
+def _with_report(stack: EmbeddedStack, report: SeedReport) -> Any:
     """The stack as the banner sees it, after a seed that produced `report`."""
     return SimpleNamespace(
         url=stack.url,
@@ -123,9 +123,9 @@ def external_emulator() -> Iterator[str]:
         process.wait(10)
 
 
-def test_an_external_aws_endpoint_holds_the_data(seeded: LocalStack, external_emulator: str) -> None:
+def test_an_external_aws_endpoint_holds_the_data(seeded: EmbeddedStack, external_emulator: str) -> None:
     seeded.stop()  # one stack per process: this one takes the place of the module's
-    with LocalStack(port=0, seed=True, aws_endpoint=external_emulator) as stack:
+    with EmbeddedStack(port=0, seed=True, aws_endpoint=external_emulator) as stack:
         assert stack.aws_endpoint == external_emulator
         assert stack.seed_report is not None
         assert stack.seed_report.ok, stack.seed_report.summary()

@@ -1,5 +1,5 @@
 """moto's Cognito must refuse a refresh token whose user was disabled or deleted, as Cognito
-does (see shop.local.moto_cognito_fixes; installed by shop.local.moto_fixes.install())."""
+does (see shop.local.emulator.patches.cognito; installed by shop.local.emulator.patches.install())."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from shop.local import moto_fixes, provisioning
+from shop.local.emulator import patches, provisioning
 
 pytestmark = pytest.mark.integration
 
@@ -21,7 +21,7 @@ def cognito() -> Iterator[tuple[Any, str, str]]:
 
     from shop.platform.aws import client, reset_clients
 
-    moto_fixes.install()  # what the local stack and the test fixtures call
+    patches.install()  # what the local stack and the test fixtures call
     reset_clients()
     with mock_aws():
         idp = client("cognito-idp")

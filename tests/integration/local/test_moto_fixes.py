@@ -1,5 +1,5 @@
 """moto's failed transactions must neither leak into the stream nor cut the stream off,
-and must not wipe a concurrent writer's change (see shop.local.moto_fixes)."""
+and must not wipe a concurrent writer's change (see shop.local.emulator.patches.dynamodb)."""
 
 import threading
 import uuid
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from shop.local import moto_fixes
+from shop.local.emulator import patches
 from shop.platform.aws import client
 from shop.platform.dynamo import to_item
 from shop.platform.transaction import Transaction, TransactionCancelled
@@ -24,7 +24,7 @@ def table(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
     from shop.platform.aws import reset_clients
 
-    moto_fixes.install()
+    patches.install()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

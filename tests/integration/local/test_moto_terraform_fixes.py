@@ -1,5 +1,5 @@
 """moto answers what the AWS provider for Terraform waits for and compares with
-(see shop.local.moto_terraform_fixes); each test fails on an unpatched moto 5.2.5."""
+(see shop.local.emulator.patches.terraform); each test fails on an unpatched moto 5.2.5."""
 
 import io
 import json
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from shop.local import moto_terraform_fixes
+from shop.local.emulator.patches import terraform as moto_terraform_fixes
 from shop.platform.aws import client
 
 pytestmark = pytest.mark.integration
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def sqs(aws: None) -> Any:
-    moto_terraform_fixes.install()  # also installed by the `aws` fixture through moto_fixes
+    moto_terraform_fixes.install()  # also installed by the `aws` fixture through patches.install()
     return client("sqs")
 
 

@@ -5,7 +5,7 @@ from uuid import uuid4
 
 import pytest
 
-from shop.local.localstripe import API_KEY, LocalStripe
+from shop.local.test_support.localstripe import API_KEY, LocalStripe
 from shop.payments.adapters.stripe_gateway import StripeGateway
 
 

@@ -14,8 +14,8 @@ import pytest
 import requests
 import stripe
 
-from shop.local.localstripe import API_KEY, WEBHOOK_PATH, LocalStripe
-from shop.local.stack import LocalStack
+from shop.local.orchestration.stack import EmbeddedStack
+from shop.local.test_support.localstripe import API_KEY, WEBHOOK_PATH, LocalStripe
 from shop.payments.adapters.stripe_gateway import stripe_settings
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -35,12 +35,12 @@ def eventually(check: Callable[[], T | None], seconds: float = 20.0) -> T:
 
 
 @pytest.fixture(scope="module")
-def stack(localstripe: LocalStripe) -> Iterator[LocalStack]:
+def stack(localstripe: LocalStripe) -> Iterator[EmbeddedStack]:
     with pytest.MonkeyPatch.context() as env:
         for name, value in localstripe.environment().items():
             env.setenv(name, value)  # the functions' execution environments start with these
         stripe_settings.cache_clear()
-        with LocalStack(port=0, seed=True) as running:
+        with EmbeddedStack(port=0, seed=True) as running:
             localstripe.register_webhook(running.url + WEBHOOK_PATH, name="checkout-test")
             yield running
         stripe_settings.cache_clear()
@@ -64,7 +64,7 @@ def logged_in(url: str, email: str, password: str) -> Api:
 
 
 @pytest.fixture(scope="module")
-def product(stack: LocalStack) -> dict[str, Any]:
+def product(stack: EmbeddedStack) -> dict[str, Any]:
     admin = logged_in(stack.url, stack.admin_email, stack.admin_password)
     body = {
         "sku": f"STRIPE-{uuid.uuid4().hex[:8]}",
@@ -77,7 +77,7 @@ def product(stack: LocalStack) -> dict[str, Any]:
 
 
 @pytest.fixture
-def customer(stack: LocalStack) -> Api:
+def customer(stack: EmbeddedStack) -> Api:
     email = f"stripe-{uuid.uuid4().hex[:10]}@example.com"
     Api(stack.url)("POST", "/users", {"email": email, "password": "Secret12345", "name": "Sam"}, expect=201)
     return logged_in(stack.url, email, "Secret12345")
@@ -137,7 +137,7 @@ def test_a_declined_card_cancels_the_order_as_payment_declined(
 
 
 def test_the_webhook_route_answers_through_the_gateway(
-    stack: LocalStack, localstripe: LocalStripe, customer: Api
+    stack: EmbeddedStack, localstripe: LocalStripe, customer: Api
 ) -> None:
     intent = {"id": "pi_late", "amount": 2598, "currency": "eur", "status": "succeeded", "metadata": {}}
     payload = json.dumps({"type": "payment_intent.succeeded", "data": {"object": intent}})

@@ -14,7 +14,7 @@ import requests
 import stripe
 
 from shop.kernel.money import Money
-from shop.local.localstripe import API_KEY, LocalStripe
+from shop.local.test_support.localstripe import API_KEY, LocalStripe
 from shop.payments.adapters.sandbox_gateway import SandboxGateway
 from shop.payments.adapters.stripe_gateway import PaymentPending, StripeGateway, stripe_settings
 from shop.payments.container import Container

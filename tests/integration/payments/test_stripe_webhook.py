@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from shop.kernel.money import Money
-from shop.local.localstripe import LocalStripe
+from shop.local.test_support.localstripe import LocalStripe
 from shop.payments.adapters.stripe_gateway import StripeGateway, stripe_settings
 from tests.conftest import create_table
 from tests.support.dynamodb import outbox_events, table_items

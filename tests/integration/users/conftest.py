@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from shop.local import provisioning
+from shop.local.emulator import provisioning
 from tests.conftest import create_table
 from tests.support.dynamodb import DynamoCalls, dynamodb_calls, table_items
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from shop.local.cors import CorsPolicy, local_policy
-from shop.local.gateway import Gateway
+from shop.local.edge.cors import CorsPolicy, local_policy
+from shop.local.edge.gateway import Gateway
 from shop.local.resources import Route, load_resources
 
 RESOURCES = load_resources()

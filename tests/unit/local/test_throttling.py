@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from shop.local.gateway import Gateway
+from shop.local.edge.gateway import Gateway
+from shop.local.edge.throttling import Throttle, TokenBucket
 from shop.local.resources import RateLimit, Throttling, load_resources
-from shop.local.throttling import Throttle, TokenBucket
 
 
 class FakeClock:

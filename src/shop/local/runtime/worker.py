@@ -19,8 +19,8 @@ import time
 import traceback
 from typing import Any
 
-from shop.local.child_process import receive_message, send_message
-from shop.local.lambda_context import LambdaContext
+from shop.local.runtime.child_process import receive_message, send_message
+from shop.local.runtime.lambda_context import LambdaContext
 
 
 def main(dotted_path: str, environment: dict[str, str], requests: int, replies: int) -> None:
@@ -31,8 +31,8 @@ def main(dotted_path: str, environment: dict[str, str], requests: int, replies: 
     os.environ.update(environment)  # the stack's variables as they are now
     began = time.perf_counter()
     try:
-        if os.environ.get("SHOP_CHAOS"):  # the chaos suite's fault plan: see shop/local/chaos.py
-            from shop.local.chaos import install
+        if os.environ.get("SHOP_CHAOS"):  # the chaos suite's fault plan: see shop/local/test_support/chaos.py
+            from shop.local.test_support.chaos import install
 
             function = install(dotted_path, lambda: _import(dotted_path))
         else:

@@ -13,7 +13,7 @@
 
 No upstream moto issue was found for these (searched the moto tracker for each symptom;
 the closest is getmoto/moto#2682, RedrivePolicy once refused by GetQueueAttributes).
-`install()` is called by shop.local.moto_fixes.install().
+`install()` is called by shop.local.emulator.patches.install().
 """
 
 from __future__ import annotations

@@ -18,13 +18,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
-from shop.local.cors import CorsPolicy, local_policy
-from shop.local.jwt_verifier import InvalidToken, JwtVerifier, stringify_claims
-from shop.local.lambda_runtime import ACCOUNT_ID, FunctionError, HandlerUnavailable, Runtime, Throttled
-from shop.local.problems import PROBLEM_CONTENT_TYPE, problem_body
+from shop.local.edge.cors import CorsPolicy, local_policy
+from shop.local.edge.gateway_problems import PROBLEM_CONTENT_TYPE, problem_body
+from shop.local.edge.jwt_verifier import InvalidToken, JwtVerifier, stringify_claims
+from shop.local.edge.route_table import Match, MethodNotAllowed, Router
+from shop.local.edge.throttling import Throttle
 from shop.local.resources import Route
-from shop.local.routing import Match, MethodNotAllowed, Router
-from shop.local.throttling import Throttle
+from shop.local.runtime.lambda_runtime import (
+    ACCOUNT_ID,
+    FunctionError,
+    HandlerUnavailable,
+    Runtime,
+    Throttled,
+)
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("shop.local.access")

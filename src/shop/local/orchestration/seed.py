@@ -49,7 +49,11 @@ class SeedReport:
 
 
 def demo_catalog() -> list[dict[str, Any]]:
-    text = importlib_resources.files("shop.local").joinpath("seed_catalog.json").read_text(encoding="utf-8")
+    text = (
+        importlib_resources.files("shop.local.orchestration")
+        .joinpath("seed_catalog.json")
+        .read_text(encoding="utf-8")
+    )
     products: list[dict[str, Any]] = json.loads(text)["products"]
     return products
 

@@ -25,8 +25,8 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from shop.local.child_process import child_environment, receive_message, send_message
-from shop.local.lambda_context import ACCOUNT_ID, LambdaContext, function_name_for
+from shop.local.runtime.child_process import child_environment, receive_message, send_message
+from shop.local.runtime.lambda_context import ACCOUNT_ID, LambdaContext, function_name_for
 
 __all__ = ["ACCOUNT_ID", "LambdaContext", "Runtime", "function_name_for", "register_handler"]
 
@@ -297,7 +297,7 @@ class _ForkServer:
             return self._channel
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._process = subprocess.Popen(  # noqa: S603 - our interpreter and our module
-            [sys.executable, "-m", "shop.local.fork_server", str(theirs.fileno())],
+            [sys.executable, "-m", "shop.local.runtime.fork_server", str(theirs.fileno())],
             stdin=subprocess.DEVNULL,
             pass_fds=[theirs.fileno()],
             env=child_environment(),

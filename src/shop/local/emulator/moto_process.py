@@ -1,4 +1,4 @@
-"""`python -m shop.local.moto_process`: moto's server in a process of its own, so the
+"""`python -m shop.local.emulator.moto_process`: moto's server in a process of its own, so the
 emulator's CPU never shares a GIL with the gateway, with the stack's fixes installed and
 its housekeeping done here.
 
@@ -34,12 +34,11 @@ def main() -> int:
 
     from moto.server import ThreadedMotoServer
 
-    from shop.local import moto_fixes, moto_signing_key
+    from shop.local.emulator import patches
 
-    moto_fixes.install()
-    moto_signing_key.install()
-    if os.environ.get("SHOP_CHAOS"):  # the chaos suite's fault plan: see shop/local/chaos.py
-        from shop.local.chaos import install_emulator
+    patches.install()
+    if os.environ.get("SHOP_CHAOS"):  # the chaos suite's fault plan: see shop/local/test_support/chaos.py
+        from shop.local.test_support.chaos import install_emulator
 
         install_emulator()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -87,7 +86,7 @@ def trim_stream(table_name: str, up_to_sequence_number: str) -> int:
     DynamoDB Streams keeps records 24 hours; moto keeps them for ever, and every shard
     iterator and table copy carries them. The stack needs none it has delivered.
     """
-    from shop.local.moto_fixes import backend_lock
+    from shop.local.emulator.patches.dynamodb import backend_lock
 
     with backend_lock:
         dropped = 0
@@ -107,7 +106,7 @@ def stream_stats() -> dict[str, int]:
     """Stream records held per table, and shard iterators held in all (for tests)."""
     from moto.dynamodbstreams.models import dynamodbstreams_backends
 
-    from shop.local.moto_fixes import backend_lock
+    from shop.local.emulator.patches.dynamodb import backend_lock
 
     with backend_lock:
         stats = {table.name: len(table.stream_shard.items) for table in _tables() if table.stream_shard}
@@ -140,7 +139,7 @@ class IteratorExpiry:
     def expire_older_than(self, max_age_seconds: float) -> int:
         from moto.dynamodbstreams.models import dynamodbstreams_backends
 
-        from shop.local.moto_fixes import backend_lock
+        from shop.local.emulator.patches.dynamodb import backend_lock
 
         now = time.monotonic()
         expired = 0

@@ -15,8 +15,8 @@ from urllib.parse import urlparse
 
 import requests
 
-from shop.local.child_process import child_environment, read_line
 from shop.local.resources import REGION
+from shop.local.runtime.child_process import child_environment, read_line
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class Emulator:
 
     def start(self) -> None:
         process = subprocess.Popen(
-            [sys.executable, "-m", "shop.local.moto_process"],
+            [sys.executable, "-m", "shop.local.emulator.moto_process"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,

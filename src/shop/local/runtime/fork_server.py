@@ -1,4 +1,4 @@
-"""`python -m shop.local.fork_server <socket fd>`: the process every execution environment
+"""`python -m shop.local.runtime.fork_server <socket fd>`: the process every execution environment
 is forked from. It imports once the libraries every function imports, so a cold start pays
 for the function's own modules only, and the environments share those pages.
 
@@ -31,7 +31,7 @@ def main(socket_fd: int) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the stack stops us
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # environments are reaped as they exit
     channel = socket.socket(fileno=socket_fd)
-    from shop.local import worker
+    from shop.local.runtime import worker
 
     for module in PRELOADED:
         with contextlib.suppress(ImportError):  # a library no function uses here

@@ -55,7 +55,7 @@ class LocalStripe:
 
     def start(self) -> LocalStripe:
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "shop.local.localstripe"],
+            [sys.executable, "-m", "shop.local.test_support.localstripe"],
             stdout=subprocess.PIPE,
             text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -186,7 +186,7 @@ def _idempotency(web: Any) -> Any:
 
 def main(argv: list[str] | None = None) -> None:
     argparse.ArgumentParser(
-        prog="python -m shop.local.localstripe",
+        prog="python -m shop.local.test_support.localstripe",
         description="localstripe on 127.0.0.1 (a free port, printed first), in memory, until terminated",
     ).parse_args(argv)
     serve()

@@ -1,4 +1,4 @@
-"""The whole embedded stack, as a library: `with LocalStack(port=0) as stack: stack.url`."""
+"""The whole embedded stack, as a library: `with EmbeddedStack(port=0) as stack: stack.url`."""
 
 from __future__ import annotations
 
@@ -11,16 +11,16 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from shop.local.emulator import Emulator
-from shop.local.gateway import Gateway, GatewayServer
-from shop.local.jwt_verifier import JwtVerifier
-from shop.local.lambda_runtime import DEFAULT_MAX_ENVIRONMENTS, Runtime
-from shop.local.pollers import QueuePoller
-from shop.local.provisioning import ADMIN_GROUP, Provisioned, aws_client, provision
+from shop.local.edge.gateway import Gateway, GatewayServer
+from shop.local.edge.jwt_verifier import JwtVerifier
+from shop.local.edge.throttling import Throttle
+from shop.local.emulator.provisioning import ADMIN_GROUP, Provisioned, aws_client, provision
+from shop.local.emulator.server import Emulator
+from shop.local.event_sources.queue_poller import QueuePoller
+from shop.local.event_sources.stream_relay import StreamRelay
+from shop.local.orchestration.seed import DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD, SeedReport, seed
 from shop.local.resources import Resources, load_resources
-from shop.local.seed import DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD, SeedReport, seed
-from shop.local.stream_relay import StreamRelay
-from shop.local.throttling import Throttle
+from shop.local.runtime.lambda_runtime import DEFAULT_MAX_ENVIRONMENTS, Runtime
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +35,13 @@ class SeedFailed(RuntimeError):
     """The seed could not set up the admin account; the stack does not serve half-seeded."""
 
 
-# A process has one environment, so it can host one stack: a second LocalStack started while
+# A process has one environment, so it can host one stack: a second EmbeddedStack started while
 # one runs attaches to it (test modules that each ask for a stack then share one).
-_running: LocalStack | None = None
+_running: EmbeddedStack | None = None
 _running_lock = threading.RLock()
 
 
-class LocalStack:
+class EmbeddedStack:
     """Emulator, provisioning, gateway, pollers and outbox relay; `start()`/`stop()` or `with`.
 
     `port=0` picks a free port (tests). `aws_endpoint` uses an external emulator for DynamoDB,
@@ -89,7 +89,7 @@ class LocalStack:
         self._saved_env: dict[str, str | None] = {}
         self._started = False
         self.resources_path = resources_path
-        self.primary: LocalStack | None = None  # set when attached to the stack already running
+        self.primary: EmbeddedStack | None = None  # set when attached to the stack already running
 
     # -- what the tests and `python -m shop.local` read -----------------------------------
 
@@ -132,7 +132,7 @@ class LocalStack:
 
     # -- lifecycle ----------------------------------------------------------------------
 
-    def start(self) -> LocalStack:
+    def start(self) -> EmbeddedStack:
         global _running  # noqa: PLW0603 - the one stack of this process
         with _running_lock:
             if self._started:
@@ -143,14 +143,14 @@ class LocalStack:
             _running = self
         return self
 
-    def _attach(self, primary: LocalStack) -> LocalStack:
+    def _attach(self, primary: EmbeddedStack) -> EmbeddedStack:
         if self.requested_port not in (0, primary.port) or self.resources != primary.resources:
             raise RuntimeError(
-                f"another LocalStack runs in this process at {primary.url} with other settings; "
+                f"another EmbeddedStack runs in this process at {primary.url} with other settings; "
                 "a process can host only one (it has one environment)"
             )
         if self.emulator.embedded != primary.emulator.embedded:
-            raise RuntimeError("another LocalStack with another AWS endpoint runs in this process")
+            raise RuntimeError("another EmbeddedStack with another AWS endpoint runs in this process")
         self.primary = primary
         self.emulator = primary.emulator
         self.runtime = primary.runtime
@@ -316,7 +316,7 @@ class LocalStack:
         self._restore_environment()
         _reset_platform_clients()
 
-    def __enter__(self) -> LocalStack:
+    def __enter__(self) -> EmbeddedStack:
         return self.start()
 
     def __exit__(

@@ -25,8 +25,6 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-from shop.local import moto_cognito_fixes, moto_terraform_fixes
-
 backend_lock = threading.RLock()  # held by every DynamoDB backend call, and by housekeeping
 _installed = False
 _in_transaction = threading.local()
@@ -50,8 +48,6 @@ def install() -> None:
         DynamoDBBackend.transact_write_items = _rolling_back_what_it_touched(  # type: ignore[method-assign]
             DynamoDBBackend.transact_write_items
         )
-        moto_cognito_fixes.install()  # and Cognito's refresh tokens of disabled or deleted users
-        moto_terraform_fixes.install()  # and the SQS / Lambda gaps that stall `terraform apply`
         _installed = True
 
 

@@ -1,0 +1,2 @@
+"""The edge: what API Gateway does before a function runs (routing, CORS, JWT
+verification, throttling, and the gateway's own problems)."""

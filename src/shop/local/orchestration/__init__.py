@@ -1,0 +1,1 @@
+"""Starting, seeding and stopping the embedded stack (`python -m shop.local`)."""
