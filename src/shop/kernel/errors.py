@@ -3,6 +3,8 @@ domain only says what went wrong, never which HTTP status that is."""
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     """Base of every error the domain raises on purpose."""
@@ -13,6 +15,10 @@ class DomainError(Exception):
         super().__init__(detail or self.title)
         self.detail = detail or self.title
         self.field = field
+        self.extensions: dict[
+            str, Any
+        ] = {}  # extra members of the problem (RFC 9457), e.g. the order in the way
+        self.headers: dict[str, str] = {}  # e.g. the Location or ETag a client needs to recover
 
 
 class InvalidInput(DomainError):
@@ -43,6 +49,13 @@ class Conflict(DomainError):
     """The resource's state or a uniqueness rule forbids the change (409)."""
 
     title = "Conflict"
+
+
+class PreconditionFailed(DomainError):
+    """A condition the request set (If-Match) or that stands for it no longer holds;
+    nothing was changed (412)."""
+
+    title = "Precondition failed"
 
 
 class Unprocessable(DomainError):

@@ -29,9 +29,10 @@ def reset_pool() -> None:
 
 
 class ApiResponse:
-    def __init__(self, status: int, body: Any) -> None:
+    def __init__(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
         self.status = status
         self.body = body
+        self.headers = headers or {}  # names in lower case
 
 
 def get_json(
@@ -51,4 +52,6 @@ def get_json(
     if response.status >= 500:
         raise Unavailable(f"the shop API answered {response.status} for {path}")
     body = json.loads(response.data) if response.data else None
-    return ApiResponse(response.status, body)
+    return ApiResponse(
+        response.status, body, {name.lower(): value for name, value in response.headers.items()}
+    )

@@ -77,7 +77,11 @@ def build_http_app(service: str) -> HttpResolver:
     @app.exception_handler(DomainError)
     def _domain_error(error: DomainError) -> Response[Any]:
         errors = [{"field": error.field, "message": error.detail}] if error.field else None
-        return _problem(status_of(error), error.detail, title=error.title, errors=errors)
+        response = _problem(
+            status_of(error), error.detail, title=error.title, errors=errors, extensions=error.extensions
+        )
+        response.headers.update(error.headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     def _invalid_request(error: RequestValidationError) -> Response[Any]:

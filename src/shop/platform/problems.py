@@ -15,6 +15,7 @@ from shop.kernel.errors import (
     InvalidInput,
     NotAuthenticated,
     NotFound,
+    PreconditionFailed,
     Unavailable,
     Unprocessable,
 )
@@ -76,6 +77,14 @@ PROBLEM_TYPES: tuple[ProblemType, ...] = (
         "Idempotency-Key reused with another body, a concurrent change). Read it again before retrying.",
     ),
     ProblemType(
+        412,
+        "precondition-failed",
+        "Precondition Failed",
+        "What the request was conditional on no longer holds: `If-Match` names a version the resource "
+        "no longer has, or (checkout without `If-Match`) a price rose since the line was added. Nothing "
+        "was changed. Read the resource again (the `ETag` header is its version now) and decide.",
+    ),
+    ProblemType(
         413,
         "content-too-large",
         "Content Too Large",
@@ -133,6 +142,7 @@ _STATUS_BY_KIND: tuple[tuple[type[DomainError], int], ...] = (
     (Forbidden, 403),
     (NotFound, 404),
     (Conflict, 409),
+    (PreconditionFailed, 412),
     (Unprocessable, 422),
     (Unavailable, 503),
 )
@@ -155,6 +165,7 @@ def problem(
     *,
     title: str | None = None,
     errors: list[dict[str, str]] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """`type` names the class of problem (one per status); `title` may name the rule that
     failed more precisely (e.g. "Invalid cursor"). A status outside the vocabulary is
@@ -168,7 +179,7 @@ def problem(
     }
     if errors:
         body["errors"] = errors
-    return body
+    return {**(extensions or {}), **body}
 
 
 def problem_response(status: int, detail: str, **kwargs: Any) -> dict[str, Any]:

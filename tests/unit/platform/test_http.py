@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
-from shop.kernel.errors import Conflict, NotFound
+from shop.kernel.errors import Conflict, NotFound, PreconditionFailed
 from shop.platform.http import build_http_app, caller, json_response, lambda_handler, require_admin
 from shop.platform.routing import Body
 from tests.support.http_events import api_request
@@ -33,6 +33,14 @@ def create_thing(thing: Annotated[NewThing, Body()]) -> Any:
 @app.get("/things/<thing_id>")
 def get_thing(thing_id: str) -> dict[str, str]:
     raise NotFound(f"no thing {thing_id}")
+
+
+@app.delete("/things/<thing_id>")
+def delete_thing(thing_id: str) -> dict[str, str]:
+    changed = PreconditionFailed(f"thing {thing_id} changed")
+    changed.extensions["thing_id"] = thing_id
+    changed.headers["ETag"] = '"v2"'
+    raise changed
 
 
 @app.get("/admin/things")
@@ -143,6 +151,13 @@ def test_domain_errors_map_to_their_status() -> None:
     assert problem(conflict)["errors"] == [{"field": "name", "message": "that name is taken"}]
     assert request("GET", "/things/t1")["statusCode"] == 404
     assert request("GET", "/nowhere")["statusCode"] == 404
+
+
+def test_a_domain_error_adds_its_problem_members_and_headers() -> None:
+    answer = request("DELETE", "/things/t1", claims=ALICE)
+    assert (answer["statusCode"], answer["headers"]["ETag"]) == (412, '"v2"')
+    assert problem(answer)["thing_id"] == "t1"
+    assert problem(answer)["type"] == "/problems/precondition-failed"
 
 
 def test_admin_routes_need_the_admin_group() -> None:
