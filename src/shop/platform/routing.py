@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin, get_type_hints
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 from pydantic import Field, TypeAdapter, ValidationError
 
@@ -123,6 +123,11 @@ class HttpEvent:
     @property
     def method(self) -> str:
         return str(self.raw_event["requestContext"]["http"]["method"]).upper()
+
+    @property
+    def path_parameters(self) -> dict[str, str]:
+        """The route's values percent-decoded by API Gateway (rawPath keeps the client's encoding)."""
+        return dict(self.raw_event.get("pathParameters") or {})
 
     @property
     def path(self) -> str:
@@ -256,7 +261,13 @@ class HttpResolver:
         ordered = sorted(self.routes, key=lambda route: "<" in route.rule)
         for route in ordered:
             if route.method == method and (found := route.pattern.match(path)):
-                return route, found.groupdict()
+                # the raw path picks the route, the decoded values fill it; a route API Gateway
+                # did not match (none in a deployment) decodes its own
+                delivered = request.path_parameters
+                return route, {
+                    name: delivered[name] if name in delivered else unquote(raw)
+                    for name, raw in found.groupdict().items()
+                }
         return None, {}
 
     def _call(self, route: Route, path_values: dict[str, str], request: HttpEvent) -> Response[Any]:
