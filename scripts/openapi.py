@@ -148,7 +148,12 @@ def _with_powertools_types(func: Any) -> Any:
 
     @functools.wraps(func)
     def described(*args: Any, **kwargs: Any) -> Any:
-        return func(*args, **kwargs)
+        answer = func(*args, **kwargs)
+        if isinstance(answer, routing.Response):  # so the resolver can be run, not only described
+            return PowertoolsResponse(
+                answer.status_code, body=answer.body, headers=answer.headers, compress=answer.compress
+            )
+        return answer
 
     described.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=parameters, return_annotation=returned
