@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from shop.kernel.change import Change
-from shop.users.domain.model import Credentials, NewAccount, Tokens, UserProfile
+from shop.users.domain.model import (
+    Credentials,
+    NewAccount,
+    PasswordChange,
+    PasswordReset,
+    Tokens,
+    UserProfile,
+)
 from shop.users.domain.notifications import Notification, Recipient
+from shop.users.domain.records import CartRecord, OrdersPage, PaymentRecord
 
 
 class IdentityProvider(Protocol):
     def create(self, account: NewAccount) -> str:
-        """A confirmed identity that can log in at once; returns its user id.
-        Raises EmailTaken, WeakPassword or UnacceptableAccount."""
+        """A confirmed identity that can log in at once, and a code sent to verify its e-mail
+        address; returns its user id. Raises EmailTaken, WeakPassword or UnacceptableAccount."""
         ...
 
     def delete(self, email: str) -> None:
         """Best effort undo of `create` (logs instead of raising): nothing half-made stays."""
+        ...
+
+    def close(self, email: str) -> None:
+        """The identity goes for good, so the address can register again; one already gone is
+        no error. Raises Unavailable when the provider cannot do it now."""
         ...
 
     def log_in(self, credentials: Credentials) -> Tokens:
@@ -25,6 +39,45 @@ class IdentityProvider(Protocol):
 
     def refresh(self, refresh_token: str) -> Tokens:
         """New access and id tokens; raises InvalidRefreshToken."""
+        ...
+
+    # Accounts a customer manages (issue 19): verification, sign-out, passwords, admin.
+
+    def send_email_code(self, access_token: str) -> None:
+        """A new 6-digit code to the caller's address; the last one sent is the one that counts."""
+        ...
+
+    def verify_email(self, access_token: str, code: str) -> None:
+        """Marks the caller's address verified; raises WrongCode (wrong, used or expired)."""
+        ...
+
+    def revoke(self, refresh_token: str) -> None:
+        """The refresh token stops working; an unknown or already revoked one is no error."""
+        ...
+
+    def send_password_code(self, email: str) -> None:
+        """A reset code to a verified address; for an unknown or unverified one nothing is
+        sent and nothing is raised, so no caller can tell them apart."""
+        ...
+
+    def reset_password(self, reset: PasswordReset) -> None:
+        """The new password replaces the old and every refresh token is revoked; raises
+        WrongCode or WeakPassword."""
+        ...
+
+    def change_password(self, access_token: str, change: PasswordChange) -> None:
+        """Raises WrongCurrentPassword or WeakPassword."""
+        ...
+
+    def set_enabled(self, user_id: str, enabled: bool) -> None:
+        """A disabled account can neither log in nor refresh; raises AccountNotFound."""
+        ...
+
+
+class CodeAllowance(Protocol):
+    def take(self, email: str, now: datetime) -> bool:
+        """Counts one more code for the address and says whether it may still be sent:
+        at most MAX_CODES_PER_HOUR in each clock hour."""
         ...
 
 
@@ -40,6 +93,25 @@ class Profiles(Protocol):
     def save(self, profile: UserProfile) -> None:
         """Replace the stored profile if it is still at `profile.version - 1`; raises ProfileChanged."""
         ...
+
+    def remove(self, change: Change[UserProfile | None]) -> None:
+        """The profile (if still at `change.before`'s version), its e-mail claim and the outbox
+        record of its registration (it holds the e-mail) go, and `change.events` are published,
+        all or nothing; raises ProfileChanged."""
+        ...
+
+
+class CustomerRecords(Protocol):
+    """What the other services hold about the caller, read through their APIs with the
+    caller's own token. Raises NotAuthenticated, InvalidInput (`cursor`) or Unavailable."""
+
+    def cart(self, authorization: str) -> CartRecord: ...
+
+    def orders(self, authorization: str, *, cursor: str | None, limit: int) -> OrdersPage:
+        """A page of the caller's orders, newest first."""
+        ...
+
+    def payments(self, authorization: str, order_id: str) -> list[PaymentRecord]: ...
 
 
 class Notices(Protocol):

@@ -131,5 +131,6 @@ def test_an_error_the_adapter_does_not_know_is_503_not_500(users_aws: UsersAws) 
 
     with pytest.raises(Unavailable):
         misconfigured.log_in(credentials())
+    no_pool = CognitoIdentity(users_aws.client("cognito-idp"), "eu-west-1_nosuchpool", users_aws.client_id)
     with pytest.raises(Unavailable):
-        misconfigured.create(account())
+        no_pool.create(account())

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from shop.kernel.change import Change
+from shop.kernel.errors import NotAuthenticated
 from shop.kernel.events import EventData
 from shop.kernel.ids import new_id
 from shop.users.domain.errors import (
+    AccountNotFound,
     EmailTaken,
     InvalidRefreshToken,
     ProfileChanged,
     ProfileNotFound,
+    WrongCode,
     WrongCredentials,
+    WrongCurrentPassword,
 )
-from shop.users.domain.model import Credentials, NewAccount, Tokens, UserProfile
+from shop.users.domain.model import (
+    MAX_CODES_PER_HOUR,
+    Credentials,
+    NewAccount,
+    PasswordChange,
+    PasswordReset,
+    Tokens,
+    UserProfile,
+)
 from shop.users.domain.notifications import Notification, Recipient
+from shop.users.domain.records import CartRecord, OrderRecord, OrdersPage, PaymentRecord
 
 
 @dataclass
@@ -23,33 +38,51 @@ class _Identity:
     user_id: str
     password: str
     name: str
+    email_verified: bool = False
+    enabled: bool = True
+
+
+def _code() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
 
 
 class FakeIdentity:
     def __init__(self) -> None:
         self.accounts: dict[str, _Identity] = {}
         self.refresh_tokens: dict[str, str] = {}
+        self.access_tokens: dict[str, str] = {}
         self.deleted: list[str] = []
+        # the last code mailed to each address, as the mailbox would show it
+        self.email_codes: dict[str, str] = {}
+        self.password_codes: dict[str, str] = {}
 
     def create(self, account: NewAccount) -> str:
         if account.email in self.accounts:
             raise EmailTaken
         user_id = new_id()
         self.accounts[account.email] = _Identity(user_id, account.password.get_secret_value(), account.name)
+        self.email_codes[account.email] = _code()
         return user_id
 
     def delete(self, email: str) -> None:
         self.deleted.append(email)
         self.accounts.pop(email, None)
 
+    def close(self, email: str) -> None:
+        self.accounts.pop(email, None)
+
     def log_in(self, credentials: Credentials) -> Tokens:
         account = self.accounts.get(credentials.email)
-        if account is None or account.password != credentials.password.get_secret_value():
+        if (
+            account is None
+            or account.password != credentials.password.get_secret_value()
+            or not account.enabled
+        ):
             raise WrongCredentials
         refresh_token = new_id()
         self.refresh_tokens[refresh_token] = credentials.email
         return Tokens(
-            access_token=f"access-{account.user_id}",
+            access_token=self._access(f"access-{account.user_id}", credentials.email),
             id_token=f"id-{account.user_id}",
             refresh_token=refresh_token,
             expires_in=3600,
@@ -57,10 +90,71 @@ class FakeIdentity:
 
     def refresh(self, refresh_token: str) -> Tokens:
         email = self.refresh_tokens.get(refresh_token)
-        if email is None or email not in self.accounts:
+        if email is None or email not in self.accounts or not self.accounts[email].enabled:
             raise InvalidRefreshToken
         user_id = self.accounts[email].user_id
-        return Tokens(access_token=f"access-{user_id}-2", id_token=f"id-{user_id}-2", expires_in=3600)
+        return Tokens(
+            access_token=self._access(f"access-{user_id}-2", email),
+            id_token=f"id-{user_id}-2",
+            expires_in=3600,
+        )
+
+    def send_email_code(self, access_token: str) -> None:
+        self.email_codes[self._email(access_token)] = _code()
+
+    def verify_email(self, access_token: str, code: str) -> None:
+        email = self._email(access_token)
+        if self.email_codes.get(email) != code:
+            raise WrongCode
+        del self.email_codes[email]
+        self.accounts[email].email_verified = True
+
+    def revoke(self, refresh_token: str) -> None:
+        self.refresh_tokens.pop(refresh_token, None)
+
+    def send_password_code(self, email: str) -> None:
+        account = self.accounts.get(email)
+        if account is not None and account.email_verified:
+            self.password_codes[email] = _code()
+
+    def reset_password(self, reset: PasswordReset) -> None:
+        if reset.email not in self.accounts or self.password_codes.get(reset.email) != reset.code:
+            raise WrongCode
+        del self.password_codes[reset.email]
+        self.accounts[reset.email].password = reset.new_password.get_secret_value()
+        self._sign_out(reset.email)
+
+    def change_password(self, access_token: str, change: PasswordChange) -> None:
+        account = self.accounts[self._email(access_token)]
+        if account.password != change.current_password.get_secret_value():
+            raise WrongCurrentPassword
+        account.password = change.new_password.get_secret_value()
+
+    def set_enabled(self, user_id: str, enabled: bool) -> None:
+        email = next((email for email, account in self.accounts.items() if account.user_id == user_id), None)
+        if email is None:
+            raise AccountNotFound
+        self.accounts[email].enabled = enabled
+
+    def _access(self, access_token: str, email: str) -> str:
+        self.access_tokens[access_token] = email
+        return access_token
+
+    def _email(self, access_token: str) -> str:
+        return self.access_tokens[access_token]  # the gateway let only valid tokens through
+
+    def _sign_out(self, email: str) -> None:
+        self.refresh_tokens = {token: owner for token, owner in self.refresh_tokens.items() if owner != email}
+
+
+@dataclass
+class FakeCodeAllowance:
+    taken: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def take(self, email: str, now: datetime) -> bool:
+        hour = (email, now.strftime("%Y-%m-%dT%H"))
+        self.taken[hour] = self.taken.get(hour, 0) + 1
+        return self.taken[hour] <= MAX_CODES_PER_HOUR
 
 
 @dataclass
@@ -95,6 +189,18 @@ class FakeProfiles:
         self.writes += 1
         self.profiles[profile.user_id] = profile
 
+    def remove(self, change: Change[UserProfile | None]) -> None:
+        gone = change.before
+        if gone is None:
+            raise ValueError("remove() takes a stored profile away; there is none before")
+        current = self.profiles.get(gone.user_id)
+        if current is None or current.version != gone.version:
+            raise ProfileChanged
+        self.writes += 1
+        del self.profiles[gone.user_id]
+        del self.emails[gone.email]
+        self.events.extend(change.events)
+
 
 @dataclass
 class FakeNotices:
@@ -111,6 +217,7 @@ class FakeNotices:
             user_id=found.user_id,
             email=found.email,
             name=found.name,
+            email_verified=found.email_verified,
             already_notified=notice_id in self.sent,
         )
 
@@ -124,3 +231,32 @@ class FakeNotifier:
 
     def send(self, notification: Notification) -> None:
         self.sent.append(notification)
+
+
+@dataclass
+class FakeCustomerRecords:
+    """The other services' answers for one customer, whose token is `authorization`."""
+
+    authorization: str = "Bearer token"
+    cart_record: CartRecord = field(default_factory=lambda: {"items": [], "total": None})
+    orders_held: list[OrderRecord] = field(default_factory=list)
+    payments_held: dict[str, list[PaymentRecord]] = field(default_factory=dict)
+
+    def cart(self, authorization: str) -> CartRecord:
+        self._check(authorization)
+        return self.cart_record
+
+    def orders(self, authorization: str, *, cursor: str | None, limit: int) -> OrdersPage:
+        self._check(authorization)
+        start = int(cursor or 0)
+        end = start + limit
+        more = end < len(self.orders_held)
+        return OrdersPage(items=tuple(self.orders_held[start:end]), next_cursor=str(end) if more else None)
+
+    def payments(self, authorization: str, order_id: str) -> list[PaymentRecord]:
+        self._check(authorization)
+        return self.payments_held.get(order_id, [])
+
+    def _check(self, authorization: str) -> None:
+        if authorization != self.authorization:
+            raise NotAuthenticated("A valid bearer token is required.")

@@ -1,7 +1,8 @@
 """The identity provider on Amazon Cognito (user pool + public app client).
 
-Accounts are confirmed right after sign-up, so a new user can log in at once. Cognito's
-refusals become domain errors here; nothing above this module sees botocore."""
+Accounts are made by the admin API with their password set (confirmed, so a new user can
+log in at once, and no sign-up message is sent), then Cognito mails a code that verifies the
+address. Cognito's refusals become domain errors here; nothing above this module sees botocore."""
 
 from __future__ import annotations
 
@@ -12,13 +13,16 @@ from botocore.exceptions import ClientError
 from shop.kernel.errors import DomainError, NotAuthenticated, Unavailable
 from shop.platform.observability import logger
 from shop.users.domain.errors import (
+    AccountNotFound,
     EmailTaken,
     InvalidRefreshToken,
     UnacceptableAccount,
     WeakPassword,
+    WrongCode,
     WrongCredentials,
+    WrongCurrentPassword,
 )
-from shop.users.domain.model import Credentials, NewAccount, Tokens
+from shop.users.domain.model import Credentials, NewAccount, PasswordChange, PasswordReset, Tokens
 
 _log = logger("users")
 _TRANSIENT = frozenset({"TooManyRequestsException", "LimitExceededException", "InternalErrorException"})
@@ -31,6 +35,10 @@ _LOGIN_REFUSED = frozenset(
         "InvalidParameterException",
     }
 )
+_WRONG_CODE = frozenset({"CodeMismatchException", "ExpiredCodeException", "UserNotFoundException"})
+# ForgotPassword for an unverified address (InvalidParameter) or an unknown one: nothing to send, and
+# nothing the caller may learn. LimitExceeded is Cognito's own cap on codes per address.
+_NO_RESET_CODE = frozenset({"InvalidParameterException", "UserNotFoundException", "NotAuthorizedException"})
 _REFRESH_REFUSED = frozenset(
     {
         "NotAuthorizedException",
@@ -69,10 +77,10 @@ class CognitoIdentity:
 
     def create(self, account: NewAccount) -> str:
         try:
-            created = self._cognito.sign_up(
-                ClientId=self._client_id,
+            created = self._cognito.admin_create_user(
+                UserPoolId=self._pool_id,
                 Username=account.email,
-                Password=account.password.get_secret_value(),
+                MessageAction="SUPPRESS",  # no invitation: the customer chose the password
                 UserAttributes=[
                     {"Name": "email", "Value": account.email},
                     {"Name": "name", "Value": account.name},
@@ -81,18 +89,38 @@ class CognitoIdentity:
         except ClientError as error:
             raise _sign_up_refusal(error) from error
         try:
-            self._cognito.admin_confirm_sign_up(UserPoolId=self._pool_id, Username=account.email)
+            self._cognito.admin_set_user_password(
+                UserPoolId=self._pool_id,
+                Username=account.email,
+                Password=account.password.get_secret_value(),
+                Permanent=True,
+            )
         except ClientError as error:
             self.delete(account.email)
-            raise _unexpected(error) from error
-        return str(created["UserSub"])
+            raise _sign_up_refusal(error) from error
+        attributes = {item["Name"]: item["Value"] for item in created["User"]["Attributes"]}
+        self._send_first_code(Credentials(email=account.email, password=account.password))
+        return str(attributes["sub"])
+
+    def _send_first_code(self, credentials: Credentials) -> None:
+        """Best effort: the account stands without it, and the customer can ask for another."""
+        try:
+            self.send_email_code(self.log_in(credentials).access_token)
+        except DomainError as error:
+            _log.warning("no verification code sent at sign-up", extra={"error": error.title})
 
     def delete(self, email: str) -> None:
+        try:
+            self.close(email)
+        except Unavailable:
+            _log.error("could not delete a half-made identity")
+
+    def close(self, email: str) -> None:
         try:
             self._cognito.admin_delete_user(UserPoolId=self._pool_id, Username=email)
         except ClientError as error:
             if _code(error) != "UserNotFoundException":
-                _log.error("could not delete a half-made identity", extra={"error_code": _code(error)})
+                raise _unexpected(error) from error
 
     def log_in(self, credentials: Credentials) -> Tokens:
         if not credentials.email:
@@ -131,6 +159,92 @@ class CognitoIdentity:
         if not result:
             raise InvalidRefreshToken
         return _tokens(result)
+
+    # Accounts a customer manages (issue 19): verification, sign-out, passwords, admin.
+
+    def send_email_code(self, access_token: str) -> None:
+        try:
+            self._cognito.get_user_attribute_verification_code(
+                AccessToken=access_token, AttributeName="email"
+            )
+        except ClientError as error:
+            if _code(error) == "LimitExceededException":  # Cognito's own cap: the last code still counts
+                _log.info("verification code not sent: limit", extra={"error_code": _code(error)})
+                return
+            raise _unexpected(error) from error
+
+    def verify_email(self, access_token: str, code: str) -> None:
+        try:
+            self._cognito.verify_user_attribute(AccessToken=access_token, AttributeName="email", Code=code)
+        except ClientError as error:
+            if _code(error) in _WRONG_CODE | {"LimitExceededException"}:
+                raise WrongCode from None
+            raise _unexpected(error) from error
+
+    def revoke(self, refresh_token: str) -> None:
+        try:
+            self._cognito.revoke_token(Token=refresh_token, ClientId=self._client_id)
+        except ClientError as error:
+            if _code(error) in _TRANSIENT:
+                raise _unexpected(error) from error
+            _log.info("revocation refused", extra={"error_code": _code(error)})  # unknown, revoked or forged
+
+    def send_password_code(self, email: str) -> None:
+        try:
+            self._cognito.forgot_password(ClientId=self._client_id, Username=email)
+        except ClientError as error:
+            if _code(error) not in _NO_RESET_CODE | {"LimitExceededException"}:
+                raise _unexpected(error) from error
+            _log.info("no reset code sent", extra={"error_code": _code(error)})
+
+    def reset_password(self, reset: PasswordReset) -> None:
+        try:
+            self._cognito.confirm_forgot_password(
+                ClientId=self._client_id,
+                Username=reset.email,
+                ConfirmationCode=reset.code,
+                Password=reset.new_password.get_secret_value(),
+            )
+        except ClientError as error:
+            if _code(error) in _WRONG_CODE | {"NotAuthorizedException", "LimitExceededException"}:
+                raise WrongCode from None
+            refusal = _sign_up_refusal(error)
+            raise (WeakPassword("new_password") if isinstance(refusal, WeakPassword) else refusal) from error
+        self._sign_out_everywhere(reset.email)
+
+    def change_password(self, access_token: str, change: PasswordChange) -> None:
+        try:
+            self._cognito.change_password(
+                AccessToken=access_token,
+                PreviousPassword=change.current_password.get_secret_value(),
+                ProposedPassword=change.new_password.get_secret_value(),
+            )
+        except ClientError as error:
+            if _code(error) == "InvalidPasswordException":
+                raise WeakPassword("new_password") from None
+            if _code(error) in {"NotAuthorizedException", "LimitExceededException"}:
+                raise WrongCurrentPassword from None
+            raise _unexpected(error) from error
+
+    def set_enabled(self, user_id: str, enabled: bool) -> None:
+        try:
+            if enabled:
+                self._cognito.admin_enable_user(UserPoolId=self._pool_id, Username=user_id)
+            else:
+                self._cognito.admin_disable_user(UserPoolId=self._pool_id, Username=user_id)
+        except ClientError as error:
+            if _code(error) in {"UserNotFoundException", "InvalidParameterException"}:
+                raise AccountNotFound from None
+            raise _unexpected(error) from error
+        if not enabled:
+            self._sign_out_everywhere(user_id)
+
+    def _sign_out_everywhere(self, username: str) -> None:
+        """Revokes every refresh token of the account (access tokens live until they expire)."""
+        try:
+            self._cognito.admin_user_global_sign_out(UserPoolId=self._pool_id, Username=username)
+        except ClientError as error:
+            raise _unexpected(error) from error
 
 
 def _sign_up_refusal(error: ClientError) -> Exception:

@@ -1,11 +1,15 @@
 """Profiles, e-mail claims and sent-notice records in the users table.
 
 Keys: profile `USER#<id>`/`PROFILE`; e-mail claim `EMAIL#<email>`/`EMAIL` (one account
-per address); sent notice `NOTICE#<order_id>#<status>`/`NOTICE` (kept 30 days)."""
+per address); sent notice `NOTICE#<order_id>#<status>`/`NOTICE` (kept 30 days). The claim
+names the outbox records of the registration (`registered_events`): they hold the e-mail,
+so a deletion erases them with the profile instead of waiting a week for their TTL."""
 
 from __future__ import annotations
 
+import hashlib
 import time
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -14,9 +18,10 @@ from shop.kernel.address import Address
 from shop.kernel.change import Change
 from shop.kernel.clock import parse_rfc3339, rfc3339
 from shop.platform.dynamo import from_item, to_item
+from shop.platform.outbox import outbox_key
 from shop.platform.transaction import Transaction
 from shop.users.domain.errors import EmailTaken, ProfileChanged, ProfileNotFound
-from shop.users.domain.model import UserProfile
+from shop.users.domain.model import MAX_CODES_PER_HOUR, UserProfile
 from shop.users.domain.notifications import Notification, Recipient
 
 _NOTICE_KEEP_SECONDS = 30 * 24 * 3600
@@ -45,6 +50,7 @@ def _profile_item(profile: UserProfile) -> dict[str, Any]:
         "created_at": rfc3339(profile.created_at),
         "updated_at": rfc3339(profile.updated_at),
         "version": profile.version,
+        "email_verified": profile.email_verified,
     }
 
 
@@ -57,6 +63,7 @@ def _profile(item: dict[str, Any]) -> UserProfile:
         created_at=parse_rfc3339(item["created_at"]),
         updated_at=parse_rfc3339(item.get("updated_at", item["created_at"])),
         version=item.get("version", 1),
+        email_verified=item.get("email_verified", False),
     )
 
 
@@ -71,8 +78,10 @@ class DynamoProfiles:
         profile = change.after
         transaction = Transaction(self._dynamodb, self._table)
         transaction.put(_profile_item(profile), _NEW)
-        claim = transaction.put({**email_key(profile.email), "user_id": profile.user_id}, _NEW)
-        transaction.publish(change.events, occurred_at=profile.created_at)
+        events = transaction.publish(change.events, occurred_at=profile.created_at)
+        claim = transaction.put(
+            {**email_key(profile.email), "user_id": profile.user_id, "registered_events": events}, _NEW
+        )
         transaction.commit({claim: lambda _: EmailTaken()})
 
     def get(self, user_id: str) -> UserProfile:
@@ -96,6 +105,26 @@ class DynamoProfiles:
                 raise ProfileChanged from error
             raise
 
+    def remove(self, change: Change[UserProfile | None]) -> None:
+        gone = change.before
+        if gone is None:
+            raise ValueError("remove() takes a stored profile away; there is none before")
+        claim = self._dynamodb.get_item(
+            TableName=self._table, Key=to_item(email_key(gone.email)), ConsistentRead=True
+        ).get("Item")
+        transaction = Transaction(self._dynamodb, self._table)
+        profile = transaction.delete(
+            profile_key(gone.user_id),
+            "#version = :version",
+            names={"#version": "version"},
+            values={":version": gone.version},
+        )
+        transaction.delete(email_key(gone.email))
+        for event_id in from_item(claim).get("registered_events", []) if claim else []:
+            transaction.delete(outbox_key(event_id))
+        transaction.publish(change.events)
+        transaction.commit({profile: lambda _: ProfileChanged()})
+
 
 class DynamoNotices:
     def __init__(self, client: Any, table: str) -> None:
@@ -117,6 +146,7 @@ class DynamoNotices:
             user_id=profile["user_id"],
             email=profile["email"],
             name=profile["name"],
+            email_verified=profile.get("email_verified", False),
             already_notified=any(item["sk"] == "NOTICE" for item in items),
         )
 
@@ -127,3 +157,29 @@ class DynamoNotices:
             "expires_at": int(time.time()) + _NOTICE_KEEP_SECONDS,
         }
         self._dynamodb.put_item(TableName=self._table, Item=to_item(item))
+
+
+class DynamoCodeAllowance:
+    """Implements ports.CodeAllowance: one counter per address and clock hour."""
+
+    def __init__(self, client: Any, table: str) -> None:
+        self._dynamodb = client
+        self._table = table
+
+    def take(self, email: str, now: datetime) -> bool:
+        digest = hashlib.sha256(email.encode()).hexdigest()
+        try:
+            self._dynamodb.update_item(
+                TableName=self._table,
+                Key=to_item({"pk": f"CODES#{digest}", "sk": f"HOUR#{now:%Y-%m-%dT%H}"}),
+                UpdateExpression="ADD sent :one SET expires_at = if_not_exists(expires_at, :expires)",
+                ConditionExpression="attribute_not_exists(sent) OR sent < :cap",
+                ExpressionAttributeValues=to_item(
+                    {":one": 1, ":cap": MAX_CODES_PER_HOUR, ":expires": int(now.timestamp()) + 2 * 3600}
+                ),
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True

@@ -15,11 +15,8 @@ class EmailTaken(Conflict):
 class WeakPassword(InvalidInput):
     title = "Weak password"
 
-    def __init__(self) -> None:
-        super().__init__(
-            "The password needs at least 8 characters, with letters and digits.",
-            field="password",
-        )
+    def __init__(self, field: str = "password") -> None:
+        super().__init__("The password needs at least 8 characters, with letters and digits.", field=field)
 
 
 class UnacceptableAccount(InvalidInput):
@@ -44,6 +41,31 @@ class InvalidRefreshToken(NotAuthenticated):
         super().__init__("The refresh token is not valid or has expired.")
 
 
+class WrongCode(InvalidInput):
+    """A verification or reset code that is wrong, used or expired: one answer for all three."""
+
+    title = "Wrong code"
+
+    def __init__(self) -> None:
+        super().__init__("The code is wrong or has expired; ask for a new one.", field="code")
+
+
+class WrongCurrentPassword(InvalidInput):
+    """A 400, never a 401: clients read a 401 as an expired token and would log the customer out."""
+
+    title = "Wrong current password"
+
+    def __init__(self) -> None:
+        super().__init__("The current password is not right.", field="current_password")
+
+
+class AccountNotFound(NotFound):
+    title = "Account not found"
+
+    def __init__(self) -> None:
+        super().__init__("There is no account with this id.")
+
+
 class ProfileNotFound(NotFound):
     title = "Profile not found"
 
@@ -58,3 +80,20 @@ class ProfileChanged(Conflict):
 
     def __init__(self) -> None:
         super().__init__("The profile was changed by another request; retry.")
+
+
+class WrongPassword(InvalidInput):
+    """A password that confirms a change of the signed-in account: a 400 naming the field,
+    never a 401, which clients read as an expired token."""
+
+    title = "Wrong password"
+
+    def __init__(self) -> None:
+        super().__init__("The password is not this account's.", field="password")
+
+
+class OrdersInProgress(Conflict):
+    title = "Orders in progress"
+
+    def __init__(self) -> None:
+        super().__init__("An order of this account is still in progress; delete the account once it settles.")

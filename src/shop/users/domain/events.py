@@ -13,3 +13,12 @@ class UserRegistered(EventData):
     user_id: str
     email: str
     name: str
+
+
+class UserDeleted(EventData):
+    """An account was deleted: every service erases what it holds about this customer. It
+    carries the id alone, so the event itself holds no personal data."""
+
+    event_type: ClassVar[str] = "UserDeleted"
+
+    user_id: str

@@ -21,11 +21,12 @@ from pydantic_core import PydanticCustomError
 
 from shop.kernel.address import Address, Text
 from shop.kernel.change import Change
-from shop.users.domain.events import UserRegistered
+from shop.users.domain.events import UserDeleted, UserRegistered
 
 MAX_ADDRESSES = 10
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256  # Cognito's limit
+MAX_CODES_PER_HOUR = 5  # e-mailed codes (verification, reset) per address: a mailbox is not a target
 
 
 def normalize_email(value: str) -> str:
@@ -71,6 +72,10 @@ Password = Annotated[
     AfterValidator(check_password_strength),
 ]
 PersonName = Annotated[Text, StringConstraints(min_length=1, max_length=100)]
+VerificationCode = Annotated[
+    str, Field(pattern=r"^[0-9]{6}$", description="The 6-digit code from the e-mail.", examples=["123456"])
+]
+CurrentPassword = Annotated[SecretStr, Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
 
 
 class NewAccount(BaseModel):
@@ -89,7 +94,24 @@ class Credentials(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     email: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=320)]
-    password: Annotated[SecretStr, Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
+    password: CurrentPassword
+
+
+class PasswordReset(BaseModel):
+    """A forgotten password replaced with the code the address received."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+    email: EmailAddress
+    code: VerificationCode
+    new_password: Password
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+    current_password: CurrentPassword
+    new_password: Password
 
 
 class Tokens(BaseModel):
@@ -133,6 +155,7 @@ class UserProfile(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int = 1
+    email_verified: bool = False
 
     @classmethod
     def register(cls, user_id: str, account: NewAccount, now: datetime) -> Change[UserProfile]:
@@ -148,3 +171,20 @@ class UserProfile(BaseModel):
         if changes.addresses is not None:
             update["addresses"] = changes.addresses
         return self.model_copy(update=update)
+
+    def verified(self, now: datetime) -> UserProfile:
+        """The e-mail address proved to be the customer's (the identity provider checked the code)."""
+        update = {"email_verified": True, "updated_at": now, "version": self.version + 1}
+        return self.model_copy(update=update)
+
+    def delete(self) -> Change[UserProfile | None]:
+        """The account goes: nothing stays after, and every service is told to forget it."""
+        return Change(self, None, (UserDeleted(user_id=self.user_id),))
+
+
+class AccountDeletion(BaseModel):
+    """The account's own password confirms its deletion."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+    password: CurrentPassword

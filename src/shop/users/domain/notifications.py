@@ -61,6 +61,7 @@ class Recipient(BaseModel):
     user_id: str
     email: str
     name: str
+    email_verified: bool = False
     already_notified: bool = False
 
 

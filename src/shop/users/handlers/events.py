@@ -22,7 +22,12 @@ def on_order_cancelled(event: Event) -> None:
 
 
 def _notify(outcome: OrderOutcome) -> None:
-    result = service.notify_customer(outcome, notices=container.notices(), notifier=container.notifier())
+    result = service.notify_customer(
+        outcome,
+        notices=container.notices(),
+        notifier=container.notifier(),
+        verified_only=container.notify_verified_only(),
+    )
     if result == "no_profile":
         _log.warning("no profile to notify; acknowledged", extra={"order_id": outcome.order_id})
     else:

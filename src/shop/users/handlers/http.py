@@ -1,4 +1,6 @@
-"""POST /users, POST /auth/login, POST /auth/refresh, GET and PATCH /users/me."""
+"""POST /users, POST /auth/login, /auth/refresh and /auth/logout, the password routes
+(/auth/password/*, /users/me/password), e-mail verification (/users/me/email/*), GET and
+PATCH /users/me, and the admin's /admin/users/{user_id}/disable and /enable."""
 
 from __future__ import annotations
 
@@ -8,12 +10,34 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shop.kernel.address import Address
 from shop.kernel.clock import rfc3339
-from shop.platform.http import build_http_app, caller, lambda_handler
+from shop.kernel.errors import NotAuthenticated
+from shop.platform.http import (
+    Cursor,
+    Limit,
+    authorization,
+    build_http_app,
+    caller,
+    lambda_handler,
+    no_content,
+    require_admin,
+)
 from shop.platform.observability import logger
-from shop.platform.routing import Body
+from shop.platform.routing import Body, Response
 from shop.users import service
 from shop.users.container import Container
-from shop.users.domain.model import Credentials, NewAccount, ProfileChanges, Tokens, UserProfile
+from shop.users.domain.model import (
+    AccountDeletion,
+    Credentials,
+    EmailAddress,
+    NewAccount,
+    PasswordChange,
+    PasswordReset,
+    ProfileChanges,
+    Tokens,
+    UserProfile,
+    VerificationCode,
+)
+from shop.users.domain.records import DataExport
 
 app = build_http_app("users")
 container = Container()
@@ -24,6 +48,27 @@ class RefreshRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
     refresh_token: Annotated[str, Field(min_length=1, max_length=8192)]
+
+
+class EmailCode(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: VerificationCode
+
+
+class ForgottenPassword(BaseModel):
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+    email: EmailAddress
+
+
+class Accepted(BaseModel):
+    """One answer whether or not a code was sent: it tells nobody which addresses exist."""
+
+    detail: str
+
+
+_CODE_ON_ITS_WAY = Accepted(detail="If the address may receive a code, one is on its way.")
 
 
 class RegisteredUser(BaseModel):
@@ -53,6 +98,7 @@ class ProfileView(BaseModel):
     name: str
     addresses: list[Address]
     created_at: str = Field(description="RFC 3339 UTC")
+    email_verified: bool = Field(description="Whether the customer proved the address with a mailed code.")
 
     @classmethod
     def of(cls, profile: UserProfile) -> ProfileView:
@@ -62,6 +108,7 @@ class ProfileView(BaseModel):
             name=profile.name,
             addresses=list(profile.addresses),
             created_at=rfc3339(profile.created_at),
+            email_verified=profile.email_verified,
         )
 
 
@@ -102,6 +149,139 @@ def refresh(request: Annotated[RefreshRequest, Body()]) -> RefreshedTokens:
     return RefreshedTokens(**_token_fields(tokens))
 
 
+@app.post(
+    "/auth/logout",
+    operation_id="logOut",
+    summary="Sign out: revoke a refresh token",
+    status_code=204,
+    responses={204: {"description": "Signed out (also for a token that was not valid)"}},
+)
+def log_out(request: Annotated[RefreshRequest, Body()]) -> Response[Any]:
+    service.log_out(request.refresh_token, identity=container.identity())
+    return no_content()
+
+
+@app.post(
+    "/auth/password/forgot",
+    operation_id="forgotPassword",
+    summary="Mail a password reset code to a verified address",
+    status_code=202,
+    responses={202: {"description": "The same answer for every address"}},
+)
+def forgot_password(request: Annotated[ForgottenPassword, Body()]) -> Response[Accepted]:
+    service.forgot_password(
+        request.email,
+        identity=container.identity(),
+        allowance=container.code_allowance(),
+        clock=container.clock(),
+    )
+    return Response(status_code=202, content_type="application/json", body=_CODE_ON_ITS_WAY)
+
+
+@app.post(
+    "/auth/password/reset",
+    operation_id="resetPassword",
+    summary="Set a new password with the mailed code",
+    status_code=204,
+    responses={
+        204: {"description": "Password replaced; every session signed out"},
+        400: {"description": "Wrong or expired code, or a weak password"},
+    },
+)
+def reset_password(reset: Annotated[PasswordReset, Body()]) -> Response[Any]:
+    service.reset_password(reset, identity=container.identity())
+    return no_content()
+
+
+@app.post(
+    "/users/me/password",
+    operation_id="changeMyPassword",
+    summary="Change the caller's password",
+    status_code=204,
+    responses={
+        204: {"description": "Password changed"},
+        400: {"description": "Wrong current password, or a weak new one"},
+    },
+)
+def change_password(change: Annotated[PasswordChange, Body()]) -> Response[Any]:
+    caller(app)
+    service.change_password(_access_token(), change, identity=container.identity())
+    return no_content()
+
+
+@app.post(
+    "/users/me/email/verification",
+    operation_id="sendEmailCode",
+    summary="Mail a new code that verifies the caller's address",
+    status_code=202,
+    responses={
+        202: {"description": "Sent, unless the address is verified or had enough codes this hour"},
+        404: {"description": "No profile"},
+    },
+)
+def send_email_code() -> Response[Accepted]:
+    service.resend_email_code(
+        caller(app).user_id,
+        _access_token(),
+        identity=container.identity(),
+        profiles=container.profiles(),
+        allowance=container.code_allowance(),
+        clock=container.clock(),
+    )
+    return Response(status_code=202, content_type="application/json", body=_CODE_ON_ITS_WAY)
+
+
+@app.post(
+    "/users/me/email/verify",
+    operation_id="verifyMyEmail",
+    summary="Verify the caller's address with the mailed code",
+    status_code=204,
+    responses={
+        204: {"description": "Verified"},
+        400: {"description": "Wrong or expired code"},
+        404: {"description": "No profile"},
+    },
+)
+def verify_email(request: Annotated[EmailCode, Body()]) -> Response[Any]:
+    service.verify_email(
+        caller(app).user_id,
+        _access_token(),
+        request.code,
+        identity=container.identity(),
+        profiles=container.profiles(),
+        clock=container.clock(),
+    )
+    return no_content()
+
+
+@app.post(
+    "/admin/users/<user_id>/disable",
+    operation_id="disableUser",
+    summary="Disable an account: it can no longer log in or refresh",
+    status_code=204,
+    responses={204: {"description": "Disabled"}, 404: {"description": "No such account"}},
+)
+def disable_user(user_id: str) -> Response[Any]:
+    require_admin(app)
+    service.set_account_enabled(user_id, False, identity=container.identity())
+    _log.info("account disabled", extra={"user_id": user_id})
+    return no_content()
+
+
+@app.post(
+    "/admin/users/<user_id>/enable",
+    operation_id="enableUser",
+    summary="Enable a disabled account again",
+    status_code=204,
+    responses={204: {"description": "Enabled"}, 404: {"description": "No such account"}},
+)
+def enable_user(user_id: str) -> Response[Any]:
+    require_admin(app)
+    service.set_account_enabled(user_id, True, identity=container.identity())
+    _log.info("account enabled", extra={"user_id": user_id})
+    return no_content()
+
+
 @app.get(
     "/users/me",
     operation_id="getMyProfile",
@@ -128,6 +308,94 @@ def patch_me(changes: Annotated[ProfileChanges, Body()]) -> ProfileView:
         caller(app).user_id, changes, profiles=container.profiles(), clock=container.clock()
     )
     return ProfileView.of(profile)
+
+
+def _access_token() -> str:
+    """The caller's own access token (the gateway verified it), for Cognito's self-service calls."""
+    scheme, _, token = (app.current_event.headers.get("authorization") or "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise NotAuthenticated("A valid bearer token is required.")
+    return token
+
+
+class ExportedPage(BaseModel):
+    items: list[dict[str, Any]] = Field(description="As the owning service answers them")
+    next_cursor: str | None = Field(description="Pass back as `cursor` for the next page of the export")
+
+
+class DataExportView(BaseModel):
+    """Everything the shop holds about the caller. `orders` is a page (newest first);
+    `payments` are those of the orders on the page, so both share one cursor."""
+
+    profile: ProfileView
+    addresses: list[Address]
+    cart: dict[str, Any] = Field(description="As GET /cart answers it")
+    orders: ExportedPage = Field(description="As GET /orders answers them, with lines and status history")
+    payments: ExportedPage = Field(
+        description="As GET /payments answers them: the shop never holds card data"
+    )
+
+    @classmethod
+    def of(cls, export: DataExport) -> DataExportView:
+        cursor = export.orders.next_cursor
+        return cls(
+            profile=ProfileView.of(export.profile),
+            addresses=list(export.profile.addresses),
+            cart=export.cart,
+            orders=ExportedPage(
+                items=[order.model_dump() for order in export.orders.items], next_cursor=cursor
+            ),
+            payments=ExportedPage(items=list(export.payments), next_cursor=cursor),
+        )
+
+
+@app.delete(
+    "/users/me",
+    operation_id="deleteMyAccount",
+    summary="Delete the caller's account; orders and payments stay for the books, without personal data",
+    status_code=204,
+    responses={
+        204: {"description": "Deleted"},
+        400: {"description": "Wrong password (`errors[].field` is `password`)"},
+        404: {"description": "No profile"},
+        409: {"description": "An order of the caller is still in progress"},
+        503: {"description": "The orders service or the identity provider did not answer"},
+    },
+)
+def delete_me(deletion: Annotated[AccountDeletion, Body()]) -> Response[None]:
+    user_id = caller(app).user_id
+    service.delete_my_account(
+        user_id,
+        deletion,
+        authorization=authorization(app),
+        identity=container.identity(),
+        profiles=container.profiles(),
+        records=container.records(),
+    )
+    _log.info("user deleted", extra={"user_id": user_id})
+    return no_content()
+
+
+@app.get(
+    "/users/me/export",
+    operation_id="exportMyData",
+    summary="Everything the shop holds about the caller: profile, addresses, cart, orders, payments",
+    responses={
+        200: {"description": "The export; follow `orders.next_cursor` for more orders and their payments"},
+        404: {"description": "No profile"},
+        503: {"description": "The cart, orders or payments service did not answer"},
+    },
+)
+def export_me(limit: Limit = 20, cursor: Cursor = None) -> DataExportView:
+    export = service.export_my_data(
+        caller(app).user_id,
+        authorization=authorization(app),
+        cursor=cursor,
+        limit=limit,
+        profiles=container.profiles(),
+        records=container.records(),
+    )
+    return DataExportView.of(export)
 
 
 def _token_fields(tokens: Tokens) -> dict[str, Any]:

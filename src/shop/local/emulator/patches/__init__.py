@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
-from shop.local.emulator.patches import cognito, dynamodb, signing_key, terraform
+from shop.local.emulator.patches import cognito, cognito_accounts, dynamodb, signing_key, terraform
 from shop.local.emulator.patches.dynamodb import backend_lock
 
 MOTO_VERSION = "5.2.5"
@@ -34,5 +34,6 @@ def install() -> None:
         )
     dynamodb.install()
     cognito.install()
+    cognito_accounts.install()
     terraform.install()
     signing_key.install()
