@@ -24,6 +24,8 @@ os.environ.update(
         # The suites sign up and log in many users at once against one local stack: its rate
         # limits, scaled up (tests/unit/local/test_throttling.py checks the real ones).
         "SHOP_THROTTLE_SCALE": "1000",
+        # The payments functions refuse the sandbox provider unless allowed (it takes no money)
+        "SHOP_ALLOW_SANDBOX_PAYMENTS": "true",
     }
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)

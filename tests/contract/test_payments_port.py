@@ -31,13 +31,16 @@ def payments(request: pytest.FixtureRequest) -> Store[Payments]:
     return fake_store(fake, fake.outbox)
 
 
+def requested(payment_id: str = "p1") -> Change[Payment]:
+    return Payment.requested(payment_id=payment_id, order_id="o1", customer_id="c1", amount=EUR_10, at=AT)
+
+
 def charging(payment_id: str = "p1", *, approved: bool = True) -> Change[Payment]:
     result = ChargeResult(
         approved=approved, provider_reference="ch_1", decline_reason=None if approved else "card_declined"
     )
-    return Payment.from_charge(
-        payment_id=payment_id, order_id="o1", customer_id="c1", amount=EUR_10, result=result, at=AT
-    )
+    settled = requested(payment_id).after.settled(result)
+    return Change(None, settled.after, settled.events)
 
 
 def charged(payment_id: str = "p1", *, approved: bool = True) -> Payment:
@@ -73,6 +76,42 @@ def test_a_second_payment_for_the_order_is_refused_with_the_first(payments: Stor
         record(payments.port, "p2")
     assert refused.value.existing == charged("p1")
     assert payments.published() == ["PaymentCaptured"]
+
+
+def test_a_requested_payment_reads_back_waiting_and_tells_nobody(payments: Store[Payments]) -> None:
+    payments.port.record(requested())
+    assert payments.port.for_order("o1") == requested().after
+    assert payments.published() == []
+
+
+def test_a_requested_payment_is_settled_once_with_its_event(payments: Store[Payments]) -> None:
+    payments.port.record(requested())
+    settled = requested().after.settled(ChargeResult(approved=True, provider_reference="ch_1"))
+    payments.port.record(settled)
+    with pytest.raises(PaymentAlreadyRecorded) as refused:  # a twin, decided on the same REQUESTED view
+        payments.port.record(
+            requested().after.settled(ChargeResult(approved=True, provider_reference="ch_2"))
+        )
+    assert refused.value.existing == settled.after
+    assert payments.port.for_order("o1") == settled.after
+    assert payments.published() == ["PaymentCaptured"]
+
+
+def test_a_request_for_an_order_that_has_one_is_refused_with_it(payments: Store[Payments]) -> None:
+    payments.port.record(requested("p1"))
+    with pytest.raises(PaymentAlreadyRecorded) as refused:
+        payments.port.record(requested("p2"))
+    assert refused.value.existing == requested("p1").after
+
+
+def test_settling_another_request_of_the_order_is_refused(payments: Store[Payments]) -> None:
+    payments.port.record(requested("p1"))
+    with pytest.raises(PaymentAlreadyRecorded):
+        payments.port.record(
+            requested("p2").after.settled(ChargeResult(approved=True, provider_reference="ch_1"))
+        )
+    assert payments.port.for_order("o1") == requested("p1").after
+    assert payments.published() == []
 
 
 def test_a_refund_moves_captured_to_refunded_once(payments: Store[Payments]) -> None:

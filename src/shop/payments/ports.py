@@ -1,4 +1,5 @@
-"""What the payments service needs from outside: its records and the payment provider."""
+"""What the payments service needs from outside: its records, the payment provider and the
+provider's notices (webhooks)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Protocol
 
 from shop.kernel.change import Change
 from shop.kernel.money import Money
-from shop.payments.domain.payment import ChargeResult, Payment, RefundResult
+from shop.payments.domain.payment import ChargeNotice, ChargeResult, Payment, RefundResult
 
 
 class PaymentGateway(Protocol):
@@ -19,11 +20,20 @@ class PaymentGateway(Protocol):
     def refund(self, provider_reference: str, amount: Money, idempotency_key: str) -> RefundResult: ...
 
 
+class ChargeNotices(Protocol):
+    """The provider's signed notices of how a charge ended."""
+
+    def read(self, payload: str, signature: str) -> ChargeNotice | None:
+        """The verified notice, or None for an event that settles no charge of the shop; InvalidWebhook
+        when the signature does not verify the body or its time is outside the tolerance."""
+
+
 class Payments(Protocol):
     def for_order(self, order_id: str) -> Payment | None: ...
 
     def record(self, change: Change[Payment]) -> None:
-        """Save a new payment with its events; PaymentAlreadyRecorded if the order has one."""
+        """Save `change.after` with its events if the order's payment is still `change.before` (none,
+        for a new one); else PaymentAlreadyRecorded with the payment the order has."""
 
     def record_refund(self, change: Change[Payment]) -> None:
         """Save CAPTURED → REFUNDED with its events; PaymentNotRefundable if no longer CAPTURED."""

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
-
 from shop.kernel.clock import Clock
-from shop.kernel.errors import NotFound
 from shop.kernel.ids import new_id
-from shop.kernel.money import Money
 from shop.payments.domain.errors import PaymentAlreadyRecorded, PaymentNotRefundable, RefundFailed
 from shop.payments.domain.events import PaymentRequested, RefundRequested
-from shop.payments.domain.payment import ChargeResult, Payment, PaymentStatus
-from shop.payments.ports import PaymentGateway, Payments
+from shop.payments.domain.payment import (
+    ChargeNotice,
+    ChargeResult,
+    Mismatch,
+    Payment,
+    PaymentStatus,
+    RefundResult,
+    UnmatchedNotice,
+)
+from shop.payments.ports import ChargeNotices, PaymentGateway, Payments
 
 
 def refund_key(order_id: str) -> str:
@@ -25,62 +29,75 @@ def charge_payment(
     gateway: PaymentGateway,
     clock: Clock,
 ) -> Payment:
-    """Charge the order once: a redelivered request finds the payment and charges nothing."""
-    existing = payments.for_order(request.order_id)
-    if existing is not None:
-        return existing
-    result = gateway.charge(
-        request.amount,
-        request.payment_token,
-        idempotency_key=request.order_id,
-        customer_id=request.customer_id,
-    )
-    charged = Payment.from_charge(
+    """Record the request, then charge the order once: a redelivered request finds the payment settled
+    and charges nothing, or still REQUESTED (the charge's answer was lost) and asks again with the
+    same key, which the provider answers without charging twice."""
+    requested = Payment.requested(
         payment_id=new_id(),
         order_id=request.order_id,
         customer_id=request.customer_id,
         amount=request.amount,
-        result=result,
         at=clock.now(),
     )
     try:
-        payments.record(charged)
-    except PaymentAlreadyRecorded as twin:  # a concurrent twin won; the provider charged once (same key)
-        return twin.existing or charged.after
-    return charged.after
-
-
-class ChargeNotice(BaseModel):
-    """The provider's own word on how a charge ended (a webhook), for the order it was made for."""
-
-    model_config = ConfigDict(frozen=True)
-
-    order_id: str
-    customer_id: str
-    amount: Money
-    result: ChargeResult
-
-
-def settle_charge(notice: ChargeNotice, *, payments: Payments, clock: Clock) -> Payment:
-    """Record the outcome the provider notified, unless the charge path already did: this is how a
-    capture that completes later, or a charge whose answer was lost, still reaches the order.
-    A payment already recorded is left as it is (a redelivered notice, or the charge path won)."""
-    existing = payments.for_order(notice.order_id)
-    if existing is not None:
-        return existing
-    charged = Payment.from_charge(
-        payment_id=new_id(),
-        order_id=notice.order_id,
-        customer_id=notice.customer_id,
-        amount=notice.amount,
-        result=notice.result,
-        at=clock.now(),
+        payments.record(requested)
+        payment = requested.after
+    except PaymentAlreadyRecorded as recorded:
+        payment = recorded.existing or requested.after
+        if payment.status is not PaymentStatus.REQUESTED:
+            return payment
+    result = gateway.charge(
+        payment.amount,
+        request.payment_token,
+        idempotency_key=request.order_id,
+        customer_id=request.customer_id,
     )
+    return _settle(payment, result, payments)
+
+
+def settle_charge(
+    payload: str,
+    signature: str,
+    *,
+    notices: ChargeNotices,
+    payments: Payments,
+    gateway: PaymentGateway,
+) -> UnmatchedNotice | None:
+    """Record the outcome the provider notified for a payment the shop requested and still waits for
+    (a capture that completed later, or a charge whose answer was lost). A notice of what is already
+    recorded is a redelivery; any other notice records nothing and is answered as an anomaly, and the
+    money it took, which no order can take, is given back."""
+    notice = notices.read(payload, signature)
+    if notice is None:
+        return None
+    payment = payments.for_order(notice.order_id)
+    if payment is not None and payment.awaits(notice):
+        payment = _settle(payment, notice.result, payments)
+    if payment is not None and payment.provider_reference == notice.result.provider_reference:
+        return None  # recorded now, or before: a redelivered notice
+    mismatch = Mismatch.NOT_REQUESTED if payment is None else payment.mismatch(notice)
+    return UnmatchedNotice(notice=notice, mismatch=mismatch, refund=_give_back(notice, gateway))
+
+
+def _settle(payment: Payment, result: ChargeResult, payments: Payments) -> Payment:
+    settled = payment.settled(result)
     try:
-        payments.record(charged)
-    except PaymentAlreadyRecorded as twin:  # the charge path recorded it meanwhile
-        return twin.existing or charged.after
-    return charged.after
+        payments.record(settled)
+    except PaymentAlreadyRecorded as twin:  # a concurrent twin, or the provider's notice, settled it first
+        return twin.existing or settled.after
+    return settled.after
+
+
+def _give_back(notice: ChargeNotice, gateway: PaymentGateway) -> RefundResult | None:
+    if not notice.result.approved:
+        return None
+    reference = notice.result.provider_reference
+    result = gateway.refund(reference, notice.amount, idempotency_key=f"{reference}:unmatched")
+    if not result.refunded:
+        raise RefundFailed(
+            f"the provider refused to refund {reference}: {result.failure_reason or 'unknown reason'}"
+        )
+    return result
 
 
 def refund_payment(
@@ -113,8 +130,6 @@ def refund_payment(
 
 
 def payments_of_order(order_id: str, customer_id: str, *, payments: Payments) -> list[Payment]:
-    """The caller's payments for one order; someone else's order looks like no order at all."""
+    """The caller's payments for one order: none yet, or someone else's order, is an empty list alike."""
     payment = payments.for_order(order_id)
-    if payment is None or not payment.belongs_to(customer_id):
-        raise NotFound(f"no payment for order {order_id}")
-    return [payment]
+    return [payment] if payment is not None and payment.belongs_to(customer_id) else []

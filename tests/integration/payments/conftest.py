@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from uuid import uuid4
 
 import pytest
+import stripe
 
 from shop.local.test_support.localstripe import API_KEY, LocalStripe
 from shop.payments.adapters.stripe_gateway import StripeGateway
@@ -13,6 +14,12 @@ from shop.payments.adapters.stripe_gateway import StripeGateway
 def localstripe() -> Iterator[LocalStripe]:
     with LocalStripe() as fake:
         yield fake
+
+
+@pytest.fixture
+def provider(localstripe: LocalStripe) -> stripe.StripeClient:
+    """Stripe's own client on the same server: what the provider holds, seen from outside."""
+    return stripe.StripeClient(API_KEY, base_addresses={"api": localstripe.api_base})
 
 
 @pytest.fixture

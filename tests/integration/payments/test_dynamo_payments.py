@@ -37,9 +37,10 @@ def new_payment(payment_id: str = "p1", *, approved: bool = True) -> Payment:
     result = ChargeResult(
         approved=approved, provider_reference="ch_1", decline_reason=None if approved else "card_declined"
     )
-    return Payment.from_charge(
-        payment_id=payment_id, order_id="o1", customer_id="c1", amount=EUR_10, result=result, at=AT
-    ).after
+    requested = Payment.requested(
+        payment_id=payment_id, order_id="o1", customer_id="c1", amount=EUR_10, at=AT
+    )
+    return requested.after.settled(result).after
 
 
 def record(payments: DynamoPayments, payment: Payment) -> None:

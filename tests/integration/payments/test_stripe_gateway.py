@@ -16,19 +16,14 @@ import stripe
 from shop.kernel.money import Money
 from shop.local.test_support.localstripe import API_KEY, LocalStripe
 from shop.payments.adapters.sandbox_gateway import SandboxGateway
-from shop.payments.adapters.stripe_gateway import PaymentPending, StripeGateway, stripe_settings
+from shop.payments.adapters.stripe_gateway import StripeGateway, stripe_settings
 from shop.payments.container import Container
+from shop.payments.domain.errors import PaymentPending
 from shop.platform.aws import client
 
 pytestmark = pytest.mark.integration
 
 EUR_25 = Money(amount=2599, currency="EUR")
-
-
-@pytest.fixture
-def provider(localstripe: LocalStripe) -> stripe.StripeClient:
-    """Stripe's own client on the same server: what the provider holds, seen from outside."""
-    return stripe.StripeClient(API_KEY, base_addresses={"api": localstripe.api_base})
 
 
 def test_a_charge_is_one_confirmed_payment_intent_for_the_order(

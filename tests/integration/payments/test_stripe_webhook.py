@@ -2,23 +2,24 @@
 notice of how a payment intent ended is recorded once, as the charge path would have, and
 anything unsigned is a 400 problem."""
 
-import hashlib
-import hmac
 import json
 import threading
-import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+import stripe
 
 from shop.kernel.money import Money
 from shop.local.test_support.localstripe import LocalStripe
+from shop.payments.adapters.dynamo_payments import DynamoPayments
 from shop.payments.adapters.stripe_gateway import StripeGateway, stripe_settings
 from tests.conftest import create_table
 from tests.support.dynamodb import outbox_events, table_items
 from tests.support.http_events import api_request, json_body, sqs_batch
+from tests.support.stripe_webhooks import intent_event, signature
 from tests.support.waiting import within
 
 pytestmark = pytest.mark.integration
@@ -37,27 +38,6 @@ def stripe_env(aws: None, localstripe: LocalStripe, monkeypatch: pytest.MonkeyPa
     stripe_settings.cache_clear()
 
 
-def intent_event(kind: str, order_id: str = "o1", *, metadata: dict[str, str] | None = None) -> str:
-    failed = kind == "payment_intent.payment_failed"
-    intent = {
-        "id": f"pi_{order_id}",
-        "object": "payment_intent",
-        "amount": 2599,
-        "currency": "eur",
-        "status": "requires_payment_method" if failed else "succeeded",
-        "metadata": {"order_id": order_id, "customer_id": "c1"} if metadata is None else metadata,
-        "last_payment_error": {"code": "card_declined"} if failed else None,
-    }
-    event = {"id": f"evt_{order_id}", "object": "event", "type": kind, "data": {"object": intent}}
-    return json.dumps({**event, "created": int(time.time()), "livemode": False})
-
-
-def signature(payload: str, secret: str) -> str:
-    at = int(time.time())
-    mac = hmac.new(secret.encode(), f"{at}.{payload}".encode(), hashlib.sha256).hexdigest()
-    return f"t={at},v1={mac}"
-
-
 def post(payload: str, headers: dict[str, str]) -> tuple[int, Any]:
     from shop.payments.handlers.http import handler
 
@@ -74,7 +54,23 @@ def payments() -> list[dict[str, Any]]:
     return [item for item in table_items(TABLE) if item["sk"] == "PAYMENT"]
 
 
-def test_a_success_the_charge_path_has_not_recorded_is_recorded_once(stripe_env: str) -> None:
+def request_payment(order_id: str = "o1", amount: int = 2599, customer_id: str = "c1") -> None:
+    """The record payments writes before it charges, as charge_payment writes it."""
+    from shop.payments.domain.payment import Payment
+    from shop.platform.aws import client
+
+    requested = Payment.requested(
+        payment_id=f"p-{order_id}",
+        order_id=order_id,
+        customer_id=customer_id,
+        amount=Money(amount=amount, currency="EUR"),
+        at=datetime.now(UTC),
+    )
+    DynamoPayments(client("dynamodb"), TABLE).record(requested)
+
+
+def test_a_success_for_a_waiting_payment_is_recorded_once(stripe_env: str) -> None:
+    request_payment()
     payload = intent_event("payment_intent.succeeded")
 
     assert deliver(payload, stripe_env) == 204
@@ -86,13 +82,14 @@ def test_a_success_the_charge_path_has_not_recorded_is_recorded_once(stripe_env:
         "c1",
         "pi_o1",
     )
-    assert (payment["amount"], payment["currency"]) == (2599, "EUR")
+    assert (payment["payment_id"], payment["amount"], payment["currency"]) == ("p-o1", 2599, "EUR")
     [event] = outbox_events(TABLE)
     assert event["event_type"] == "PaymentCaptured"
     assert event["data"]["payment_id"] == payment["payment_id"]
 
 
 def test_a_failure_is_recorded_as_a_decline_with_its_reason(stripe_env: str) -> None:
+    request_payment()
     assert deliver(intent_event("payment_intent.payment_failed"), stripe_env) == 204
 
     [payment] = payments()
@@ -101,7 +98,7 @@ def test_a_failure_is_recorded_as_a_decline_with_its_reason(stripe_env: str) -> 
     assert (event["event_type"], event["data"]["reason"]) == ("PaymentDeclined", "card_declined")
 
 
-def test_a_payment_the_charge_path_recorded_is_left_as_it_is(stripe_env: str) -> None:
+def test_the_notice_of_a_payment_the_charge_path_recorded_is_acknowledged(stripe_env: str) -> None:
     from shop.kernel.events import Event
     from shop.payments.handlers.events import handler as consume
 
@@ -114,10 +111,26 @@ def test_a_payment_the_charge_path_recorded_is_left_as_it_is(stripe_env: str) ->
     consume(sqs_batch([Event(event_type="PaymentRequested", correlation_id="corr", data=request)]), None)
     [charged] = payments()
 
-    assert deliver(intent_event("payment_intent.succeeded"), stripe_env) == 204
+    notice = intent_event("payment_intent.succeeded", intent_id=charged["provider_reference"])
+    assert deliver(notice, stripe_env) == 204
 
     assert payments() == [charged]
     assert [event["event_type"] for event in outbox_events(TABLE)] == ["PaymentCaptured"]
+
+
+@pytest.mark.parametrize("skew_seconds", [3600, -3600], ids=["future", "past"])
+def test_a_notice_signed_an_hour_away_is_a_400_problem_and_records_nothing(
+    stripe_env: str, skew_seconds: int
+) -> None:
+    request_payment()
+    payload = intent_event("payment_intent.succeeded")
+
+    status, body = post(
+        payload, {"stripe-signature": signature(payload, stripe_env, skew_seconds=skew_seconds)}
+    )
+
+    assert (status, body["status"]) == (400, 400)
+    assert [payment["status"] for payment in payments()] == ["REQUESTED"]
 
 
 @pytest.mark.parametrize(
@@ -219,19 +232,51 @@ def inbox(localstripe: LocalStripe) -> Iterator[Inbox]:
     box.server.server_close()
 
 
-def test_a_webhook_localstripe_signed_is_verified_and_recorded(
-    stripe_env: str, localstripe: LocalStripe, inbox: Inbox, order_id: str
-) -> None:
-    gateway = StripeGateway.from_settings()
-    charge = gateway.charge(
-        Money(amount=2599, currency="EUR"), "tok_visa", idempotency_key=order_id, customer_id="c9"
+def localstripe_notice(inbox: Inbox, order_id: str, amount: int) -> tuple[str, str, str]:
+    """A real charge at localstripe for the order, and the webhook localstripe signed for it."""
+    charge = StripeGateway.from_settings().charge(
+        Money(amount=amount, currency="EUR"), "tok_visa", idempotency_key=order_id, customer_id="c9"
     )
-    within(10, lambda: any(kind == "payment_intent.succeeded" for kind, _, _ in inbox.received))
-    [(_, body, signed)] = [item for item in inbox.received if item[0] == "payment_intent.succeeded"]
+
+    def succeeded() -> list[tuple[str, str, str]]:
+        return [item for item in inbox.received if item[0] == "payment_intent.succeeded"]
+
+    within(10, lambda: bool(succeeded()))
+    [(_, body, signed)] = succeeded()
+    return charge.provider_reference, body, signed
+
+
+def refunds_of(provider: stripe.StripeClient, intent_id: str) -> list[tuple[int, str | None]]:
+    refunds = provider.v1.refunds.list(params={"payment_intent": intent_id}).data
+    return [(refund.amount, refund.status) for refund in refunds]
+
+
+def test_a_webhook_localstripe_signed_is_verified_and_recorded(
+    stripe_env: str, provider: stripe.StripeClient, inbox: Inbox, order_id: str
+) -> None:
+    request_payment(order_id, 2599, customer_id="c9")
+    intent_id, body, signed = localstripe_notice(inbox, order_id, 2599)
 
     status, _ = post(body, {"stripe-signature": signed, "content-type": "application/json; charset=utf-8"})
 
     assert status == 204
     [payment] = payments()
     assert (payment["order_id"], payment["customer_id"]) == (order_id, "c9")
-    assert (payment["status"], payment["provider_reference"]) == ("CAPTURED", charge.provider_reference)
+    assert (payment["status"], payment["provider_reference"]) == ("CAPTURED", intent_id)
+    assert refunds_of(provider, intent_id) == []
+
+
+@pytest.mark.parametrize("requested", [1000, None], ids=["another-amount", "never-requested"])
+def test_a_signed_notice_the_shop_did_not_ask_for_records_nothing_and_is_refunded(
+    stripe_env: str, provider: stripe.StripeClient, inbox: Inbox, order_id: str, requested: int | None
+) -> None:
+    if requested is not None:
+        request_payment(order_id, requested)
+    intent_id, body, signed = localstripe_notice(inbox, order_id, 2599)
+
+    status, _ = post(body, {"stripe-signature": signed})
+
+    assert status == 204  # acknowledged: Stripe stops sending it
+    assert [payment["status"] for payment in payments()] == (["REQUESTED"] if requested else [])
+    assert outbox_events(TABLE) == []
+    assert refunds_of(provider, intent_id) == [(2599, "succeeded")]

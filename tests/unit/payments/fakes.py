@@ -19,9 +19,16 @@ class FakePayments:
         return self.by_order.get(order_id)
 
     def record(self, change: Change[Payment]) -> None:
-        payment = change.after
-        if payment.order_id in self.by_order:
-            raise PaymentAlreadyRecorded(payment.order_id, existing=self.by_order[payment.order_id])
+        payment, before = change.after, change.before
+        current = self.by_order.get(payment.order_id)
+        still_before = (
+            current is None
+            if before is None
+            else current is not None
+            and (current.status, current.payment_id) == (before.status, before.payment_id)
+        )
+        if not still_before:
+            raise PaymentAlreadyRecorded(payment.order_id, existing=current)
         self.by_order[payment.order_id] = payment
         self.outbox.extend(change.events)
 

@@ -3,18 +3,56 @@ from datetime import UTC, datetime
 import pytest
 
 from shop.kernel.money import Money
-from shop.payments.domain.errors import InvalidRefund, PaymentNotRefundable
+from shop.payments.domain.errors import InvalidRefund, PaymentAlreadyRecorded, PaymentNotRefundable
 from shop.payments.domain.events import PaymentCaptured, PaymentDeclined, PaymentRefunded
-from shop.payments.domain.payment import ChargeResult, Payment, PaymentStatus, RefundResult
+from shop.payments.domain.payment import (
+    ChargeNotice,
+    ChargeResult,
+    Mismatch,
+    Payment,
+    PaymentStatus,
+    RefundResult,
+)
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 EUR_10 = Money(amount=1000, currency="EUR")
 
 
+def requested() -> Payment:
+    return Payment.requested(payment_id="p1", order_id="o1", customer_id="c1", amount=EUR_10, at=AT).after
+
+
 def payment(result: ChargeResult) -> Payment:
-    return Payment.from_charge(
-        payment_id="p1", order_id="o1", customer_id="c1", amount=EUR_10, result=result, at=AT
-    ).after
+    return requested().settled(result).after
+
+
+def notice(amount: Money = EUR_10) -> ChargeNotice:
+    return ChargeNotice(
+        order_id="o1", amount=amount, result=ChargeResult(approved=True, provider_reference="pi_1")
+    )
+
+
+def test_a_request_is_recorded_before_the_charge_and_tells_nobody() -> None:
+    change = Payment.requested(payment_id="p1", order_id="o1", customer_id="c1", amount=EUR_10, at=AT)
+    assert (change.before, change.after.status, change.events) == (None, PaymentStatus.REQUESTED, ())
+
+
+def test_a_settled_payment_is_settled_once() -> None:
+    change = requested().settled(ChargeResult(approved=True, provider_reference="ch_1"))
+    assert change.before == requested()
+    with pytest.raises(PaymentAlreadyRecorded) as refused:
+        change.after.settled(ChargeResult(approved=True, provider_reference="ch_2"))
+    assert refused.value.existing == change.after
+
+
+def test_a_notice_settles_only_a_waiting_payment_of_the_amount_asked() -> None:
+    assert requested().awaits(notice())
+    assert not requested().awaits(notice(Money(amount=1, currency="EUR")))
+    assert not requested().awaits(notice(Money(amount=1000, currency="USD")))
+    assert requested().mismatch(notice(Money(amount=1, currency="EUR"))) is Mismatch.OTHER_AMOUNT
+    captured = payment(ChargeResult(approved=True, provider_reference="pi_1"))
+    assert not captured.awaits(notice())
+    assert captured.mismatch(notice()) is Mismatch.NOT_WAITING
 
 
 def test_an_approved_charge_is_captured_and_tells_payment_captured() -> None:

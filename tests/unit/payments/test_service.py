@@ -1,16 +1,18 @@
+from datetime import UTC, datetime
+
 import pytest
 
 from shop.kernel.clock import FixedClock
-from shop.kernel.errors import NotFound
 from shop.kernel.money import Money
 from shop.payments.adapters.sandbox_gateway import SandboxGateway
-from shop.payments.domain.errors import InvalidRefund, RefundFailed
+from shop.payments.domain.errors import InvalidRefund, PaymentPending, RefundFailed
 from shop.payments.domain.events import PaymentRequested, RefundRequested
-from shop.payments.domain.payment import Payment, PaymentStatus
+from shop.payments.domain.payment import ChargeResult, Payment, PaymentStatus
 from shop.payments.service import charge_payment, payments_of_order, refund_payment
 from tests.unit.payments.fakes import FakePayments, RecordingGateway, RefusingGateway
 
 EUR_10 = Money(amount=1000, currency="EUR")
+AT = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -91,17 +93,31 @@ def test_a_redelivered_request_neither_charges_nor_records_twice(
     assert len(payments.outbox) == 1
 
 
-def test_a_concurrent_twin_that_loses_the_write_records_nothing(
+def test_the_request_is_recorded_before_the_provider_is_asked(payments: FakePayments) -> None:
+    class Crashing(RecordingGateway):
+        def charge(
+            self, amount: Money, token: str, idempotency_key: str, customer_id: str = ""
+        ) -> ChargeResult:
+            raise PaymentPending("the provider is still processing")
+
+    with pytest.raises(PaymentPending):
+        charge(request(), payments, Crashing(SandboxGateway()))
+
+    waiting = payments.by_order["o1"]
+    assert (waiting.status, waiting.amount, waiting.customer_id) == (PaymentStatus.REQUESTED, EUR_10, "c1")
+    assert payments.outbox == []
+
+
+def test_a_request_whose_answer_was_lost_is_charged_again_with_the_same_key(
     payments: FakePayments, gateway: RecordingGateway
 ) -> None:
-    winner = charge(request(), payments, gateway)
-    payments.for_order = lambda order_id: None  # type: ignore[method-assign]  # both read before either wrote
+    payments.record(Payment.requested(payment_id="p1", order_id="o1", customer_id="c1", amount=EUR_10, at=AT))
 
-    loser = charge(request(), payments, gateway)
+    payment = charge(request(), payments, gateway)
 
-    assert loser == winner
-    assert gateway.charges[0][2] == gateway.charges[1][2] == "o1"  # same key: the provider charged once
-    assert len(payments.outbox) == 1
+    assert (payment.payment_id, payment.status) == ("p1", PaymentStatus.CAPTURED)
+    assert gateway.charges == [(EUR_10, "tok_visa", "o1")]  # same key: the provider charges once
+    assert [event.event_type for event in payments.outbox] == ["PaymentCaptured"]
 
 
 def test_a_captured_payment_is_refunded_once_with_the_refund_key(
@@ -177,9 +193,9 @@ def test_a_customer_sees_the_payment_of_their_order(
     assert payments_of_order("o1", "c1", payments=payments) == [payment]
 
 
-def test_another_customers_payment_looks_like_none(payments: FakePayments, gateway: RecordingGateway) -> None:
+def test_no_payment_yet_and_another_customers_payment_are_both_an_empty_list(
+    payments: FakePayments, gateway: RecordingGateway
+) -> None:
     charge(request(), payments, gateway)
-    with pytest.raises(NotFound):
-        payments_of_order("o1", "c-other", payments=payments)
-    with pytest.raises(NotFound):
-        payments_of_order("o-unknown", "c1", payments=payments)
+    assert payments_of_order("o1", "c-other", payments=payments) == []
+    assert payments_of_order("o-unknown", "c1", payments=payments) == []

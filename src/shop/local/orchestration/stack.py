@@ -216,6 +216,7 @@ class EmbeddedStack:
         env["SHOP_API_URL"] = self.url
         env["SHOP_CURSOR_SECRET"] = secrets.token_hex(32)
         env["SHOP_TRACING"] = "off"
+        env["SHOP_ALLOW_SANDBOX_PAYMENTS"] = "true"  # a local stack sells nothing: its sandbox may approve
         env["POWERTOOLS_METRICS_NAMESPACE"] = "Shop"
         env["POWERTOOLS_METRICS_DISABLED"] = "false" if self.metrics else "true"
         env["POWERTOOLS_TRACE_DISABLED"] = "true"

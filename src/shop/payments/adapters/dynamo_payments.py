@@ -1,5 +1,5 @@
-"""Payments in DynamoDB: one item per order (pk ORDER#<order_id>, sk PAYMENT), written with its
-outbox event in one transaction, every write conditional."""
+"""Payments in DynamoDB: one item per order (pk ORDER#<order_id>, sk PAYMENT), put as REQUESTED before
+the charge and settled with its outbox event in one transaction, every write conditional."""
 
 from __future__ import annotations
 
@@ -35,9 +35,18 @@ class DynamoPayments:
         return _payment(from_item(item)) if item else None
 
     def record(self, change: Change[Payment]) -> None:
-        payment = change.after
+        payment, before = change.after, change.before
         transaction = Transaction(self._client, self._table)
-        put = transaction.put(_item(payment), "attribute_not_exists(pk)", return_old_on_failure=True)
+        if before is None:
+            put = transaction.put(_item(payment), "attribute_not_exists(pk)", return_old_on_failure=True)
+        else:
+            put = transaction.put(
+                _item(payment),
+                "#status = :before AND payment_id = :payment_id",
+                names={"#status": "status"},
+                values={":before": before.status.value, ":payment_id": before.payment_id},
+                return_old_on_failure=True,
+            )
         transaction.publish(change.events)
         transaction.commit(
             {

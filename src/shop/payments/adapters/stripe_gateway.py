@@ -11,16 +11,16 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from shop.kernel.errors import InvalidInput, NotFound, Unavailable
 from shop.kernel.money import Money
-from shop.payments.domain.payment import ChargeResult, RefundResult
-from shop.payments.service import ChargeNotice
+from shop.payments.domain.errors import InvalidWebhook, PaymentPending
+from shop.payments.domain.payment import ChargeNotice, ChargeResult, RefundResult
 from shop.platform import aws
 from shop.platform.settings import setting
 
@@ -31,21 +31,9 @@ if TYPE_CHECKING:
 _TOKEN = re.compile(r"^(tok|pm)_[A-Za-z0-9_]+$")
 NETWORK_RETRIES = 2  # stripe retries connection errors and 409/5xx, resending our idempotency key
 SETTLED_EVENTS = frozenset({"payment_intent.succeeded", "payment_intent.payment_failed"})
-
-
-class PaymentPending(Unavailable):
-    """The PaymentIntent is still processing: the request is retried (and the webhook records the
-    outcome when it arrives first)."""
-
-    title = "Payment pending"
-
-
-class InvalidWebhook(InvalidInput):
-    title = "Invalid webhook"
-
-
-class WebhooksDisabled(NotFound):
-    title = "Webhooks not enabled"
+# How far a notice's signed time may be from ours, either way: an older one may be a replay, and a
+# later one was signed on a wrong clock, or made to outlive the replay window (Stripe's default: 300 s)
+TOLERANCE_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -196,28 +184,43 @@ def _declined_reference(declined: stripe.CardError) -> str:
     return str(intent.get("id") or body.get("charge") or "")
 
 
-def charge_notice(payload: str, signature: str, secret: str | None) -> ChargeNotice | None:
-    """The verified outcome of one of the shop's PaymentIntents, or None for any other event."""
-    import stripe
+class StripeNotices:
+    """Implements ports.ChargeNotices on Stripe's signed webhooks."""
 
-    if not secret:
-        raise WebhooksDisabled("This deployment takes no Stripe webhooks.")
+    def __init__(self, secret: str) -> None:
+        self._secret = secret
+
+    def read(self, payload: str, signature: str) -> ChargeNotice | None:
+        import stripe
+
+        try:
+            event = stripe.Webhook.construct_event(payload, signature, self._secret, TOLERANCE_SECONDS)
+        except (stripe.SignatureVerificationError, ValueError) as error:
+            raise InvalidWebhook("The Stripe-Signature header does not verify this body.") from error
+        if _signed_at(signature) > time.time() + TOLERANCE_SECONDS:
+            raise InvalidWebhook("The Stripe-Signature header is timestamped in the future.")
+        return _notice(event.to_dict())
+
+
+def _signed_at(signature: str) -> int:
+    """The `t=` of a header Stripe's library has verified (so it has one, and it is an integer)."""
+    fields = dict(part.split("=", 1) for part in signature.split(",") if "=" in part)
+    return int(fields["t"])
+
+
+def _notice(data: dict[str, Any]) -> ChargeNotice | None:
+    """The outcome of one of the shop's PaymentIntents, or None for any other event."""
+    if data.get("type") not in SETTLED_EVENTS:
+        return None
     try:
-        event = stripe.Webhook.construct_event(payload, signature, secret)
-    except (stripe.SignatureVerificationError, ValueError) as error:
-        raise InvalidWebhook("The Stripe-Signature header does not verify this body.") from error
-    data = event.to_dict()
-    intent: Any = data["data"]["object"] if data["type"] in SETTLED_EVENTS else None
-    metadata = (intent or {}).get("metadata") or {}
-    if intent is None or not metadata.get("order_id") or not metadata.get("customer_id"):
-        return None  # not a payment the shop started: nothing to settle
-    try:
+        intent = data["data"]["object"]
+        order_id = (intent.get("metadata") or {}).get("order_id")
+        if not order_id:
+            return None  # not a payment the shop started: nothing to settle
         amount = Money(amount=intent["amount"], currency=str(intent["currency"]).upper())
         succeeded = data["type"] == "payment_intent.succeeded"
         failure = None if succeeded else decline_reason((intent.get("last_payment_error") or {}).get("code"))
         result = ChargeResult(approved=succeeded, provider_reference=intent["id"], decline_reason=failure)
-        return ChargeNotice(
-            order_id=metadata["order_id"], customer_id=metadata["customer_id"], amount=amount, result=result
-        )
-    except (KeyError, TypeError, ValidationError) as error:
+        return ChargeNotice(order_id=order_id, amount=amount, result=result)
+    except (AttributeError, KeyError, TypeError, ValidationError) as error:
         raise InvalidWebhook("The event is not a payment intent the shop can read.") from error

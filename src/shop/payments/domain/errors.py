@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from shop.kernel.errors import Conflict, Unavailable, Unprocessable
+from shop.kernel.errors import Conflict, InvalidInput, NotFound, Unavailable, Unprocessable
 
 if TYPE_CHECKING:
     from shop.payments.domain.payment import Payment
@@ -36,3 +36,23 @@ class RefundFailed(Unavailable):
     """The provider did not refund; the request is retried, then lands in the DLQ."""
 
     title = "Refund failed"
+
+
+class PaymentPending(Unavailable):
+    """The provider is still processing the charge: the request is retried (and the provider's notice
+    records the outcome when it arrives first)."""
+
+    title = "Payment pending"
+
+
+class InvalidWebhook(InvalidInput):
+    """A notice whose signature does not verify its body, signed too long ago or in the future, or
+    that is not a payment the shop can read."""
+
+    title = "Invalid webhook"
+
+
+class WebhooksDisabled(NotFound):
+    """This deployment's provider sends no notices (the sandbox)."""
+
+    title = "Webhooks not enabled"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from shop.kernel.events import Event
-from shop.payments.container import Container
+from shop.payments.container import start_container
 from shop.payments.domain.events import PaymentRequested, RefundRequested
 from shop.payments.service import charge_payment, refund_payment
 from shop.platform.consumer import sqs_handler
 
-container = Container()
+container = start_container()
 
 
 def on_payment_requested(event: Event) -> None:

@@ -5,19 +5,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict
 
 from shop.kernel.clock import rfc3339
 from shop.kernel.money import Money
-from shop.payments.adapters.stripe_gateway import charge_notice
-from shop.payments.container import Container
-from shop.payments.domain.payment import Payment, PaymentStatus
+from shop.payments.container import start_container
+from shop.payments.domain.payment import Payment, PaymentStatus, UnmatchedNotice
 from shop.payments.service import payments_of_order, settle_charge
 from shop.platform.http import build_http_app, caller, lambda_handler, no_content
+from shop.platform.observability import logger, metrics
 from shop.platform.routing import Header, Query, Response
 
 app = build_http_app("payments")
-container = Container()
+container = start_container()
+UNMATCHED_METRIC = "UnmatchedPaymentNotices"  # a CloudWatch alarm watches it (terraform/modules/monitoring)
 
 OrderId = Annotated[str, Query(min_length=1, max_length=128, description="The order the payments belong to")]
 
@@ -57,8 +59,7 @@ class PaymentList(BaseModel):
     operation_id="listPayments",
     summary="The caller's payments for an order",
     responses={
-        200: {"description": "The payments"},
-        404: {"description": "No payment for this order of yours"},
+        200: {"description": "The payments (none yet, or not an order of yours: an empty list)"},
     },
 )
 def list_payments(order_id: OrderId) -> PaymentList:
@@ -78,17 +79,43 @@ StripeSignature = Annotated[
     tags=["payments"],
     summary="Stripe's notice that a payment intent succeeded or failed",
     responses={
-        204: {"description": "Received (and recorded, if it settled a payment of the shop)"},
-        400: {"description": "The signature does not verify the body"},
+        204: {
+            "description": "Received: recorded if it settles a payment the shop is waiting for, else "
+            "logged, counted and, if it took money, refunded"
+        },
+        400: {"description": "The signature does not verify the body, or its time is out of tolerance"},
         404: {"description": "This deployment takes no Stripe webhooks"},
     },
 )
 def stripe_webhook(signature: StripeSignature) -> Response[Any]:
-    body = app.current_event.decoded_body or ""
-    notice = charge_notice(body, signature, container.stripe_webhook_secret())
-    if notice is not None:
-        settle_charge(notice, payments=container.payments(), clock=container.clock())
+    unmatched = settle_charge(
+        app.current_event.decoded_body or "",
+        signature,
+        notices=container.notices(),
+        payments=container.payments(),
+        gateway=container.gateway(),
+    )
+    if unmatched is not None:
+        _report(unmatched)
     return no_content()
+
+
+def _report(unmatched: UnmatchedNotice) -> None:
+    """Acknowledged, so the provider stops sending it, but seen: logged and counted for the alarm."""
+    logger("payments").warning(
+        "provider notice matches no payment the shop is waiting for",
+        extra={
+            "order_id": unmatched.notice.order_id,
+            "mismatch": unmatched.mismatch.value,
+            "amount": unmatched.notice.amount.model_dump(),
+            "provider_reference": unmatched.notice.result.provider_reference,
+            "refund_reference": unmatched.refund.provider_reference if unmatched.refund else None,
+        },
+    )
+    board = metrics("payments")
+    board.add_metric(name=UNMATCHED_METRIC, unit=MetricUnit.Count, value=1)
+    board.flush_metrics()
+    board.clear_metrics()  # flush keeps them when metrics are disabled (locally)
 
 
 handler = lambda_handler(app, "payments")
