@@ -2,22 +2,61 @@
 # users service calls with USER_PASSWORD_AUTH / REFRESH_TOKEN_AUTH, and the
 # `admin` group whose members may call admin routes.
 #
-# Sign-up confirmation: the users service confirms every new account itself
-# (AdminConfirmSignUp right after SignUp), so a user can log in immediately as
-# docs/api.md promises. No pre-sign-up Lambda trigger is needed, and no e-mail is
-# sent (e-mail verification stays off unless a deployment turns it on).
+# Sign-up: the users service creates each account with AdminCreateUser (no
+# invitation message) and sets the customer's password at once, so a user can log
+# in immediately as docs/api.md promises; Cognito then mails a 6-digit code
+# (GetUserAttributeVerificationCode) that verifies the address. Verified e-mail is
+# what ForgotPassword sends reset codes to (account_recovery_setting).
 #
-# Password policy: docs/api.md asks for at least 8 characters with letters and
-# digits. Cognito can require digits but only "lowercase" or "uppercase"
-# letters, not "any letter", so the pool requires length + digits and the
-# users service validates the "letters" rule before calling Cognito.
+# Sender: Cognito's default sender allows only a few dozen e-mails a day; a
+# production stage sets `ses_email_identity_arn` (a verified SES identity) so
+# codes go through SES.
+#
+# Password policy, stated once: at least 8 characters with letters and digits.
+# The users service's model holds it (MIN_PASSWORD_LENGTH, and the "letters" rule
+# Cognito cannot express: it knows only lowercase or uppercase), the OpenAPI
+# document is generated from that model, and this pool requires the same length
+# and digits (`password_minimum_length`, checked against the model by
+# tests/terraform/test_identity.py).
+#
+# MFA: OPTIONAL with software (TOTP) tokens: a customer may enrol; the shop's
+# login route does not yet answer the SOFTWARE_TOKEN_MFA challenge, so until it
+# does, an enrolled customer cannot log in through the API (docs/security.md).
+#
+# Threat protection (compromised credentials, adaptive authentication) needs the
+# Plus feature plan, billed per monthly active user (about 0.02 USD per MAU on
+# top of Essentials, 2025 prices): `threat_protection = true` turns both on.
 
 resource "aws_cognito_user_pool" "this" {
   name                     = var.name
   username_attributes      = ["email"]
   deletion_protection      = var.deletion_protection ? "ACTIVE" : "INACTIVE"
-  mfa_configuration        = "OFF"
-  auto_verified_attributes = []
+  mfa_configuration        = "OPTIONAL"
+  auto_verified_attributes = ["email"]
+  user_pool_tier           = var.threat_protection ? "PLUS" : "ESSENTIALS"
+
+  software_token_mfa_configuration {
+    enabled = true
+  }
+
+  verification_message_template {
+    default_email_option = "CONFIRM_WITH_CODE"
+    email_subject        = "Your verification code"
+    email_message        = "Your verification code is {####}."
+  }
+
+  email_configuration {
+    email_sending_account = var.ses_email_identity_arn == null ? "COGNITO_DEFAULT" : "DEVELOPER"
+    source_arn            = var.ses_email_identity_arn
+    from_email_address    = var.ses_from_address
+  }
+
+  dynamic "user_pool_add_ons" {
+    for_each = var.threat_protection ? [1] : []
+    content {
+      advanced_security_mode = "ENFORCED"
+    }
+  }
 
   password_policy {
     minimum_length                   = var.password_minimum_length

@@ -21,9 +21,9 @@ variable "admin_group_name" {
 }
 
 variable "access_token_validity_minutes" {
-  description = "Lifetime of access and ID tokens in minutes."
+  description = "Lifetime of access and ID tokens in minutes. A signed-out access token works until it expires (the JWT authorizer does not see revocation), so keep it short."
   type        = number
-  default     = 60
+  default     = 15
 
   validation {
     condition     = var.access_token_validity_minutes >= 5 && var.access_token_validity_minutes <= 1440
@@ -52,4 +52,22 @@ variable "tags" {
   description = "Tags for the user pool."
   type        = map(string)
   default     = {}
+}
+
+variable "ses_email_identity_arn" {
+  description = "ARN of a verified SES identity Cognito sends its e-mails (codes) through; null = Cognito's default sender, limited to a few dozen e-mails a day (set it in production)."
+  type        = string
+  default     = null
+}
+
+variable "ses_from_address" {
+  description = "From address of Cognito's e-mails when sent through SES (e.g. `Shop <no-reply@example.com>`); null = the identity's address."
+  type        = string
+  default     = null
+}
+
+variable "threat_protection" {
+  description = "Cognito threat protection (compromised credentials, adaptive authentication) in enforced mode. Needs the Plus feature plan: extra cost per monthly active user."
+  type        = bool
+  default     = false
 }

@@ -93,10 +93,13 @@ variable "cognito_actions" {
   description = "cognito-idp actions (without prefix) granted on the user pool when `identity` is set."
   type        = list(string)
   default = [
-    "SignUp",
     "InitiateAuth",
-    "AdminConfirmSignUp",
+    "AdminCreateUser",
+    "AdminSetUserPassword",
     "AdminGetUser",
+    "AdminDisableUser",
+    "AdminEnableUser",
+    "AdminUserGlobalSignOut",
     "AdminUpdateUserAttributes",
     "AdminAddUserToGroup",
     "AdminListGroupsForUser",

@@ -135,9 +135,13 @@ module "identity" {
   source = "../identity"
   count  = local.secondary ? 0 : 1
 
-  name                = var.name_prefix
-  deletion_protection = var.deletion_protection
-  tags                = local.tags
+  name                          = var.name_prefix
+  deletion_protection           = var.deletion_protection
+  access_token_validity_minutes = var.access_token_validity_minutes
+  ses_email_identity_arn        = var.ses_email_identity_arn
+  ses_from_address              = var.ses_from_address
+  threat_protection             = var.threat_protection
+  tags                          = local.tags
 }
 
 moved {
@@ -251,6 +255,7 @@ module "service" {
   extra_environment = merge(
     each.key == local.payments_service ? local.payments_environment : {},
     try(each.value.uses_identity, false) ? local.identity_environment : {},
+    try(each.value.uses_identity, false) ? { SHOP_NOTIFY_VERIFIED_ONLY = tostring(var.notify_verified_only) } : {},
   )
   zip_path                           = local.artifact[each.key]
   zip_hash                           = filebase64sha256(local.artifact[each.key])

@@ -200,3 +200,33 @@ variable "replica_of" {
     error_message = "replica_of is set exactly when region_role is secondary."
   }
 }
+
+variable "access_token_validity_minutes" {
+  description = "Lifetime of access and ID tokens in minutes (5 to 1440). Sign-out revokes refresh tokens only: an access token lives until it expires."
+  type        = number
+  default     = 15
+}
+
+variable "ses_email_identity_arn" {
+  description = "Verified SES identity for Cognito's e-mails (verification and reset codes); null = Cognito's default sender and its low daily limit. Set it in production."
+  type        = string
+  default     = null
+}
+
+variable "ses_from_address" {
+  description = "From address of Cognito's e-mails sent through SES; null = the identity's address."
+  type        = string
+  default     = null
+}
+
+variable "threat_protection" {
+  description = "Cognito threat protection, enforced (needs the Plus feature plan, billed per monthly active user)."
+  type        = bool
+  default     = false
+}
+
+variable "notify_verified_only" {
+  description = "Send order notifications only to addresses their customer verified (SHOP_NOTIFY_VERIFIED_ONLY)."
+  type        = bool
+  default     = false
+}
