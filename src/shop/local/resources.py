@@ -80,14 +80,28 @@ class RateLimit:
 
 
 @dataclass(frozen=True)
+class ClientLimit:
+    """An AWS WAF rate-based rule: at most `limit` requests from one client address in any
+    `window_seconds` (WAF's evaluation window: 60, 120, 300 or 600)."""
+
+    limit: int
+    window_seconds: int
+
+
+@dataclass(frozen=True)
 class Throttling:
-    """The `throttling` section: a default limit and per-route overrides (route key → limit)."""
+    """The `throttling` section: a default limit and per-route overrides (route key → limit),
+    the backstops of all callers together; and per-client limits by route key."""
 
     default: RateLimit
     routes: tuple[tuple[str, RateLimit], ...]
+    per_client: tuple[tuple[str, ClientLimit], ...] = ()
 
     def limit_for(self, route_key: str) -> RateLimit:
         return dict(self.routes).get(route_key, self.default)
+
+    def client_limit_for(self, route_key: str) -> ClientLimit | None:
+        return dict(self.per_client).get(route_key)
 
 
 @dataclass(frozen=True)
@@ -227,4 +241,8 @@ def _throttling(raw: dict[str, Any] | None) -> Throttling | None:
         return RateLimit(burst=int(spec["burst"]), rate=float(spec["rate"]))
 
     routes = tuple((key, limit(spec)) for key, spec in raw.get("routes", {}).items())
-    return Throttling(default=limit(raw["default"]), routes=routes)
+    per_client = tuple(
+        (key, ClientLimit(limit=int(spec["limit"]), window_seconds=int(spec["window_seconds"])))
+        for key, spec in raw.get("per_client", {}).items()
+    )
+    return Throttling(default=limit(raw["default"]), routes=routes, per_client=per_client)

@@ -18,7 +18,7 @@ from pydantic_core import from_json
 from shop.kernel.errors import DomainError, Forbidden, NotAuthenticated
 from shop.kernel.ids import new_id
 from shop.platform.cold_start import ends_cold_start
-from shop.platform.context import correlation_id, set_correlation_id
+from shop.platform.context import correlation_id, safe_request_id, set_correlation_id
 from shop.platform.observability import enable_tracing, logger
 from shop.platform.problems import PROBLEM_CONTENT_TYPE, problem, problem_response, status_of
 from shop.platform.routing import HttpResolver, NotFoundError, Query, RequestValidationError, Response
@@ -121,7 +121,8 @@ def lambda_handler(app: HttpResolver, service: str) -> Callable[[dict[str, Any],
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         enable_tracing()
         headers = {key.lower(): value for key, value in (event.get("headers") or {}).items()}
-        request_id = headers.get("x-request-id") or (event.get("requestContext") or {}).get("requestId")
+        sent = safe_request_id(headers.get("x-request-id"))
+        request_id = sent or (event.get("requestContext") or {}).get("requestId")
         set_correlation_id(request_id or new_id())
         log.thread_safe_clear_keys()  # keys of the previous request must not leak into this one
         log.thread_safe_append_keys(request_id=correlation_id(), route=event.get("routeKey"))

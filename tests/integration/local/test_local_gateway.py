@@ -1,17 +1,26 @@
 from __future__ import annotations
 
 import base64
+import http.client
 import json
+import re
+import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 import requests
 
+from shop.local.edge.gateway import READ_TIMEOUT_SECONDS, Gateway, GatewayServer
+from shop.local.edge.throttling import Throttle
 from shop.local.orchestration.stack import EmbeddedStack, PortBusy
+from shop.local.resources import Route, load_resources
+from shop.local.runtime.lambda_runtime import register_handler
 
 pytestmark = pytest.mark.integration
 
@@ -116,10 +125,89 @@ def test_request_id_added_and_echoed(stack: EmbeddedStack) -> None:
     assert echoed.headers["X-Request-Id"] == "req-123"
 
 
+@pytest.mark.parametrize(
+    "sent", ["x" * 5000, "<img src=x onerror=alert(1)>"], ids=["5000 characters", "markup"]
+)
+def test_a_request_id_that_is_not_a_short_safe_token_is_replaced(stack: EmbeddedStack, sent: str) -> None:
+    response = requests.get(f"{stack.url}/echo", headers={"X-Request-Id": sent}, timeout=5)
+    assert response.headers["X-Request-Id"] == response.json()["event"]["requestContext"]["requestId"]
+    refused = requests.get(f"{stack.url}/me", headers={"X-Request-Id": sent}, timeout=5)
+    _assert_problem(refused, 401)
+    assert re.fullmatch(r"[A-Za-z0-9._-]{1,128}", refused.headers["X-Request-Id"])
+
+
+def _gateway_problems(url: str, headers: dict[str, str]) -> dict[int, requests.Response]:
+    return {
+        401: requests.get(f"{url}/me", headers=headers, timeout=5),
+        404: requests.get(f"{url}/nowhere", headers=headers, timeout=5),
+        405: requests.delete(f"{url}/echo", headers=headers, timeout=5),
+        413: requests.post(f"{url}/echo", data=b"x" * (64 * 1024 + 1), headers=headers, timeout=5),
+        414: requests.get(f"{url}/echo?q={'x' * 70_000}", headers=headers, timeout=5),
+    }
+
+
+def test_the_gateways_own_problems_carry_a_request_id_echoing_a_safe_one(stack: EmbeddedStack) -> None:
+    for status, response in _gateway_problems(stack.url, {}).items():
+        _assert_problem(response, status)
+        assert re.fullmatch(r"[A-Za-z0-9._-]{1,128}", response.headers.get("X-Request-Id", "")), status
+    for status, response in _gateway_problems(stack.url, {"X-Request-Id": "bug-report.42"}).items():
+        if status != 414:  # refused on its request line, before any header is read
+            assert response.headers.get("X-Request-Id") == "bug-report.42", status
+
+
 def test_oversized_body_is_413(stack: EmbeddedStack) -> None:
     response = requests.post(f"{stack.url}/echo", data=b"x" * (64 * 1024 + 1), timeout=5)
     _assert_problem(response, 413)
     assert requests.post(f"{stack.url}/echo", data=b"x" * (64 * 1024), timeout=5).status_code == 200
+
+
+def test_a_chunked_body_is_held_to_the_same_limit(stack: EmbeddedStack) -> None:
+    def chunks(total: int) -> Iterator[bytes]:
+        for _ in range(total // 4096):
+            yield b"x" * 4096
+
+    _assert_problem(requests.post(f"{stack.url}/echo", data=chunks(80 * 1024), timeout=5), 413)
+    fits = requests.post(f"{stack.url}/echo", data=chunks(64 * 1024), timeout=5)
+    assert fits.status_code == 200
+    assert len(fits.json()["event"]["body"]) == 64 * 1024
+
+
+def _raw_exchange(port: int, request: bytes, *, timeout: float = 5) -> bytes:
+    """Send bytes as they are (what no client library would send) and read until the server closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+        return answer
+
+
+CHUNKED_HEAD = (
+    b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+)
+
+
+@pytest.mark.parametrize("size", [b"-1", b"+5", b"0x5", b" 5", b"5 5", b"1ffffffff", b"zz", b""])
+def test_a_chunk_size_that_is_not_bounded_hex_is_a_400_at_once(stack: EmbeddedStack, size: bytes) -> None:
+    started = time.monotonic()
+    answer = _raw_exchange(stack.port, CHUNKED_HEAD + size + b"\r\n{}")  # and the client never closes
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+    assert b"X-Request-Id: " in answer
+    assert time.monotonic() - started < 1
+
+
+def test_both_framings_at_once_is_a_400(stack: EmbeddedStack) -> None:
+    answer = _raw_exchange(
+        stack.port,
+        CHUNKED_HEAD.replace(b"\r\n\r\n", b"\r\nContent-Length: 2\r\n\r\n") + b"2\r\n{}\r\n0\r\n\r\n",
+    )
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+
+
+@pytest.mark.parametrize("length", [b"-5", b"+2", b"2 2", b"\xc2\xb2"])
+def test_a_content_length_that_is_not_digits_is_a_400(stack: EmbeddedStack, length: bytes) -> None:
+    head = b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+    assert _raw_exchange(stack.port, head + length + b"\r\n\r\n{}").startswith(b"HTTP/1.1 400 ")
 
 
 def test_handler_exception_is_500_without_details(stack: EmbeddedStack) -> None:
@@ -207,3 +295,80 @@ def test_one_function_handles_one_event_at_a_time(stack: EmbeddedStack, recorder
         )
     assert statuses == [200] * 12
     assert recorder.max_in_flight == 1
+
+
+# The edge with the shop's real rate limits (scale 1) and a short read timeout, in front of a
+# log-in function that asks the stack's Cognito, as users' does.
+EDGE_LOGIN = "local_tests.edge_login.handler"
+EDGE_READ_TIMEOUT_SECONDS = 0.5
+
+
+@pytest.fixture(scope="module")
+def edge(stack: EmbeddedStack) -> Iterator[GatewayServer]:
+    cognito = stack.client("cognito-idp")
+
+    def login(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        credentials = json.loads(event["body"])
+        try:
+            cognito.initiate_auth(
+                ClientId=stack.client_id,
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": credentials["email"], "PASSWORD": credentials["password"]},
+            )
+        except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.UserNotFoundException):
+            return {"statusCode": 401, "body": "{}"}
+        return {"statusCode": 200, "body": "{}"}
+
+    register_handler(EDGE_LOGIN, login)
+    limits = load_resources().throttling
+    assert limits is not None
+    gateway = Gateway(
+        (Route("POST", "/auth/login", "public", "users", EDGE_LOGIN),), throttle=Throttle(limits)
+    )
+    server = GatewayServer(gateway, 0, read_timeout_seconds=EDGE_READ_TIMEOUT_SECONDS)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def _login_from(source: str, port: int, email: str, password: str) -> http.client.HTTPResponse:
+    """A log-in sent from `source`, a loopback address of its own (the edge sees it as the client's)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5, source_address=(source, 0))
+    try:
+        body = json.dumps({"email": email, "password": password})
+        connection.request("POST", "/auth/login", body, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        response.read()
+        return response
+    finally:
+        connection.close()
+
+
+def test_a_flood_of_wrong_passwords_from_one_address_leaves_another_address_its_login(
+    stack: EmbeddedStack, edge: GatewayServer
+) -> None:
+    others = [f"other{n}@example.com" for n in range(3)]
+    for email in [*others, "yvonne@example.com"]:
+        _register_and_login(stack, email)
+
+    flood = [_login_from("127.0.0.2", edge.port, others[n % 3], "Wrong0000") for n in range(40)]
+
+    statuses = [response.status for response in flood]
+    assert set(statuses) == {401, 429}, statuses
+    refused = flood[-1]
+    assert refused.status == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    assert refused.headers["X-Request-Id"]
+    assert _login_from("127.0.0.3", edge.port, "yvonne@example.com", "Passw0rd1").status == 200
+
+
+def test_a_body_that_never_arrives_is_cut_off(edge: GatewayServer) -> None:
+    assert READ_TIMEOUT_SECONDS < 60  # what `make run` waits, well within a minute
+    started = time.monotonic()
+    head = b"POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{}"
+    answer = _raw_exchange(edge.port, head)  # 8 bytes short, and the client waits
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
+    assert b"X-Request-Id: " in answer
+    assert time.monotonic() - started < EDGE_READ_TIMEOUT_SECONDS + 2

@@ -1,5 +1,6 @@
-"""The local gateway's rate limits: token buckets with resources.json's real numbers, and a
-429 problem with Retry-After once a route's bucket is empty."""
+"""The local gateway's rate limits with resources.json's real numbers: a window per client
+address on the credential routes (AWS WAF's rate-based rules), a token bucket per route behind
+it (API Gateway's stage throttling), and a 429 problem with Retry-After from either."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import json
 import pytest
 
 from shop.local.edge.gateway import Gateway
-from shop.local.edge.throttling import Throttle, TokenBucket
-from shop.local.resources import RateLimit, Throttling, load_resources
+from shop.local.edge.throttling import ClientWindows, Throttle, TokenBucket
+from shop.local.resources import ClientLimit, RateLimit, Throttling, load_resources
 
 
 class FakeClock:
@@ -39,38 +40,62 @@ def test_a_bucket_needs_a_burst_and_a_rate() -> None:
         TokenBucket(RateLimit(burst=1, rate=0))
 
 
-def test_resources_json_limits_logins_sign_ups_and_refreshes_tightly() -> None:
-    limits = load_resources().throttling
+def test_a_client_window_lets_limit_requests_through_per_window_then_says_when_the_next_may_go() -> None:
+    clock = FakeClock()
+    windows = ClientWindows(ClientLimit(limit=3, window_seconds=60), clock)
+
+    assert [windows.take("10.0.0.1") for _ in range(3)] == [0.0, 0.0, 0.0]
+    clock.now += 20
+    assert windows.take("10.0.0.1") == pytest.approx(40)  # until the first leaves the window
+    assert windows.take("10.0.0.2") == 0.0  # another client has a window of its own
+    clock.now += 40
+    assert windows.take("10.0.0.1") == 0.0
+    with pytest.raises(ValueError, match="limit"):
+        ClientWindows(ClientLimit(limit=0, window_seconds=60))
+
+
+def test_resources_json_limits_sign_up_login_refresh_and_password_routes_per_client_in_wafs_terms() -> None:
+    resources = load_resources()
+    limits = resources.throttling
     assert limits is not None
-    tight = {key: limits.limit_for(key) for key in ("POST /auth/login", "POST /auth/refresh", "POST /users")}
-    assert all(limit.burst <= 10 and limit.rate <= 2 for limit in tight.values()), tight
-    assert limits.limit_for("GET /products") == limits.default
-    assert limits.default.burst > max(limit.burst for limit in tight.values())
+    per_client = dict(limits.per_client)
+    route_keys = {route.route_key for route in resources.routes}
+    credential_routes = {"POST /users", "POST /auth/login", "POST /auth/refresh"} | {
+        key for key in route_keys if "password" in key
+    }
+    assert credential_routes <= set(per_client), credential_routes - set(per_client)
+    assert set(per_client) <= route_keys
+    for key, limit in per_client.items():
+        assert limit.limit >= 10, key  # AWS WAF's smallest rate limit
+        assert limit.window_seconds in {60, 120, 300, 600}, key  # WAF's evaluation windows
+        # the route's backstop is out of one client's reach
+        assert limit.limit < limits.limit_for(key).burst, key
 
 
-def test_sixty_wrong_passwords_in_two_seconds_are_mostly_refused() -> None:
+def test_a_flood_from_one_client_leaves_other_clients_their_logins() -> None:
     clock = FakeClock()
     limits = load_resources().throttling
     assert limits is not None
     throttle = Throttle(limits, clock=clock)
-    login = limits.limit_for("POST /auth/login")
+    per_client = limits.client_limit_for("POST /auth/login")
+    assert per_client is not None
 
     admitted = 0
-    for _ in range(60):
-        admitted += throttle.admit("POST /auth/login") == 0.0
-        clock.now += 2 / 60
+    for _ in range(600):  # wrong passwords, ten a second for a minute, from one address
+        admitted += throttle.admit("POST /auth/login", "127.0.0.2") == 0.0
+        clock.now += 0.1
 
-    # the burst, then only what the rate refills in those two seconds
-    assert login.burst <= admitted <= login.burst + 2 * login.rate
-    assert throttle.admit("POST /auth/login") > 0  # and the right password right after: refused too
-    assert throttle.admit("GET /products") == 0.0  # other routes have buckets of their own
+    assert admitted <= per_client.limit * 2  # what the window lets through in that minute
+    assert throttle.admit("POST /auth/login", "127.0.0.2") > 0  # and it is still refused
+    assert throttle.admit("POST /auth/login", "127.0.0.3") == 0.0  # another client logs in
+    assert throttle.admit("GET /products", "127.0.0.2") == 0.0  # other routes are not limited per client
 
 
 def test_a_scale_multiplies_burst_and_rate() -> None:
     throttle = Throttle(
         Throttling(default=RateLimit(burst=2, rate=1), routes=()), scale=10, clock=FakeClock()
     )
-    assert [throttle.admit("GET /x") for _ in range(21)].count(0.0) == 20
+    assert [throttle.admit("GET /x", "127.0.0.1") for _ in range(21)].count(0.0) == 20
     with pytest.raises(ValueError, match="scale"):
         Throttle(Throttling(default=RateLimit(burst=2, rate=1), routes=()), scale=0)
 
@@ -80,14 +105,17 @@ def test_the_gateway_answers_429_with_retry_after_before_calling_anything() -> N
     assert resources.throttling is not None
     throttle = Throttle(resources.throttling, clock=FakeClock())
     gateway = Gateway(resources.routes, throttle=throttle)
-    while throttle.admit("POST /auth/login") == 0.0:
-        pass  # what earlier requests took
+    while throttle.admit("POST /auth/login", "127.0.0.2") == 0.0:
+        pass  # what earlier requests from that address took
 
     body = json.dumps({"email": "ada@example.com", "password": "guess"}).encode()
-    response = gateway.handle("POST", "/auth/login", [("Content-Type", "application/json")], body)
+    response = gateway.handle(
+        "POST", "/auth/login", [("Content-Type", "application/json")], body, source_ip="127.0.0.2"
+    )
 
     assert response.status == 429
     assert response.header("Content-Type") == "application/problem+json"
-    assert response.header("Retry-After") == "1"
+    assert response.header("Retry-After") == "60"  # the window, as the clock has not moved
+    assert response.header("X-Request-Id")
     problem = json.loads(response.body)
     assert (problem["status"], problem["type"]) == (429, "/problems/too-many-requests")

@@ -2,6 +2,7 @@
 
 import base64
 import json
+import re
 from typing import Annotated, Any
 
 import pytest
@@ -195,6 +196,20 @@ def test_other_aws_errors_stay_500_without_internals(answer: str) -> None:
 def test_request_id_is_echoed_or_made() -> None:
     assert request("GET", "/things/t1", request_id="req-42")["headers"]["X-Request-Id"] == "req-42"
     assert request("GET", "/things/t1")["headers"]["X-Request-Id"]
+
+
+@pytest.mark.parametrize(
+    "sent",
+    ["x" * 5000, "<script>alert(1)</script>", "a b", "id\u00e9", "x" * 129],
+    ids=["5000 characters", "markup", "space", "non-ascii", "129 characters"],
+)
+def test_a_request_id_that_is_not_a_short_safe_token_is_replaced(sent: str) -> None:
+    given = request("GET", "/things/t1", request_id=sent)["headers"]["X-Request-Id"]
+    assert given != sent
+    assert re.fullmatch(r"[A-Za-z0-9._-]{1,128}", given)
+    assert (
+        request("GET", "/things/t1", request_id="A.b_c-9" * 18)["headers"]["X-Request-Id"] == "A.b_c-9" * 18
+    )
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import base64
 import json
 import logging
 import math
+import re
 import socket
 import sys
 import time
@@ -31,12 +32,19 @@ from shop.local.runtime.lambda_runtime import (
     Runtime,
     Throttled,
 )
+from shop.platform.context import safe_request_id
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("shop.local.access")
 
 MAX_BODY_BYTES = 64 * 1024
 _DRAIN_LIMIT = 8 * 1024 * 1024  # read (and discard) an oversized body up to this, so the client sees the 413
+# A chunk size is hex digits only (no sign, no spaces, no 0x), at most 8 of them (RFC 9112 §7.1),
+# optionally followed by extensions.
+_CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,8})[ \t]*(?:;[^\r\n]*)?\r?\n")
+_MAX_LINE = 1024  # a chunk-size or trailer line
+_MAX_TRAILERS = 32
+READ_TIMEOUT_SECONDS = 10.0  # a connection that sends nothing for this long is answered 408 and closed
 _TEXT_TYPES = ("text/", "json", "xml", "javascript", "x-www-form-urlencoded", "yaml")
 _AUTHORIZED = ("customer", "admin")
 API_ID = "local"
@@ -92,17 +100,26 @@ class Gateway:
         body: bytes,
         source_ip: str = "127.0.0.1",
     ) -> HttpResponse:
+        request_id = str(uuid.uuid4())
         preflight = self.cors.preflight(method, headers)
         if preflight is not None:  # answered before routing, for any path, as API Gateway does
-            return HttpResponse(204, preflight, b"")
-        response = self._route(method, target, headers, body, source_ip)
-        response.headers += self.cors.response_headers(headers)
+            response = HttpResponse(204, preflight, b"")
+        else:
+            response = self._route(method, target, headers, body, source_ip, request_id=request_id)
+            response.headers += self.cors.response_headers(headers)
+        add_request_id(response, headers, request_id)
         return response
 
     def _route(
-        self, method: str, target: str, headers: list[tuple[str, str]], body: bytes, source_ip: str
+        self,
+        method: str,
+        target: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        source_ip: str,
+        *,
+        request_id: str,
     ) -> HttpResponse:
-        request_id = str(uuid.uuid4())
         raw_path, _, raw_query = target.partition("?")
         matched = self.router.match(method, raw_path)
         if matched is None:
@@ -113,7 +130,7 @@ class Gateway:
                 f"{method} is not allowed on {raw_path}.",
                 [("Allow", ", ".join(matched.allowed))],
             )
-        wait = self.throttle.admit(matched.route.route_key) if self.throttle is not None else 0.0
+        wait = self.throttle.admit(matched.route.route_key, source_ip) if self.throttle is not None else 0.0
         if wait:
             return problem_response(
                 429, "Too many requests to this route; retry later.", [("Retry-After", str(math.ceil(wait)))]
@@ -143,8 +160,6 @@ class Gateway:
         response = self._invoke(matched.route, event)
         if method not in ("GET", "HEAD") and self.on_write is not None:
             self.on_write()
-        if response.header("X-Request-Id") is None:
-            response.headers.append(("X-Request-Id", lowered.get("x-request-id") or request_id))
         return response
 
     def _authorize(self, authorization: str | None) -> dict[str, Any]:
@@ -246,6 +261,14 @@ class Gateway:
             return problem_response(500, "Internal Server Error")
 
 
+def add_request_id(response: HttpResponse, headers: Iterable[tuple[str, str]], request_id: str) -> None:
+    """Every answer carries X-Request-Id: the function's own, else the client's if it is a short
+    token of safe characters, else `request_id` (never an unsafe client value echoed)."""
+    if response.header("X-Request-Id") is None:
+        sent = next((value for name, value in headers if name.lower() == "x-request-id"), None)
+        response.headers.append(("X-Request-Id", safe_request_id(sent) or request_id))
+
+
 def _lower_headers(headers: list[tuple[str, str]]) -> dict[str, str]:
     lowered: dict[str, str] = {}
     for name, value in headers:
@@ -300,6 +323,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        self.connection.settimeout(self.server.read_timeout_seconds)  # every read, the body's too
         # Small responses on keep-alive connections would otherwise wait for delayed ACKs (~40 ms).
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
@@ -345,46 +369,73 @@ class _RequestHandler(BaseHTTPRequestHandler):
         )
 
     def _read_body(self) -> tuple[bytes, HttpResponse | None]:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return self._read_chunked()
         try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
+            return self._read_framed_body()
+        except TimeoutError:  # nothing arrived for the read timeout: give the thread back
+            self.close_connection = True
+            return b"", problem_response(408, "The request body did not arrive in time.")
+
+    def _read_framed_body(self) -> tuple[bytes, HttpResponse | None]:
+        transfer_encoding = self.headers.get("Transfer-Encoding")
+        content_length = self.headers.get("Content-Length")
+        if transfer_encoding is not None:
+            if transfer_encoding.strip().lower() != "chunked" or content_length is not None:
+                # Other codings are not supported; both framings at once is how requests are smuggled.
+                self.close_connection = True
+                return b"", problem_response(400, "Send a body with Content-Length or chunked, not both.")
+            return self._read_chunked()
+        if content_length is None:
+            return b"", None
+        if not content_length.isdigit() or not content_length.isascii():
             self.close_connection = True
             return b"", problem_response(400, "Invalid Content-Length.")
+        length = int(content_length)
         if length > MAX_BODY_BYTES:
             if length <= _DRAIN_LIMIT:
                 self.rfile.read(length)
             else:
                 self.close_connection = True
             return b"", _too_large()
-        return (self.rfile.read(length) if length > 0 else b""), None
+        return self.rfile.read(length), None
 
     def _read_chunked(self) -> tuple[bytes, HttpResponse | None]:
+        """Chunk sizes checked as a server must (hex only, no sign, bounded), and the body limit
+        held as the chunks arrive: past it, the rest is discarded up to the drain limit."""
         chunks: list[bytes] = []
         size = 0
         while True:
-            line = self.rfile.readline(1024)
-            try:
-                chunk_size = int(line.split(b";")[0].strip() or b"0", 16)
-            except ValueError:
+            found = _CHUNK_SIZE.fullmatch(self.rfile.readline(_MAX_LINE))
+            if found is None:
                 self.close_connection = True
-                return b"", problem_response(400, "Malformed chunked body.")
+                return b"", problem_response(400, "Malformed chunked body: invalid chunk size.")
+            chunk_size = int(found.group(1), 16)
             if chunk_size == 0:
-                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-                    pass  # trailers
                 break
             size += chunk_size
             if size > _DRAIN_LIMIT:
                 self.close_connection = True
                 return b"", _too_large()
-            chunks.append(self.rfile.read(chunk_size))
-            self.rfile.readline(1024)
+            data = self.rfile.read(chunk_size)
+            if len(data) < chunk_size or self.rfile.readline(_MAX_LINE) not in (b"\r\n", b"\n"):
+                self.close_connection = True
+                return b"", problem_response(400, "Malformed chunked body: a chunk is cut short.")
+            if size <= MAX_BODY_BYTES:
+                chunks.append(data)
+        for _ in range(_MAX_TRAILERS):
+            if self.rfile.readline(_MAX_LINE) in (b"\r\n", b"\n", b""):
+                break
+        else:
+            self.close_connection = True
+            return b"", problem_response(400, "Malformed chunked body: too many trailers.")
         if size > MAX_BODY_BYTES:
             return b"", _too_large()
         return b"".join(chunks), None
 
     def _write(self, response: HttpResponse) -> None:
+        # What the gateway answers before it reads the request whole (a 413, a 408, a request
+        # line too long) carries a request id too.
+        headers = self.headers.items() if getattr(self, "headers", None) is not None else ()
+        add_request_id(response, headers, str(uuid.uuid4()))
         self.send_response(response.status)
         for name, value in response.headers:
             if name.lower() not in ("content-length", "connection", "transfer-encoding"):
@@ -434,9 +485,17 @@ class GatewayServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(self, gateway: Gateway, port: int, *, ready: bool = True) -> None:
+    def __init__(
+        self,
+        gateway: Gateway,
+        port: int,
+        *,
+        ready: bool = True,
+        read_timeout_seconds: float = READ_TIMEOUT_SECONDS,
+    ) -> None:
         self.gateway = gateway
         self.ready = ready  # until then every request gets 503 with Retry-After
+        self.read_timeout_seconds = read_timeout_seconds
         super().__init__(("127.0.0.1", port), _RequestHandler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
