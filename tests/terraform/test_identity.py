@@ -1,0 +1,49 @@
+"""The user pool as docs/security.md describes it: one password policy (the users model,
+the OpenAPI document, the local pool and Terraform agree), e-mail verification, optional
+TOTP, short-lived access tokens."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from shop.users.domain.model import MIN_PASSWORD_LENGTH
+from tests.terraform.hcl import MODULES, REPO, blocks, one, resources
+
+pytestmark = pytest.mark.terraform
+
+
+def variable(module: str, name: str) -> dict[str, Any]:
+    return next(block.body for block in blocks("variable", MODULES / module) if block.name == name)
+
+
+def pool() -> dict[str, Any]:
+    return next(block.body for block in resources("aws_cognito_user_pool", MODULES / "identity"))
+
+
+def test_the_password_policy_is_stated_once() -> None:
+    policy = one(pool(), "password_policy")
+    assert variable("identity", "password_minimum_length")["default"] == MIN_PASSWORD_LENGTH
+    assert policy["minimum_length"] == "${var.password_minimum_length}"
+    assert policy["require_numbers"] is True
+    document = json.loads((REPO / "src/shop/meta/openapi.json").read_text())
+    password = document["components"]["schemas"]["NewAccount"]["properties"]["password"]
+    assert password["minLength"] == MIN_PASSWORD_LENGTH
+    for model in ("PasswordReset", "PasswordChange"):
+        assert document["components"]["schemas"][model]["properties"]["new_password"]["minLength"] == (
+            MIN_PASSWORD_LENGTH
+        )
+
+
+def test_addresses_are_verified_and_totp_is_optional() -> None:
+    user_pool = pool()
+    assert user_pool["auto_verified_attributes"] == ["email"]
+    assert user_pool["mfa_configuration"] == "OPTIONAL"
+    assert one(user_pool, "software_token_mfa_configuration")["enabled"] is True
+
+
+def test_access_tokens_live_fifteen_minutes_unless_a_deployment_says_otherwise() -> None:
+    assert variable("shop", "access_token_validity_minutes")["default"] == 15
+    assert variable("identity", "access_token_validity_minutes")["default"] == 15
