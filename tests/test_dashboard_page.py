@@ -7,14 +7,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import runpy
 import zipfile
 from pathlib import Path
 
 from shop.meta.handlers.http import handler
+from shop_tools import package
 from tests.support.http_events import api_request
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def sha256_source(text: str) -> str:
@@ -47,7 +45,6 @@ def test_the_policy_allows_exactly_the_inline_script_and_style_and_is_never_cach
 
 
 def test_the_meta_zip_ships_the_page(tmp_path: Path) -> None:
-    package = runpy.run_path(str(REPO / "scripts" / "package.py"))
-    package["main"](["--no-deps", "--only", "meta", "--out", str(tmp_path)])
+    package.main(["--no-deps", "--only", "meta", "--out", str(tmp_path)])
     with zipfile.ZipFile(tmp_path / "meta.zip") as archive:
         assert "shop/meta/dashboard.html" in archive.namelist()

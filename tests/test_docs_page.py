@@ -6,12 +6,12 @@ from __future__ import annotations
 import base64
 import gzip
 import re
-import runpy
 import subprocess
 import zipfile
 from pathlib import Path
 
 from shop.meta.handlers.http import DOCS_ASSETS, handler
+from shop_tools import package
 from tests.support.http_events import api_request
 
 REPO = Path(__file__).resolve().parent.parent
@@ -62,9 +62,8 @@ def test_the_meta_zip_ships_the_files_and_the_layer_not_the_package(tmp_path: Pa
     """The layer holds the runtime dependencies package.py exports from uv.lock (the build
     itself needs the package index, so it runs in the pipeline, not here): swagger-ui-py and
     what it drags in (jinja2, PyYAML, which dependency-injector imports when present) stay out."""
-    package = runpy.run_path(str(REPO / "scripts" / "package.py"))
     exported = subprocess.run(
-        [package["find_uv"](), "export", "--frozen", "--no-dev", "--no-default-groups", "--no-emit-project"],
+        [package.find_uv(), "export", "--frozen", "--no-dev", "--no-default-groups", "--no-emit-project"],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -72,7 +71,7 @@ def test_the_meta_zip_ships_the_files_and_the_layer_not_the_package(tmp_path: Pa
     ).stdout
     for name in ("swagger-ui-py", "jinja2", "pyyaml"):
         assert not re.search(rf"^{name}==", exported, re.MULTILINE | re.IGNORECASE), name
-    package["main"](["--no-deps", "--only", "meta", "--out", str(tmp_path)])
+    package.main(["--no-deps", "--only", "meta", "--out", str(tmp_path)])
     with zipfile.ZipFile(tmp_path / "meta.zip") as archive:
         names = set(archive.namelist())
     assert {f"shop/meta/swagger_ui/{asset}" for asset in DOCS_ASSETS} <= names

@@ -1,5 +1,5 @@
 """Cold start held in CI, measured as `make bench` measures it (init + first invocation as a
-ratio to the boto3 floor, scripts/bench.py), with fewer runs than the bench's seven.
+ratio to the boto3 floor, shop_tools/bench.py), with fewer runs than the bench's seven.
 
 The goal is 1.3x for every function and `make bench` fails above it. It is not met, and is
 out of reach with the design card's libraries: on their own, with no shop code, they measure
@@ -10,13 +10,9 @@ code, the part it controls, may not grow past SHOP_CEILING of the libraries floo
 limit has a noise margin (three runs here, against seven).
 """
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-import bench
+from shop_tools import bench
 
 pytestmark = pytest.mark.slow
 
@@ -65,10 +61,10 @@ def test_the_floors_repeat_the_calls_the_handler_made() -> None:
     reads = [row for row in rows if row.scenario.label.startswith("GET")]
     assert all(run["outcome"] == 0 for row in reads for run in row.floor + row.lean)
     # the lean floor makes the same calls without boto3 and with the collector paused: cheaper
-    assert "boto3" not in bench.LEAN_FLOOR_PROBE
+    assert "boto3" not in bench.LEAN_FLOOR.source([])
     assert all(row.median("lean", "cpu") < row.median("floor", "cpu") for row in reads)
     # the libraries floor is the lean floor and the libraries, without a line of the shop
-    assert "shop" not in bench.LIBRARIES_FLOOR_PROBE
+    assert "shop" not in bench.LIBRARIES_FLOOR.source([])
     assert all(run["outcome"] == 0 for row in reads for run in row.libraries)
     assert all(row.median("libraries", "cpu") > row.median("lean", "cpu") for row in reads)
 

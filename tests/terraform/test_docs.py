@@ -3,29 +3,17 @@ generates them from the .tf files: the section is fresh and complete."""
 
 from __future__ import annotations
 
-import importlib.util
-from types import ModuleType
-
 import pytest
 
+from shop_tools import terraform_docs
 from tests.terraform.hcl import MODULES, REPO, blocks
 
 pytestmark = pytest.mark.terraform
 
 
-def script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("terraform_docs", REPO / "scripts" / "terraform_docs.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_generated_section_is_fresh() -> None:
-    docs = script()
-    readme = docs.README.read_text()
-    assert docs.render(readme) == readme, (
+    readme = terraform_docs.README.read_text()
+    assert terraform_docs.render(readme) == readme, (
         "terraform/README.md is stale: run .venv/bin/python scripts/terraform_docs.py"
     )
 

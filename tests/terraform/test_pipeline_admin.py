@@ -1,28 +1,17 @@
-"""scripts/test_admin.py against moto's Cognito: the pipeline's acceptance admin is created
+"""scripts/pipeline_admin.py against moto's Cognito: the pipeline's acceptance admin is created
 with a generated password, can sign in, is an admin, and is deleted afterwards."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from shop.platform.aws import client
-from tests.terraform.hcl import REPO
+from shop_tools import pipeline_admin
 
 pytestmark = pytest.mark.integration
-
-
-def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("test_admin_script", REPO / "scripts" / "test_admin.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture
@@ -44,8 +33,7 @@ def test_creates_a_confirmed_admin_that_can_sign_in_and_deletes_it(
     pool: dict[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("GITHUB_ENV", raising=False)
-    script = load_script()
-    assert script.main(["create", "--user-pool-id", pool["pool_id"]]) == 0
+    assert pipeline_admin.main(["create", "--user-pool-id", pool["pool_id"]]) == 0
     credentials = printed(capsys)
     email, password = credentials["SHOP_ADMIN_EMAIL"], credentials["SHOP_ADMIN_PASSWORD"]
     idp: Any = client("cognito-idp")
@@ -59,10 +47,11 @@ def test_creates_a_confirmed_admin_that_can_sign_in_and_deletes_it(
     )
     assert tokens["AuthenticationResult"]["AccessToken"]
 
-    assert script.main(["delete", "--user-pool-id", pool["pool_id"], "--email", email]) == 0
+    delete = ["delete", "--user-pool-id", pool["pool_id"], "--email", email]
+    assert pipeline_admin.main(delete) == 0
     with pytest.raises(idp.exceptions.UserNotFoundException):
         idp.admin_get_user(UserPoolId=pool["pool_id"], Username=email)
-    assert script.main(["delete", "--user-pool-id", pool["pool_id"], "--email", email]) == 0  # idempotent
+    assert pipeline_admin.main(delete) == 0  # idempotent
 
 
 def test_under_github_actions_the_password_is_masked_and_never_printed(
@@ -70,7 +59,7 @@ def test_under_github_actions_the_password_is_masked_and_never_printed(
 ) -> None:
     github_env = tmp_path / "github_env"
     monkeypatch.setenv("GITHUB_ENV", str(github_env))
-    load_script().main(["create", "--user-pool-id", pool["pool_id"]])
+    pipeline_admin.main(["create", "--user-pool-id", pool["pool_id"]])
     handed_on = dict(line.split("=", 1) for line in github_env.read_text().splitlines())
     out = capsys.readouterr().out
     password = handed_on["SHOP_ADMIN_PASSWORD"]
@@ -80,8 +69,7 @@ def test_under_github_actions_the_password_is_masked_and_never_printed(
 
 
 def test_generated_passwords_are_long_mixed_and_distinct() -> None:
-    script = load_script()
-    passwords = {script.generate_password() for _ in range(50)}
+    passwords = {pipeline_admin.generate_password() for _ in range(50)}
     assert len(passwords) == 50
     for password in passwords:
         assert len(password) == 32

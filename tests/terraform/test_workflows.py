@@ -95,13 +95,13 @@ def test_a_stage_runs_in_its_protected_environment_and_cleans_up_its_admin() -> 
         "terraform plan",
         "terraform apply tfplan",
         "Stage outputs",
-        "test_admin.py create",
+        "pipeline_admin.py create",
         "make acceptance",
-        "test_admin.py delete",
+        "pipeline_admin.py delete",
     ]
     positions = [index(lines, text) for text in order]
     assert positions == sorted(positions), dict(zip(order, positions, strict=True))
-    cleanup = job["steps"][index(lines, "test_admin.py delete")]
+    cleanup = job["steps"][index(lines, "pipeline_admin.py delete")]
     assert cleanup["if"].startswith("always()")
     credentials = job["steps"][index(lines, "configure-aws-credentials")]["with"]
     assert credentials["role-to-assume"] == "${{ secrets.AWS_DEPLOY_ROLE }}"

@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """A throw-away admin for post-deploy acceptance tests, through Cognito's admin APIs.
 
-    .venv/bin/python scripts/test_admin.py create --user-pool-id POOL [--group admin]
-    .venv/bin/python scripts/test_admin.py delete --user-pool-id POOL --email EMAIL
+    .venv/bin/python scripts/pipeline_admin.py create --user-pool-id POOL [--group admin]
+    .venv/bin/python scripts/pipeline_admin.py delete --user-pool-id POOL --email EMAIL
 
 `create` makes a confirmed user with a generated password (never printed in a CI log:
 under GitHub Actions it is masked and written to $GITHUB_ENV) in the `admin` group, and
@@ -96,7 +95,3 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
