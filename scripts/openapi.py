@@ -66,6 +66,7 @@ SECURITY_SCHEME = "bearerAuth"
 # What the platform and the gateway may answer on any route, besides what a handler declares.
 GATEWAY_PROBLEMS = {
     400: "Invalid input: `errors` names each offending field",
+    408: "The request stopped arriving: the connection is closed",
     414: "The request line is too long",
     429: "Rate limit exceeded: retry after `Retry-After` seconds",
     500: "Unexpected failure, logged under the `X-Request-Id`",
@@ -241,7 +242,9 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 HEADERS: dict[str, Any] = {
     "X-Request-Id": {
-        "description": "The request's id (yours if you sent one); every log line of the request carries it",
+        "description": "The request's id: yours if you sent a short token of safe characters, else a new "
+        "one; every log line of the request carries it. On every response, the gateway's own problems too",
+        "required": True,
         "schema": {"type": "string"},
     },
     "Retry-After": {
@@ -263,7 +266,7 @@ def describe_errors(operation: dict[str, Any], auth: str) -> None:
     """Every error is problem+json. Besides what a handler declares, a route documents the
     problems the platform and the gateway answer for it: 400 invalid input (Powertools
     documents 422), 401/403 by its auth, 404 for an unknown id in its path, 413/415 for a
-    body too large or not JSON, and 414/429/500/503 anywhere."""
+    body too large or not JSON, and 408/414/429/500/503 anywhere."""
     responses = operation.setdefault("responses", {})
     generated = responses.get("422", {}).get("content", {}).get("application/json", {}).get("schema", {})
     if generated.get("$ref") == _GENERATED_VALIDATION_ERROR:

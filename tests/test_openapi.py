@@ -107,6 +107,7 @@ def test_every_error_is_a_problem_and_the_gateway_answers_are_documented() -> No
             if status == "204":
                 assert "content" not in response, where
         assert "Retry-After" in responses["429"]["headers"], where
+        assert "408" in responses, where  # the gateway's answer to a request that stops arriving
         if "requestBody" in operation:
             assert {"413", "415"} <= responses.keys(), where
         if "{" in where:
@@ -115,6 +116,18 @@ def test_every_error_is_a_problem_and_the_gateway_answers_are_documented() -> No
             assert "401" in responses, where
         if operation["x-shop-auth"] == "admin":
             assert "403" in responses, where
+
+
+def test_x_request_id_is_a_required_header_of_every_response() -> None:
+    """Every answer carries it, the gateway's own problems too (test_local_gateway.py holds that)."""
+    document = committed_document()
+    assert document["components"]["headers"]["X-Request-Id"]["required"] is True
+    for where, operation in operations():
+        for status, response in operation["responses"].items():
+            assert response["headers"]["X-Request-Id"] == {"$ref": "#/components/headers/X-Request-Id"}, (
+                where,
+                status,
+            )
 
 
 def test_the_problem_types_are_the_vocabulary_the_code_uses() -> None:

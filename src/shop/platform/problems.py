@@ -77,6 +77,13 @@ PROBLEM_TYPES: tuple[ProblemType, ...] = (
         "Idempotency-Key reused with another body, a concurrent change). Read it again before retrying.",
     ),
     ProblemType(
+        408,
+        "request-timeout",
+        "Request Timeout",
+        "The request body stopped arriving: the gateway waits a few seconds for each part of it, "
+        "then answers this and closes the connection. Send the request again, whole.",
+    ),
+    ProblemType(
         412,
         "precondition-failed",
         "Precondition Failed",
