@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -10,10 +10,21 @@ from pydantic_core import PydanticCustomError
 
 from shop.kernel.countries import COUNTRY_CODES
 
+# What free text may not hold, as a class both Python and the document's ECMA-262 patterns
+# read alike: the control characters (Unicode Cc) and the Basic Multilingual Plane's invisible
+# format characters (Cf: soft hyphen, zero-width and bidirectional controls, byte order mark).
+REFUSED_CHARACTERS = (
+    r"\u0000-\u001f\u007f-\u009f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    r"\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+)
+_REFUSED = re.compile(f"[{REFUSED_CHARACTERS}]")
+
 
 def _printable(value: str) -> str:
-    if any(unicodedata.category(char) in {"Cc", "Cf"} for char in value):
-        raise PydanticCustomError("control_characters", "Control characters are not allowed.")
+    if _REFUSED.search(value):
+        raise PydanticCustomError(
+            "control_characters", "Control and invisible formatting characters are not allowed."
+        )
     return value
 
 
@@ -24,10 +35,7 @@ def _country_code(value: str) -> str:
     return code
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_printable)]
-"""Free text from a person: trimmed, no control characters."""
-
-_printable_text = AfterValidator(_printable)
+printable_text = AfterValidator(_printable)
 
 
 def _trimmed(*, min_length: int = 0, max_length: int, pattern: str | None = None) -> StringConstraints:
@@ -47,11 +55,11 @@ CountryCode = Annotated[
     AfterValidator(_country_code),
 ]
 # What the document says of free text, which the validators check with clearer messages:
-# something but blanks, and no control characters (Cc; the format characters the validator
-# also refuses have no portable regular-expression class).
-_CONTROL = r"\u0000-\u001f\u007f-\u009f"
-PRINTABLE = {"pattern": rf"^[^{_CONTROL}]*$"}
-SOMETHING_PRINTABLE = {"pattern": rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"}
+# something but blanks, none of the refused characters.
+PRINTABLE = {"pattern": rf"^[^{REFUSED_CHARACTERS}]*$"}
+SOMETHING_PRINTABLE = {
+    "pattern": rf"^[^{REFUSED_CHARACTERS}]*[^\s{REFUSED_CHARACTERS}][^{REFUSED_CHARACTERS}]*$"
+}
 
 
 class Address(BaseModel):
@@ -62,14 +70,14 @@ class Address(BaseModel):
     line1: Annotated[
         str,
         _trimmed(min_length=1, max_length=200),
-        _printable_text,
+        printable_text,
         Field(examples=["1 Rue de la Paix"], json_schema_extra=SOMETHING_PRINTABLE),
     ]
     line2: (
         Annotated[
             str,
             _trimmed(max_length=200),
-            _printable_text,
+            printable_text,
             Field(examples=["Floor 2"], json_schema_extra=PRINTABLE),
         ]
         | None
@@ -77,13 +85,13 @@ class Address(BaseModel):
     city: Annotated[
         str,
         _trimmed(min_length=1, max_length=100),
-        _printable_text,
+        printable_text,
         Field(examples=["Paris"], json_schema_extra=SOMETHING_PRINTABLE),
     ]
     postal_code: Annotated[
         str,
         _trimmed(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9][A-Za-z0-9 -]*$"),
-        _printable_text,
+        printable_text,
         Field(examples=["75002"]),
     ]
     country: CountryCode

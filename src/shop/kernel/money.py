@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from shop.kernel.errors import InvalidInput, Unprocessable
+from shop.kernel.integers import integral
 
 MAX_AMOUNT = 10**12  # minor units: ten billion in a two-decimal currency
 
@@ -39,7 +40,7 @@ class NegativeAmount(Unprocessable):
 class Money(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    amount: Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT, description="Minor units (cents)")]
+    amount: Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT, description="Minor units (cents)"), integral]
     currency: Currency
 
     @classmethod

@@ -10,6 +10,7 @@ from shop.cart import service
 from shop.cart.container import Container
 from shop.cart.domain.cart import MAX_QUANTITY, MIN_QUANTITY
 from shop.cart.domain.view import PricedCart
+from shop.kernel.integers import integral
 from shop.platform.http import build_http_app, caller, documented, lambda_handler, no_content
 from shop.platform.routing import Body, Path, Response
 
@@ -32,7 +33,9 @@ _PROBLEMS = {
 class SetQuantity(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    quantity: StrictInt = Field(ge=MIN_QUANTITY, le=MAX_QUANTITY, description="The line's new quantity")
+    quantity: Annotated[
+        StrictInt, Field(ge=MIN_QUANTITY, le=MAX_QUANTITY, description="The line's new quantity"), integral
+    ]
 
 
 @app.get(

@@ -6,10 +6,12 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, NonNegativeInt, StrictInt, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, NonNegativeInt, StrictInt
 
 from shop.catalog.domain.errors import OutOfStock
-from shop.kernel.money import Money
+from shop.kernel.integers import integral
+from shop.kernel.money import MAX_AMOUNT, Money
+from shop.kernel.partial import Omissible
 
 MAX_STOCK = 1_000_000
 MAX_TEXT = 100
@@ -34,13 +36,6 @@ def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be blank")
     return value
-
-
-def _chargeable(price: Money) -> Money:
-    # A payment of nothing is no payment: gateways decline it, so it could never be bought.
-    if price.amount == 0:
-        raise ValueError("a price must be at least 1 minor unit: a product priced 0 could never be bought")
-    return price
 
 
 # What the document says of a label and a URL, which the validators check with clearer messages.
@@ -68,8 +63,20 @@ ImageUrl = Annotated[
     Field(max_length=MAX_URL, description="https URL", json_schema_extra={"pattern": _HTTPS_PATTERN}),
     AfterValidator(_https_url),
 ]
-Price = Annotated[Money, AfterValidator(_chargeable)]
-Stock = Annotated[StrictInt, Field(ge=0, le=MAX_STOCK, description="Units that can still be ordered")]
+Stock = Annotated[
+    StrictInt, Field(ge=0, le=MAX_STOCK, description="Units that can still be ordered"), integral
+]
+
+
+class Price(Money):
+    """A product's price: a payment of nothing is no payment (gateways decline it), so a product
+    priced 0 could never be bought."""
+
+    amount: Annotated[
+        StrictInt,
+        Field(ge=1, le=MAX_AMOUNT, description="Minor units of the currency (cents for EUR), at least 1"),
+        integral,
+    ]
 
 
 class NewProduct(BaseModel):
@@ -86,27 +93,17 @@ class NewProduct(BaseModel):
     image_url: ImageUrl | None = None
 
 
-_NOT_NULLABLE = ("name", "price", "category", "stock")
-
-
 class ProductChanges(BaseModel):
     """Any of the changeable fields; description and image_url may be cleared with null."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: Name | None = None
+    name: Omissible[Name] = None
     description: Description | None = None
-    price: Price | None = None
-    category: Category | None = None
+    price: Omissible[Price] = None
+    category: Omissible[Category] = None
     image_url: ImageUrl | None = None
-    stock: Stock | None = None
-
-    @model_validator(mode="after")
-    def _required_values_are_not_null(self) -> ProductChanges:
-        for field in _NOT_NULLABLE:
-            if field in self.model_fields_set and getattr(self, field) is None:
-                raise ValueError(f"{field} cannot be null")
-        return self
+    stock: Omissible[Stock] = None
 
     def given(self) -> dict[str, Any]:
         return {field: getattr(self, field) for field in self.model_fields_set}

@@ -3,7 +3,7 @@ profile comes to be and changes."""
 
 from __future__ import annotations
 
-import string
+import re
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -14,19 +14,26 @@ from pydantic import (
     Field,
     SecretStr,
     StringConstraints,
-    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from shop.kernel.address import Address, Text
+from shop.kernel.address import SOMETHING_PRINTABLE, Address, printable_text
 from shop.kernel.change import Change
+from shop.kernel.partial import Omissible
 from shop.users.domain.events import UserDeleted, UserRegistered
 
 MAX_ADDRESSES = 10
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256  # Cognito's limit
 MAX_CODES_PER_HOUR = 5  # e-mailed codes (verification, reset) per address: a mailbox is not a target
+
+# The password rule as the document publishes it and the server checks it, a search that
+# ECMA-262 and Python's `re` read alike: an ASCII letter and a digit somewhere, and no white
+# space (what either engine calls white space) at the start or the end.
+_SPACE = r"\t-\r\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+PASSWORD_PATTERN = rf"^(?=[\s\S]*[A-Za-z])(?=[\s\S]*[0-9])(?![{_SPACE}])(?![\s\S]*[{_SPACE}]$)"
+_PASSWORD = re.compile(PASSWORD_PATTERN)
 
 
 def normalize_email(value: str) -> str:
@@ -43,35 +50,61 @@ def normalize_email(value: str) -> str:
 
 def check_password_strength(value: SecretStr) -> SecretStr:
     password = value.get_secret_value()
-    strong = (
-        MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH
-        and any(char.isalpha() for char in password)
-        and any(char in string.digits for char in password)
-    )
-    if not strong:
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH or not _PASSWORD.search(password):
         raise PydanticCustomError(
-            "weak_password", "The password needs at least 8 characters, with letters and digits."
+            "weak_password",
+            "The password needs at least 8 characters, with an ASCII letter and a digit,"
+            " and may not start or end with a space.",
         )
-    if password != password.strip():
-        raise PydanticCustomError("weak_password", "The password may not start or end with a space.")
     return value
+
+
+def _email_schema(schema: dict[str, Any]) -> None:
+    """What normalize_email refuses beyond `format: email`, as a pattern: a domain without a dot
+    or under a special-use name (RFC 6761: .test, .invalid, .localhost, ...) has no mailbox."""
+    from email_validator import SPECIAL_USE_DOMAIN_NAMES  # only the document's build pays its import
+
+    # JSON Schema patterns take no flags: each special name in either case, letter by letter
+    special = "|".join(
+        "".join(f"[{char}{char.upper()}]" if char.isalpha() else re.escape(char) for char in name)
+        for name in SPECIAL_USE_DOMAIN_NAMES
+    )
+    schema["format"] = "email"
+    schema["pattern"] = rf"^[^@]+@(?![^@]*\.(?:{special})\.?$)[^@]+\.[^@]+$"
 
 
 EmailAddress = Annotated[
     str,
-    Field(max_length=320, json_schema_extra={"format": "email"}, examples=["ada@example.com"]),
+    Field(
+        max_length=320,
+        description="An address that can receive mail: a dotted domain, not a special-use one (RFC 6761).",
+        json_schema_extra=_email_schema,
+        examples=["ada@example.com"],
+    ),
     AfterValidator(normalize_email),
 ]
 Password = Annotated[
     SecretStr,
     Field(
-        description="At least 8 characters, with letters and digits, not starting or ending with a space.",
-        # the lengths check_password_strength enforces, for the schema (its own message stays the error)
-        json_schema_extra={"minLength": MIN_PASSWORD_LENGTH, "maxLength": MAX_PASSWORD_LENGTH},
+        description=(
+            "At least 8 characters, with an ASCII letter (A-Z, a-z) and a digit (0-9), not starting"
+            " or ending with white space."
+        ),
+        # what check_password_strength enforces, for the schema (its own message stays the error)
+        json_schema_extra={
+            "minLength": MIN_PASSWORD_LENGTH,
+            "maxLength": MAX_PASSWORD_LENGTH,
+            "pattern": PASSWORD_PATTERN,
+        },
     ),
     AfterValidator(check_password_strength),
 ]
-PersonName = Annotated[Text, StringConstraints(min_length=1, max_length=100)]
+PersonName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    printable_text,
+    Field(json_schema_extra=SOMETHING_PRINTABLE),
+]
 VerificationCode = Annotated[
     str, Field(pattern=r"^[0-9]{6}$", description="The 6-digit code from the e-mail.", examples=["123456"])
 ]
@@ -126,17 +159,10 @@ class Tokens(BaseModel):
 class ProfileChanges(BaseModel):
     """A partial update of a profile: each given field replaces the old value."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra={"minProperties": 1})
 
-    name: PersonName | None = None
-    addresses: Annotated[tuple[Address, ...], Field(max_length=MAX_ADDRESSES)] | None = None
-
-    @field_validator("name", "addresses", mode="before")
-    @classmethod
-    def _not_null(cls, value: Any) -> Any:
-        if value is None:
-            raise PydanticCustomError("not_null", "May be left out, but not null.")
-        return value
+    name: Omissible[PersonName] = None
+    addresses: Omissible[Annotated[tuple[Address, ...], Field(max_length=MAX_ADDRESSES)]] = None
 
     @model_validator(mode="after")
     def _something_to_change(self) -> ProfileChanges:
