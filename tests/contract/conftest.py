@@ -19,12 +19,17 @@ ADMIN = {"sub": "admin-1", "cognito:groups": "[admin]"}
 
 
 class Providers:
-    """Calls the real handlers: `/products*` the catalog's, `/cart*` the cart's."""
+    """Calls the real handlers: `/products*` the catalog's, `/cart*` the cart's, `/orders*`
+    the orders' and `/payments*` the payments'. A user's call carries their token, which
+    a provider may pass on (orders reads the cart with it)."""
 
     def call(self, method: str, path: str, *, user: str | None = None, body: Any = None) -> tuple[int, Any]:
         url = urlsplit(path)
         claims = ADMIN if user == "admin" else ({"sub": user} if user else None)
-        event = api_request(method, url.path, body=body, claims=claims, query=dict(parse_qsl(url.query)))
+        headers = {"Authorization": f"Bearer {user}"} if user else None
+        event = api_request(
+            method, url.path, body=body, claims=claims, headers=headers, query=dict(parse_qsl(url.query))
+        )
         response = self._handler(url.path)(event, None)
         return response["statusCode"], json_body(response)
 
@@ -38,6 +43,14 @@ class Providers:
             from shop.catalog.handlers.http import handler as catalog
 
             return catalog
+        if path.startswith("/orders"):
+            from shop.orders.handlers.http import handler as orders
+
+            return orders
+        if path.startswith("/payments"):
+            from shop.payments.handlers.http import handler as payments
+
+            return payments
         from shop.cart.handlers.http import handler as cart
 
         return cart
@@ -47,6 +60,8 @@ class Providers:
 def providers(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Providers]:
     monkeypatch.setenv("CATALOG_TABLE_NAME", create_table("catalog", stream=True))
     monkeypatch.setenv("CART_TABLE_NAME", create_table("cart"))
+    monkeypatch.setenv("ORDERS_TABLE_NAME", create_table("orders", stream=True))
+    monkeypatch.setenv("PAYMENTS_TABLE_NAME", create_table("payments", stream=True))
     running = Providers()
     with JsonServer(running.answer) as server:
         monkeypatch.setenv("SHOP_API_URL", server.url)

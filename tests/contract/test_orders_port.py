@@ -81,6 +81,27 @@ def test_a_move_of_an_order_never_stored_is_stale(orders: Store[Orders]) -> None
     assert orders.published() == []
 
 
+def erasing(order: Order) -> Change[Order]:
+    change = order.erase_personal_data(T0)
+    assert change is not None
+    return change
+
+
+def test_several_moves_are_saved_together_or_not_at_all(orders: Store[Orders]) -> None:
+    for order_id in ("o-1", "o-2", "o-3"):
+        orders.port.add(placing(order_id=order_id, customer=f"c-{order_id}"))
+    first, second, third = (stored(orders.port, order_id) for order_id in ("o-1", "o-2", "o-3"))
+    orders.port.save(third.request_payment(T0))  # o-3 moves on before the batch
+    with pytest.raises(StaleOrder):
+        orders.port.save_all([erasing(first), erasing(third)])
+    assert stored(orders.port, "o-1").shipping_address == ADDRESS
+    orders.port.save_all([erasing(first), erasing(second)])
+    assert [stored(orders.port, order_id).shipping_address.line1 for order_id in ("o-1", "o-2")] == [
+        "erased",
+        "erased",
+    ]
+
+
 def test_pages_hold_only_the_customers_orders_newest_first(orders: Store[Orders]) -> None:
     for index in range(5):
         orders.port.add(placing(order_id=f"o-{index}", at=T0 + timedelta(minutes=index)))

@@ -30,6 +30,11 @@ class Orders(Protocol):
         `change.before`; raises StaleOrder (with the current order) otherwise."""
         ...
 
+    def save_all(self, changes: list[Change[Order]]) -> None:
+        """`save` for several orders at once (a few dozen: one transaction), all or nothing;
+        raises StaleOrder for the first that changed."""
+        ...
+
     def page_for(
         self, customer_id: str, limit: int, after: Position | None
     ) -> tuple[list[Order], Position | None]:

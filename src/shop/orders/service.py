@@ -14,6 +14,7 @@ from shop.kernel.events import EventData
 from shop.kernel.ids import new_id
 from shop.orders.domain.errors import IdempotencyKeyReused, OrderExists, StaleOrder
 from shop.orders.domain.events import (
+    UserDeleted,
     PaymentCaptured,
     PaymentDeclined,
     PaymentRefunded,
@@ -24,6 +25,8 @@ from shop.orders.domain.idempotency import fingerprint, order_id_for
 from shop.orders.domain.model import Order
 from shop.orders.domain.stats import Stats
 from shop.orders.ports import CartReader, Orders, Position
+
+_ERASE_BATCH = 25  # orders erased per transaction (DynamoDB takes up to 100 writes in one)
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,19 @@ def record_refund(event: PaymentRefunded, *, orders: Orders, clock: Clock) -> Ch
 
 
 # -- helpers ----------------------------------------------------------------------------
+
+
+def erase_customer(event: UserDeleted, *, orders: Orders, clock: Clock) -> None:
+    """Right to erasure: the customer's orders stay for the books, without personal data.
+    Each page is one transaction; a redelivered event finds them erased and writes nothing."""
+    after: Position | None = None
+    while True:
+        page, after = orders.page_for(event.user_id, _ERASE_BATCH, after)
+        changes = [change for order in page if (change := order.erase_personal_data(clock.now()))]
+        if changes:
+            orders.save_all(changes)
+        if after is None:
+            return
 
 
 def _react(

@@ -8,7 +8,6 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Annotated, Any
 
 from botocore.exceptions import ClientError
@@ -23,6 +22,7 @@ from shop.platform.observability import enable_tracing, logger
 from shop.platform.problems import PROBLEM_CONTENT_TYPE, problem, problem_response, status_of
 from shop.platform.routing import HttpResolver, NotFoundError, Query, RequestValidationError, Response
 from shop.platform.snapstart import register_restore_hooks
+from shop.resources import load_resources
 
 if TYPE_CHECKING:  # its module loads Powertools' whole event handler
     from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
@@ -154,6 +154,14 @@ def caller(app: HttpResolver) -> Caller:
     return Caller(user_id=str(user_id), groups=_groups(claims.get("cognito:groups")))
 
 
+def authorization(app: HttpResolver) -> str:
+    """The caller's own Authorization header, to read another service on their behalf."""
+    header = app.current_event.headers.get("authorization")
+    if not header:
+        raise NotAuthenticated("A valid bearer token is required.")
+    return str(header)
+
+
 def require_admin(app: HttpResolver) -> Caller:
     who = caller(app)
     if not who.is_admin:
@@ -247,12 +255,7 @@ def _reject_unauthorized(event: dict[str, Any]) -> dict[str, Any] | None:
 @cache
 def _route_auth() -> dict[str, str]:
     """Route key → `public|customer|admin`, from the resources.json packaged with every function."""
-    description = json.loads(resources.files("shop").joinpath("resources.json").read_text(encoding="utf-8"))
-    return {
-        f"{route['method'].upper()} {route['path']}": route.get("auth", "public")
-        for service in description["services"].values()
-        for route in service.get("routes", [])
-    }
+    return {route.route_key: route.auth for route in load_resources().routes}
 
 
 def _claims(event: dict[str, Any]) -> dict[str, Any]:

@@ -24,10 +24,13 @@ def envelope(data: EventData, occurred_at: datetime | None = None) -> Event:
     return Event.of(data, correlation_id=correlation_id(), occurred_at=occurred_at)
 
 
+def outbox_key(event_id: str) -> dict[str, str]:
+    return {"pk": OUTBOX_PREFIX + event_id, "sk": "OUTBOX"}
+
+
 def outbox_item(event: Event) -> dict[str, Any]:
     item: dict[str, Any] = {
-        "pk": OUTBOX_PREFIX + event.event_id,
-        "sk": "OUTBOX",
+        **outbox_key(event.event_id),
         "event_type": event.event_type,
         "event": event.model_dump_json(),
         "expires_at": int(time.time()) + _KEEP_SECONDS,

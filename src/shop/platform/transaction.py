@@ -57,10 +57,13 @@ class Transaction:
     def delete(self, key: Mapping[str, Any], condition: str | None = None, **params: Any) -> int:
         return self._add("Delete", {"TableName": self._table, "Key": to_item(key)}, condition, **params)
 
-    def publish(self, events: Iterable[EventData], *, occurred_at: datetime | None = None) -> None:
-        """Record the events in the table's outbox; the relay publishes them after commit."""
-        for data in events:
-            self.put(outbox_item(envelope(data, occurred_at)), "attribute_not_exists(pk)")
+    def publish(self, events: Iterable[EventData], *, occurred_at: datetime | None = None) -> list[str]:
+        """Record the events in the table's outbox; the relay publishes them after commit.
+        Returns their event ids, for a store that has to erase a record before its TTL does."""
+        recorded = [envelope(data, occurred_at) for data in events]
+        for event in recorded:
+            self.put(outbox_item(event), "attribute_not_exists(pk)")
+        return [event.event_id for event in recorded]
 
     def commit(
         self,

@@ -17,7 +17,7 @@ from shop.cart.domain.cart import IDLE_LIFETIME
 from shop.kernel.clock import FixedClock, rfc3339
 from shop.kernel.events import Event
 from tests.integration.cart.conftest import CatalogServer
-from tests.support.dynamodb import DynamoCalls, outbox_events
+from tests.support.dynamodb import DynamoCalls, outbox_events, table_items
 from tests.support.http_events import api_request, json_body, sqs_batch
 
 pytestmark = pytest.mark.integration
@@ -341,3 +341,13 @@ def test_concurrent_puts_of_different_products_all_survive(http: Any, catalog_se
     body = request(http, "GET", "/cart")[1]
     assert sorted(item["product_id"] for item in body["items"]) == product_ids
     assert body["item_count"] == len(product_ids)
+
+
+def test_a_deleted_customers_cart_goes(http: Any, events: Any) -> None:
+    request(http, "PUT", "/cart/items/book", body={"quantity": 1})
+    deleted = Event(event_type="UserDeleted", correlation_id="c", data={"user_id": "alice"})
+
+    assert events(sqs_batch([deleted]), None) == {"batchItemFailures": []}
+    assert events(sqs_batch([deleted]), None) == {"batchItemFailures": []}  # redelivered: nothing left
+
+    assert [item["pk"] for item in table_items("cart") if not item["pk"].startswith("OUTBOX#")] == []

@@ -39,14 +39,19 @@ class FakeOrders:
         self._commit(change)
 
     def save(self, change: Change[Order]) -> None:
-        assert change.before is not None
-        current = self.orders.get(change.before.order_id)
-        if current is None or (current.version, current.status) != (
-            change.before.version,
-            change.before.status,
-        ):
-            raise StaleOrder(change.before.order_id, current)
-        self._commit(change)
+        self.save_all([change])
+
+    def save_all(self, changes: list[Change[Order]]) -> None:
+        for change in changes:  # all checked before any is written
+            assert change.before is not None
+            current = self.orders.get(change.before.order_id)
+            if current is None or (current.version, current.status) != (
+                change.before.version,
+                change.before.status,
+            ):
+                raise StaleOrder(change.before.order_id, current)
+        for change in changes:
+            self._commit(change)
 
     def page_for(
         self, customer_id: str, limit: int, after: Position | None

@@ -20,6 +20,7 @@ from shop.orders.domain.errors import (
     StaleOrder,
 )
 from shop.orders.domain.events import (
+    UserDeleted,
     OrderCancelled,
     OrderConfirmed,
     OrderPlaced,
@@ -397,3 +398,27 @@ def test_stats_keep_every_currency_and_revenue_is_the_base_currencys() -> None:
         Revenue(amount=5, currency="GBP"),
     )
     assert summarize([StatsDelta(revenue={"USD": 9})]).revenue == Revenue(amount=0, currency="EUR")
+
+
+def test_a_deleted_customers_orders_keep_no_address_and_others_are_untouched(
+    orders: FakeOrders, clock: FixedClock
+) -> None:
+    for index in range(30):  # more than one erasure batch
+        place(orders, clock, key=f"k{index}")
+    other = place(orders, clock, customer="c-2").order
+    deleted = UserDeleted(user_id="c-1")
+
+    service.erase_customer(deleted, orders=orders, clock=clock)
+
+    mine = [order for order in orders.orders.values() if order.customer_id == "c-1"]
+    assert len(mine) == 30
+    for order in mine:
+        assert order.shipping_address == Address(
+            line1="erased", city="erased", postal_code="erased", country="FR"
+        )
+        assert order.request_fingerprint is None
+        assert order.total == eur(2000)  # the books keep what was sold
+    assert orders.get(other.order_id) == other
+    writes = orders.writes
+    service.erase_customer(deleted, orders=orders, clock=clock)  # redelivered: nothing to do
+    assert orders.writes == writes

@@ -44,3 +44,11 @@ class OrderConfirmed(BaseModel):
     customer_id: str
     lines: tuple[OrderedLine, ...]
     placed_at: datetime
+
+
+class UserDeleted(BaseModel):
+    """An account was deleted: its cart goes with it."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    user_id: str

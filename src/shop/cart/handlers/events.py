@@ -1,10 +1,11 @@
-"""The cart's queue: OrderConfirmed empties the ordered lines from the customer's cart."""
+"""The cart's queue: OrderConfirmed empties the ordered lines from the customer's cart;
+UserDeleted drops the deleted customer's cart."""
 
 from __future__ import annotations
 
 from shop.cart import service
 from shop.cart.container import Container
-from shop.cart.domain.events import OrderConfirmed
+from shop.cart.domain.events import OrderConfirmed, UserDeleted
 from shop.kernel.events import Event
 from shop.platform.consumer import sqs_handler
 
@@ -16,4 +17,8 @@ def on_order_confirmed(event: Event) -> None:
     service.settle_order(order, carts=container.carts(), clock=container.clock())
 
 
-handler = sqs_handler("cart", {"OrderConfirmed": on_order_confirmed})
+def on_user_deleted(event: Event) -> None:
+    service.clear_cart(UserDeleted.model_validate(event.data).user_id, carts=container.carts())
+
+
+handler = sqs_handler("cart", {"OrderConfirmed": on_order_confirmed, "UserDeleted": on_user_deleted})

@@ -9,6 +9,8 @@ shard, so concurrent checkouts rarely contend for one item).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from shop.kernel.change import Change
@@ -62,21 +64,25 @@ class DynamoOrders:
         transaction.commit({put: _exists})
 
     def save(self, change: Change[Order]) -> None:
-        before = change.before
-        if before is None:
-            raise ValueError("save() persists a move of a stored order; use add() for a new one")
+        self.save_all([change])
+
+    def save_all(self, changes: list[Change[Order]]) -> None:
         transaction = Transaction(self._client, self._table)
-        put = transaction.put(
-            self._item(change.after),
-            "#version = :version AND #status = :status",
-            names={"#version": "version", "#status": "status"},
-            values={":version": before.version, ":status": before.status.value},
-            return_old_on_failure=True,
-        )
-        self._record(transaction, change)
-        transaction.commit(
-            {put: lambda current: StaleOrder(before.order_id, _order(current) if current else None)}
-        )
+        stale: dict[int, Callable[[dict[str, Any] | None], Exception]] = {}
+        for change in changes:
+            before = change.before
+            if before is None:
+                raise ValueError("save() persists a move of a stored order; use add() for a new one")
+            put = transaction.put(
+                self._item(change.after),
+                "#version = :version AND #status = :status",
+                names={"#version": "version", "#status": "status"},
+                values={":version": before.version, ":status": before.status.value},
+                return_old_on_failure=True,
+            )
+            stale[put] = partial(_stale, before.order_id)
+            self._record(transaction, change)
+        transaction.commit(stale)
 
     def page_for(
         self, customer_id: str, limit: int, after: Position | None
@@ -128,6 +134,10 @@ def _customer_key(customer_id: str) -> str:
 
 def _order(item: dict[str, Any]) -> Order:
     return Order.model_validate(item)
+
+
+def _stale(order_id: str, current: dict[str, Any] | None) -> Exception:
+    return StaleOrder(order_id, _order(current) if current else None)
 
 
 def _exists(existing: dict[str, Any] | None) -> Exception:

@@ -22,6 +22,7 @@ class EventLine(BaseModel):
     quantity: int
     unit_price: Money
     line_total: Money
+    revision: str | None = None  # the cart line's version: its confirmation removes exactly this line
 
 
 # -- published ------------------------------------------------------------------------
@@ -102,3 +103,11 @@ class PaymentDeclined(_Consumed):
 
 class PaymentRefunded(_Consumed):
     payment_id: str | None = None
+
+
+class UserDeleted(BaseModel):
+    """A customer deleted the account: their orders keep no personal data."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    user_id: str

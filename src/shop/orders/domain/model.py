@@ -32,6 +32,9 @@ from shop.orders.domain.events import (
 )
 
 
+ERASED = "erased"  # what an erased customer's address reads
+
+
 class OrderStatus(StrEnum):
     PENDING = "PENDING"
     RESERVED = "RESERVED"
@@ -245,6 +248,17 @@ class Order(BaseModel):
     def mark_refunded(self, at: datetime) -> Change[Order]:
         payment = Payment(status=PaymentStatus.REFUNDED, payment_id=self.payment.payment_id)
         return Change(self, self._touch(at, payment=payment))
+
+    # -- erasure ----------------------------------------------------------------------
+
+    def erase_personal_data(self, at: datetime) -> Change[Order] | None:
+        """Its customer deleted the account: the order stays for the books, its address a
+        pseudonym that keeps the country alone (tax needs it), and the request's fingerprint
+        (a hash of the address) goes. None once done, so a redelivered event changes nothing."""
+        erased = Address(line1=ERASED, city=ERASED, postal_code=ERASED, country=self.shipping_address.country)
+        if self.shipping_address == erased and self.request_fingerprint is None:
+            return None
+        return Change(self, self._touch(at, shipping_address=erased, request_fingerprint=None))
 
     # -- the saga's reactions (tolerant: None when the event no longer applies) --------
 

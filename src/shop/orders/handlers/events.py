@@ -1,4 +1,5 @@
-"""The orders queue: the checkout saga's replies from catalog and payments."""
+"""The orders queue: the checkout saga's replies from catalog and payments, and a deleted
+customer's erasure."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from shop.orders.domain.events import (
     PaymentRefunded,
     StockRejected,
     StockReserved,
+    UserDeleted,
 )
 from shop.orders.domain.model import Order
 from shop.orders.handlers import business_metrics
@@ -50,5 +52,6 @@ handler: Callable[[dict[str, Any], Any], dict[str, Any]] = sqs_handler(
         "PaymentCaptured": _consume(PaymentCaptured, service.confirm_order),
         "PaymentDeclined": _consume(PaymentDeclined, service.cancel_for_payment),
         "PaymentRefunded": _consume(PaymentRefunded, service.record_refund),
+        "UserDeleted": _consume(UserDeleted, service.erase_customer),
     },
 )

@@ -8,7 +8,6 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from shop.kernel.address import Address
 from shop.kernel.clock import rfc3339
-from shop.kernel.errors import NotAuthenticated
 from shop.kernel.money import Money
 from shop.orders import service
 from shop.orders.container import Container
@@ -18,6 +17,7 @@ from shop.orders.handlers import business_metrics
 from shop.platform.http import (
     Cursor,
     Limit,
+    authorization,
     build_http_app,
     caller,
     lambda_handler,
@@ -105,29 +105,47 @@ IdempotencyKey = Annotated[
 ]
 
 
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="if-match",
+        min_length=1,
+        max_length=1024,
+        description="The cart's ETag from GET /cart: the order is of that cart, at its prices, or a 412",
+    ),
+]
+
+
 @app.post(
     "/orders",
     operation_id="createOrder",
     summary="Check out the cart: 202 PENDING, then poll the order until CONFIRMED or CANCELLED",
     responses={
         202: {"description": "Accepted, PENDING; Location names it"},
-        409: {"description": "The Idempotency-Key was used with another body"},
+        409: {
+            "description": "Another order from this cart is not final yet (its order_id; Location names it), "
+            "or the Idempotency-Key was used with another body"
+        },
+        412: {
+            "description": "If-Match names a cart version that is no longer current, or (without If-Match) "
+            "a price rose since its line was set (product_ids); ETag is the cart's version now"
+        },
         422: {"description": "The cart is empty or holds a product no longer sold"},
         503: {"description": "The cart service did not answer"},
     },
 )
 def place_order(
-    request: Annotated[PlaceOrderRequest, Body()], idempotency_key: IdempotencyKey = None
+    request: Annotated[PlaceOrderRequest, Body()],
+    idempotency_key: IdempotencyKey = None,
+    if_match: IfMatch = None,
 ) -> Response[OrderOut]:
     who = caller(app)
-    authorization = app.current_event.headers.get("authorization")
-    if not authorization:
-        raise NotAuthenticated("A valid bearer token is required.")
     placed = service.place_order(
         who.user_id,
         service.Checkout(shipping_address=request.shipping_address, payment_token=request.payment_token),
-        authorization=authorization,
+        authorization=authorization(app),
         idempotency_key=idempotency_key,
+        if_match=if_match,
         carts=container.carts(),
         orders=container.orders(),
         clock=container.clock(),
