@@ -88,3 +88,19 @@ def test_a_notice_goes_to_the_profile_as_it_is_now_and_is_remembered(users: User
     assert other is not None
     assert not other.already_notified
     assert users.notices.recipient("nobody", outcome.notice_id) is None
+
+
+def test_a_removed_profile_frees_its_email_and_leaves_only_its_deletion(users: Users) -> None:
+    users.profiles.port.add(registered())
+    users.profiles.port.add(registered("u2", "grace@example.com"))
+    profile = users.profiles.port.get("u1")
+    users.profiles.port.save(profile.change(ProfileChanges(name="Ada L."), NOW))
+    with pytest.raises(ProfileChanged):
+        users.profiles.port.remove(profile.delete())  # decided on a version since changed
+    users.profiles.port.remove(users.profiles.port.get("u1").delete())
+    with pytest.raises(ProfileNotFound):
+        users.profiles.port.get("u1")
+    # the registration's outbox record held the e-mail: it went with the profile
+    assert users.profiles.published() == ["UserDeleted", "UserRegistered"]
+    users.profiles.port.add(registered("u3"))  # the address registers again
+    assert users.profiles.port.get("u3").email == "ada@example.com"

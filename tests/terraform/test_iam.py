@@ -148,6 +148,19 @@ def test_cognito_actions_are_explicit() -> None:
     assert all("*" not in action for action in variable.body["default"])
 
 
+def test_every_admin_call_of_the_identity_adapter_is_granted() -> None:
+    """Cognito's Admin* APIs need IAM (the others act with the user's own token or the app
+    client's): a call the role may not make fails only once deployed."""
+    (variable,) = [b for b in blocks("variable", MODULES / "service") if b.name == "cognito_actions"]
+    adapter = (REPO / "src/shop/users/adapters/cognito.py").read_text()
+    called = {
+        "".join(part.title() for part in name.split("_"))
+        for name in re.findall(r"_cognito\.(admin_\w+)\(", adapter)
+    }
+    assert called
+    assert called <= set(variable.body["default"]), called - set(variable.body["default"])
+
+
 def test_relay_reads_only_the_listed_streams_and_publishes_only_events() -> None:
     (policy,) = [b for b in blocks("data", MODULES / "outbox_relay") if b.type == "aws_iam_policy_document"]
     by_sid = {s["sid"]: s for s in policy.body["statement"]}

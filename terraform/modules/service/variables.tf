@@ -96,6 +96,7 @@ variable "cognito_actions" {
     "InitiateAuth",
     "AdminCreateUser",
     "AdminSetUserPassword",
+    "AdminDeleteUser",
     "AdminGetUser",
     "AdminDisableUser",
     "AdminEnableUser",

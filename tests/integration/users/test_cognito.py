@@ -134,3 +134,12 @@ def test_an_error_the_adapter_does_not_know_is_503_not_500(users_aws: UsersAws) 
     no_pool = CognitoIdentity(users_aws.client("cognito-idp"), "eu-west-1_nosuchpool", users_aws.client_id)
     with pytest.raises(Unavailable):
         no_pool.create(account())
+
+
+def test_a_closed_identity_is_gone_and_its_address_registers_anew(identity: CognitoIdentity) -> None:
+    first = identity.create(account())
+    identity.close("ada@example.com")
+    with pytest.raises(WrongCredentials):
+        identity.log_in(credentials())
+    identity.close("ada@example.com")  # already gone: done
+    assert identity.create(account()) != first  # a new account, a new sub

@@ -20,6 +20,7 @@ from shop.users.domain.errors import (
     WrongCredentials,
     WrongCurrentPassword,
 )
+from shop.users.domain.events import UserRegistered
 from shop.users.domain.model import (
     MAX_CODES_PER_HOUR,
     Credentials,
@@ -199,6 +200,12 @@ class FakeProfiles:
         self.writes += 1
         del self.profiles[gone.user_id]
         del self.emails[gone.email]
+        # `events` stands for the outbox: the registration's record (it holds the e-mail) goes
+        self.events[:] = [
+            event
+            for event in self.events
+            if not (isinstance(event, UserRegistered) and event.user_id == gone.user_id)
+        ]
         self.events.extend(change.events)
 
 
