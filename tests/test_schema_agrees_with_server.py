@@ -65,6 +65,8 @@ CASES: list[tuple[str, type[BaseModel], dict[str, Any], bool]] = [
     ("e-mail on .localhost", NewAccount, {**ACCOUNT, "email": "x@shop.localhost"}, False),
     ("e-mail on a domain without a dot", NewAccount, {**ACCOUNT, "email": "x@example"}, False),
     ("e-mail on example.com", NewAccount, {**ACCOUNT, "email": "x@example.com"}, True),
+    ("e-mail with a quoted local part", NewAccount, {**ACCOUNT, "email": '"a b"@example.com'}, False),
+    ("e-mail to an IP literal", NewAccount, {**ACCOUNT, "email": "x@[192.0.2.1]"}, False),
     # an integer may be written 2.0, as JSON Schema counts it; never 2.5 or "2"
     ("stock 2.0", NewProduct, {**PRODUCT, "stock": 2.0}, True),
     ("stock 2.5", NewProduct, {**PRODUCT, "stock": 2.5}, False),

@@ -60,8 +60,9 @@ def check_password_strength(value: SecretStr) -> SecretStr:
 
 
 def _email_schema(schema: dict[str, Any]) -> None:
-    """What normalize_email refuses beyond `format: email`, as a pattern: a domain without a dot
-    or under a special-use name (RFC 6761: .test, .invalid, .localhost, ...) has no mailbox."""
+    """What normalize_email refuses beyond `format: email`, as a pattern: a quoted local part, an
+    IP literal, a domain without a dot or under a special-use name (RFC 6761: .test, .invalid,
+    .localhost, ...): none is a mailbox the shop can write to."""
     from email_validator import SPECIAL_USE_DOMAIN_NAMES  # only the document's build pays its import
 
     # JSON Schema patterns take no flags: each special name in either case, letter by letter
@@ -70,7 +71,7 @@ def _email_schema(schema: dict[str, Any]) -> None:
         for name in SPECIAL_USE_DOMAIN_NAMES
     )
     schema["format"] = "email"
-    schema["pattern"] = rf"^[^@]+@(?![^@]*\.(?:{special})\.?$)[^@]+\.[^@]+$"
+    schema["pattern"] = rf'^[^@"]+@(?![^@]*\.(?:{special})\.?$)[^@\[\]]+\.[^@\[\]]+$'  # no quotes, no [IP]
 
 
 EmailAddress = Annotated[
