@@ -3,11 +3,8 @@ and moto fixtures for adapter tests."""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
-from importlib import resources
-from typing import Any
 
 import pytest
 
@@ -31,10 +28,6 @@ os.environ.update(
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
 
-def resource_description() -> dict[str, Any]:
-    return json.loads(resources.files("shop").joinpath("resources.json").read_text())  # type: ignore[no-any-return]
-
-
 @pytest.fixture
 def aws() -> Iterator[None]:
     """In-process moto, with the local stack's fixes for its thread-unsafe transactions;
@@ -54,8 +47,8 @@ def aws() -> Iterator[None]:
 def create_table(name: str, *, stream: bool = False) -> str:
     """A table with the key schema every service shares, made as the local stack makes it."""
     from shop.local.emulator.provisioning import table_spec
-    from shop.local.resources import load_resources
     from shop.platform.aws import client
+    from shop.resources import load_resources
 
     client("dynamodb").create_table(**table_spec(load_resources(), name, stream=stream))
     return name

@@ -8,13 +8,13 @@ import sys
 
 import pytest
 
-from tests.conftest import resource_description
+from shop.resources import load_resources
 
-RESOURCES = resource_description()
-EVENTS_HANDLERS = [s["events_handler"] for s in RESOURCES["services"].values() if s.get("events_handler")]
-HTTP_HANDLERS = [s["http_handler"] for s in RESOURCES["services"].values()]
-RELAY_HANDLER = RESOURCES["outbox_relay"]["handler"]
-META_HANDLER = RESOURCES["services"]["meta"]["http_handler"]
+RESOURCES = load_resources()
+EVENTS_HANDLERS = [s.events_handler for s in RESOURCES.services if s.events_handler]
+HTTP_HANDLERS = [s.http_handler for s in RESOURCES.services if s.http_handler]
+RELAY_HANDLER = RESOURCES.relay_handler
+META_HANDLER = str(RESOURCES.service("meta").http_handler)
 
 HTTP_STACK = "shop.platform.routing"
 POWERTOOLS_HTTP = "aws_lambda_powertools.event_handler"  # its OpenAPI machinery: build time only

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from shop.kernel.address import Address
 from shop.platform.problems import PROBLEM_TYPES
-from tests.conftest import resource_description
+from shop.resources import load_resources
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "openapi.py"
 METHODS = {"get", "put", "post", "patch", "delete"}
@@ -67,17 +67,17 @@ TAGGED_ELSEWHERE = {("GET", "/admin/dashboard"): "analytics"}
 
 def test_every_route_is_documented_with_its_auth_and_its_service_tag() -> None:
     paths = DOCUMENT["paths"]
-    for name, service in resource_description()["services"].items():
-        for route in service["routes"]:
-            operation = paths[route["path"]][route["method"].lower()]
-            tag = TAGGED_ELSEWHERE.get((route["method"], route["path"]), name)
-            assert operation["tags"] == [tag], route
-            assert operation["x-shop-auth"] == route["auth"]
-            if route["auth"] == "public":
-                assert "security" not in operation, route
-            else:
-                assert operation["security"] == [{"bearerAuth": []}], route
-    assert {tag["name"] for tag in DOCUMENT["tags"]} == set(resource_description()["services"])
+    resources = load_resources()
+    for route in resources.routes:
+        operation = paths[route.path][route.method.lower()]
+        tag = TAGGED_ELSEWHERE.get((route.method, route.path), route.service)
+        assert operation["tags"] == [tag], route
+        assert operation["x-shop-auth"] == route.auth
+        if route.auth == "public":
+            assert "security" not in operation, route
+        else:
+            assert operation["security"] == [{"bearerAuth": []}], route
+    assert {tag["name"] for tag in DOCUMENT["tags"]} == {service.name for service in resources.services}
     scheme = DOCUMENT["components"]["securitySchemes"]["bearerAuth"]
     assert (scheme["type"], scheme["scheme"], scheme["bearerFormat"]) == ("http", "bearer", "JWT")
 

@@ -5,7 +5,7 @@ from importlib import import_module
 
 import pytest
 
-from tests.conftest import resource_description
+from shop.resources import Service, load_resources
 
 
 def handler_routes(dotted: str) -> set[tuple[str, str]]:
@@ -14,22 +14,21 @@ def handler_routes(dotted: str) -> set[tuple[str, str]]:
     return {(route.method, route.openapi_path) for route in app.routes}
 
 
-SERVICES = sorted(resource_description()["services"].items())
+RESOURCES = load_resources()
 
 
-@pytest.mark.parametrize(("name", "service"), SERVICES, ids=[name for name, _ in SERVICES])
-def test_described_routes_match_the_handler_routes(name: str, service: dict[str, object]) -> None:
-    described = {(route["method"], route["path"]) for route in service["routes"]}  # type: ignore[attr-defined]
-    assert handler_routes(str(service["http_handler"])) == described
+@pytest.mark.parametrize("service", RESOURCES.services, ids=[s.name for s in RESOURCES.services])
+def test_described_routes_match_the_handler_routes(service: Service) -> None:
+    described = {(route.method, route.path) for route in service.routes}
+    assert handler_routes(str(service.http_handler)) == described
 
 
 def test_every_consumed_event_type_is_published_by_some_service() -> None:
-    services = resource_description()["services"].values()
-    published = {event for service in services for event in service["publishes"]}
-    consumed = {event for service in services for event in service["consumes"]}
+    published = {event for service in RESOURCES.services for event in service.publishes}
+    consumed = {event for service in RESOURCES.services for event in service.consumes}
     assert consumed <= published
 
 
 def test_routes_are_unique_across_services() -> None:
-    routes = [(r["method"], r["path"]) for _, s in SERVICES for r in s["routes"]]
-    assert len(routes) == len(set(routes))
+    keys = [route.route_key for route in RESOURCES.routes]
+    assert len(keys) == len(set(keys))

@@ -69,6 +69,7 @@ from typing import Any
 
 from shop.kernel.events import Event
 from shop.local.test_support.lambda_events import api_request, sqs_batch
+from shop.resources import load_resources
 from shop_tools import package  # the same pins and bytecode as the zips
 from shop_tools.paths import REPO, SCRIPTS, SRC
 
@@ -373,7 +374,6 @@ def aws_stack() -> Iterator[Stack]:
         }
         os.environ.update(environment)
         from shop.local.emulator.provisioning import provision
-        from shop.local.resources import load_resources
         from shop.platform.aws import reset_clients
 
         environment.update(provision(load_resources(), endpoint).environment())
@@ -564,13 +564,9 @@ def _new_order_id() -> str:
 
 
 def scenarios() -> list[Scenario]:
-    resources = json.loads((SRC / "shop" / "resources.json").read_text())
-    http = {name: service["http_handler"] for name, service in resources["services"].items()}
-    events = {
-        name: service["events_handler"]
-        for name, service in resources["services"].items()
-        if service.get("events_handler")
-    }
+    resources = load_resources()
+    http = {service.name: service.http_handler or "" for service in resources.services}
+    events = {service.name: service.events_handler or "" for service in resources.services}
 
     def customer(stack: Stack) -> dict[str, Any]:
         return {"sub": stack.user_id}
@@ -704,7 +700,7 @@ def scenarios() -> list[Scenario]:
         Scenario(
             "outbox-relay",
             "INSERT of an outbox item",
-            resources["outbox_relay"]["handler"],
+            resources.relay_handler,
             lambda s: stream_event(s.stream_image),
         ),
     ]

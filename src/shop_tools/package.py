@@ -59,6 +59,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from shop.resources import load_resources
 from shop_tools.paths import REPO, SRC
 
 PACKAGE = SRC / "shop"
@@ -168,7 +169,7 @@ def swagger_ui_entries() -> list[tuple[str, Path]]:
 
 
 def services() -> list[str]:
-    return sorted(json.loads(RESOURCES.read_text())["services"])
+    return sorted(service.name for service in load_resources(RESOURCES).services)
 
 
 def function_packages() -> dict[str, list[str]]:

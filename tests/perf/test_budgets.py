@@ -30,8 +30,8 @@ import pytest
 import requests
 from botocore.client import BaseClient
 
-from shop.local.resources import Resources, load_resources
 from shop.local.runtime import lambda_runtime
+from shop.resources import Resources, load_resources
 
 pytestmark = pytest.mark.acceptance
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from shop.resources import Resources, load_resources
 from tests.terraform.hcl import REPO, TERRAFORM
 
 OFFLINE_ENV = {
@@ -41,8 +42,9 @@ def offline_env() -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture(scope="session")
-def resources_json() -> dict[str, Any]:
-    return json.loads((REPO / "src" / "shop" / "resources.json").read_text())  # type: ignore[no-any-return]
+def shop_resources() -> Resources:
+    """src/shop/resources.json, which the environments read, through the shop's own model of it."""
+    return load_resources(REPO / "src" / "shop" / "resources.json")
 
 
 # --------------------------------------------------------------------------- checkov

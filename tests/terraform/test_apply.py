@@ -24,6 +24,7 @@ from typing import Any
 import boto3
 import pytest
 
+from shop.resources import Resources
 from tests.terraform.cli import init, offline_environment, terraform
 from tests.terraform.hcl import ENVIRONMENTS, REPO
 
@@ -173,7 +174,7 @@ def test_a_plan_after_apply_shows_no_changes(deployment: Deployment) -> None:
 
 
 def test_routes_and_their_authorizers_match_resources_json(
-    deployment: Deployment, resources_json: dict[str, Any]
+    deployment: Deployment, shop_resources: Resources
 ) -> None:
     api = deployment.client("apigatewayv2")
     (found,) = [a for a in api.get_apis()["Items"] if a["Name"] == "shop-local"]
@@ -187,11 +188,7 @@ def test_routes_and_their_authorizers_match_resources_json(
     assert authorizer["AuthorizerType"] == "JWT"
     assert authorizer["JwtConfiguration"]["Issuer"].endswith(f"/{pool_id}")
     assert authorizer["JwtConfiguration"]["Audience"] == [deployment.outputs["shop"]["user_pool_client_id"]]
-    expected = {
-        f"{route['method']} {route['path']}": (service, route["auth"])
-        for service, spec in resources_json["services"].items()
-        for route in spec["routes"]
-    }
+    expected = {route.route_key: (route.service, route.auth) for route in shop_resources.routes}
     assert set(routes) == set(expected)
     for key, (service, auth) in expected.items():
         route = routes[key]
@@ -207,32 +204,32 @@ def test_routes_and_their_authorizers_match_resources_json(
         assert integration["PayloadFormatVersion"] == "2.0"
 
 
-def test_cors_and_throttling_match_resources_json(
-    deployment: Deployment, resources_json: dict[str, Any]
-) -> None:
+def test_cors_and_throttling_match_resources_json(deployment: Deployment, shop_resources: Resources) -> None:
     api = deployment.client("apigatewayv2")
     (found,) = [a for a in api.get_apis()["Items"] if a["Name"] == "shop-local"]
-    cors, throttling = resources_json["cors"], resources_json["throttling"]
+    cors, throttling = shop_resources.cors, shop_resources.throttling
+    assert cors is not None
+    assert throttling is not None
     configured = found["CorsConfiguration"]
     assert configured["AllowOrigins"] == CORS_ORIGINS
-    assert configured["MaxAge"] == cors["max_age_seconds"]
-    for key, name in (
-        ("AllowMethods", "allow_methods"),
-        ("AllowHeaders", "allow_headers"),
-        ("ExposeHeaders", "expose_headers"),
+    assert configured["MaxAge"] == cors.max_age_seconds
+    for key, allowed in (
+        ("AllowMethods", cors.allow_methods),
+        ("AllowHeaders", cors.allow_headers),
+        ("ExposeHeaders", cors.expose_headers),
     ):
-        assert sorted(configured[key]) == sorted(cors[name]), key  # sets: their order is not kept
+        assert sorted(configured[key]) == sorted(allowed), key  # sets: their order is not kept
     stage = api.get_stage(ApiId=found["ApiId"], StageName="$default")
     default = stage["DefaultRouteSettings"]
     assert (default["ThrottlingBurstLimit"], default["ThrottlingRateLimit"]) == (
-        throttling["default"]["burst"],
-        throttling["default"]["rate"],
+        throttling.default.burst,
+        throttling.default.rate,
     )
     per_route = {
         key: (value["ThrottlingBurstLimit"], value["ThrottlingRateLimit"])
         for key, value in stage["RouteSettings"].items()
     }
-    assert per_route == {key: (limit["burst"], limit["rate"]) for key, limit in throttling["routes"].items()}
+    assert per_route == {key: (limit.burst, limit.rate) for key, limit in throttling.routes}
 
 
 def functions(deployment: Deployment) -> dict[str, dict[str, Any]]:
@@ -241,34 +238,35 @@ def functions(deployment: Deployment) -> dict[str, dict[str, Any]]:
 
 
 def test_functions_have_their_handlers_and_environment(
-    deployment: Deployment, resources_json: dict[str, Any]
+    deployment: Deployment, shop_resources: Resources
 ) -> None:
     found = functions(deployment)
     secrets = deployment.client("secretsmanager")
     cursor_arn = deployment.outputs["shop"]["cursor_secret_arn"]
     stripe_arn = deployment.outputs["shop"]["stripe_secret_arn"]
-    for service, spec in resources_json["services"].items():
+    for spec in shop_resources.services:
+        service = spec.name
         http = found[f"shop-local-{service}-http"]
-        assert http["Handler"] == spec["http_handler"]
+        assert http["Handler"] == spec.http_handler
         env = http["Environment"]["Variables"]
         assert env["SHOP_CURSOR_SECRET_ARN"] == cursor_arn
         assert "SHOP_CURSOR_SECRET" not in env, "the key itself never goes into the environment"
         assert env["SHOP_TRACING"] == "active"
         assert http["TracingConfig"] == {"Mode": "Active"}
         assert http["LoggingConfig"]["LogGroup"] == f"/aws/lambda/shop-local-{service}-http"
-        if spec.get("table"):
+        if spec.has_table:
             assert env[f"{service.upper()}_TABLE_NAME"] == f"shop-local-{service}"
-        assert ("SHOP_API_URL" in env) == bool(spec.get("calls"))
-        assert ("USER_POOL_ID" in env) == bool(spec.get("uses_identity"))
+        assert ("SHOP_API_URL" in env) == bool(spec.calls)
+        assert ("USER_POOL_ID" in env) == spec.uses_identity
         assert (env.get("SHOP_PAYMENT_PROVIDER"), env.get("SHOP_STRIPE_SECRET_ARN")) == (
             ("stripe", stripe_arn) if service == "payments" else (None, None)
         )
-        if spec.get("events_handler") and spec.get("consumes"):
+        if spec in shop_resources.consumers:
             events = found[f"shop-local-{service}-events"]
-            assert events["Handler"] == spec["events_handler"]
+            assert events["Handler"] == spec.events_handler
             assert events["Environment"]["Variables"] == env
     relay = found["shop-local-outbox-relay"]
-    assert relay["Handler"] == resources_json["outbox_relay"]["handler"]
+    assert relay["Handler"] == shop_resources.relay_handler
     assert len(secrets.get_secret_value(SecretId=cursor_arn)["SecretString"]) == 64
     assert "SecretString" not in json.dumps(json.loads(deployment.state.read_text())), (
         "no secret value in state"
@@ -284,26 +282,21 @@ def queue_attributes(deployment: Deployment, name: str) -> dict[str, str]:
 
 
 def test_event_source_mappings_batch_report_failures_and_redrive(
-    deployment: Deployment, resources_json: dict[str, Any]
+    deployment: Deployment, shop_resources: Resources
 ) -> None:
     lam = deployment.client("lambda")
-    defaults = resources_json["queue_defaults"]
-    consumers = {
-        s: spec
-        for s, spec in resources_json["services"].items()
-        if spec.get("events_handler") and spec.get("consumes")
-    }
-    for service in consumers:
+    defaults = shop_resources.queue_defaults
+    for service in (consumer.name for consumer in shop_resources.consumers):
         queue = queue_attributes(deployment, f"shop-local-{service}")
         dlq = queue_attributes(deployment, f"shop-local-{service}-dlq")
         (mapping,) = lam.list_event_source_mappings(EventSourceArn=queue["QueueArn"])["EventSourceMappings"]
         assert mapping["FunctionArn"].endswith(f":function:shop-local-{service}-events")
-        assert mapping["BatchSize"] == defaults["batch_size"]
+        assert mapping["BatchSize"] == defaults.batch_size
         assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
         redrive = json.loads(queue["RedrivePolicy"])
         assert redrive == {
             "deadLetterTargetArn": dlq["QueueArn"],
-            "maxReceiveCount": defaults["max_receive_count"],
+            "maxReceiveCount": defaults.max_receive_count,
         }
         assert json.loads(dlq["RedriveAllowPolicy"])["sourceQueueArns"] == [queue["QueueArn"]]
         assert queue["KmsMasterKeyId"]
@@ -315,7 +308,7 @@ def test_event_source_mappings_batch_report_failures_and_redrive(
         if m["FunctionArn"].endswith(":function:shop-local-outbox-relay")
     ]
     tables = {m["EventSourceArn"].split(":table/")[1].split("/stream/")[0] for m in relay}
-    assert tables == {f"shop-local-{t}" for t in resources_json["outbox_relay"]["tables"]}
+    assert tables == {f"shop-local-{t}" for t in shop_resources.relay_tables}
     failures = queue_attributes(deployment, "shop-local-outbox-relay-dlq")["QueueArn"]
     for mapping in relay:
         assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
@@ -324,43 +317,30 @@ def test_event_source_mappings_batch_report_failures_and_redrive(
 
 
 def test_subscriptions_filter_on_the_consumed_event_types(
-    deployment: Deployment, resources_json: dict[str, Any]
+    deployment: Deployment, shop_resources: Resources
 ) -> None:
     sns = deployment.client("sns")
     topic = deployment.outputs["shop"]["events_topic_arn"]
     subscriptions = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
     by_queue = {s["Endpoint"].rsplit(":", 1)[1]: s for s in subscriptions}
-    consumers = {
-        s: spec
-        for s, spec in resources_json["services"].items()
-        if spec.get("events_handler") and spec.get("consumes")
-    }
-    assert set(by_queue) == {f"shop-local-{s}" for s in consumers}
-    for service, spec in consumers.items():
+    consumers = shop_resources.consumers
+    assert set(by_queue) == {f"shop-local-{s.name}" for s in consumers}
+    for spec in consumers:
         attributes = sns.get_subscription_attributes(
-            SubscriptionArn=by_queue[f"shop-local-{service}"]["SubscriptionArn"]
+            SubscriptionArn=by_queue[f"shop-local-{spec.name}"]["SubscriptionArn"]
         )
-        assert json.loads(attributes["Attributes"]["FilterPolicy"]) == {
-            "event_type": sorted(spec["consumes"])
-        }
+        assert json.loads(attributes["Attributes"]["FilterPolicy"]) == {"event_type": sorted(spec.consumes)}
         assert attributes["Attributes"]["RawMessageDelivery"] == "true"
 
 
-def test_every_function_and_queue_has_its_alarms(
-    deployment: Deployment, resources_json: dict[str, Any]
-) -> None:
+def test_every_function_and_queue_has_its_alarms(deployment: Deployment, shop_resources: Resources) -> None:
     pages = deployment.client("cloudwatch").get_paginator("describe_alarms").paginate()
     alarms = {a["AlarmName"]: a for page in pages for a in page["MetricAlarms"]}
     topic = deployment.outputs["shop"]["alarm_topic_arn"]
     for name in functions(deployment):
         for suffix in ("errors", "throttles", "duration-p99"):
             assert f"{name}-{suffix}" in alarms, f"{name} has no {suffix} alarm"
-    consumers = [
-        s
-        for s, spec in resources_json["services"].items()
-        if spec.get("events_handler") and spec.get("consumes")
-    ]
-    for service in consumers:
+    for service in (consumer.name for consumer in shop_resources.consumers):
         for suffix in ("dlq-not-empty", "oldest-message-age"):
             assert f"shop-local-{service}-{suffix}" in alarms
     assert "shop-local-outbox-relay-dlq-not-empty" in alarms

@@ -8,7 +8,6 @@ reproducible by the same zip writer.
 from __future__ import annotations
 
 import hashlib
-import json
 import subprocess
 import sys
 import zipfile
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from shop.resources import Resources
 from tests.terraform.hcl import REPO
 
 pytestmark = [pytest.mark.terraform, pytest.mark.slow]
@@ -49,15 +49,18 @@ def test_two_builds_are_byte_identical(builds: tuple[Path, dict[str, str], dict[
     assert first == second
 
 
-def test_one_zip_per_service_and_the_relay(builds: tuple[Path, dict[str, str], dict[str, str]]) -> None:
+def test_one_zip_per_service_and_the_relay(
+    builds: tuple[Path, dict[str, str], dict[str, str]], shop_resources: Resources
+) -> None:
     _, first, _ = builds
-    services = json.loads((REPO / "src" / "shop" / "resources.json").read_text())["services"]
-    assert set(first) == {f"{name}.zip" for name in services} | {"relay.zip"}
+    assert set(first) == {f"{service.name}.zip" for service in shop_resources.services} | {"relay.zip"}
 
 
-def test_zip_entries_are_normalised_and_clean(builds: tuple[Path, dict[str, str], dict[str, str]]) -> None:
+def test_zip_entries_are_normalised_and_clean(
+    builds: tuple[Path, dict[str, str], dict[str, str]], shop_resources: Resources
+) -> None:
     out, _, _ = builds
-    services = set(json.loads((REPO / "src" / "shop" / "resources.json").read_text())["services"])
+    services = {service.name for service in shop_resources.services}
     for path in out.glob("*.zip"):
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from shop.resources import Resources
 from tests.terraform.hcl import MODULES, blocks, locals_of, resources
 
 API_MD = Path(__file__).resolve().parents[2] / "docs" / "api.md"
@@ -18,14 +18,14 @@ pytestmark = pytest.mark.terraform
 EXPECTED_AUTHORIZATION = {"public": "NONE", "customer": "JWT", "admin": "JWT"}
 
 
-def described_routes(resources_json: dict[str, Any]) -> dict[str, tuple[str, str]]:
+def described_routes(shop_resources: Resources) -> dict[str, tuple[str, str]]:
     """Route key -> (auth, service), the way modules/shop builds local.routes."""
     routes: dict[str, tuple[str, str]] = {}
-    for name, service in resources_json["services"].items():
-        for route in service["routes"]:
-            key = f"{route['method']} {route['path']}"
-            assert key not in routes, f"{key} is described twice (merge() would silently keep one)"
-            routes[key] = (route["auth"], name)
+    for route in shop_resources.routes:
+        assert route.route_key not in routes, (
+            f"{route.route_key} is described twice (merge() would silently keep one)"
+        )
+        routes[route.route_key] = (route.auth, route.service)
     return routes
 
 
@@ -59,12 +59,12 @@ def test_authorization_mapping() -> None:
     assert '== "JWT" ? aws_apigatewayv2_authorizer.jwt.id : null' in authorizer
 
 
-def test_every_route_gets_the_authorization_of_its_auth(resources_json: dict[str, Any]) -> None:
-    routes = described_routes(resources_json)
+def test_every_route_gets_the_authorization_of_its_auth(shop_resources: Resources) -> None:
+    routes = described_routes(shop_resources)
     assert routes
     for key, (auth, service) in routes.items():
         assert auth in EXPECTED_AUTHORIZATION, f"{key}: unknown auth {auth}"
-        assert service in resources_json["services"]
+        assert shop_resources.service(service)
     admin = [k for k, (auth, _) in routes.items() if auth == "admin"]
     assert admin
     assert all(EXPECTED_AUTHORIZATION["admin"] == "JWT" for _ in admin)
@@ -79,10 +79,10 @@ def contract_routes(api_md: Path) -> dict[str, str]:
     return routes
 
 
-def test_resources_json_matches_the_api_contract(resources_json: dict[str, Any]) -> None:
+def test_resources_json_matches_the_api_contract(shop_resources: Resources) -> None:
     contract = contract_routes(API_MD)
     assert len(contract) >= 20, "the route tables of docs/api.md were not found"
-    described = {key: auth for key, (auth, _) in described_routes(resources_json).items()}
+    described = {key: auth for key, (auth, _) in described_routes(shop_resources).items()}
     missing = sorted(set(contract) - set(described))
     assert not missing, f"routes of docs/api.md missing from resources.json: {missing}"
     wrong = {key: (described[key], auth) for key, auth in contract.items() if described[key] != auth}

@@ -15,8 +15,8 @@ import psutil
 import pytest
 
 from shop.local.edge.gateway import Gateway
-from shop.local.resources import Route
 from shop.local.runtime.lambda_runtime import FunctionError, HandlerUnavailable, Runtime, Throttled
+from shop.resources import Route
 from tests.support.waiting import within
 
 pytestmark = pytest.mark.integration

@@ -19,8 +19,8 @@ import requests
 from shop.local.edge.gateway import READ_TIMEOUT_SECONDS, Gateway, GatewayServer
 from shop.local.edge.throttling import Throttle
 from shop.local.orchestration.stack import EmbeddedStack, PortBusy
-from shop.local.resources import Route, load_resources
 from shop.local.runtime.lambda_runtime import register_handler
+from shop.resources import Route, load_resources
 
 pytestmark = pytest.mark.integration
 

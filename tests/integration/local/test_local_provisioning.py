@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from shop.local.orchestration.stack import EmbeddedStack
-from shop.local.resources import load_resources
+from shop.resources import load_resources
 
 pytestmark = pytest.mark.integration
 

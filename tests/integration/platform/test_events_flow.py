@@ -10,7 +10,7 @@ from shop.platform.aws import client
 from shop.platform.consumer import sqs_handler
 from shop.platform.outbox import outbox_item
 from shop.platform.outbox_relay import handler as relay
-from tests.conftest import resource_description
+from shop.resources import load_resources
 from tests.support.http_events import sqs_batch
 
 pytestmark = pytest.mark.integration
@@ -24,7 +24,7 @@ def queue(aws: None, monkeypatch: pytest.MonkeyPatch) -> str:
     arn = client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
-    consumes = resource_description()["services"]["catalog"]["consumes"]
+    consumes = list(load_resources().service("catalog").consumes)
     client("sns").subscribe(
         TopicArn=topic,
         Protocol="sqs",

@@ -9,7 +9,7 @@ import pytest
 
 from shop.local.edge.cors import CorsPolicy, local_policy
 from shop.local.edge.gateway import Gateway
-from shop.local.resources import Route, load_resources
+from shop.resources import Route, load_resources
 
 RESOURCES = load_resources()
 CORS = RESOURCES.cors

@@ -10,7 +10,7 @@ import pytest
 
 from shop.local.edge.gateway import Gateway
 from shop.local.edge.throttling import ClientWindows, Throttle, TokenBucket
-from shop.local.resources import ClientLimit, RateLimit, Throttling, load_resources
+from shop.resources import ClientLimit, RateLimit, Throttling, load_resources
 
 
 class FakeClock:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from shop.local.resources import CorsSettings, load_resources
+from shop.resources import CorsSettings, load_resources
 
 Headers = list[tuple[str, str]]
 

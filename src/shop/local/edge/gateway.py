@@ -24,7 +24,6 @@ from shop.local.edge.gateway_problems import PROBLEM_CONTENT_TYPE, problem_body
 from shop.local.edge.jwt_verifier import InvalidToken, JwtVerifier, stringify_claims
 from shop.local.edge.route_table import Match, MethodNotAllowed, Router
 from shop.local.edge.throttling import Throttle
-from shop.local.resources import Route
 from shop.local.runtime.lambda_runtime import (
     ACCOUNT_ID,
     FunctionError,
@@ -33,6 +32,7 @@ from shop.local.runtime.lambda_runtime import (
     Throttled,
 )
 from shop.platform.context import safe_request_id
+from shop.resources import Route
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("shop.local.access")
@@ -50,6 +50,7 @@ _AUTHORIZED = ("customer", "admin")
 API_ID = "local"
 INTEGRATION_TIMEOUT_SECONDS = 29.0  # API Gateway's limit for a Lambda integration
 HEALTH_PATH = "/health"
+LOCAL_PREFIX = "/_local/"  # the embedded stack's own pages (edge/local_pages.py), never a route
 
 
 class HttpResponse:
@@ -83,8 +84,10 @@ class Gateway:
         throttle: Throttle | None = None,
         *,
         cors: CorsPolicy | None = None,
+        local_pages: Callable[[str, str, str, dict[str, str]], HttpResponse] | None = None,
     ) -> None:
         self.router = Router(routes)
+        self.local_pages = local_pages  # answers /_local/ (the embedded stack's own pages), if given
         self.cors = cors or local_policy()  # as `make run` allows: resources.json's local origins
         self.throttle = throttle  # None: no rate limits (API Gateway's stage route throttling)
         self.verifier = verifier
@@ -121,6 +124,8 @@ class Gateway:
         request_id: str,
     ) -> HttpResponse:
         raw_path, _, raw_query = target.partition("?")
+        if self.local_pages is not None and raw_path.startswith(LOCAL_PREFIX):
+            return self.local_pages(method, raw_path, raw_query, _lower_headers(headers))
         matched = self.router.match(method, raw_path)
         if matched is None:
             return problem_response(404, f"No route for {method} {raw_path}.")

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from shop.local.resources import Route
+from shop.resources import Route
 
 _PARAM = re.compile(r"^\{([A-Za-z0-9_]+)(\+?)\}$")
 

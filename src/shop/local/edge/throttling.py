@@ -16,7 +16,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from shop.local.resources import ClientLimit, RateLimit, Throttling
+from shop.resources import ClientLimit, RateLimit, Throttling
 
 _PRUNE_AT = 4096  # client windows kept before those with nothing left in them are dropped
 

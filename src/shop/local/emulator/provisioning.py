@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from shop.local.resources import NAME_PREFIX, REGION, Resources, Service
+from shop.resources import NAME_PREFIX, REGION, Resources, Service
 
 log = logging.getLogger(__name__)
 

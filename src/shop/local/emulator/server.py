@@ -15,8 +15,8 @@ from urllib.parse import urlparse
 
 import requests
 
-from shop.local.resources import REGION
 from shop.local.runtime.child_process import child_environment, read_line
+from shop.resources import REGION
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from shop.local.resources import REGION
 from shop.local.runtime.lambda_runtime import Handler, HandlerUnavailable, Runtime
+from shop.resources import REGION
 
 log = logging.getLogger(__name__)
 

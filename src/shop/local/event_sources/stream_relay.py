@@ -11,8 +11,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from shop.local.resources import REGION
 from shop.local.runtime.lambda_runtime import Handler, HandlerUnavailable, Runtime
+from shop.resources import REGION
 
 log = logging.getLogger(__name__)
 

@@ -13,14 +13,15 @@ from typing import Any
 
 from shop.local.edge.gateway import Gateway, GatewayServer
 from shop.local.edge.jwt_verifier import JwtVerifier
+from shop.local.edge.local_pages import LocalPages
 from shop.local.edge.throttling import Throttle
 from shop.local.emulator.provisioning import ADMIN_GROUP, Provisioned, aws_client, provision
 from shop.local.emulator.server import Emulator
 from shop.local.event_sources.queue_poller import QueuePoller
 from shop.local.event_sources.stream_relay import StreamRelay
 from shop.local.orchestration.seed import DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD, SeedReport, seed
-from shop.local.resources import Resources, load_resources
 from shop.local.runtime.lambda_runtime import DEFAULT_MAX_ENVIRONMENTS, Runtime
+from shop.resources import Resources, load_resources
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +172,11 @@ class EmbeddedStack:
         limits = self.resources.throttling
         throttle = Throttle(limits, scale=self.throttle_scale) if limits else None
         gateway = Gateway(
-            self.resources.routes, on_write=self.nudge_relay, runtime=self.runtime, throttle=throttle
+            self.resources.routes,
+            on_write=self.nudge_relay,
+            runtime=self.runtime,
+            throttle=throttle,
+            local_pages=LocalPages(self.emulator.mailbox).handle,
         )
         try:
             # Bind first: a busy port must fail before anything else starts.
@@ -194,6 +199,7 @@ class EmbeddedStack:
         self._set_environment(self.emulator.environment())
         self._unset_environment(("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"))
         self.provisioned = provision(self.resources, self.emulator.endpoint, self.emulator.cognito_endpoint)
+        self.emulator.mail_topic(self.resources.notifications_topic_name)
         self._set_environment(self._service_environment())
         _reset_platform_clients()
         gateway.verifier = JwtVerifier.for_cognito(

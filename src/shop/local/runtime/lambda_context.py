@@ -6,7 +6,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
-from shop.local.resources import REGION
+from shop.resources import REGION
 
 ACCOUNT_ID = "123456789012"
 

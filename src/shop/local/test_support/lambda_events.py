@@ -15,8 +15,8 @@ from shop.kernel.events import Event
 from shop.local.edge.gateway import Gateway
 from shop.local.edge.route_table import Match
 from shop.local.event_sources.queue_poller import sqs_record
-from shop.local.resources import REGION, Route, load_resources
 from shop.local.runtime.lambda_runtime import ACCOUNT_ID
+from shop.resources import REGION, Route, load_resources
 
 REQUEST_ID = "req-1"
 

@@ -1,4 +1,5 @@
-"""The one resource description (`shop/resources.json`), read the same way Terraform reads it."""
+"""The one resource description (`shop/resources.json`), typed: read by the platform (who may call a
+route), the local stack, the tools and the Terraform tests, the same way Terraform reads it."""
 
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ class Service:
     stream: bool
     consumes: tuple[str, ...]
     routes: tuple[Route, ...]
+    publishes: tuple[str, ...] = ()
+    calls: tuple[str, ...] = ()  # the services whose HTTP API it reads (it gets SHOP_API_URL)
+    uses_identity: bool = False  # the Cognito user pool (it gets USER_POOL_ID)
 
     @property
     def table_name(self) -> str:
@@ -189,6 +193,9 @@ def parse_resources(raw: dict[str, Any]) -> Resources:
                 stream=bool(table and table.get("stream")),
                 consumes=tuple(spec.get("consumes", [])),
                 routes=routes,
+                publishes=tuple(spec.get("publishes", [])),
+                calls=tuple(spec.get("calls", [])),
+                uses_identity=bool(spec.get("uses_identity")),
             )
         )
     queue = raw["queue_defaults"]
