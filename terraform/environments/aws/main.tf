@@ -34,6 +34,7 @@ module "shop" {
   alarm_emails                       = var.alarm_emails
   notification_emails                = var.notification_emails
   payment_provider                   = var.payment_provider
+  allow_sandbox_payments             = var.allow_sandbox_payments
   cursor_key_version                 = var.cursor_key_version
 }
 
@@ -65,4 +66,5 @@ module "secondary" {
   alarm_emails                       = var.alarm_emails
   notification_emails                = var.notification_emails
   payment_provider                   = var.payment_provider
+  allow_sandbox_payments             = var.allow_sandbox_payments
 }

@@ -89,15 +89,37 @@ variable "notification_emails" {
 }
 
 variable "alarm_emails" {
-  description = "E-mail addresses that receive the alarms (modules/shop; null = its default, none)."
+  description = "E-mail addresses that receive the alarms (modules/shop; null = its default, none). Required in prod: the deploy workflow passes them from the GitHub environment (TF_VAR_alarm_emails), and each address must confirm its subscription (docs/operations.md)."
   type        = list(string)
   default     = null
+
+  validation {
+    condition     = var.stage != "prod" || try(length(var.alarm_emails), 0) > 0
+    error_message = "prod needs alarm_emails: alarms that reach nobody are no alarms (set the ALARM_EMAILS variable of the prod GitHub environment)."
+  }
 }
 
 variable "payment_provider" {
-  description = "Payment provider, sandbox or stripe (modules/shop; null = its default, sandbox). With stripe, put the API key into the `shop-<stage>/stripe-api-key` secret after the first apply."
+  description = "Payment provider, sandbox or stripe (modules/shop; null = its default, sandbox, which needs allow_sandbox_payments). With stripe, put the API key into the `shop-<stage>/stripe-api-key` secret after the first apply."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.payment_provider == "stripe" || var.allow_sandbox_payments
+    error_message = "The sandbox payment provider approves test tokens without charging anyone: set payment_provider = \"stripe\", or allow_sandbox_payments on the dev stage."
+  }
+}
+
+variable "allow_sandbox_payments" {
+  description = "Whether payment_provider may be sandbox (modules/shop): true on dev only, a stage that sells nothing; every other stage fails closed."
+  type        = bool
+  default     = false
+  nullable    = false
+
+  validation {
+    condition     = !var.allow_sandbox_payments || var.stage == "dev"
+    error_message = "allow_sandbox_payments is for the dev stage only: staging and prod take real payments."
+  }
 }
 
 variable "cursor_key_version" {

@@ -22,6 +22,7 @@ module "shop" {
   deletion_protection    = false
   cors_allow_origins     = var.cors_allow_origins
   payment_provider       = var.payment_provider
+  allow_sandbox_payments = true # an emulator sells nothing
   # Disposable: a destroyed secret's name is free again at once.
   secret_recovery_window_in_days = 0
 }

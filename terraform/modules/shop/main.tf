@@ -78,7 +78,7 @@ locals {
 
   # The payment provider is the payments service's business alone.
   payments_service     = "payments"
-  payments_environment = { SHOP_PAYMENT_PROVIDER = var.payment_provider }
+  payments_environment = { SHOP_PAYMENT_PROVIDER = var.payment_provider, SHOP_ALLOW_SANDBOX_PAYMENTS = tostring(var.allow_sandbox_payments) }
   payments_secrets     = var.payment_provider == "stripe" ? { SHOP_STRIPE_SECRET = { arn = local.stripe_secret_arn } } : {}
 }
 

@@ -111,7 +111,7 @@ variable "cors_allow_origins" {
 }
 
 variable "payment_provider" {
-  description = "Payment provider of the payments service (SHOP_PAYMENT_PROVIDER): sandbox, or stripe (its API key in a Secrets Manager secret whose value an operator puts; SHOP_STRIPE_SECRET_ARN)."
+  description = "Payment provider of the payments service (SHOP_PAYMENT_PROVIDER): sandbox (only with allow_sandbox_payments), or stripe (its API key in a Secrets Manager secret whose value an operator puts; SHOP_STRIPE_SECRET_ARN)."
   type        = string
   default     = "sandbox"
   nullable    = false
@@ -120,6 +120,18 @@ variable "payment_provider" {
     condition     = contains(["sandbox", "stripe"], var.payment_provider)
     error_message = "payment_provider is sandbox or stripe."
   }
+
+  validation {
+    condition     = var.payment_provider != "sandbox" || var.allow_sandbox_payments
+    error_message = "payment_provider is sandbox, which approves test tokens without charging anyone, and allow_sandbox_payments is false: use stripe, or allow the sandbox on a stage that sells nothing."
+  }
+}
+
+variable "allow_sandbox_payments" {
+  description = "Whether payment_provider may be sandbox, which approves test tokens without charging anyone (SHOP_ALLOW_SANDBOX_PAYMENTS; the payments functions refuse to start on the sandbox without it). Only for a stage that sells nothing."
+  type        = bool
+  default     = false
+  nullable    = false
 }
 
 variable "cursor_key_version" {

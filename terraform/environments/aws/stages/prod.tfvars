@@ -4,8 +4,10 @@ log_retention_days     = 365
 deletion_protection    = true
 throttling_burst_limit = 500
 throttling_rate_limit  = 200
-alarm_emails           = []
-notification_emails    = []
+# Real money: Stripe in live mode (the sandbox is refused here). alarm_emails comes from the prod
+# GitHub environment's ALARM_EMAILS variable (TF_VAR_alarm_emails in stage.yml); plan fails without it.
+payment_provider    = "stripe"
+notification_emails = []
 
 functions = {
   orders = {

@@ -1,0 +1,99 @@
+"""Production fails closed (issue 18): Terraform refuses, before it plans a resource, a stage that
+would run the sandbox payment provider (it approves test tokens without charging anyone) where it
+is not allowed, a stage other than dev that allows it, and a prod whose alarms reach nobody.
+
+The variables' validations are what `terraform plan` checks first; `terraform console` runs exactly
+them, offline and without planning resources (`terraform test` cannot: its mock provider refuses
+the ephemeral secret the secrets module generates). The real stage files are judged, in a copy of
+terraform/ with a local backend, so the S3 one needs no credentials."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.terraform.cli import offline_environment, terraform
+from tests.terraform.hcl import MODULES, REPO, TERRAFORM, locals_of
+
+pytestmark = pytest.mark.terraform
+
+OPS = '["ops@example.com"]'
+
+
+class Stage:
+    def __init__(self, root: Path) -> None:
+        self.directory = root / "terraform" / "environments" / "aws"
+        self.dist = root / "dist"
+        self.env = offline_environment(root / ".terraform")
+
+    def refusals(self, stage: str, **variables: str) -> str:
+        """What the validations refuse for stages/<stage>.tfvars with these variables ('' if nothing)."""
+        options = [f"-var={name}={value}" for name, value in variables.items()]
+        result = terraform(
+            self.directory,
+            "console",
+            "-no-color",
+            f"-var-file=stages/{stage}.tfvars",
+            f"-var=artifacts_dir={self.dist}",
+            *options,
+            env={**self.env, "TF_INPUT": "0"},
+        )
+        # console prints what it could evaluate and reports refusals on stderr (its exit code is 0)
+        return result.stderr if "Error" in result.stderr else ""
+
+
+@pytest.fixture(scope="module")
+def stage(tmp_path_factory: pytest.TempPathFactory) -> Stage:
+    root = tmp_path_factory.mktemp("fail-closed")
+    shutil.copytree(TERRAFORM, root / "terraform", ignore=shutil.ignore_patterns(".terraform"))
+    (root / "src" / "shop").mkdir(parents=True)
+    shutil.copy(REPO / "src" / "shop" / "resources.json", root / "src" / "shop")
+    (root / "dist").mkdir()
+    for name in ["relay", "layer", "analytics", "cart", "catalog", "meta", "orders", "payments", "users"]:
+        with zipfile.ZipFile(root / "dist" / f"{name}.zip", "w") as archive:  # only hashed
+            archive.writestr("placeholder.py", "")
+    copied = Stage(root)
+    (copied.directory / "backend_override.tf").write_text('terraform {\n  backend "local" {}\n}\n')
+    initialised = terraform(copied.directory, "init", "-lockfile=readonly", "-no-color", env=copied.env)
+    assert initialised.returncode == 0, initialised.stdout[-3000:] + initialised.stderr
+    return copied
+
+
+def test_prod_on_stripe_with_an_alarm_destination_passes(stage: Stage) -> None:
+    assert stage.refusals("prod", alarm_emails=OPS) == ""
+
+
+def test_prod_with_the_sandbox_fails_at_plan_time(stage: Stage) -> None:
+    refused = stage.refusals("prod", payment_provider="sandbox", alarm_emails=OPS)
+    assert 'variable "payment_provider"' in refused
+    assert "without charging anyone" in refused
+
+
+def test_prod_without_an_alarm_destination_fails_at_plan_time(stage: Stage) -> None:
+    refused = stage.refusals("prod")
+    assert 'variable "alarm_emails"' in refused
+
+
+def test_only_dev_may_allow_the_sandbox(stage: Stage) -> None:
+    refused = stage.refusals(
+        "prod", payment_provider="sandbox", allow_sandbox_payments="true", alarm_emails=OPS
+    )
+    assert 'variable "allow_sandbox_payments"' in refused
+
+
+def test_dev_runs_the_sandbox_it_allows(stage: Stage) -> None:
+    assert stage.refusals("dev") == ""
+
+
+def test_a_stage_that_does_not_allow_the_sandbox_cannot_fall_back_to_it(stage: Stage) -> None:
+    refused = stage.refusals("dev", allow_sandbox_payments="false")
+    assert 'variable "payment_provider"' in refused
+
+
+def test_the_payments_functions_are_told_whether_the_sandbox_is_allowed() -> None:
+    environment = locals_of(MODULES / "shop")["payments_environment"]
+    assert "SHOP_ALLOW_SANDBOX_PAYMENTS" in str(environment)
+    assert "var.allow_sandbox_payments" in str(environment)
