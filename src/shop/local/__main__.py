@@ -8,6 +8,7 @@ import signal
 import sys
 from types import FrameType
 
+from shop.local.edge.local_pages import MAILBOX_PATH
 from shop.local.orchestration import console
 from shop.local.orchestration.stack import DEFAULT_PORT, EmbeddedStack, PortBusy, SeedFailed
 from shop.local.runtime.lambda_runtime import DEFAULT_MAX_ENVIRONMENTS
@@ -128,6 +129,7 @@ def banner(stack: EmbeddedStack, *, seeded: bool, stripe: LocalStripe | None = N
         f"Shop API:      {stack.url}   (started in {stack.startup_seconds:.2f}s)",
         f"API docs:      {stack.url}/docs   (OpenAPI document: {stack.url}/openapi.json)",
         f"AWS emulator:  {stack.aws_endpoint}   user pool {stack.pool_id}",
+        f"Mailbox:       {stack.url}{MAILBOX_PATH}   (every e-mail the shop would send: codes, order news)",
         f"Functions:     up to {stack.runtime.max_environments} execution environments each, on first use",
     ]
     if stripe is not None:

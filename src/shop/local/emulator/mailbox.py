@@ -5,6 +5,7 @@ or a test can read it (`GET /_local/mailbox`). Nothing leaves the machine."""
 from __future__ import annotations
 
 import threading
+from collections import deque
 from datetime import UTC, datetime
 from typing import TypedDict
 
@@ -16,8 +17,10 @@ class Message(TypedDict):
     sent_at: str
 
 
+MAX_MESSAGES = 1000  # a long run keeps the newest; the oldest go
+
 _lock = threading.Lock()
-_messages: list[Message] = []
+_messages: deque[Message] = deque(maxlen=MAX_MESSAGES)
 
 
 def deliver(to: str, subject: str, body: str) -> None:

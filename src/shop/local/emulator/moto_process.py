@@ -3,7 +3,8 @@ emulator's CPU never shares a GIL with the gateway, with the stack's fixes insta
 its housekeeping done here.
 
 It writes one JSON line `{"port": N}` on stdout once it serves, then answers one JSON
-line per command read on stdin (`{"op": "trim_stream", "args": {...}}`), and exits when
+line per command read on stdin (`{"op": "trim_stream", "args": {...}}`; `mailbox` reads the
+local mailbox, which lives here, and `mail_topic` fills it from a topic), and exits when
 stdin closes: the stack that started it stopped or died.
 """
 
@@ -34,7 +35,7 @@ def main() -> int:
 
     from moto.server import ThreadedMotoServer
 
-    from shop.local.emulator import patches
+    from shop.local.emulator import mailbox, notification_mail, patches
 
     patches.install()
     if os.environ.get("SHOP_CHAOS"):  # the chaos suite's fault plan: see shop/local/test_support/chaos.py
@@ -53,6 +54,8 @@ def main() -> int:
         "trim_stream": trim_stream,
         "expire_iterators": expiry.expire_older_than,
         "stream_stats": stream_stats,
+        "mailbox": mailbox.messages,
+        "mail_topic": notification_mail.install,
     }
     for line in sys.stdin:
         try:

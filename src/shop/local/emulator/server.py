@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 import requests
 
+from shop.local.emulator.mailbox import Message
 from shop.local.runtime.child_process import child_environment, read_line
 from shop.resources import REGION
 
@@ -115,6 +116,17 @@ class Emulator:
         """The relay delivered every record up to this one: the emulator may forget them."""
         if self.embedded and self._process is not None:
             self.command("trim_stream", table_name=table_name, up_to_sequence_number=up_to_sequence_number)
+
+    def mail_topic(self, topic_name: str) -> None:
+        """Deliver what is published on this topic to the mailbox, as a mailer subscribed to it
+        would (an external emulator's SNS is not moto's: nothing to hook there)."""
+        if self.embedded:
+            self.command("mail_topic", topic_name=topic_name)
+
+    def mailbox(self, to: str | None = None) -> list[Message]:
+        """The messages the shop sent, oldest first; only those to `to` if given."""
+        messages: list[Message] = self.command("mailbox", to=to)
+        return messages
 
     def stop(self, timeout: float = 1.0) -> None:
         process = self._process
