@@ -3,9 +3,11 @@
 It generates customers who browse and buy with latent structure (each prefers one or two
 categories; some products are bundles bought together; popularity is skewed), replays the
 history through the catalog's own service functions and domain code (`reserve_stock` and
-`confirm_stock` as the OrderConfirmed consumer runs them, `view_product` for product pages
-read with `?viewed_after=`, `recommendations` for the answer), with a dictionary in place
-of DynamoDB, and reports hit rate@5 on held-out purchases against two baselines.
+`confirm_stock` as the OrderConfirmed consumer runs them, `record_view` for each page a
+signed-in customer went to from another, `recommendations` for the answer), with a
+dictionary in place of DynamoDB, and reports hit rate@5 on held-out purchases against two
+baselines, and again with an attacker who buys and cancels, and views from one account, to
+push unrelated products onto others' recommendations.
 
 Held out: each customer's last session that ends in a purchase. The recommendations shown
 on the first product page of that session hit if any of the five is bought at its end.
@@ -21,15 +23,16 @@ import random
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from shop.catalog import service
 from shop.catalog.domain.errors import ReservationChanged, ReservationExists
-from shop.catalog.domain.events import OrderConfirmed, OrderPlaced
+from shop.catalog.domain.events import OrderCancelled, OrderConfirmed, OrderPlaced
 from shop.catalog.domain.product import MAX_STOCK, Product
 from shop.catalog.domain.reservation import Reservation, ReservationStatus
 from shop.catalog.domain.similarity import Candidate, Counts, Neighbourhood, PairCounts, best_sellers
 from shop.kernel.change import Change
+from shop.kernel.clock import FixedClock
 from shop.kernel.money import Money
 
 LIMIT = service.MAX_RECOMMENDATIONS
@@ -50,6 +53,7 @@ class MemoryCatalog:
         self.orders: Counter[str] = Counter()
         self.units: Counter[str] = Counter()
         self.views: Counter[str] = Counter()
+        self.viewed: set[tuple[str, date, frozenset[str]]] = set()
 
     # Products (what the use cases replayed here read)
     def get(self, product_id: str) -> Product | None:
@@ -77,18 +81,28 @@ class MemoryCatalog:
         return self.reservations.get(order_id)
 
     def release(self, change: Change[Reservation]) -> None:
-        raise NotImplementedError("nothing is cancelled in the generated history")
+        assert change.before is not None
+        self._move(change)
+        if change.before.status is ReservationStatus.CONFIRMED:
+            self._count(change.before, -1)
 
     def confirm(self, change: Change[Reservation]) -> None:
+        self._move(change)
+        self._count(change.after, 1)
+
+    def _move(self, change: Change[Reservation]) -> None:
+        assert change.before is not None
         reservation = change.after
-        if self.reservations[reservation.order_id].status is not ReservationStatus.RESERVED:
+        if self.reservations[reservation.order_id].status is not change.before.status:
             raise ReservationChanged(reservation.order_id)
         self.reservations[reservation.order_id] = reservation
-        for line in reservation.lines:
-            self.orders[line.product_id] += 1
-            self.units[line.product_id] += line.quantity
+
+    def _count(self, reservation: Reservation, sign: int) -> None:
+        for line in reservation.sold():
+            self.orders[line.product_id] += sign
+            self.units[line.product_id] += sign * line.quantity
         for product_id, partner_id in reservation.bought_together():
-            self.pairs.setdefault(product_id, Counter())[partner_id] += 1
+            self.pairs.setdefault(product_id, Counter())[partner_id] += sign
 
     # CoOccurrences
     def neighbourhood(self, product_id: str) -> Neighbourhood | None:
@@ -112,9 +126,11 @@ class MemoryCatalog:
     def popular(self, limit: int) -> list[str]:
         return best_sellers({pid: Counts(units=units) for pid, units in self.units.items()}, limit)
 
-    def record_view(self, previous_id: str, product_id: str) -> None:
-        if previous_id not in self.products:
+    def record_view(self, previous_id: str, product_id: str, *, viewer_id: str, day: date) -> None:
+        viewed = (viewer_id, day, frozenset((previous_id, product_id)))
+        if previous_id not in self.products or viewed in self.viewed:
             return
+        self.viewed.add(viewed)
         self.pair_views.setdefault(previous_id, Counter())[product_id] += 1
         self.pair_views.setdefault(product_id, Counter())[previous_id] += 1
         self.views.update([previous_id, product_id])
@@ -218,24 +234,45 @@ def generate(
 # --- training and evaluation --------------------------------------------------------------
 
 
-def train(world: World, *, views: bool) -> MemoryCatalog:
-    """Replays the history through the catalog's use cases, as the consumer and the API run them."""
+def train(world: World, *, views: bool, attack: bool = False) -> MemoryCatalog:
+    """Replays the history through the catalog's use cases, as the consumer and the API run them,
+    one session a day; under attack, each day also brings the attacker's orders and views."""
     catalog = MemoryCatalog(world.products)
     for number, session in enumerate(world.sessions):
+        clock = FixedClock(_NOW + timedelta(days=number))
         if views:
-            previous = None
-            for page in session.pages:
-                # products=: the page read needs only Products.get, which the store has
-                service.view_product(page, previous, products=catalog, co_occurrences=catalog)  # type: ignore[arg-type]
-                previous = page
+            for previous, page in zip(session.pages, session.pages[1:], strict=False):
+                view(catalog, previous, page, f"customer-{session.customer}", clock)
         if session.basket:
-            order_id = f"o{number}"
-            lines = [{"product_id": pid, "quantity": 1} for pid in session.basket]
-            placed = OrderPlaced.model_validate({"order_id": order_id, "lines": lines})
-            service.reserve_stock(placed, inventory=catalog)
-            service.confirm_stock(OrderConfirmed(order_id=order_id), inventory=catalog)
-            service.confirm_stock(OrderConfirmed(order_id=order_id), inventory=catalog)  # a redelivery
+            buy(catalog, f"o{number}", session.basket)
+        if attack:
+            steer(catalog, world, number, clock)
     return catalog
+
+
+def view(catalog: MemoryCatalog, previous: str, page: str, viewer: str, clock: FixedClock) -> None:
+    # products=: the view needs only Products.get, which the store has
+    service.record_view(page, previous, viewer, products=catalog, co_occurrences=catalog, clock=clock)  # type: ignore[arg-type]
+
+
+def buy(catalog: MemoryCatalog, order_id: str, basket: Sequence[str], quantity: int = 1) -> None:
+    lines = [{"product_id": pid, "quantity": quantity} for pid in basket]
+    placed = OrderPlaced.model_validate({"order_id": order_id, "lines": lines})
+    service.reserve_stock(placed, inventory=catalog)
+    service.confirm_stock(OrderConfirmed(order_id=order_id), inventory=catalog)
+    service.confirm_stock(OrderConfirmed(order_id=order_id), inventory=catalog)  # a redelivery
+
+
+def steer(catalog: MemoryCatalog, world: World, number: int, clock: FixedClock) -> None:
+    """One attacker's day: for one held-out session's first product, an unrelated product bought
+    with it 99 at a time and cancelled (the refund), and viewed with it 50 times from one account."""
+    target = world.held_out[number % len(world.held_out)].pages[0]
+    pushed = next(p.product_id for p in world.products if p.category != catalog.products[target].category)
+    order_id = f"attack{number}"
+    buy(catalog, order_id, [target, pushed], quantity=99)
+    service.release_stock(OrderCancelled(order_id=order_id), inventory=catalog)
+    for _ in range(50):
+        view(catalog, pushed, target, "attacker", clock)
 
 
 Recommender = Callable[[str], list[str]]
@@ -271,6 +308,9 @@ def evaluate(seed: int, customers: int) -> tuple[World, dict[str, float]]:
     rates = {
         "learned: similarity of co-purchases and co-views, best sellers for the rest": hit_rate(
             learned(full), world.held_out
+        ),
+        "learned, under attack (cancelled orders and one account's repeated views, daily)": hit_rate(
+            learned(train(world, views=True, attack=True)), world.held_out
         ),
         "learned from purchases only (no view signal)": hit_rate(learned(purchases_only), world.held_out),
         'baseline: "bought together" counts (the previous method)': hit_rate(

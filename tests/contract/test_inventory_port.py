@@ -5,7 +5,7 @@ released and confirmed once, and a confirmation is counted where recommendations
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -144,10 +144,53 @@ def test_a_co_view_counts_only_after_a_listed_product(catalog: Catalog) -> None:
     add(catalog, "a", 1)
     add(catalog, "b", 1)
     catalog.products.remove(add(catalog, "gone", 1).remove(now=NOW))
-    catalog.co_occurrences.record_view("a", "b")
-    catalog.co_occurrences.record_view("gone", "b")
-    catalog.co_occurrences.record_view("ghost", "b")
+    for previous in ["a", "gone", "ghost"]:
+        catalog.co_occurrences.record_view(previous, "b", viewer_id="alice", day=NOW.date())
     neighbourhood = catalog.co_occurrences.neighbourhood("b")
     assert neighbourhood is not None
     assert [(p.partner_id, p.views) for p in neighbourhood.partners] == [("a", 1)]
     assert neighbourhood.counts.views == 1
+
+
+def test_releasing_a_confirmed_order_takes_back_exactly_what_it_counted(catalog: Catalog) -> None:
+    for product_id in "abcn":
+        add(catalog, product_id, 5)
+    catalog.inventory.port.reserve(reserving("kept", ("c", 1)))
+    catalog.inventory.port.confirm(stock.confirm(reserving("kept", ("c", 1)).after))
+    reserved = reserving("o1", ("a", 3), ("b", 1), ("c", 1)).after
+    catalog.inventory.port.reserve(reserving("o1", ("a", 3), ("b", 1), ("c", 1)))
+    confirmed = reserved.confirmed()
+    catalog.inventory.port.confirm(stock.confirm(reserved))
+    catalog.inventory.port.release(stock.release(confirmed))
+    with pytest.raises(ReservationChanged):  # a redelivered cancellation takes nothing back twice
+        catalog.inventory.port.release(stock.release(confirmed))
+
+    assert [catalog.stock_of(pid) for pid in "abc"] == [5, 5, 4]
+    never_sold = catalog.co_occurrences.neighbourhood("n")
+    assert never_sold is not None
+    for product_id in "ab":
+        refunded = catalog.co_occurrences.neighbourhood(product_id)
+        assert refunded is not None
+        assert refunded.counts == never_sold.counts
+        assert [p for p in refunded.partners if p.weight > 0] == []
+    counts = {
+        c.product.product_id: (c.counts.orders, c.counts.units)
+        for c in catalog.co_occurrences.candidates(["a", "c"])
+    }
+    assert counts == {"a": (0, 0), "c": (1, 1)}
+    assert catalog.co_occurrences.popular(5) == ["c"]
+
+
+def test_a_viewer_s_co_views_of_a_pair_count_once_a_day(catalog: Catalog) -> None:
+    add(catalog, "a", 1)
+    add(catalog, "b", 1)
+    today, tomorrow = NOW.date(), NOW.date() + timedelta(days=1)
+    for _ in range(3):
+        catalog.co_occurrences.record_view("a", "b", viewer_id="mallory", day=today)
+        catalog.co_occurrences.record_view("b", "a", viewer_id="mallory", day=today)
+    catalog.co_occurrences.record_view("a", "b", viewer_id="mallory", day=tomorrow)
+    catalog.co_occurrences.record_view("a", "b", viewer_id="alice", day=today)
+    neighbourhood = catalog.co_occurrences.neighbourhood("b")
+    assert neighbourhood is not None
+    assert [(p.partner_id, p.views) for p in neighbourhood.partners] == [("a", 3)]
+    assert neighbourhood.counts.views == 3

@@ -308,7 +308,13 @@ def drive_every_operation(driver: Driver, stack: Any) -> None:
     call("GET /products/{product_id}", 200, product_id=product_id)
     call("GET /products/{product_id}/recommendations", 200, product_id=product_id)
     other_id = next(item["product_id"] for item in catalog["items"] if item["product_id"] != product_id)
-    call("GET /products/{product_id}", 200, product_id=product_id, params={"viewed_after": other_id})
+    call(
+        "POST /products/{product_id}/views",
+        204,
+        token=customer,
+        json_body={"after": other_id},
+        product_id=product_id,
+    )
 
     def new_product(stock: int) -> str:
         body = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Protocol
 
 from shop.catalog.domain.product import Product, ProductQuery
@@ -49,12 +50,13 @@ class Inventory(Protocol):
 
     def release(self, change: Change[Reservation]) -> None:
         """Give the lines back and record `change.after` (RELEASED) if the stored reservation
-        is still in `change.before`'s status; raises ReservationChanged otherwise."""
+        is still in `change.before`'s status, and take back, when it was CONFIRMED, exactly the
+        counts its confirmation added; raises ReservationChanged otherwise."""
 
     def confirm(self, change: Change[Reservation]) -> None:
-        """Record `change.after` (CONFIRMED) if still RESERVED and count, once, each line's
-        sale (an order, its units) and each pair bought together; raises ReservationChanged
-        otherwise."""
+        """Record `change.after` (CONFIRMED) if still RESERVED and count, once, each sold line
+        (an order, its units) and each pair bought together (`Reservation.sold`,
+        `bought_together`); raises ReservationChanged otherwise."""
 
 
 class CoOccurrences(Protocol):
@@ -67,6 +69,7 @@ class CoOccurrences(Protocol):
     def popular(self, limit: int) -> list[str]:
         """Products with the most confirmed units, best first (deleted ones too)."""
 
-    def record_view(self, previous_id: str, product_id: str) -> None:
-        """Count one co-view of the pair if `previous_id` is a listed product. Best effort: a
-        recommendation signal may be lost, so this never raises."""
+    def record_view(self, previous_id: str, product_id: str, *, viewer_id: str, day: date) -> None:
+        """Count one co-view of the pair if `previous_id` is a listed product and the viewer has
+        not viewed the pair, in either direction, on that day. Best effort: a recommendation
+        signal may be lost, so this never raises."""

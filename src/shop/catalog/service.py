@@ -44,15 +44,21 @@ def get_product(product_id: str, *, products: Products) -> Product:
     return product
 
 
-def view_product(
-    product_id: str, previous_id: str | None, *, products: Products, co_occurrences: CoOccurrences
-) -> Product:
-    """A product page read; reached from `previous_id`'s page, it also counts a co-view."""
-    product = get_product(product_id, products=products)
+def record_view(
+    product_id: str,
+    previous_id: str,
+    viewer_id: str,
+    *,
+    products: Products,
+    co_occurrences: CoOccurrences,
+    clock: Clock,
+) -> None:
+    """A signed-in customer went from `previous_id`'s page to this product's: a co-view, counted
+    once per customer, pair and day, so one account cannot outweigh the shop's buyers."""
+    get_product(product_id, products=products)
     pair = co_viewed(previous_id, product_id)
     if pair is not None:
-        co_occurrences.record_view(*pair)
-    return product
+        co_occurrences.record_view(*pair, viewer_id=viewer_id, day=clock.now().date())
 
 
 def create_product(new: NewProduct, *, products: Products, clock: Clock) -> Product:

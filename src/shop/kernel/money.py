@@ -7,14 +7,43 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
+from shop.kernel.currencies import ACCEPTED_CURRENCIES, MINOR_UNITS
 from shop.kernel.errors import InvalidInput, Unprocessable
 from shop.kernel.integers import integral
 
 MAX_AMOUNT = 10**12  # minor units: ten billion in a two-decimal currency
 
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
+# What is stored and shown: any three letters, so a price kept in a code the shop no longer
+# takes still loads (and reads as unavailable) instead of failing every read of it.
+Currency = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Z]{3}$",
+        description="ISO 4217 code; amounts count in its minor units (JPY 0, EUR 2, KWD 3 decimals)",
+    ),
+]
+
+
+def _accepted(code: str) -> str:
+    if code not in MINOR_UNITS:
+        raise ValueError(f"{code!r} is not an active ISO 4217 currency the shop takes")
+    return code
+
+
+# What a client may send: a currency of ISO 4217 List One that some country pays in.
+AcceptedCurrency = Annotated[
+    str,
+    Field(
+        json_schema_extra={"enum": list(ACCEPTED_CURRENCIES)},
+        description=(
+            "An active ISO 4217 currency (no funds, metals, units of account, XTS or XXX); "
+            "amounts count in its minor units (JPY 0, EUR 2, KWD 3 decimals)"
+        ),
+    ),
+    AfterValidator(_accepted),
+]
 
 
 class CurrencyMismatch(InvalidInput):
@@ -40,8 +69,23 @@ class NegativeAmount(Unprocessable):
 class Money(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    amount: Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT, description="Minor units (cents)"), integral]
+    amount: Annotated[
+        StrictInt,
+        Field(ge=0, le=MAX_AMOUNT, description="Minor units of the currency (cents for EUR)"),
+        integral,
+    ]
     currency: Currency
+
+    @property
+    def accepted(self) -> bool:
+        """Whether the shop still takes this currency (a stored amount may predate its retirement)."""
+        return self.currency in MINOR_UNITS
+
+    @property
+    def minor_units(self) -> int:
+        """Decimals of the currency: the amount is `amount / 10**minor_units` of its major unit.
+        Only an accepted currency has them; raises KeyError otherwise."""
+        return MINOR_UNITS[self.currency]
 
     @classmethod
     def zero(cls, currency: str) -> Money:
@@ -70,6 +114,12 @@ class Money(BaseModel):
     def _same_currency(self, other: Money) -> None:
         if other.currency != self.currency:
             raise CurrencyMismatch(f"cannot combine {self.currency} with {other.currency}")
+
+
+class AcceptedMoney(Money):
+    """Money as a client sends it: in a currency the shop takes."""
+
+    currency: AcceptedCurrency
 
 
 def total(amounts: Iterable[Money], currency: str) -> Money:

@@ -17,6 +17,7 @@ from tests.support.dynamodb import DynamoCalls
 pytestmark = pytest.mark.integration
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
+DAY = NOW.date()
 
 
 def add(product_id: str) -> Product:
@@ -40,9 +41,9 @@ def test_the_counts_read_back_as_written(requests: DynamoCalls) -> None:
     bought("o1", ("a", 2), ("b", 1))
     bought("o2", ("a", 1), ("c", 4))
     store = co_occurrences()
-    store.record_view("a", "b")
-    store.record_view("d", "a")
-    store.record_view("ghost", "a")  # not a product: not counted
+    store.record_view("a", "b", viewer_id="alice", day=DAY)
+    store.record_view("d", "a", viewer_id="alice", day=DAY)
+    store.record_view("ghost", "a", viewer_id="alice", day=DAY)  # not a product: not counted
     requests.take()
 
     seen = store.neighbourhood("a")

@@ -71,6 +71,9 @@ def test_a_sku_is_taken_once(requests: DynamoCalls) -> None:
         ({"price": {"amount": -5, "currency": "EUR"}}, "price.amount"),
         ({"price": {"amount": 9.99, "currency": "EUR"}}, "price.amount"),
         ({"price": {"amount": 999, "currency": "euro"}}, "price.currency"),
+        ({"price": {"amount": 999, "currency": "BTC"}}, "price.currency"),
+        ({"price": {"amount": 999, "currency": "XAU"}}, "price.currency"),
+        ({"price": {"amount": 999, "currency": "XTS"}}, "price.currency"),
         ({"stock": 1_000_001}, "stock"),
         ({"image_url": "ftp://img.example.com/x.png"}, "image_url"),
         ({"name": "x" * 101}, "name"),
@@ -81,6 +84,44 @@ def test_bad_products_are_400_with_the_field(requests: DynamoCalls, bad: dict[st
     status, body, _ = call("POST", "/products", body=new_product(**bad), claims=ADMIN)
     assert status == 400, body
     assert any(error["field"] == field for error in body["errors"]), body
+
+
+@pytest.mark.parametrize(("currency", "amount"), [("JPY", 1500), ("KWD", 2750), ("EUR", 1999)])
+def test_prices_take_active_currencies_in_their_minor_units(
+    requests: DynamoCalls, currency: str, amount: int
+) -> None:
+    created = create(requests, price={"amount": amount, "currency": currency})
+    assert (created["price"], created["unavailable"]) == ({"amount": amount, "currency": currency}, None)
+    status, body, _ = call(
+        "PATCH",
+        f"/products/{created['product_id']}",
+        body={"price": {"amount": 1, "currency": "BTC"}},
+        claims=ADMIN,
+    )
+    assert status == 400, body
+    assert [error["field"] for error in body["errors"]] == ["price.currency"]
+
+
+def test_a_price_stored_in_a_retired_currency_reads_as_unavailable(requests: DynamoCalls) -> None:
+    product_id = create(requests)["product_id"]
+    client("dynamodb").update_item(  # priced in kunas before Croatia took the euro
+        TableName=TABLE,
+        Key={"pk": {"S": f"PRODUCT#{product_id}"}, "sk": {"S": "PRODUCT"}},
+        UpdateExpression="SET price = :price",
+        ExpressionAttributeValues={":price": {"M": {"amount": {"N": "7500"}, "currency": {"S": "HRK"}}}},
+    )
+    status, body, _ = call("GET", f"/products/{product_id}")
+    assert status == 200, body
+    assert (body["price"], body["unavailable"]) == (
+        {"amount": 7500, "currency": "HRK"},
+        "currency_not_accepted",
+    )
+    listed = call("GET", "/products", query={"ids": product_id})[1]["items"]
+    assert listed[0]["unavailable"] == "currency_not_accepted"
+    revised = call(
+        "PATCH", f"/products/{product_id}", body={"price": {"amount": 999, "currency": "EUR"}}, claims=ADMIN
+    )
+    assert revised[1]["unavailable"] is None
 
 
 def test_unknown_products_are_404(requests: DynamoCalls) -> None:
@@ -236,9 +277,8 @@ def test_recommendations_come_from_confirmed_orders_and_views(requests: DynamoCa
     ]
     assert call("GET", f"/products/{b['product_id']}/recommendations")[1]["items"][0]["name"] == "A"
     requests.take()
-    for _ in range(6):  # customers going from D's page to B's
-        status, body, _ = call("GET", f"/products/{b['product_id']}", query={"viewed_after": d["product_id"]})
-        assert (status, body["name"]) == (200, "B")
+    for number in range(6):  # customers going from D's page to B's
+        assert view(b, after=d, customer=f"customer-{number}") == 204
         assert requests.take() == ["GetItem", "TransactWriteItems"]
     assert [p["name"] for p in call("GET", f"/products/{d['product_id']}/recommendations")[1]["items"]] == [
         "B",
@@ -246,22 +286,57 @@ def test_recommendations_come_from_confirmed_orders_and_views(requests: DynamoCa
     ]
 
 
-def test_a_product_page_read_never_fails_for_its_co_view(requests: DynamoCalls) -> None:
+def view(product: dict[str, Any], *, after: dict[str, Any] | str, customer: str = "customer-1") -> int:
+    previous = after if isinstance(after, str) else after["product_id"]
+    status, body, _ = call(
+        "POST", f"/products/{product['product_id']}/views", body={"after": previous}, claims={"sub": customer}
+    )
+    assert body is None or status >= 400, body
+    return status
+
+
+def co_views() -> list[dict[str, Any]]:
+    return [item for item in table_items(TABLE) if item["sk"].startswith(("PAIR#", "VIEWED"))]
+
+
+def test_anonymous_page_reads_count_no_view(requests: DynamoCalls) -> None:
+    a, b = (create(requests, sku=name, name=name) for name in "AB")
+    before = call("GET", f"/products/{b['product_id']}/recommendations")[1]
+    requests.take()
+    for _ in range(20):
+        status, body, _ = call("GET", f"/products/{b['product_id']}", query={"viewed_after": a["product_id"]})
+        assert (status, body["name"]) == (200, "B")  # older clients' hint: accepted, ignored
+        assert requests.take() == ["GetItem"]
+    assert co_views() == []
+    assert call("GET", f"/products/{b['product_id']}/recommendations")[1] == before
+    status, body, _ = call("POST", f"/products/{b['product_id']}/views", body={"after": a["product_id"]})
+    assert status == 401, body
+
+
+def test_a_customer_s_views_of_a_pair_count_once_a_day(requests: DynamoCalls) -> None:
+    a, b = (create(requests, sku=name, name=name) for name in "AB")
+    requests.take()
+    for _ in range(10):
+        assert view(b, after=a, customer="mallory") == 204
+        assert view(a, after=b, customer="mallory") == 204  # the other way round: the same pair
+    assert view(b, after=a, customer="alice") == 204
+    assert len(requests.take()) <= 2 * 21
+    assert {(item["pk"], item["sk"], item["views"]) for item in co_views()} == {
+        (f"PRODUCT#{a['product_id']}", f"PAIR#{b['product_id']}", 2),
+        (f"PRODUCT#{b['product_id']}", f"PAIR#{a['product_id']}", 2),
+        (f"PRODUCT#{a['product_id']}", "VIEWED", 2),
+        (f"PRODUCT#{b['product_id']}", "VIEWED", 2),
+    }
+
+
+def test_a_view_never_fails_for_its_co_view(requests: DynamoCalls) -> None:
     a, b, c = (create(requests, sku=name, name=name) for name in "ABC")
     call("DELETE", f"/products/{a['product_id']}", claims=ADMIN)
-
-    def co_views() -> list[dict[str, Any]]:
-        return [item for item in table_items(TABLE) if item["sk"].startswith(("PAIR#", "VIEWED"))]
-
-    def read_b(previous: str) -> None:
-        status, body, _ = call("GET", f"/products/{b['product_id']}", query={"viewed_after": previous})
-        assert (status, body["name"]) == (200, "B")
-
     requests.take()
     for previous in [a["product_id"], "never-a-product"]:  # deleted, unknown: not counted
-        read_b(previous)
+        assert view(b, after=previous) == 204
         assert requests.take() == ["GetItem", "TransactWriteItems"]
-    read_b(b["product_id"])
+    assert view(b, after=b) == 204
     assert requests.take() == ["GetItem"]
     assert co_views() == []
 
@@ -271,17 +346,43 @@ def test_a_product_page_read_never_fails_for_its_co_view(requests: DynamoCalls) 
     events = client("dynamodb").meta.events
     events.register("before-call.dynamodb.TransactWriteItems", unreachable)
     try:
-        read_b(c["product_id"])
+        assert view(b, after=c) == 204
     finally:
         events.unregister("before-call.dynamodb.TransactWriteItems", unreachable)
     assert co_views() == []
-    read_b(c["product_id"])
+    assert view(b, after=c) == 204
     assert {(item["pk"], item["sk"], item["views"]) for item in co_views()} == {
         (f"PRODUCT#{b['product_id']}", f"PAIR#{c['product_id']}", 1),
         (f"PRODUCT#{c['product_id']}", f"PAIR#{b['product_id']}", 1),
         (f"PRODUCT#{b['product_id']}", "VIEWED", 1),
         (f"PRODUCT#{c['product_id']}", "VIEWED", 1),
     }
-    status, body, _ = call("GET", f"/products/{b['product_id']}", query={"viewed_after": "x" * 65})
+    assert view(a, after=c) == 404
+    status, body, _ = call(
+        "POST", f"/products/{b['product_id']}/views", body={"after": "x" * 65}, claims=CUSTOMER
+    )
     assert status == 400, body
-    assert body["errors"][0]["field"] == "viewed_after"
+    assert body["errors"][0]["field"] == "after"
+
+
+def test_a_refunded_order_leaves_recommendations_as_if_never_sold(requests: DynamoCalls) -> None:
+    x, y, never, best = (
+        create(requests, sku=name, name=name, stock=500) for name in ["X", "Y", "Never", "Best"]
+    )
+
+    def recommended(product: dict[str, Any]) -> list[str]:
+        return [
+            p["name"] for p in call("GET", f"/products/{product['product_id']}/recommendations")[1]["items"]
+        ]
+
+    lines = [(best["product_id"], 2)]
+    consume(order_event("OrderPlaced", "real", lines), order_event("OrderConfirmed", "real", lines))
+    steering = [(x["product_id"], 99), (y["product_id"], 99)]
+    consume(order_event("OrderPlaced", "steer", steering), order_event("OrderConfirmed", "steer", steering))
+    assert recommended(y)[0] == "X"
+    for _ in range(2):  # the customer's cancellation (refunded), redelivered
+        assert consume(order_event("OrderCancelled", "steer", steering)) == {"batchItemFailures": []}
+
+    assert recommended(never) == ["Best"]
+    assert recommended(x) == recommended(y) == recommended(never)
+    assert [call("GET", f"/products/{p['product_id']}")[1]["stock"] for p in (x, y)] == [500, 500]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from datetime import date
 
 from shop.catalog.domain.errors import (
     OutOfStock,
@@ -14,7 +15,7 @@ from shop.catalog.domain.errors import (
     SkuTaken,
 )
 from shop.catalog.domain.product import Product, ProductQuery
-from shop.catalog.domain.reservation import Reservation
+from shop.catalog.domain.reservation import Reservation, ReservationStatus
 from shop.catalog.domain.similarity import Candidate, Counts, Neighbourhood, PairCounts, best_sellers
 from shop.catalog.ports import Position
 from shop.kernel.change import Change
@@ -113,13 +114,20 @@ class FakeInventory:
         self._move(change)
         for line in change.after.lines:
             self.products.items[line.product_id] = self.products.items[line.product_id].release(line.quantity)
+        assert change.before is not None
+        if change.before.status is ReservationStatus.CONFIRMED:
+            self._count(change.before, -1)
 
     def confirm(self, change: Change[Reservation]) -> None:
         self._move(change)
-        for line in change.after.lines:
-            self.orders[line.product_id] += 1
-            self.units[line.product_id] += line.quantity
-        self.pairs.update(change.after.bought_together())
+        self._count(change.after, 1)
+
+    def _count(self, reservation: Reservation, sign: int) -> None:
+        for line in reservation.sold():
+            self.orders[line.product_id] += sign
+            self.units[line.product_id] += sign * line.quantity
+        for pair in reservation.bought_together():
+            self.pairs[pair] += sign
 
     def _move(self, change: Change[Reservation]) -> None:
         assert change.before is not None
@@ -138,6 +146,7 @@ class FakeCoOccurrences:
         self.inventory = inventory
         self.pair_views: Counter[tuple[str, str]] = Counter()
         self.views: Counter[str] = Counter()
+        self.viewed: set[tuple[str, date, frozenset[str]]] = set()  # who viewed which pair when
         self.popular_reads = 0
 
     def neighbourhood(self, product_id: str) -> Neighbourhood | None:
@@ -165,10 +174,12 @@ class FakeCoOccurrences:
         self.popular_reads += 1
         return best_sellers({pid: self._counts(pid) for pid in self.inventory.units}, limit)
 
-    def record_view(self, previous_id: str, product_id: str) -> None:
+    def record_view(self, previous_id: str, product_id: str, *, viewer_id: str, day: date) -> None:
         previous = self.inventory.products.items.get(previous_id)
-        if previous is None or previous.deleted:
+        viewed = (viewer_id, day, frozenset((previous_id, product_id)))
+        if previous is None or previous.deleted or viewed in self.viewed:
             return
+        self.viewed.add(viewed)
         self.pair_views.update([(previous_id, product_id), (product_id, previous_id)])
         self.views.update([previous_id, product_id])
 

@@ -1,6 +1,7 @@
 """The catalog's use cases with in-memory fakes: admin writes, listings, and the saga steps
 under redelivery and out-of-order delivery."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -276,17 +277,67 @@ def test_a_product_nobody_bought_is_shown_the_best_sellers(
     assert names(service.recommendations(cold.product_id, co_occurrences=co)) == ["A", *sorted(["B", "C"])]
 
 
+def view(
+    co: FakeCoOccurrences, products: FakeProducts, after: str, product_id: str, who: str, day: int = 1
+) -> None:
+    clock = FixedClock(datetime(2026, 3, day, 23, 59, tzinfo=UTC))
+    service.record_view(product_id, after, who, products=products, co_occurrences=co, clock=clock)
+
+
 def test_views_from_one_page_to_another_make_products_similar(
     products: FakeProducts, inventory: FakeInventory
 ) -> None:
     a, b, c = (add(products, name) for name in "ABC")
     co = FakeCoOccurrences(inventory)
-    for _ in range(3):
-        assert service.view_product(b.product_id, a.product_id, products=products, co_occurrences=co) == b
-    service.view_product(c.product_id, None, products=products, co_occurrences=co)
-    service.view_product(c.product_id, c.product_id, products=products, co_occurrences=co)
-    service.view_product(c.product_id, "made-up", products=products, co_occurrences=co)
+    for customer in ["alice", "bob", "carol"]:
+        view(co, products, a.product_id, b.product_id, customer)
+    view(co, products, c.product_id, c.product_id, "alice")
+    view(co, products, "made-up", c.product_id, "alice")
     assert co.pair_views == {(a.product_id, b.product_id): 3, (b.product_id, a.product_id): 3}
     assert names(service.recommendations(b.product_id, co_occurrences=co)) == ["A"]
     with pytest.raises(ProductNotFound):
-        service.view_product("unknown", a.product_id, products=products, co_occurrences=co)
+        view(co, products, a.product_id, "unknown", "alice")
+
+
+def test_a_customer_s_views_of_a_pair_count_once_a_day(
+    products: FakeProducts, inventory: FakeInventory
+) -> None:
+    a, b = add(products, "A"), add(products, "B")
+    co = FakeCoOccurrences(inventory)
+    for _ in range(20):
+        view(co, products, a.product_id, b.product_id, "mallory")
+        view(co, products, b.product_id, a.product_id, "mallory")  # the other way round: the same pair
+    assert co.pair_views[a.product_id, b.product_id] == 1
+    view(co, products, a.product_id, b.product_id, "mallory", day=2)
+    view(co, products, a.product_id, b.product_id, "alice", day=2)
+    assert co.pair_views[a.product_id, b.product_id] == 3
+    assert co.views[a.product_id] == 3
+
+
+def test_a_refunded_order_leaves_recommendations_as_if_never_sold(
+    products: FakeProducts, inventory: FakeInventory
+) -> None:
+    x, y, never, best = (add(products, name, stock=500) for name in ["X", "Y", "Never", "Best"])
+    confirm(inventory, "real", best, quantity=2)
+    co = FakeCoOccurrences(inventory)
+    before = {p.product_id: names(service.recommendations(p.product_id, co_occurrences=co)) for p in (x, y)}
+    for number in range(3):  # buy 99 of X with Y, cancel, repeat
+        order = f"steer{number}"
+        confirm(inventory, order, x, y, quantity=99)
+        assert names(service.recommendations(y.product_id, co_occurrences=co))[0] == "X"
+        for _ in range(2):  # redelivered
+            service.release_stock(OrderCancelled(order_id=order), inventory=inventory)
+    # cancelled before its confirmation arrives: nothing is counted at all
+    service.reserve_stock(placed("late", (x.product_id, 1), (y.product_id, 1)), inventory=inventory)
+    service.release_stock(OrderCancelled(order_id="late"), inventory=inventory)
+    service.confirm_stock(OrderConfirmed(order_id="late"), inventory=inventory)
+
+    as_never_sold = names(service.recommendations(never.product_id, co_occurrences=co))
+    assert as_never_sold == ["Best"]
+    for product in (x, y):
+        assert names(service.recommendations(product.product_id, co_occurrences=co)) == as_never_sold
+        assert (
+            names(service.recommendations(product.product_id, co_occurrences=co))
+            == before[product.product_id]
+        )
+    assert co.popular(5) == [best.product_id]

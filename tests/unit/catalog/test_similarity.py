@@ -74,9 +74,9 @@ def test_a_product_nobody_bought_gets_the_best_sellers() -> None:
     ]
 
 
-@pytest.mark.parametrize(("previous", "expected"), [(None, None), ("", None), ("p", None), ("q", ("q", "p"))])
-def test_a_page_read_counts_a_co_view_only_from_another_product(
-    previous: str | None, expected: tuple[str, str] | None
+@pytest.mark.parametrize(("previous", "expected"), [("", None), ("p", None), ("q", ("q", "p"))])
+def test_a_view_counts_a_co_view_only_from_another_product(
+    previous: str, expected: tuple[str, str] | None
 ) -> None:
     assert co_viewed(previous, "p") == expected
 

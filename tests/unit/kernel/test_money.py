@@ -1,7 +1,15 @@
 import pytest
 from pydantic import ValidationError
 
-from shop.kernel.money import MAX_AMOUNT, AmountTooLarge, CurrencyMismatch, Money, NegativeAmount, total
+from shop.kernel.money import (
+    MAX_AMOUNT,
+    AcceptedMoney,
+    AmountTooLarge,
+    CurrencyMismatch,
+    Money,
+    NegativeAmount,
+    total,
+)
 
 
 def eur(amount: int) -> Money:
@@ -53,3 +61,24 @@ def test_arithmetic_past_the_cap_or_below_zero_is_a_domain_error_not_an_amount()
         eur(1).times(-1)
     assert largest.times(1) == largest
     assert eur(0).times(10**30) == eur(0)
+
+
+@pytest.mark.parametrize("code", ["BTC", "ABC", "XAU", "XXX", "XTS", "XDR", "CHE", "UYW", "HRK", "BGN"])
+def test_a_client_may_not_send_a_code_the_shop_does_not_take(code: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        AcceptedMoney.model_validate({"amount": 100, "currency": code})
+    assert refused.value.errors()[0]["loc"] == ("currency",)
+
+
+@pytest.mark.parametrize(
+    ("code", "minor_units"), [("JPY", 0), ("EUR", 2), ("USD", 2), ("KWD", 3), ("XOF", 0)]
+)
+def test_active_currencies_are_taken_with_their_minor_units(code: str, minor_units: int) -> None:
+    money = AcceptedMoney.model_validate({"amount": 100, "currency": code})
+    assert money.accepted
+    assert money.minor_units == minor_units
+
+
+def test_an_amount_stored_in_a_retired_code_still_loads_and_says_so() -> None:
+    stored = Money.model_validate({"amount": 1000, "currency": "HRK"})  # kuna: euro since 2023
+    assert not stored.accepted

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shop.cart.domain.errors import (
     CartFull,
     CurrencyConflict,
+    CurrencyNotAccepted,
     InvalidQuantity,
     LineNotInCart,
     ProductUnavailable,
@@ -72,6 +73,8 @@ class Cart(BaseModel):
             raise InvalidQuantity(quantity, lowest=MIN_QUANTITY, highest=MAX_QUANTITY)
         if product.deleted:
             raise ProductUnavailable(product.product_id)
+        if not product.price.accepted:
+            raise CurrencyNotAccepted(product.product_id, product.price.currency)
         lines = self.live_lines(now)
         currency = self.live_currency(now)
         if currency is not None and product.price.currency != currency:

@@ -38,6 +38,13 @@ class CurrencyConflict(Conflict):
         )
 
 
+class CurrencyNotAccepted(Unprocessable):
+    title = "Currency not accepted"
+
+    def __init__(self, product_id: str, currency: str) -> None:
+        super().__init__(f"product {product_id!r} is priced in {currency}, which the shop no longer takes")
+
+
 class CartFull(Unprocessable):
     title = "Cart full"
 

@@ -1,8 +1,9 @@
 """The cart as customers (and the orders service) see it: lines at the catalog's current
 names and prices. Lines that cannot be ordered any more — product deleted or unknown, its
-price now in another currency than the cart's, or an amount past what the shop handles
-(`MAX_AMOUNT`: a price raised since the line was added) — are not items: they are listed
-under `unavailable`, count in no total, and can still be removed."""
+price in a currency the shop no longer takes or now in another currency than the cart's,
+or an amount past what the shop handles (`MAX_AMOUNT`: a price raised since the line was
+added) — are not items: they are listed under `unavailable`, count in no total, and can
+still be removed."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ class CartItem(BaseModel):
     line_total: Money
 
 
-Reason = Literal["product_unavailable", "currency_changed", "amount_too_large"]
+Reason = Literal["product_unavailable", "currency_not_accepted", "currency_changed", "amount_too_large"]
 
 
 class UnavailableLine(BaseModel):
@@ -49,8 +50,9 @@ class PricedCart(BaseModel):
     unavailable: list[UnavailableLine] = Field(
         default_factory=list,
         description=(
-            "Lines that cannot be ordered (product deleted, now priced in another currency, "
-            "or the line would take the total past the largest amount)"
+            "Lines that cannot be ordered (product deleted, priced in a currency the shop no "
+            "longer takes or in another currency than the cart, or the line would take the "
+            "total past the largest amount)"
         ),
     )
 
@@ -65,6 +67,9 @@ def price(cart: Cart, products: Mapping[str, Product], now: datetime) -> PricedC
         product = products.get(line.product_id)
         if product is None or product.deleted:
             unavailable.append(_unavailable(line, "product_unavailable"))
+            continue
+        if not product.price.accepted:
+            unavailable.append(_unavailable(line, "currency_not_accepted"))
             continue
         if product.price.currency != currency:
             unavailable.append(_unavailable(line, "currency_changed"))

@@ -4,6 +4,7 @@ back per product (one Query of its partition) and for a shortlist (one BatchGetI
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -19,6 +20,7 @@ from shop.catalog.adapters.items import (
     product_key,
     product_pk,
     sold_key,
+    view_mark_item,
     viewed_key,
 )
 from shop.catalog.domain.similarity import Candidate, Counts, Neighbourhood, PairCounts, best_sellers
@@ -104,9 +106,17 @@ class DynamoCoOccurrences:
         }
         return best_sellers(sold, limit)
 
-    def record_view(self, previous_id: str, product_id: str) -> None:
+    def record_view(self, previous_id: str, product_id: str, *, viewer_id: str, day: date) -> None:
         if len(previous_id) > _MAX_ID_LENGTH:
             return
+        # The viewer's mark for the pair and day: a second view finds it and counts nothing.
+        once = {
+            "Put": {
+                "TableName": self._table,
+                "Item": to_item(view_mark_item(viewer_id, day, previous_id, product_id)),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }
         add_view = [
             {
                 "Update": {
@@ -134,9 +144,9 @@ class DynamoCoOccurrences:
             }
         }
         try:
-            self._client.transact_write_items(TransactItems=[listed, *add_view])
+            self._client.transact_write_items(TransactItems=[listed, once, *add_view])
         except (ClientError, BotoCoreError) as error:
-            # A lost co-view costs a recommendation a little evidence; the page read must not fail.
+            # Viewed already today, or lost: a recommendation loses a little evidence at most.
             code = error.response["Error"]["Code"] if isinstance(error, ClientError) else type(error).__name__
             _log.info("co-view not counted", extra={"error_code": code})
 

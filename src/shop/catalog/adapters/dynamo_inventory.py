@@ -15,7 +15,7 @@ from shop.catalog.adapters.items import (
     sold_key,
 )
 from shop.catalog.domain.errors import InventoryBusy, OutOfStock, ReservationChanged, ReservationExists
-from shop.catalog.domain.reservation import Reservation
+from shop.catalog.domain.reservation import Reservation, ReservationStatus
 from shop.kernel.change import Change
 from shop.kernel.clock import Clock, rfc3339
 from shop.platform.dynamo import from_item, to_item
@@ -82,24 +82,13 @@ class DynamoInventory:
                 "attribute_exists(pk)",
                 values={":quantity": line.quantity},
             )
+        if change.before is not None and change.before.status is ReservationStatus.CONFIRMED:
+            _count(transaction, change.before, -1)  # a refunded sale was never one
         self._commit(transaction, change.after)
 
     def confirm(self, change: Change[Reservation]) -> None:
         transaction = self._move(change)
-        for line in change.after.lines:
-            transaction.update(
-                sold_key(line.product_id),
-                "ADD #orders :one, #units :quantity SET product_id = :id, gsi1pk = :popular, gsi1sk = :id",
-                names={"#orders": "orders", "#units": "units"},
-                values={":one": 1, ":quantity": line.quantity, ":id": line.product_id, ":popular": POPULAR},
-            )
-        for product_id, partner_id in change.after.bought_together():
-            transaction.update(
-                pair_key(product_id, partner_id),
-                "ADD #count :one",
-                names={"#count": "count"},
-                values={":one": 1},
-            )
+        _count(transaction, change.after, 1)
         self._commit(transaction, change.after)
 
     def _move(self, change: Change[Reservation]) -> Transaction:
@@ -126,6 +115,29 @@ class DynamoInventory:
 
     def _now(self) -> str:
         return rfc3339(self._clock.now())
+
+
+def _count(transaction: Transaction, reservation: Reservation, sign: int) -> None:
+    """Add (1) or take back (-1) the sales and the pairs bought together the order counts as."""
+    for line in reservation.sold():
+        transaction.update(
+            sold_key(line.product_id),
+            "ADD #orders :one, #units :quantity SET product_id = :id, gsi1pk = :popular, gsi1sk = :id",
+            names={"#orders": "orders", "#units": "units"},
+            values={
+                ":one": sign,
+                ":quantity": sign * line.quantity,
+                ":id": line.product_id,
+                ":popular": POPULAR,
+            },
+        )
+    for product_id, partner_id in reservation.bought_together():
+        transaction.update(
+            pair_key(product_id, partner_id),
+            "ADD #count :one",
+            names={"#count": "count"},
+            values={":one": sign},
+        )
 
 
 def _busy(reservation: Reservation, cancelled: TransactionCancelled) -> Exception:

@@ -7,11 +7,14 @@
 - pair counts:  pk PRODUCT#<id>  sk PAIR#<other id>  count (confirmed orders with both), views
 - sales:        pk PRODUCT#<id>  sk SOLD     orders, units   gsi1 POPULAR / <id>  (the best-sellers index)
 - views:        pk PRODUCT#<id>  sk VIEWED   views
+- view mark:    pk VIEWER#<customer id>  sk VIEW#<day>#<id>#<id> (the pair sorted)  expires_at
+                (a customer's co-view of a pair counts once a day)
 Deleted products lose both listing entries, so listings never see them.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from shop.catalog.domain.product import MAX_TEXT, Product
@@ -26,6 +29,7 @@ PAIR_PREFIX = "PAIR#"
 SOLD_SK = "SOLD"
 VIEWED_SK = "VIEWED"
 POPULAR = "POPULAR"
+_VIEW_MARK_LIFETIME = timedelta(days=2)
 
 
 def product_pk(product_id: str) -> str:
@@ -58,6 +62,18 @@ def sold_key(product_id: str) -> dict[str, str]:
 
 def viewed_key(product_id: str) -> dict[str, str]:
     return {"pk": product_pk(product_id), "sk": VIEWED_SK}
+
+
+def view_mark_item(viewer_id: str, day: date, *pair: str) -> dict[str, Any]:
+    first, second = sorted(pair)
+    # Kept past the day's end, when a view of that day can no longer come.
+    expires = datetime.combine(day, time(), tzinfo=UTC) + _VIEW_MARK_LIFETIME
+    return {
+        "pk": f"VIEWER#{viewer_id}",
+        "sk": f"VIEW#{day.isoformat()}#{first}#{second}",
+        "entity": "VIEW_MARK",
+        "expires_at": int(expires.timestamp()),
+    }
 
 
 def category_index(category_key: str) -> str:

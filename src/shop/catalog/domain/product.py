@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, NonNegativeIn
 
 from shop.catalog.domain.errors import OutOfStock
 from shop.kernel.integers import integral
-from shop.kernel.money import MAX_AMOUNT, Money
+from shop.kernel.money import MAX_AMOUNT, AcceptedMoney, Money
 from shop.kernel.partial import Omissible
 
 MAX_STOCK = 1_000_000
@@ -68,7 +68,7 @@ Stock = Annotated[
 ]
 
 
-class Price(Money):
+class Price(AcceptedMoney):
     """A product's price: a payment of nothing is no payment (gateways decline it), so a product
     priced 0 could never be bought."""
 

@@ -12,8 +12,10 @@ from shop.catalog.domain.errors import IllegalTransition
 
 # One TransactWriteItems holds 100 operations: the reservation record and its event take two.
 MAX_RESERVED_PRODUCTS = 98
-# Confirming updates the reservation, one sales counter per product and two per pair of products.
-_MAX_CONFIRM_WRITES = 100
+# Releasing a confirmed order writes the reservation, gives each line's stock back and takes
+# back each counter its confirmation added (a sales counter per product, two per pair): the
+# confirmation counts only what that one transaction can take back.
+_MAX_RELEASE_WRITES = 100
 
 
 class ReservationStatus(StrEnum):
@@ -81,10 +83,15 @@ class Reservation(BaseModel):
         self._expect(ReservationStatus.RESERVED)
         return self.model_copy(update={"status": ReservationStatus.CONFIRMED})
 
+    def sold(self) -> tuple[ReservedLine, ...]:
+        """The lines whose sale a confirmation counts: all of them, but in an order of more
+        than 49 products, those that fit beside the stock its release gives back."""
+        return self.lines[: max(_MAX_RELEASE_WRITES - 1 - len(self.lines), 0)]
+
     def bought_together(self) -> list[tuple[str, str]]:
-        """Both directions of every pair of distinct products, capped to fit one transaction
-        with the reservation and each product's sales counter."""
-        room = max(_MAX_CONFIRM_WRITES - 1 - len(self.lines), 0) // 2
+        """Both directions of the pairs of distinct products a confirmation counts: every pair,
+        capped to what fits in the transaction that releases the confirmed order."""
+        room = max(_MAX_RELEASE_WRITES - 1 - len(self.lines) - len(self.sold()), 0) // 2
         pairs = list(combinations(sorted(set(self.product_ids)), 2))[:room]
         return [directed for a, b in pairs for directed in ((a, b), (b, a))]
 

@@ -72,8 +72,8 @@ class Candidate(BaseModel):
     counts: Counts
 
 
-def co_viewed(previous_id: str | None, product_id: str) -> tuple[str, str] | None:
-    """The pair a product page read after `previous_id` counts, if any."""
+def co_viewed(previous_id: str, product_id: str) -> tuple[str, str] | None:
+    """The pair a product page viewed after `previous_id`'s counts, if any."""
     if not previous_id or previous_id == product_id:
         return None
     return previous_id, product_id

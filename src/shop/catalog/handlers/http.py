@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from shop.catalog import service
 from shop.catalog.container import Container
@@ -17,6 +17,7 @@ from shop.platform.http import (
     Cursor,
     Limit,
     build_http_app,
+    caller,
     documented,
     lambda_handler,
     no_content,
@@ -49,17 +50,6 @@ IdsFilter = Annotated[
         ),
     ),
 ]
-ViewedAfter = Annotated[
-    str | None,
-    Query(
-        min_length=1,
-        max_length=_MAX_ID_LENGTH,
-        description=(
-            "The product whose page the customer came from: counted, best effort, as a co-view "
-            "for recommendations"
-        ),
-    ),
-]
 
 
 _PROBLEMS = {
@@ -69,6 +59,14 @@ _PROBLEMS = {
     404: "No such product (or deleted)",
     409: "The SKU is taken",
 }
+
+
+class ViewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    after: str = Field(
+        min_length=1, max_length=_MAX_ID_LENGTH, description="The product whose page the customer came from"
+    )
 
 
 class ProductOut(BaseModel):
@@ -85,6 +83,13 @@ class ProductOut(BaseModel):
     created_at: str
     updated_at: str
     deleted: bool = False
+    unavailable: Literal["currency_not_accepted"] | None = Field(
+        default=None,
+        description=(
+            "Why the product cannot be put in a cart or ordered although listed: its price is in "
+            "a currency the shop no longer takes (an admin sets a new price). null when it can"
+        ),
+    )
 
     @classmethod
     def of(cls, product: Product) -> ProductOut:
@@ -93,6 +98,7 @@ class ProductOut(BaseModel):
             price=product.price,
             created_at=rfc3339(product.created_at),
             updated_at=rfc3339(product.updated_at),
+            unavailable=None if product.price.accepted else "currency_not_accepted",
         )
 
 
@@ -132,11 +138,30 @@ def list_products(
     summary="One product",
     responses=documented(200, "The product", _PROBLEMS, 400, 404, model=ProductOut),
 )
-def get_product(product_id: str, viewed_after: ViewedAfter = None) -> ProductOut:
-    product = service.view_product(
-        product_id, viewed_after, products=container.products(), co_occurrences=container.co_occurrences()
+def get_product(product_id: str) -> ProductOut:
+    # A `viewed_after` that older clients still send is ignored: an anonymous view counts nothing.
+    return ProductOut.of(service.get_product(product_id, products=container.products()))
+
+
+@app.post(
+    "/products/<product_id>/views",
+    operation_id="recordView",
+    summary=(
+        "The signed-in customer went from the product `after` to this one: a co-view for "
+        "recommendations, counted once per customer, pair and day"
+    ),
+    responses=documented(204, "Recorded (or counted already today)", _PROBLEMS, 400, 401, 404),
+)
+def record_view(product_id: str, view: Annotated[ViewIn, Body()]) -> Response[None]:
+    service.record_view(
+        product_id,
+        view.after,
+        caller(app).user_id,
+        products=container.products(),
+        co_occurrences=container.co_occurrences(),
+        clock=container.clock(),
     )
-    return ProductOut.of(product)
+    return no_content()
 
 
 @app.post(
