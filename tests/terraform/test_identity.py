@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from shop.local.emulator import provisioning
 from shop.users.domain.model import MIN_PASSWORD_LENGTH
 from tests.terraform.hcl import MODULES, REPO, blocks, one, resources
 
@@ -35,6 +36,31 @@ def test_the_password_policy_is_stated_once() -> None:
         assert document["components"]["schemas"][model]["properties"]["new_password"]["minLength"] == (
             MIN_PASSWORD_LENGTH
         )
+
+
+class RecordingCognito:
+    """What provisioning asks of Cognito, without moto."""
+
+    def __init__(self) -> None:
+        self.pool: dict[str, Any] = {}
+
+    def create_user_pool(self, **pool: Any) -> dict[str, Any]:
+        self.pool = pool
+        return {"UserPool": {"Id": "pool"}}
+
+    def create_user_pool_client(self, **client: Any) -> dict[str, Any]:
+        return {"UserPoolClient": {"ClientId": "client"}}
+
+    def create_group(self, **group: Any) -> None: ...
+
+
+def test_the_local_pool_takes_the_minimum_length_from_the_users_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cognito = RecordingCognito()
+    monkeypatch.setattr(provisioning, "MIN_PASSWORD_LENGTH", MIN_PASSWORD_LENGTH + 4)
+    provisioning.create_user_pool(cognito)
+    assert cognito.pool["Policies"]["PasswordPolicy"]["MinimumLength"] == MIN_PASSWORD_LENGTH + 4
 
 
 def test_addresses_are_verified_and_totp_is_optional() -> None:

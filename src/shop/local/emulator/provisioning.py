@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shop.resources import NAME_PREFIX, REGION, Resources, Service
+from shop.users.domain.model import MIN_PASSWORD_LENGTH  # the one statement of the password policy
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +209,7 @@ def create_user_pool(cognito: Any) -> tuple[str, str]:
         AutoVerifiedAttributes=["email"],
         Policies={
             "PasswordPolicy": {
-                "MinimumLength": 8,
+                "MinimumLength": MIN_PASSWORD_LENGTH,
                 "RequireUppercase": False,
                 "RequireLowercase": False,
                 "RequireNumbers": True,
