@@ -97,6 +97,28 @@ resource "aws_sns_topic_subscription" "email" {
   endpoint  = each.value
 }
 
+# The payments service's own count (EMF, namespace Shop, dimension service): a provider notice
+# that matched no payment the shop asked for. It recorded nothing and its money was refunded, but
+# someone holds the webhook secret or the Stripe account and charged outside the shop.
+module "payment_alarms" {
+  source = "../alarms"
+
+  name_prefix     = var.name_prefix
+  namespace       = "Shop"
+  dimensions      = { service = "payments" }
+  alarm_topic_arn = aws_sns_topic.alarms.arn
+  tags            = var.tags
+
+  alarms = {
+    payments-unmatched-notices = {
+      description         = "A payment provider notice matched no payment the shop was waiting for (another amount or currency, or an order not waiting): nothing recorded, money refunded. Runbook: docs/operations.md."
+      metric_name         = "UnmatchedPaymentNotices"
+      threshold           = 1
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
+  }
+}
+
 # One row per alarm (modules/alarms), on the $default stage of the API.
 module "alarms" {
   source = "../alarms"
