@@ -252,6 +252,10 @@ HEADERS: dict[str, Any] = {
         "schema": {"type": "integer", "minimum": 0},
     },
     "Location": {"description": "The path of the created resource", "schema": {"type": "string"}},
+    "ETag": {
+        "description": "The version of what the answer shows (strong): send it back as If-Match",
+        "schema": {"type": "string"},
+    },
     "WWW-Authenticate": {"description": "Why the token was refused", "schema": {"type": "string"}},
 }
 _HEADERS_BY_STATUS = {
@@ -259,6 +263,15 @@ _HEADERS_BY_STATUS = {
     "202": ["Location"],
     "401": ["WWW-Authenticate"],
     "429": ["Retry-After"],
+}
+
+
+# Headers a route answers beyond those of the status: the cart's version, the order in the way.
+_HEADERS_BY_OPERATION = {
+    "getCart": {"200": ["ETag"]},
+    "setCartItem": {"200": ["ETag"]},
+    "removeCartItem": {"200": ["ETag"]},
+    "createOrder": {"409": ["Location"], "412": ["ETag"]},
 }
 
 
@@ -298,7 +311,11 @@ def describe_errors(operation: dict[str, Any], auth: str) -> None:
 
 def describe_headers(operation: dict[str, Any]) -> None:
     for status, response in operation["responses"].items():
-        names = ["X-Request-Id", *_HEADERS_BY_STATUS.get(status, [])]
+        names = [
+            "X-Request-Id",
+            *_HEADERS_BY_STATUS.get(status, []),
+            *_HEADERS_BY_OPERATION.get(operation["operationId"], {}).get(status, []),
+        ]
         if status == "503":
             names.append("Retry-After")
         response["headers"] = {name: {"$ref": f"#/components/headers/{name}"} for name in names}

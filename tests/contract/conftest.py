@@ -24,18 +24,24 @@ class Providers:
     a provider may pass on (orders reads the cart with it)."""
 
     def call(self, method: str, path: str, *, user: str | None = None, body: Any = None) -> tuple[int, Any]:
+        response = self._respond(method, path, user=user, body=body)
+        return response["statusCode"], json_body(response)
+
+    def answer(self, path: str, headers: Mapping[str, str]) -> tuple[int, Any, Mapping[str, str]]:
+        token = headers.get("Authorization", "")
+        response = self._respond("GET", path, user=token.removeprefix("Bearer ") or None)
+        passed_on = {name: value for name, value in response.get("headers", {}).items() if name == "ETag"}
+        return response["statusCode"], json_body(response), passed_on
+
+    def _respond(self, method: str, path: str, *, user: str | None, body: Any = None) -> dict[str, Any]:
         url = urlsplit(path)
         claims = ADMIN if user == "admin" else ({"sub": user} if user else None)
         headers = {"Authorization": f"Bearer {user}"} if user else None
         event = api_request(
             method, url.path, body=body, claims=claims, headers=headers, query=dict(parse_qsl(url.query))
         )
-        response = self._handler(url.path)(event, None)
-        return response["statusCode"], json_body(response)
-
-    def answer(self, path: str, headers: Mapping[str, str]) -> tuple[int, Any]:
-        token = headers.get("Authorization", "")
-        return self.call("GET", path, user=token.removeprefix("Bearer ") or None)
+        response: dict[str, Any] = self._handler(url.path)(event, None)
+        return response
 
     @staticmethod
     def _handler(path: str) -> Any:

@@ -16,6 +16,8 @@ def unmet(model: type[BaseModel], body: Any, path: str = "") -> list[str]:
         return [f"{path or '<body>'} (not an object)"]
     problems: list[str] = []
     for name, field in model.model_fields.items():
+        if field.exclude:
+            continue  # not read from the body (e.g. the answer's ETag header)
         key = field.alias or name
         if key not in body:
             problems.append(path + key)

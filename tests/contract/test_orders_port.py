@@ -1,17 +1,22 @@
 """One contract for the orders' Orders port, run on the in-memory fake and on the DynamoDB
 adapter: a new order with its event, a move refused on a stale version, the customer's pages
-newest first, the running stats."""
+newest first, the running stats, one order in flight per customer (also under concurrent
+checkouts) and the cart line versions confirmed orders took."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from shop.kernel.address import Address
 from shop.kernel.change import Change
+from shop.kernel.money import Money
 from shop.orders.adapters.dynamo_orders import DynamoOrders
-from shop.orders.domain.errors import OrderExists, StaleOrder
+from shop.orders.domain.cart import Cart, CartLine
+from shop.orders.domain.errors import CheckoutContended, LinesTaken, OrderExists, OrderInFlight, StaleOrder
 from shop.orders.domain.model import Order, OrderStatus
 from shop.orders.domain.stats import Revenue
 from shop.orders.ports import Orders
@@ -42,6 +47,14 @@ def placing(order_id: str = "o-1", customer: str = "c-1", at: datetime = T0) -> 
         at=at,
         request_fingerprint="f-1",
     )
+
+
+def placed_and_cancelled(orders: Orders, order_id: str, at: datetime = T0) -> Order:
+    """An order of c-1 that is final at once, so that c-1 can place the next."""
+    orders.add(placing(order_id=order_id, at=at))
+    change = stored(orders, order_id).cancel_by_customer(at)
+    orders.save(change)
+    return change.after
 
 
 def stored(orders: Orders, order_id: str) -> Order:
@@ -104,7 +117,7 @@ def test_several_moves_are_saved_together_or_not_at_all(orders: Store[Orders]) -
 
 def test_pages_hold_only_the_customers_orders_newest_first(orders: Store[Orders]) -> None:
     for index in range(5):
-        orders.port.add(placing(order_id=f"o-{index}", at=T0 + timedelta(minutes=index)))
+        placed_and_cancelled(orders.port, f"o-{index}", at=T0 + timedelta(minutes=index))
     orders.port.add(placing(order_id="other", customer="c-2"))
     seen: list[str] = []
     page, after = orders.port.page_for("c-1", 2, None)
@@ -118,7 +131,7 @@ def test_pages_hold_only_the_customers_orders_newest_first(orders: Store[Orders]
 
 def test_the_stats_follow_every_move(orders: Store[Orders]) -> None:
     for index in range(3):
-        orders.port.add(placing(order_id=f"o-{index}"))
+        orders.port.add(placing(order_id=f"o-{index}", customer=f"c-{index}"))
     for index in range(2):
         reserved = stored(orders.port, f"o-{index}").request_payment(T0)
         orders.port.save(reserved)
@@ -128,3 +141,88 @@ def test_the_stats_follow_every_move(orders: Store[Orders]) -> None:
     assert stats.orders[OrderStatus.RESERVED] == 0
     assert stats.revenue == Revenue(amount=4000, currency="EUR")
     assert [(p.product_id, p.quantity) for p in stats.top_products] == [("p-1", 4)]
+
+
+# -- one order in flight per customer's cart (issue 18) ---------------------------------
+
+
+def from_lines(order_id: str, *revisions: str) -> Change[Order]:
+    """An order of c-1 of one cart line per revision, as the cart answered them."""
+    cart = Cart(
+        items=tuple(
+            CartLine(
+                product_id=f"p-{rev}",
+                name=rev,
+                unit_price=Money(amount=100, currency="EUR"),
+                quantity=1,
+                revision=rev,
+            )
+            for rev in revisions
+        )
+    )
+    return Order.place(
+        order_id=order_id,
+        customer_id="c-1",
+        cart=cart,
+        shipping_address=ADDRESS,
+        payment_token="tok_visa",
+        at=T0,
+    )
+
+
+def confirmed(orders: Orders, order_id: str) -> None:
+    reserved = stored(orders, order_id).request_payment(T0)
+    orders.save(reserved)
+    orders.save(reserved.after.confirm("pay-1", T0))
+
+
+def test_a_customer_has_one_order_in_flight_until_it_is_final(orders: Store[Orders]) -> None:
+    orders.port.add(placing(order_id="o-1"))
+    with pytest.raises(OrderInFlight) as refused:
+        orders.port.add(placing(order_id="o-2"))
+    assert refused.value.order_id == "o-1"
+    with pytest.raises(OrderExists):  # the same id is a retry: it wins over the checkout
+        orders.port.add(placing(order_id="o-1"))
+    orders.port.add(placing(order_id="o-3", customer="c-2"))  # another customer's cart
+    orders.port.save(stored(orders.port, "o-1").cancel_by_customer(T0))
+    orders.port.add(placing(order_id="o-2"))
+    assert orders.port.get("o-2") is not None
+    assert orders.published() == ["OrderCancelled", "OrderPlaced", "OrderPlaced", "OrderPlaced"]
+
+
+def test_of_concurrent_checkouts_of_one_cart_exactly_one_is_stored(orders: Store[Orders]) -> None:
+    start = threading.Barrier(4)
+
+    def checkout(order_id: str) -> str:
+        start.wait()
+        try:
+            orders.port.add(placing(order_id=order_id))
+        except (OrderInFlight, CheckoutContended) as refused:
+            return type(refused).__name__
+        return "stored"
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = list(pool.map(checkout, [f"o-{index}" for index in range(4)]))
+
+    assert sorted(outcomes)[-1] == "stored"
+    assert outcomes.count("stored") == 1
+    assert [orders.port.get(f"o-{index}") is not None for index in range(4)].count(True) == 1
+    assert orders.published() == ["OrderPlaced"]
+
+
+def test_line_versions_a_confirmed_order_took_are_refused_until_a_checkout_finds_them_gone(
+    orders: Store[Orders],
+) -> None:
+    orders.port.add(from_lines("o-1", "r-1", "r-2"))
+    confirmed(orders.port, "o-1")
+    with pytest.raises(LinesTaken) as taken:
+        orders.port.add(from_lines("o-2", "r-2", "r-3"))
+    assert taken.value.revisions == {"r-1", "r-2"}
+    orders.port.add(from_lines("o-2", "r-3"), still_taken=frozenset({"r-2"}))  # r-1 left the cart
+    orders.port.save(stored(orders.port, "o-2").cancel_by_customer(T0))
+    with pytest.raises(LinesTaken) as still:
+        orders.port.add(from_lines("o-3", "r-2"))
+    assert still.value.revisions == {"r-2"}
+    orders.port.add(from_lines("o-3", "r-4"))  # the cart holds none of them any more: forgotten
+    orders.port.save(stored(orders.port, "o-3").cancel_by_customer(T0))
+    orders.port.add(from_lines("o-4", "r-2"))

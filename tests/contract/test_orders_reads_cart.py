@@ -51,3 +51,17 @@ def test_checkout_refuses_a_cart_whose_product_was_deleted(providers: Providers)
             payment_token="tok_visa",
             at=datetime(2026, 3, 1, tzinfo=UTC),
         )
+
+
+def test_checkout_reads_the_carts_version_each_lines_version_and_the_price_it_was_set_at(
+    providers: Providers,
+) -> None:
+    kept, _ = cart_with_a_deleted_product(providers)
+    cart = HttpCartReader().read("Bearer alice")
+    (line,) = cart.items
+    assert line.product_id == kept
+    assert line.revision
+    assert line.price_when_added == line.unit_price
+    assert cart.etag is not None
+    assert cart.etag.startswith('"')
+    assert HttpCartReader().read("Bearer alice").etag == cart.etag

@@ -10,17 +10,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-# (path with query, request headers) -> (status, JSON body)
-Answer = Callable[[str, Mapping[str, str]], tuple[int, Any]]
+# (path with query, request headers) -> (status, JSON body[, response headers])
+Answer = Callable[[str, Mapping[str, str]], tuple[int, Any] | tuple[int, Any, Mapping[str, str]]]
 
 
 class JsonServer:
     def __init__(self, answer: Answer) -> None:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                status, body = answer(self.path, dict(self.headers))
+                status, body, *headers = answer(self.path, dict(self.headers))
                 data = json.dumps(body).encode()
                 self.send_response(status)
+                for name, value in (headers[0] if headers else {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()

@@ -21,13 +21,21 @@ class CartReader(Protocol):
 class Orders(Protocol):
     def get(self, order_id: str) -> Order | None: ...
 
-    def add(self, change: Change[Order]) -> None:
-        """Store a new order with its events, all or nothing; raises OrderExists."""
+    def add(self, change: Change[Order], *, still_taken: frozenset[str] = frozenset()) -> None:
+        """Store a new order with its events, all or nothing, as its customer's one order in
+        flight (the checkout: one conditional write with the order). Raises OrderExists (that id
+        is stored: it wins over the rest), OrderInFlight (another order of the customer is not
+        final), CheckoutContended (another checkout was written at the same instant) or
+        LinesTaken (a line version a confirmed order took). `still_taken`: the versions
+        confirmed orders took that the cart still shows (left out of this order); the others
+        are forgotten, since the cart no longer holds them."""
         ...
 
     def save(self, change: Change[Order]) -> None:
         """Store `change.after` and its events only if the stored order is still
-        `change.before`; raises StaleOrder (with the current order) otherwise."""
+        `change.before`; raises StaleOrder (with the current order) otherwise. An order that
+        becomes final (CONFIRMED or CANCELLED) ends its customer's checkout in the same write,
+        and a confirmed one's line versions are remembered as taken."""
         ...
 
     def save_all(self, changes: list[Change[Order]]) -> None:

@@ -12,14 +12,21 @@ from shop.kernel.clock import Clock
 from shop.kernel.errors import DomainError, NotFound
 from shop.kernel.events import EventData
 from shop.kernel.ids import new_id
-from shop.orders.domain.errors import IdempotencyKeyReused, OrderExists, StaleOrder
+from shop.orders.domain.cart import Cart
+from shop.orders.domain.errors import (
+    CheckoutContended,
+    IdempotencyKeyReused,
+    LinesTaken,
+    OrderExists,
+    StaleOrder,
+)
 from shop.orders.domain.events import (
-    UserDeleted,
     PaymentCaptured,
     PaymentDeclined,
     PaymentRefunded,
     StockRejected,
     StockReserved,
+    UserDeleted,
 )
 from shop.orders.domain.idempotency import fingerprint, order_id_for
 from shop.orders.domain.model import Order
@@ -54,10 +61,13 @@ def place_order(
     *,
     authorization: str,
     idempotency_key: str | None,
+    if_match: str | None = None,
     carts: CartReader,
     orders: Orders,
     clock: Clock,
 ) -> Placed:
+    """One order in flight per cart, of the cart the customer agreed to (`If-Match`, or the
+    prices each line was set at); a retry with the same key answers the order placed first."""
     request = {
         "shipping_address": checkout.shipping_address.model_dump(mode="json"),
         "payment_token": checkout.payment_token,
@@ -65,28 +75,40 @@ def place_order(
     request_fingerprint = fingerprint(request) if idempotency_key else None
     order_id = order_id_for(customer_id, idempotency_key) if idempotency_key else new_id()
     cart = carts.read(authorization)
-    try:
-        change = Order.place(
+
+    def placing(items: Cart) -> Change[Order]:
+        return Order.place(
             order_id=order_id,
             customer_id=customer_id,
-            cart=cart,
+            cart=items,
             shipping_address=checkout.shipping_address,
             payment_token=checkout.payment_token,
             at=clock.now(),
             request_fingerprint=request_fingerprint,
         )
+
+    try:
+        change = placing(cart.agreed(if_match))
     except DomainError:
         # A retry may find the cart emptied (the order was confirmed) or changed since (a
-        # product gone): the order placed the first time is the answer, if there is one.
+        # product gone, another ETag): the order placed the first time is the answer, if any.
         previous = orders.get(order_id) if idempotency_key else None
         if previous is None:
             raise
         return _replay(previous, customer_id, request_fingerprint)
-    try:
-        orders.add(change)
-    except OrderExists as exists:
-        return _replay(exists.existing, customer_id, request_fingerprint)
-    return Placed(change.after, change.events)
+    still_taken: frozenset[str] = frozenset()
+    for _ in range(2):
+        try:
+            orders.add(change, still_taken=still_taken)
+            return Placed(change.after, change.events)
+        except OrderExists as exists:
+            return _replay(exists.existing, customer_id, request_fingerprint)
+        except LinesTaken as taken:
+            # A confirmed order took these lines and the cart has not removed them yet: they
+            # are not ordered twice; the rest of the cart is the order (EmptyCart if none is left).
+            still_taken = taken.revisions & cart.revisions
+            change = placing(cart.without(taken.revisions))
+    raise CheckoutContended
 
 
 def get_order(customer_id: str, order_id: str, *, orders: Orders) -> Order:

@@ -7,14 +7,14 @@ import json
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from dependency_injector import providers
 
 from shop.cart.domain.cart import IDLE_LIFETIME
-from shop.kernel.clock import FixedClock, rfc3339
+from shop.kernel.clock import FixedClock
 from shop.kernel.events import Event
 from tests.integration.cart.conftest import CatalogServer
 from tests.support.dynamodb import DynamoCalls, outbox_events, table_items
@@ -93,13 +93,17 @@ def test_putting_items_and_reading_them_back_within_budget(
     status, body = request(http, "PUT", "/cart/items/pen", body={"quantity": 3})
 
     assert status == 200
-    assert body["items"] == [
+    assert all(item["revision"] for item in body["items"])
+    assert [
+        {name: value for name, value in item.items() if name != "revision"} for item in body["items"]
+    ] == [
         {
             "product_id": "book",
             "name": "Product book",
             "unit_price": {"amount": 1500, "currency": "EUR"},
             "quantity": 2,
             "line_total": {"amount": 3000, "currency": "EUR"},
+            "price_when_added": {"amount": 1500, "currency": "EUR"},
         },
         {
             "product_id": "pen",
@@ -107,6 +111,7 @@ def test_putting_items_and_reading_them_back_within_budget(
             "unit_price": {"amount": 199, "currency": "EUR"},
             "quantity": 3,
             "line_total": {"amount": 597, "currency": "EUR"},
+            "price_when_added": {"amount": 199, "currency": "EUR"},
         },
     ]
     assert body["total"] == {"amount": 3597, "currency": "EUR"}
@@ -267,7 +272,8 @@ def test_a_catalog_outage_is_503_not_500(http: Any, catalog_server: CatalogServe
     assert "traceback" not in json.dumps(body).lower()
 
 
-def order_confirmed(customer: str, lines: list[tuple[str, int]], placed_at: datetime) -> Event:
+def order_confirmed(customer: str, cart: dict[str, Any]) -> Event:
+    """The confirmation of an order placed from this answer of GET /cart."""
     return Event(
         event_type="OrderConfirmed",
         correlation_id="corr-1",
@@ -276,18 +282,33 @@ def order_confirmed(customer: str, lines: list[tuple[str, int]], placed_at: date
             "customer_id": customer,
             "lines": [
                 {
-                    "product_id": pid,
-                    "name": pid,
-                    "quantity": quantity,
-                    "unit_price": {"amount": 1, "currency": "EUR"},
-                    "line_total": {"amount": quantity, "currency": "EUR"},
+                    "product_id": item["product_id"],
+                    "name": item["name"],
+                    "quantity": item["quantity"],
+                    "unit_price": item["unit_price"],
+                    "line_total": item["line_total"],
+                    "revision": item["revision"],
                 }
-                for pid, quantity in lines
+                for item in cart["items"]
             ],
-            "total": {"amount": 1, "currency": "EUR"},
-            "placed_at": rfc3339(placed_at),
+            "total": cart["total"],
+            "placed_at": "2026-01-01T00:00:00Z",
         },
     )
+
+
+def test_the_etag_is_the_version_of_what_the_cart_shows(http: Any) -> None:
+    def etag() -> str:
+        answer = http(api_request("GET", "/cart", None, {"sub": "alice", "cognito:groups": "[]"}), None)
+        return str(answer["headers"]["ETag"])
+
+    empty = etag()
+    put = http(
+        api_request("PUT", "/cart/items/book", '{"quantity": 1}', {"sub": "alice", "cognito:groups": "[]"}),
+        None,
+    )
+    assert put["headers"]["ETag"] == etag() != empty
+    assert etag() == etag()
 
 
 def test_order_confirmed_empties_the_ordered_lines_only_and_is_idempotent(
@@ -295,9 +316,7 @@ def test_order_confirmed_empties_the_ordered_lines_only_and_is_idempotent(
 ) -> None:
     request(http, "PUT", "/cart/items/book", body={"quantity": 1})
     request(http, "PUT", "/cart/items/pen", body={"quantity": 2})
-    clock.advance(timedelta(seconds=5))
-    placed = order_confirmed("alice", [("book", 1), ("pen", 2)], clock.now())
-    clock.advance(timedelta(seconds=2))
+    placed = order_confirmed("alice", request(http, "GET", "/cart")[1])
     request(http, "PUT", "/cart/items/pen", body={"quantity": 4})  # changed after checkout: stays
     dynamodb_requests.reset()
 
@@ -315,10 +334,9 @@ def test_order_confirmed_empties_the_ordered_lines_only_and_is_idempotent(
 
 def test_a_malformed_event_fails_alone(events: Any, http: Any, clock: FixedClock) -> None:
     request(http, "PUT", "/cart/items/book", body={"quantity": 1})
-    clock.advance(timedelta(seconds=1))
     broken = Event(event_type="OrderConfirmed", correlation_id="c", data={"order_id": "o2"})
 
-    answer = events(sqs_batch([broken, order_confirmed("alice", [("book", 1)], clock.now())]), None)
+    answer = events(sqs_batch([broken, order_confirmed("alice", request(http, "GET", "/cart")[1])]), None)
 
     assert answer == {"batchItemFailures": [{"itemIdentifier": "m-0"}]}
     assert request(http, "GET", "/cart")[1]["items"] == []

@@ -14,7 +14,7 @@ from shop.orders.domain.cart import Cart
 from tests.conftest import create_table
 from tests.support.dynamodb import dynamodb_calls, outbox_events
 from tests.support.http_events import api_request, json_body, sqs_batch
-from tests.unit.orders.fakes import cart_of
+from tests.unit.orders.fakes import cart_of, eur
 
 pytestmark = pytest.mark.integration
 
@@ -109,6 +109,7 @@ def test_checkout_answers_202_with_a_pending_order_in_one_dynamodb_request(carts
         "unit_price": {"amount": 1999, "currency": "EUR"},
         "quantity": 2,
         "line_total": {"amount": 3998, "currency": "EUR"},
+        "revision": None,  # the cart line's version, when the cart names one
     }
     assert order["payment"] == {"status": "PENDING", "payment_id": None}
     assert order["history"][0]["status"] == "PENDING"
@@ -178,7 +179,10 @@ def test_orders_are_private_to_their_customer(carts: Carts) -> None:
 
 def test_listing_is_paginated_with_signed_cursors_scoped_to_the_customer(carts: Carts) -> None:
     carts.carts["customer-1"] = cart_of(("p-1", 500, 1))
-    placed = [json_body(place(key=f"k-{i}"))["order_id"] for i in range(3)]
+    placed = []
+    for index in range(3):  # each cancelled before the next: a cart has one order in flight
+        placed.append(json_body(place(key=f"k-{index}"))["order_id"])
+        assert post_action(placed[-1], "cancel")["statusCode"] == 200
 
     def page(user: str, **query: str) -> dict[str, Any]:
         return call("GET", "/orders", user=user, query=query)
@@ -229,24 +233,24 @@ def test_the_saga_runs_to_confirmed_and_each_event_twice_has_one_effect(carts: C
 
 
 def test_stock_rejected_and_declined_payments_cancel(carts: Carts) -> None:
-    carts.carts["customer-1"] = cart_of(("p-1", 1000, 1))
+    carts.carts["customer-1"] = carts.carts["customer-2"] = cart_of(("p-1", 1000, 1))
     short = json_body(place(key="a"))["order_id"]
-    declined = json_body(place(key="b"))["order_id"]
+    declined = json_body(place("customer-2", key="b"))["order_id"]
     consume(
         saga("StockRejected", order_id=short, product_ids=["p-1"]),
         saga("StockReserved", order_id=declined, lines=[]),
     )
     consume(saga("PaymentDeclined", order_id=declined, payment_id="pay-2", reason="card_declined"))
     assert json_body(get(short))["cancellation_reason"] == "OUT_OF_STOCK"
-    assert json_body(get(declined))["cancellation_reason"] == "PAYMENT_DECLINED"
+    assert json_body(get(declined, "customer-2"))["cancellation_reason"] == "PAYMENT_DECLINED"
     reasons = sorted(e["data"]["reason"] for e in outbox_events_of("OrderCancelled"))
     assert reasons == ["OUT_OF_STOCK", "PAYMENT_DECLINED"]
 
 
 def test_cancel_of_a_confirmed_order_refunds_and_ship_needs_admin(carts: Carts) -> None:
-    carts.carts["customer-1"] = cart_of(("p-1", 1000, 1))
+    carts.carts["customer-1"] = carts.carts["customer-2"] = cart_of(("p-1", 1000, 1))
     refunded = json_body(place(key="a"))["order_id"]
-    shipped = json_body(place(key="b"))["order_id"]
+    shipped = json_body(place("customer-2", key="b"))["order_id"]
     for order_id in (refunded, shipped):
         consume(saga("StockReserved", order_id=order_id, lines=[]))
         consume(saga("PaymentCaptured", order_id=order_id, payment_id=f"pay-{order_id}"))
@@ -266,7 +270,7 @@ def test_cancel_of_a_confirmed_order_refunds_and_ship_needs_admin(carts: Carts) 
     assert post_action(shipped, "ship", user="boss", admin=True)["statusCode"] == 200
     assert post_action(shipped, "ship", user="boss", admin=True)["statusCode"] == 409
     assert post_action("missing", "ship", user="boss", admin=True)["statusCode"] == 404
-    assert post_action(shipped, "cancel")["statusCode"] == 409
+    assert post_action(shipped, "cancel", "customer-2")["statusCode"] == 409
 
     with dynamodb_calls() as counter:
         stats = call("GET", "/admin/stats", user="boss", admin=True)
@@ -287,3 +291,34 @@ def test_a_poison_message_fails_alone(carts: Carts) -> None:
     result = consume(bad, saga("StockReserved", order_id=order_id, lines=[]))
     assert result == {"batchItemFailures": [{"itemIdentifier": "m-0"}]}
     assert json_body(get(order_id))["status"] == "RESERVED"
+
+
+def test_a_second_checkout_while_one_is_in_flight_is_409_naming_it(carts: Carts) -> None:
+    carts.carts["customer-1"] = cart_of(("p-1", 1000, 1))
+    first = json_body(place(key="tab-1"))["order_id"]
+
+    refused = place(key="tab-2")
+
+    assert refused["statusCode"] == 409
+    assert refused["headers"]["Location"] == f"/orders/{first}"
+    assert json_body(refused)["order_id"] == first
+    assert json_body(refused)["type"] == "/problems/conflict"
+    assert place(key="tab-1")["statusCode"] == 202  # the same key replays the first answer
+    assert len(outbox_events_of("OrderPlaced")) == 1
+
+
+def test_a_stale_if_match_or_a_risen_price_is_412_and_nothing_is_saved(carts: Carts) -> None:
+    line = cart_of(("p-1", 1500, 1)).items[0].model_copy(update={"price_when_added": eur(1000)})
+    carts.carts["customer-1"] = Cart(items=(line,), etag='"now"')
+
+    stale = call("POST", "/orders", body=CHECKOUT, headers={"if-match": '"seen"'})
+    risen = place()
+
+    assert (stale["statusCode"], stale["headers"]["ETag"]) == (412, '"now"')
+    assert json_body(stale)["type"] == "/problems/precondition-failed"
+    assert (risen["statusCode"], risen["headers"]["ETag"]) == (412, '"now"')
+    assert json_body(risen)["product_ids"] == ["p-1"]
+    assert outbox_events_of("OrderPlaced") == []
+    accepted = call("POST", "/orders", body=CHECKOUT, headers={"if-match": '"now"'})
+    assert accepted["statusCode"] == 202
+    assert json_body(accepted)["total"] == {"amount": 1500, "currency": "EUR"}

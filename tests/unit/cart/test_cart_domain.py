@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES, Cart
+from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES, Cart, CartLine
 from shop.cart.domain.errors import (
     CartFull,
     CurrencyConflict,
@@ -15,7 +15,7 @@ from shop.cart.domain.errors import (
     ProductUnavailable,
 )
 from shop.cart.domain.events import CartStarted, OrderConfirmed
-from shop.cart.domain.view import price
+from shop.cart.domain.view import etag, price
 from shop.kernel.errors import Conflict, InvalidInput, NotFound, Unprocessable
 from tests.unit.cart.fakes import product
 
@@ -132,15 +132,22 @@ def test_writing_to_an_expired_cart_starts_afresh_in_any_currency() -> None:
     assert cart.expires_at == later + IDLE_LIFETIME
 
 
-def confirmed(*lines: tuple[str, int], at: datetime, customer: str = "alice") -> OrderConfirmed:
+def confirmed(*lines: CartLine, customer: str = "alice") -> OrderConfirmed:
+    """The confirmation of an order placed from these cart lines (as orders snapshots them)."""
     return OrderConfirmed.model_validate(
         {
             "order_id": "o1",
             "customer_id": customer,
             "lines": [
-                {"product_id": pid, "quantity": quantity, "name": "ignored"} for pid, quantity in lines
+                {
+                    "product_id": line.product_id,
+                    "quantity": line.quantity,
+                    "revision": line.revision,
+                    "name": "x",
+                }
+                for line in lines
             ],
-            "placed_at": at.isoformat(),
+            "placed_at": NOW.isoformat(),
             "total": {"amount": 1, "currency": "EUR"},
         }
     )
@@ -149,41 +156,55 @@ def confirmed(*lines: tuple[str, int], at: datetime, customer: str = "alice") ->
 def test_an_order_settles_exactly_the_ordered_lines() -> None:
     cart = cart_with(("p1", 1), ("p2", 2), ("p3", 3))
 
-    settled = cart.lines_settled_by(confirmed(("p1", 1), ("p3", 3), at=NOW + timedelta(seconds=5)), NOW)
+    settled = cart.lines_settled_by(confirmed(cart.lines["p1"], cart.lines["p3"]), NOW)
 
     assert [line.product_id for line in settled] == ["p1", "p3"]
 
 
 def test_a_line_changed_after_checkout_stays() -> None:
-    checkout = NOW + timedelta(seconds=5)
-    cart = cart_with(("p1", 1), ("p2", 2)).set_quantity(product("p2"), 4, checkout + timedelta(seconds=1))
+    checkout = cart_with(("p1", 1), ("p2", 2))
+    cart = checkout.set_quantity(product("p2"), 4, NOW + timedelta(seconds=1))
 
-    settled = cart.lines_settled_by(confirmed(("p1", 1), ("p2", 2), at=checkout), NOW)
+    settled = cart.lines_settled_by(confirmed(*checkout.lines.values()), NOW)
 
     assert [line.product_id for line in settled] == ["p1"]
 
 
-def test_a_line_added_after_checkout_stays_even_with_the_ordered_quantity() -> None:
-    checkout = NOW + timedelta(seconds=5)
-    cart = (
-        cart_with(("p1", 1))
-        .remove("p1", checkout)
-        .set_quantity(product("p1"), 1, checkout + timedelta(seconds=1))
-    )
+def test_a_line_removed_and_added_again_within_the_checkouts_second_stays() -> None:
+    checkout = cart_with(("p1", 1))
+    cart = checkout.remove("p1", NOW).set_quantity(
+        product("p1"), 1, NOW
+    )  # the same instant, the same quantity
 
-    assert cart.lines_settled_by(confirmed(("p1", 1), at=checkout), NOW) == []
-
-
-def test_a_line_whose_quantity_differs_from_the_order_stays() -> None:
-    cart = cart_with(("p1", 3))
-
-    assert cart.lines_settled_by(confirmed(("p1", 2), at=NOW), NOW) == []
+    assert cart.lines_settled_by(confirmed(*checkout.lines.values()), NOW) == []
 
 
 def test_an_order_of_another_customer_settles_nothing() -> None:
     cart = cart_with(("p1", 1))
 
-    assert cart.lines_settled_by(confirmed(("p1", 1), at=NOW, customer="bob"), NOW) == []
+    assert cart.lines_settled_by(confirmed(*cart.lines.values(), customer="bob"), NOW) == []
+
+
+def test_a_line_keeps_the_price_the_customer_set_it_at() -> None:
+    cart = cart_with(("p1", 1)).set_quantity(product("p2", amount=250), 1, NOW)
+
+    assert cart.lines["p2"].price_when_added == product("p2", amount=250).price
+    assert price(cart, {"p2": product("p2", amount=900)}, NOW).items[-1].price_when_added.amount == 250  # type: ignore[union-attr]
+
+
+def test_the_etag_changes_with_anything_the_cart_shows() -> None:
+    cart = cart_with(("p1", 1), ("p2", 2))
+    products = {"p1": product("p1"), "p2": product("p2")}
+    seen = etag(price(cart, products, NOW))
+    assert seen[0] == seen[-1] == '"'  # strong: no W/
+    assert etag(price(cart, products, NOW)) == seen
+    variants = [
+        price(cart.set_quantity(product("p1"), 2, NOW), products, NOW),
+        price(cart, {**products, "p1": product("p1", amount=1001)}, NOW),
+        price(cart, {**products, "p2": product("p2", deleted=True)}, NOW),
+        price(cart.remove("p2", NOW), products, NOW),
+    ]
+    assert len({seen, *(etag(variant) for variant in variants)}) == 5
 
 
 def test_pricing_uses_the_catalogs_current_prices_and_sums_the_quantities() -> None:

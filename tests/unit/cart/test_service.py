@@ -15,7 +15,7 @@ from shop.cart.domain.errors import (
     LineNotInCart,
     ProductUnavailable,
 )
-from shop.cart.domain.events import CartStarted, OrderConfirmed
+from shop.cart.domain.events import CartStarted, OrderConfirmed, OrderedLine
 from shop.cart.domain.view import PricedCart
 from shop.kernel.change import Change
 from shop.kernel.clock import FixedClock
@@ -225,34 +225,39 @@ def test_adding_to_an_expired_cart_does_not_revive_its_old_lines(
     assert list(carts.stored["alice"].lines) == ["dollar-hat"]
 
 
-def order_confirmed(customer: str, lines: list[tuple[str, int]], at: datetime) -> OrderConfirmed:
+def order_confirmed(carts: FakeCarts, customer: str, product_ids: list[str]) -> OrderConfirmed:
+    """The confirmation of an order placed now from these lines of the customer's cart."""
+    lines = carts.get(customer).lines
     return OrderConfirmed(
         order_id="o1",
         customer_id=customer,
-        lines=tuple({"product_id": pid, "quantity": quantity} for pid, quantity in lines),
-        placed_at=at,
+        lines=tuple(
+            OrderedLine(product_id=pid, quantity=lines[pid].quantity, revision=lines[pid].revision)
+            for pid in product_ids
+            if pid in lines
+        ),
     )
 
 
 @pytest.mark.parametrize(
     ("ordered", "pen_changed_to", "pen_quantity"),
     [
-        pytest.param([("book", 1)], None, 2, id="removes-its-lines-and-keeps-the-rest"),
-        pytest.param([("book", 1), ("pen", 2)], 5, 5, id="keeps-a-line-changed-after-checkout"),
+        pytest.param(["book"], None, 2, id="removes-its-lines-and-keeps-the-rest"),
+        pytest.param(["book", "pen"], 5, 5, id="keeps-a-line-changed-after-checkout"),
     ],
 )
 def test_an_order_removes_the_lines_it_bought(
     carts: FakeCarts,
     catalog: FakeCatalog,
     clock: FixedClock,
-    ordered: list[tuple[str, int]],
+    ordered: list[str],
     pen_changed_to: int | None,
     pen_quantity: int,
 ) -> None:
     put(carts, catalog, clock, "book", 1)
     put(carts, catalog, clock, "pen", 2)
     clock.advance(timedelta(seconds=10))
-    order = order_confirmed("alice", ordered, clock.now())
+    order = order_confirmed(carts, "alice", ordered)
     if pen_changed_to is not None:
         clock.advance(timedelta(seconds=2))
         put(carts, catalog, clock, "pen", pen_changed_to)
@@ -268,7 +273,7 @@ def test_a_redelivered_order_changes_nothing_and_writes_nothing(
 ) -> None:
     put(carts, catalog, clock, "book", 1)
     clock.advance(timedelta(seconds=10))
-    order = order_confirmed("alice", [("book", 1)], clock.now())
+    order = order_confirmed(carts, "alice", ["book"])
     service.settle_order(order, carts=carts, clock=clock)
     clock.advance(timedelta(seconds=1))
     put(carts, catalog, clock, "book", 1)
@@ -281,7 +286,8 @@ def test_a_redelivered_order_changes_nothing_and_writes_nothing(
 
 
 def test_an_order_for_a_customer_without_a_cart_is_fine(carts: FakeCarts, clock: FixedClock) -> None:
-    service.settle_order(order_confirmed("carol", [("book", 1)], clock.now()), carts=carts, clock=clock)
+    order = order_confirmed(carts, "alice", ["book"]).model_copy(update={"customer_id": "carol"})
+    service.settle_order(order, carts=carts, clock=clock)
 
     assert carts.stored == {}
 
@@ -336,11 +342,9 @@ def test_a_cart_announces_its_start_once_per_lifetime(
         carts.stored["alice"].cart_id,
     )
 
-    settled_at = clock.now()
+    order = order_confirmed(carts, "alice", ["book", "pen"])
     clock.advance(timedelta(minutes=1))
-    service.settle_order(
-        order_confirmed("alice", [("book", 3), ("pen", 2)], settled_at), carts=carts, clock=clock
-    )
+    service.settle_order(order, carts=carts, clock=clock)
     put(carts, catalog, clock, "pen", 1)  # the order emptied the cart: this line starts another
 
     assert [event.event_type for event in carts.outbox] == ["CartStarted", "CartStarted"]

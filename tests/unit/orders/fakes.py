@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from shop.kernel.change import Change
 from shop.kernel.events import EventData
 from shop.kernel.money import Money
 from shop.orders.domain.cart import Cart, CartLine
-from shop.orders.domain.errors import OrderExists, StaleOrder
-from shop.orders.domain.model import Order
+from shop.orders.domain.errors import LinesTaken, OrderExists, OrderInFlight, StaleOrder
+from shop.orders.domain.model import Order, OrderStatus
 from shop.orders.domain.stats import Stats, StatsDelta, delta_of, summarize
 from shop.orders.ports import Position
 
@@ -22,9 +24,19 @@ class FakeCartReader:
         return self.cart
 
 
+@dataclass(frozen=True)
+class Checkout:
+    """A customer's checkout, as DynamoOrders keeps it."""
+
+    in_flight: str | None = None
+    settled: str | None = None
+    taken: frozenset[str] = frozenset()
+
+
 class FakeOrders:
     def __init__(self) -> None:
         self.orders: dict[str, Order] = {}
+        self.checkouts: dict[str, Checkout] = {}
         self.outbox: list[EventData] = []
         self.deltas: list[StatsDelta] = []
         self.writes = 0
@@ -32,10 +44,17 @@ class FakeOrders:
     def get(self, order_id: str) -> Order | None:
         return self.orders.get(order_id)
 
-    def add(self, change: Change[Order]) -> None:
-        existing = self.orders.get(change.after.order_id)
+    def add(self, change: Change[Order], *, still_taken: frozenset[str] = frozenset()) -> None:
+        order = change.after
+        existing = self.orders.get(order.order_id)
         if existing is not None:
             raise OrderExists(existing)
+        checkout = self.checkouts.get(order.customer_id, Checkout())
+        if checkout.in_flight is not None and checkout.in_flight != checkout.settled:
+            raise OrderInFlight(checkout.in_flight)
+        if any(line.revision in checkout.taken for line in order.lines):
+            raise LinesTaken(checkout.taken)
+        self.checkouts[order.customer_id] = Checkout(order.order_id, checkout.settled, still_taken)
         self._commit(change)
 
     def save(self, change: Change[Order]) -> None:
@@ -74,6 +93,13 @@ class FakeOrders:
 
     def _commit(self, change: Change[Order]) -> None:
         self.writes += 1
+        before, after = change.before, change.after
+        if before is not None and before.in_flight and not after.in_flight:
+            checkout = self.checkouts.get(after.customer_id, Checkout())
+            taken = {line.revision for line in after.lines if line.revision}
+            if after.status is OrderStatus.CONFIRMED:
+                checkout = replace(checkout, taken=checkout.taken | taken)
+            self.checkouts[after.customer_id] = replace(checkout, settled=after.order_id)
         self.orders[change.after.order_id] = change.after
         self.outbox.extend(change.events)
         self.deltas.append(delta_of(change.before, change.after))

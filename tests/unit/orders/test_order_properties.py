@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -15,6 +16,7 @@ from shop.kernel.address import Address
 from shop.kernel.clock import FixedClock
 from shop.kernel.errors import DomainError
 from shop.orders import service
+from shop.orders.domain.errors import OrderInFlight
 from shop.orders.domain.events import (
     OrderCancelled,
     OrderConfirmed,
@@ -55,7 +57,16 @@ class OrderSaga(RuleBasedStateMachine):
     @rule(price=st.integers(min_value=1, max_value=10**6), quantity=st.integers(min_value=1, max_value=99))
     def place(self, price: int, quantity: int) -> None:
         self.clock.advance(timedelta(seconds=1))
-        placed = service.place_order(
+        in_flight = [order_id for order_id in self.ids if self.orders.orders[order_id].in_flight]
+        if in_flight:  # one order at a time from a cart: the one in flight is named
+            with pytest.raises(OrderInFlight) as refused:
+                self.checkout(price, quantity)
+            assert [refused.value.order_id] == in_flight
+            return
+        self.ids.append(self.checkout(price, quantity).order.order_id)
+
+    def checkout(self, price: int, quantity: int) -> service.Placed:
+        return service.place_order(
             CUSTOMER,
             service.Checkout(shipping_address=ADDRESS, payment_token="tok_visa"),
             authorization="Bearer t",
@@ -64,7 +75,6 @@ class OrderSaga(RuleBasedStateMachine):
             orders=self.orders,
             clock=self.clock,
         )
-        self.ids.append(placed.order.order_id)
 
     @precondition(lambda self: self.ids)
     @rule(data=st.data())
@@ -115,6 +125,10 @@ class OrderSaga(RuleBasedStateMachine):
             assert (self.orders.writes, len(self.orders.outbox)) == (writes, events)
 
     # -- invariants -------------------------------------------------------------------
+
+    @invariant()
+    def one_order_at_most_is_in_flight(self) -> None:
+        assert sum(order.in_flight for order in self.orders.orders.values()) <= 1
 
     @invariant()
     def every_order_went_only_through_legal_moves(self) -> None:

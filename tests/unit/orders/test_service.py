@@ -11,16 +11,18 @@ from shop.kernel.clock import FixedClock
 from shop.kernel.errors import Conflict, NotFound
 from shop.kernel.money import MAX_AMOUNT, AmountTooLarge
 from shop.orders import service
-from shop.orders.domain.cart import UnavailableLine
+from shop.orders.domain.cart import Cart, CartLine, UnavailableLine
 from shop.orders.domain.errors import (
+    CartChanged,
     CartNotOrderable,
     EmptyCart,
     IdempotencyKeyReused,
     IllegalTransition,
+    OrderInFlight,
+    PricesRose,
     StaleOrder,
 )
 from shop.orders.domain.events import (
-    UserDeleted,
     OrderCancelled,
     OrderConfirmed,
     OrderPlaced,
@@ -31,6 +33,7 @@ from shop.orders.domain.events import (
     RefundRequested,
     StockRejected,
     StockReserved,
+    UserDeleted,
 )
 from shop.orders.domain.idempotency import order_id_for
 from shop.orders.domain.model import Order, OrderStatus, PaymentStatus
@@ -139,10 +142,16 @@ def test_keys_are_per_customer(orders: FakeOrders, clock: FixedClock) -> None:
     assert len(orders.orders) == 2
 
 
+def placed_and_cancelled(orders: FakeOrders, clock: FixedClock, *, key: str | None = None) -> Order:
+    """An order of c-1 that is final at once, so that the cart can place the next."""
+    order = place(orders, clock, key=key).order
+    return service.cancel_order("c-1", order.order_id, orders=orders, clock=clock).after
+
+
 def test_without_a_key_every_checkout_is_a_new_order(orders: FakeOrders, clock: FixedClock) -> None:
-    first = place(orders, clock)
+    first = placed_and_cancelled(orders, clock)
     second = place(orders, clock)
-    assert first.order.order_id != second.order.order_id
+    assert first.order_id != second.order.order_id
 
 
 def test_an_empty_cart_with_an_unused_key_is_still_unprocessable(
@@ -169,7 +178,7 @@ def test_listing_pages_through_the_callers_orders_newest_first(orders: FakeOrder
 
     ids = []
     for _ in range(3):
-        ids.append(place(orders, clock).order.order_id)
+        ids.append(placed_and_cancelled(orders, clock).order_id)
         clock.advance(timedelta(seconds=1))
     place(orders, clock, customer="c-2")
     first, position = service.list_orders("c-1", limit=2, after=None, orders=orders)
@@ -400,11 +409,14 @@ def test_stats_keep_every_currency_and_revenue_is_the_base_currencys() -> None:
     assert summarize([StatsDelta(revenue={"USD": 9})]).revenue == Revenue(amount=0, currency="EUR")
 
 
+ERASED_IN_FRANCE = Address(line1="erased", city="erased", postal_code="erased", country="FR")
+
+
 def test_a_deleted_customers_orders_keep_no_address_and_others_are_untouched(
     orders: FakeOrders, clock: FixedClock
 ) -> None:
     for index in range(30):  # more than one erasure batch
-        place(orders, clock, key=f"k{index}")
+        placed_and_cancelled(orders, clock, key=f"k{index}")
     other = place(orders, clock, customer="c-2").order
     deleted = UserDeleted(user_id="c-1")
 
@@ -422,3 +434,168 @@ def test_a_deleted_customers_orders_keep_no_address_and_others_are_untouched(
     writes = orders.writes
     service.erase_customer(deleted, orders=orders, clock=clock)  # redelivered: nothing to do
     assert orders.writes == writes
+
+
+# -- one order in flight per cart, of the cart the customer agreed to (issue 18) ---------
+
+
+def versioned(*lines: tuple[str, int, int, str], etag: str = '"v1"', added: int | None = None) -> Cart:
+    """(product_id, unit price, quantity, revision) per line; `added`: every line's price when set."""
+    return Cart(
+        items=tuple(
+            CartLine(
+                product_id=pid,
+                name=pid,
+                unit_price=eur(price),
+                quantity=quantity,
+                revision=revision,
+                price_when_added=eur(price if added is None else added),
+            )
+            for pid, price, quantity, revision in lines
+        ),
+        etag=etag,
+    )
+
+
+def test_a_second_checkout_while_one_is_in_flight_is_refused_whatever_its_key(
+    orders: FakeOrders, clock: FixedClock
+) -> None:
+    first = place(orders, clock, key="tab-1").order
+    for key in ("tab-2", None):
+        with pytest.raises(OrderInFlight) as refused:
+            place(orders, clock, key=key)
+        assert refused.value.order_id == first.order_id
+        assert refused.value.headers == {"Location": f"/orders/{first.order_id}"}
+        assert refused.value.extensions == {"order_id": first.order_id}
+    assert place(orders, clock, key="tab-1").order == first  # the same key still replays
+    assert list(orders.orders) == [first.order_id]
+
+
+@pytest.mark.parametrize("final", [OrderStatus.CONFIRMED, OrderStatus.CANCELLED])
+def test_once_the_order_is_final_the_cart_can_order_again(
+    orders: FakeOrders, clock: FixedClock, final: OrderStatus
+) -> None:
+    first = run_saga_to(orders, clock, OrderStatus.RESERVED)
+    if final is OrderStatus.CONFIRMED:
+        service.confirm_order(PaymentCaptured(order_id=first, payment_id="pay-1"), orders=orders, clock=clock)
+    else:
+        service.cancel_for_payment(
+            PaymentDeclined(order_id=first, payment_id="pay-1"), orders=orders, clock=clock
+        )
+
+    again = place(orders, clock, carts=FakeCartReader(cart_of(("p-9", 100, 1))))
+
+    assert again.new
+    assert again.order.order_id != first
+
+
+def test_lines_a_confirmed_order_took_are_not_ordered_again_before_the_cart_drops_them(
+    orders: FakeOrders, clock: FixedClock
+) -> None:
+    cart = versioned(("book", 1000, 1, "r-book"), ("pen", 200, 2, "r-pen"))
+    first = place(orders, clock, carts=FakeCartReader(cart)).order
+    service.request_payment(StockReserved(order_id=first.order_id), orders=orders, clock=clock)
+    service.confirm_order(
+        PaymentCaptured(order_id=first.order_id, payment_id="pay-1"), orders=orders, clock=clock
+    )
+
+    with pytest.raises(EmptyCart):  # the cart still shows what the order took, and nothing else
+        place(orders, clock, carts=FakeCartReader(cart))
+    lagging = versioned(("book", 1000, 1, "r-book"), ("pen", 200, 2, "r-pen"), ("cup", 300, 1, "r-cup"))
+    second = place(orders, clock, carts=FakeCartReader(lagging)).order
+
+    assert [line.product_id for line in second.lines] == ["cup"]
+    assert second.total == eur(300)
+
+
+def test_the_order_records_each_cart_line_version_it_took(orders: FakeOrders, clock: FixedClock) -> None:
+    placed = place(orders, clock, carts=FakeCartReader(versioned(("book", 1000, 1, "r-book"))))
+
+    (line,) = placed.order.lines
+    assert line.revision == "r-book"
+    (event,) = placed.events
+    assert isinstance(event, OrderPlaced)
+    assert [line.revision for line in event.lines] == ["r-book"]
+
+
+def test_a_stale_if_match_is_412_with_the_current_etag_and_saves_nothing(
+    orders: FakeOrders, clock: FixedClock
+) -> None:
+    carts = FakeCartReader(versioned(("book", 1000, 1, "r-1"), etag='"v2"'))
+
+    with pytest.raises(CartChanged) as refused:
+        service.place_order(
+            "c-1",
+            CHECKOUT,
+            authorization="Bearer t",
+            idempotency_key="k-1",
+            if_match='"v1", W/"v2"',  # a weak tag never matches
+            carts=carts,
+            orders=orders,
+            clock=clock,
+        )
+
+    assert refused.value.headers == {"ETag": '"v2"'}
+    assert (orders.orders, orders.outbox) == ({}, [])
+
+
+def test_without_if_match_a_price_that_rose_is_412_naming_the_line(
+    orders: FakeOrders, clock: FixedClock
+) -> None:
+    cart = versioned(("book", 1500, 1, "r-1"), ("pen", 200, 1, "r-2"), added=1000)  # pen got cheaper: fine
+
+    for if_match in (None, "*"):
+        with pytest.raises(PricesRose) as refused:
+            service.place_order(
+                "c-1",
+                CHECKOUT,
+                authorization="Bearer t",
+                idempotency_key=None,
+                if_match=if_match,
+                carts=FakeCartReader(cart),
+                orders=orders,
+                clock=clock,
+            )
+        assert refused.value.extensions == {"product_ids": ["book"]}
+        assert refused.value.headers == {"ETag": '"v1"'}
+    assert orders.orders == {}
+
+
+def test_if_match_of_the_cart_read_accepts_its_prices_and_the_order_is_that_total(
+    orders: FakeOrders, clock: FixedClock
+) -> None:
+    cart = versioned(("book", 1500, 2, "r-1"), added=1000, etag='"seen"')
+
+    placed = service.place_order(
+        "c-1",
+        CHECKOUT,
+        authorization="Bearer t",
+        idempotency_key=None,
+        if_match='"other", "seen"',
+        carts=FakeCartReader(cart),
+        orders=orders,
+        clock=clock,
+    )
+
+    assert placed.order.total == eur(3000)
+
+
+def test_a_retry_with_the_same_key_replays_even_when_the_etag_moved_on(
+    orders: FakeOrders, clock: FixedClock
+) -> None:
+    def checkout(cart: Cart) -> service.Placed:
+        return service.place_order(
+            "c-1",
+            CHECKOUT,
+            authorization="Bearer t",
+            idempotency_key="k-1",
+            if_match='"v1"',
+            carts=FakeCartReader(cart),
+            orders=orders,
+            clock=clock,
+        )
+
+    first = checkout(versioned(("book", 1000, 1, "r-1")))
+    again = checkout(versioned(("book", 1000, 1, "r-1"), etag='"v2"'))  # the cart shows the order pending now
+
+    assert (again.order, again.new) == (first.order, False)

@@ -24,6 +24,7 @@ from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES, Cart, CartLine
 from shop.cart.domain.errors import CartChanged, CartFull, CurrencyConflict, LineNotInCart
 from shop.kernel.change import Change
 from shop.kernel.clock import parse_rfc3339, rfc3339
+from shop.kernel.money import Money
 from shop.platform.dynamo import from_item, to_item
 from shop.platform.transaction import Transaction
 
@@ -233,6 +234,7 @@ def _line_value(line: CartLine) -> dict[str, Any]:
         "added_at": rfc3339(line.added_at),
         "updated_at": rfc3339(line.updated_at),
         "revision": line.revision,
+        **({"price": line.price_when_added.model_dump()} if line.price_when_added else {}),
     }
 
 
@@ -244,6 +246,7 @@ def _cart(customer_id: str, item: dict[str, Any]) -> Cart:
             added_at=parse_rfc3339(value["added_at"]),
             updated_at=parse_rfc3339(value["updated_at"]),
             revision=value["revision"],
+            price_when_added=Money.model_validate(value["price"]) if "price" in value else None,
         )
         for name, value in item.items()
         if name.startswith(LINE_PREFIX)

@@ -22,6 +22,7 @@ from shop.cart.domain.events import CartStarted, OrderConfirmed
 from shop.cart.domain.products import Product
 from shop.kernel.change import Change
 from shop.kernel.ids import new_id
+from shop.kernel.money import Money
 
 MIN_QUANTITY = 1
 MAX_QUANTITY = 99
@@ -37,6 +38,8 @@ class CartLine(BaseModel):
     added_at: datetime
     updated_at: datetime
     revision: str = Field(description="Changes on every write of the line: the token of conditional removals")
+    # what the customer saw when setting the line: checkout without If-Match refuses a price that rose since
+    price_when_added: Money | None = None
 
 
 class Cart(BaseModel):
@@ -89,6 +92,7 @@ class Cart(BaseModel):
             added_at=existing.added_at if existing else now,
             updated_at=now,
             revision=new_id(),
+            price_when_added=product.price,
         )
         after = self._changed(lines, currency=product.price.currency, now=now)
         if not starts:
@@ -108,16 +112,16 @@ class Cart(BaseModel):
         return self._changed(lines, currency=self.currency, now=now)
 
     def lines_settled_by(self, order: OrderConfirmed, now: datetime) -> list[CartLine]:
-        """The lines a confirmed order takes out of this cart: those ordered with the same
-        quantity and not written after the order was placed. A line added or changed after
-        checkout (while the order was pending) stays as the customer left it."""
+        """The lines a confirmed order takes out of this cart: exactly the line versions it
+        ordered (`revision`). A line changed, or removed and added again, after checkout (while
+        the order was pending) has another revision and stays as the customer left it."""
         lines = self.live_lines(now)
         if order.customer_id != self.customer_id:
             return []
         settled = []
         for ordered in order.lines:
             line = lines.get(ordered.product_id)
-            if line and line.quantity == ordered.quantity and line.updated_at <= order.placed_at:
+            if line and line.revision == ordered.revision:
                 settled.append(line)
         return settled
 

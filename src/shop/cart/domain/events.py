@@ -32,6 +32,7 @@ class OrderedLine(BaseModel):
 
     product_id: str
     quantity: int = Field(ge=1)
+    revision: str  # the version of the cart line the order took
 
 
 class OrderConfirmed(BaseModel):
@@ -43,7 +44,6 @@ class OrderConfirmed(BaseModel):
     order_id: str
     customer_id: str
     lines: tuple[OrderedLine, ...]
-    placed_at: datetime
 
 
 class UserDeleted(BaseModel):

@@ -7,6 +7,7 @@ still be removed."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Literal
@@ -28,6 +29,15 @@ class CartItem(BaseModel):
     unit_price: Money
     quantity: int
     line_total: Money
+    price_when_added: Money | None = Field(
+        default=None,
+        description="The unit price when the customer last set this line (null for lines set before the cart "
+        "kept it); checkout without If-Match refuses a line whose price rose since",
+    )
+    revision: str = Field(
+        description="The line's version: it changes on every write of the line, and a confirmed order "
+        "removes exactly the versions it ordered"
+    )
 
 
 Reason = Literal["product_unavailable", "currency_not_accepted", "currency_changed", "amount_too_large"]
@@ -87,6 +97,8 @@ def price(cart: Cart, products: Mapping[str, Product], now: datetime) -> PricedC
                 unit_price=product.price,
                 quantity=line.quantity,
                 line_total=line_total,
+                price_when_added=line.price_when_added,
+                revision=line.revision,
             )
         )
     return PricedCart(
@@ -95,6 +107,13 @@ def price(cart: Cart, products: Mapping[str, Product], now: datetime) -> PricedC
         item_count=sum(item.quantity for item in items),
         unavailable=unavailable,
     )
+
+
+def etag(cart: PricedCart) -> str:
+    """A strong entity tag of the answer: it changes whenever anything the cart shows does
+    (lines, quantities, prices, availability), so checkout can be made conditional on it."""
+    digest = hashlib.sha256(cart.model_dump_json().encode()).hexdigest()
+    return f'"{digest[:32]}"'
 
 
 def over_limit(cart: PricedCart) -> int:

@@ -9,9 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from shop.cart import service
 from shop.cart.container import Container
 from shop.cart.domain.cart import MAX_QUANTITY, MIN_QUANTITY
-from shop.cart.domain.view import PricedCart
+from shop.cart.domain.view import PricedCart, etag
 from shop.kernel.integers import integral
-from shop.platform.http import build_http_app, caller, documented, lambda_handler, no_content
+from shop.platform.http import build_http_app, caller, documented, json_response, lambda_handler, no_content
 from shop.platform.routing import Body, Path, Response
 
 app = build_http_app("cart")
@@ -44,10 +44,12 @@ class SetQuantity(BaseModel):
     summary="The caller's cart (empty if none)",
     responses=documented(200, "The cart", _PROBLEMS, 401, 503),
 )
-def get_cart() -> PricedCart:
+def get_cart() -> Response[PricedCart]:
     who = caller(app)
-    return service.view_cart(
-        who.user_id, carts=container.carts(), catalog=container.catalog(), clock=container.clock()
+    return _with_etag(
+        service.view_cart(
+            who.user_id, carts=container.carts(), catalog=container.catalog(), clock=container.clock()
+        )
     )
 
 
@@ -57,15 +59,17 @@ def get_cart() -> PricedCart:
     summary="Set the quantity of a product in the cart",
     responses=documented(200, "The cart", _PROBLEMS, 400, 401, 404, 409, 422, 503),
 )
-def put_item(product_id: ProductId, body: Annotated[SetQuantity, Body()]) -> PricedCart:
+def put_item(product_id: ProductId, body: Annotated[SetQuantity, Body()]) -> Response[PricedCart]:
     who = caller(app)
-    return service.set_item(
-        who.user_id,
-        product_id,
-        body.quantity,
-        carts=container.carts(),
-        catalog=container.catalog(),
-        clock=container.clock(),
+    return _with_etag(
+        service.set_item(
+            who.user_id,
+            product_id,
+            body.quantity,
+            carts=container.carts(),
+            catalog=container.catalog(),
+            clock=container.clock(),
+        )
     )
 
 
@@ -75,10 +79,16 @@ def put_item(product_id: ProductId, body: Annotated[SetQuantity, Body()]) -> Pri
     summary="Remove a product from the cart",
     responses=documented(200, "The cart", _PROBLEMS, 401, 404, 503),
 )
-def delete_item(product_id: ProductId) -> PricedCart:
+def delete_item(product_id: ProductId) -> Response[PricedCart]:
     who = caller(app)
-    return service.remove_item(
-        who.user_id, product_id, carts=container.carts(), catalog=container.catalog(), clock=container.clock()
+    return _with_etag(
+        service.remove_item(
+            who.user_id,
+            product_id,
+            carts=container.carts(),
+            catalog=container.catalog(),
+            clock=container.clock(),
+        )
     )
 
 
@@ -92,6 +102,10 @@ def delete_cart() -> Response[Any]:
     who = caller(app)
     service.clear_cart(who.user_id, carts=container.carts())
     return no_content()
+
+
+def _with_etag(cart: PricedCart) -> Response[PricedCart]:
+    return json_response(200, cart, {"ETag": etag(cart)})
 
 
 handler = lambda_handler(app, "cart")

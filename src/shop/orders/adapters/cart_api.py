@@ -17,6 +17,8 @@ class HttpCartReader:
         if response.status != 200:
             raise Unavailable(f"The cart service answered {response.status}.")
         try:
-            return Cart.model_validate(response.body)
+            return Cart.model_validate(response.body).model_copy(
+                update={"etag": response.headers.get("etag")}
+            )
         except ValidationError as error:
             raise Unavailable("The cart service answered a cart checkout cannot read.") from error

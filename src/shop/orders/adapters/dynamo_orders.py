@@ -1,9 +1,12 @@
 """Orders in DynamoDB: one item per order, outbox records and sharded running totals for
 the admin, written together in one transaction per change.
 
-Items: `ORDER#<id>`/`ORDER` (gsi1: `CUSTOMER#<id>` / `<created_at>#<id>`, newest first)
-and `STATS`/`SHARD#<n>` (counters added to atomically; an order always adds to the same
-shard, so concurrent checkouts rarely contend for one item).
+Items: `ORDER#<id>`/`ORDER` (gsi1: `CUSTOMER#<id>` / `<created_at>#<id>`, newest first),
+`STATS`/`SHARD#<n>` (counters added to atomically; an order always adds to the same
+shard, so concurrent checkouts rarely contend for one item) and `CHECKOUT#<customer>`/
+`CHECKOUT`: the order in flight from the customer's cart (`in_flight`), the last order that
+became final (`settled`; the checkout is free when they are equal) and the cart line versions
+confirmed orders took that the cart may still show (`taken`, a string set).
 """
 
 from __future__ import annotations
@@ -15,12 +18,12 @@ from typing import Any
 
 from shop.kernel.change import Change
 from shop.kernel.clock import rfc3339
-from shop.orders.domain.errors import OrderExists, StaleOrder
+from shop.orders.domain.errors import CheckoutContended, LinesTaken, OrderExists, OrderInFlight, StaleOrder
 from shop.orders.domain.model import Order, OrderStatus
 from shop.orders.domain.stats import Stats, StatsDelta, delta_of, summarize
 from shop.orders.ports import Position
 from shop.platform.dynamo import from_item, to_item
-from shop.platform.transaction import Transaction
+from shop.platform.transaction import Transaction, TransactionCancelled
 
 STATS_SHARDS = 8
 _MAX_ID_BYTES = 512
@@ -28,6 +31,7 @@ _ORDERS_PREFIX = "orders_"
 _REVENUE_PREFIX = "revenue_"
 _UNITS_PREFIX = "units_"
 _NAME_PREFIX = "name_"
+_CHECKOUT_NAMES = {"#in_flight": "in_flight", "#settled": "settled", "#taken": "taken"}
 
 
 def order_key(order_id: str) -> dict[str, str]:
@@ -55,13 +59,14 @@ class DynamoOrders:
         item = found.get("Item")
         return _order(from_item(item)) if item else None
 
-    def add(self, change: Change[Order]) -> None:
+    def add(self, change: Change[Order], *, still_taken: frozenset[str] = frozenset()) -> None:
         transaction = Transaction(self._client, self._table)
         put = transaction.put(
             self._item(change.after), "attribute_not_exists(pk)", return_old_on_failure=True
         )
+        checkout = _begin_checkout(transaction, change.after, still_taken)
         self._record(transaction, change)
-        transaction.commit({put: _exists})
+        transaction.commit({put: _exists, checkout: _checkout_refused}, otherwise=_contended)
 
     def save(self, change: Change[Order]) -> None:
         self.save_all([change])
@@ -122,10 +127,76 @@ class DynamoOrders:
 
     def _record(self, transaction: Transaction, change: Change[Order]) -> None:
         transaction.publish(change.events)
+        _end_checkout(transaction, change)
         delta = delta_of(change.before, change.after)
         if not delta.is_empty:
             expression, names, values = _adding(delta)
             transaction.update(stats_key(change.after.order_id), expression, names=names, values=values)
+
+
+def checkout_key(customer_id: str) -> dict[str, str]:
+    return {"pk": f"CHECKOUT#{customer_id}", "sk": "CHECKOUT"}
+
+
+def _begin_checkout(transaction: Transaction, order: Order, still_taken: frozenset[str]) -> int:
+    """The customer's checkout names this order in flight, on condition that the last one it
+    named is final (`settled`) and that no line version of this order was taken already."""
+    revisions = sorted({line.revision for line in order.lines if line.revision})
+    values: dict[str, Any] = {":order": order.order_id, **{f":r{i}": rev for i, rev in enumerate(revisions)}}
+    condition = " AND ".join(
+        [
+            "(attribute_not_exists(#in_flight) OR #in_flight = #settled)",
+            *(f"NOT contains(#taken, :r{i})" for i in range(len(revisions))),
+        ]
+    )
+    if still_taken:
+        expression = "SET #in_flight = :order, #taken = :kept"
+        values[":kept"] = set(still_taken)
+    else:
+        expression = "SET #in_flight = :order REMOVE #taken"  # the cart holds none of them any more
+    return transaction.update(
+        checkout_key(order.customer_id),
+        expression,
+        condition,
+        names=_CHECKOUT_NAMES,
+        values=values,
+        return_old_on_failure=True,
+    )
+
+
+def _end_checkout(transaction: Transaction, change: Change[Order]) -> None:
+    """An order that becomes final frees its customer's checkout; a confirmed one's line
+    versions stay taken until a checkout finds the cart without them. Unconditional: an order
+    placed before checkouts were kept only settles itself, never the order in flight."""
+    before, after = change.before, change.after
+    if before is None or not before.in_flight or after.in_flight:
+        return
+    values: dict[str, Any] = {":order": after.order_id}
+    expression = "SET #settled = :order"
+    taken = {line.revision for line in after.lines if line.revision}
+    if after.status is OrderStatus.CONFIRMED and taken:
+        expression += " ADD #taken :taken"
+        values[":taken"] = taken
+    transaction.update(
+        checkout_key(after.customer_id),
+        expression,
+        names={name: attribute for name, attribute in _CHECKOUT_NAMES.items() if name in expression},
+        values=values,
+    )
+
+
+def _contended(cancelled: TransactionCancelled) -> Exception:
+    """DynamoDB cancels one of two transactions writing the same checkout at once."""
+    if "TransactionConflict" in cancelled.reasons:
+        return CheckoutContended()
+    return TransactionCancelled(cancelled.reasons, cancelled.old_items)
+
+
+def _checkout_refused(old: dict[str, Any] | None) -> Exception:
+    old = old or {}
+    if "in_flight" in old and old["in_flight"] != old.get("settled"):
+        return OrderInFlight(str(old["in_flight"]))
+    return LinesTaken(frozenset(old.get("taken", ())))
 
 
 def _customer_key(customer_id: str) -> str:

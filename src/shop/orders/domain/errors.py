@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from shop.kernel.errors import Conflict, Unprocessable
+from shop.kernel.errors import Conflict, PreconditionFailed, Unprocessable
 
 if TYPE_CHECKING:
     from shop.orders.domain.model import Order
@@ -34,6 +34,71 @@ class CartNotOrderable(Unprocessable):
             field="cart",
         )
         self.product_ids = tuple(product_ids)
+
+
+class CartChanged(PreconditionFailed):
+    """`If-Match` names a cart the customer no longer has: an order of it would not be
+    what they agreed to."""
+
+    title = "Cart changed"
+
+    def __init__(self, current_etag: str | None) -> None:
+        super().__init__(
+            "The cart changed since you read it (If-Match): read it again, then check out.", field="If-Match"
+        )
+        if current_etag:
+            self.headers["ETag"] = current_etag
+
+
+class PricesRose(PreconditionFailed):
+    """Without `If-Match` the customer agreed to the prices they set each line at: a line
+    whose price rose since is not ordered at the new price without asking."""
+
+    title = "Prices rose"
+
+    def __init__(self, product_ids: Sequence[str], current_etag: str | None) -> None:
+        super().__init__(
+            f"The price of {', '.join(product_ids)} rose since it was put in the cart: read the cart, "
+            "then check out with If-Match set to its ETag to accept the new prices.",
+            field="cart",
+        )
+        self.extensions["product_ids"] = list(product_ids)
+        if current_etag:
+            self.headers["ETag"] = current_etag
+
+
+class OrderInFlight(Conflict):
+    """One order at a time from a customer's cart: another is placed and not yet final."""
+
+    title = "An order is in progress"
+
+    def __init__(self, order_id: str) -> None:
+        super().__init__(
+            f"Order {order_id} from this cart is not final yet: follow it (Location) until it is "
+            "CONFIRMED or CANCELLED, or cancel it, before checking out again."
+        )
+        self.order_id = order_id
+        self.extensions["order_id"] = order_id
+        self.headers["Location"] = f"/orders/{order_id}"
+
+
+class CheckoutContended(Conflict):
+    """Another checkout of the same cart was being written at the same instant (DynamoDB
+    cancelled this one's transaction for the conflict): exactly one of them can win."""
+
+    title = "An order is in progress"
+
+    def __init__(self) -> None:
+        super().__init__("Another checkout of this cart is under way: read your orders, then decide.")
+
+
+class LinesTaken(Exception):
+    """`Orders.add` found lines of the order that a confirmed order already took (the cart
+    has not removed them yet): `revisions` are all the line versions confirmed orders took."""
+
+    def __init__(self, revisions: frozenset[str]) -> None:
+        super().__init__(", ".join(sorted(revisions)))
+        self.revisions = revisions
 
 
 class IdempotencyKeyReused(Conflict):

@@ -31,7 +31,6 @@ from shop.orders.domain.events import (
     RefundRequested,
 )
 
-
 ERASED = "erased"  # what an erased customer's address reads
 
 
@@ -93,6 +92,9 @@ class OrderLine(BaseModel):
     unit_price: Money
     quantity: Annotated[int, Field(ge=1)]
     line_total: Money
+    revision: str | None = Field(
+        default=None, description="The version of the cart line ordered: its confirmation removes exactly it"
+    )
 
     def as_event_line(self) -> EventLine:
         return EventLine.model_validate(self.model_dump())
@@ -130,6 +132,11 @@ class Order(BaseModel):
     version: int = 1
     request_fingerprint: str | None = None
 
+    @property
+    def in_flight(self) -> bool:
+        """Placed and not final yet: its customer's cart can place no other order meanwhile."""
+        return self.status in (OrderStatus.PENDING, OrderStatus.RESERVED)
+
     # -- placing ----------------------------------------------------------------------
 
     @classmethod
@@ -156,6 +163,7 @@ class Order(BaseModel):
                 unit_price=line.unit_price,
                 quantity=line.quantity,
                 line_total=line.unit_price.times(line.quantity),
+                revision=line.revision,
             )
             for line in cart.items
         )
