@@ -19,7 +19,7 @@ export BC_SKIP_MAPPING := TRUE
 export CKV_SKIP_PACKAGE_UPDATE_CHECK := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install clean-reports run test lint fmt unit integration acceptance terraform-check slow chaos redrive bench load browser package openapi evaluate-recs clean
+.PHONY: help install clean-reports run test lint fmt unit integration acceptance smoke terraform-check slow chaos redrive bench load browser package openapi evaluate-recs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -53,11 +53,12 @@ test: install clean-reports lint unit integration terraform-check acceptance slo
 clean-reports:
 	@rm -rf $(REPORTS)
 
-lint: install ## ruff, mypy --strict, import contracts
+lint: install ## ruff, mypy --strict (src/shop and the tools, src/shop_tools), import contracts, duplicate code
 	$(VENV)/bin/ruff check src tests features scripts
 	$(VENV)/bin/ruff format --check src tests features scripts
 	$(VENV)/bin/mypy src tests/unit tests/contract tests/integration
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/pylint --disable=all --enable=duplicate-code --score=no src scripts
 
 fmt: install ## format and autofix
 	$(VENV)/bin/ruff format src tests features scripts
@@ -74,6 +75,9 @@ terraform-check: install $(CHECKOV) ## offline Terraform checks: fmt, get, valid
 
 acceptance: install ## BDD features over HTTP (SHOP_API_URL, or an embedded stack)
 	$(PYTEST_STAGE) features tests -m "acceptance and not slow" -q
+
+smoke: install ## The features that take no money (@smoke): the acceptance of a stage that sells for real
+	$(PYTEST_STAGE) features -m "smoke and not slow" -q
 
 # The browser tests drive Debian's Chromium headless (a test tool's own browser download is
 # not possible offline); installed here when missing, as root, the way CI runs.
