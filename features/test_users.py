@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from pytest_bdd import parsers, scenarios, then, when
+from pytest_bdd import given, parsers, scenarios, then, when
 
-from .steps import ANONYMOUS, Shop
+from .steps import ANONYMOUS, CUSTOMER_PASSWORD, Shop
 
 pytestmark = pytest.mark.acceptance
 
@@ -79,3 +79,62 @@ def profile_with_address(shop: Shop, name: str, expected: str, country: str) -> 
     body = shop.answer.json()
     assert body["name"] == expected
     assert [address["country"] for address in body["addresses"]] == [country]
+
+
+@given(parsers.parse('"{name}" has {count:d} settled orders'))
+def settled_orders(shop: Shop, name: str, count: int) -> None:
+    product = shop.pick_product()
+    placed: list[str] = []
+    for _ in range(count):  # one after the other: a customer has one order in flight at a time
+        assert shop.put_in_cart(name, product["product_id"], 1).status_code == 200, shop.answer.text
+        assert shop.check_out(name).status_code == 202, shop.answer.text
+        placed.append(shop.remembered["order_id"])
+        shop.wait_for_field(f"/orders/{placed[-1]}", "status", "CONFIRMED", actor=name)
+    shop.remembered["orders"] = placed
+    shop.remembered["old_user_id"] = shop.call("GET", "/users/me", actor=name).json()["user_id"]
+
+
+@when(parsers.parse('"{name}" exports the data'))
+def exports(shop: Shop, name: str) -> None:
+    shop.call("GET", "/users/me/export", actor=name, params={"limit": 100})
+
+
+@when(parsers.parse('"{name}" deletes the account with password "{password}"'))
+def deletes_with(shop: Shop, name: str, password: str) -> None:
+    shop.call("DELETE", "/users/me", actor=name, json={"password": password})
+
+
+@when(parsers.parse('"{name}" deletes the account with the right password'))
+def deletes(shop: Shop, name: str) -> None:
+    shop.call("DELETE", "/users/me", actor=name, json={"password": CUSTOMER_PASSWORD})
+
+
+@when(parsers.parse('"{name}" logs in again'))
+def logs_in_again(shop: Shop, name: str) -> None:
+    shop.log_in(name)
+
+
+@when(parsers.parse('"{name}" registers again with the same e-mail'))
+def registers_again(shop: Shop, name: str) -> None:
+    shop.register(name)
+
+
+@then(parsers.parse('the export holds the profile of "{name}" and every order with its payments'))
+def export_holds_everything(shop: Shop, name: str) -> None:
+    body = shop.answer.json()
+    assert body["profile"]["email"] == shop.email_of(name)
+    orders = body["orders"]["items"]
+    assert sorted(order["order_id"] for order in orders) == sorted(shop.remembered["orders"])
+    assert all(order["history"] and order["lines"] for order in orders)
+    paid = {payment["order_id"] for payment in body["payments"]["items"]}
+    assert paid == set(shop.remembered["orders"])
+    assert body["orders"]["next_cursor"] is None
+    assert "items" in body["cart"]
+
+
+@then(parsers.parse('"{name}" is a new account that sees no old orders'))
+def new_account_without_history(shop: Shop, name: str) -> None:
+    me = shop.call("GET", "/users/me", actor=name).json()
+    assert me["user_id"] != shop.remembered["old_user_id"]
+    assert shop.call("GET", "/orders", actor=name).json()["items"] == []
+    assert shop.call("GET", "/users/me/export", actor=name).json()["orders"]["items"] == []

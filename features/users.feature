@@ -80,3 +80,23 @@ Feature: Customer accounts
     When I PATCH "/users/me" as "Ada" with an "application/merge-patch+json" body {"name": "Ada L."}
     Then the response status is 200
     And the response field "name" is "Ada L."
+
+  Scenario: A customer's export holds the profile and every order
+    Given a signed-in customer "Ada"
+    And "Ada" has 2 settled orders
+    When "Ada" exports the data
+    Then the response status is 200
+    And the export holds the profile of "Ada" and every order with its payments
+
+  Scenario: A deleted account cannot log in, and its e-mail starts afresh
+    Given a signed-in customer "Ada"
+    And "Ada" has 1 settled orders
+    When "Ada" deletes the account with password "NotMine123"
+    Then the response is a problem with status 400
+    And the problem names the field "password"
+    When "Ada" deletes the account with the right password
+    Then the response status is 204
+    When "Ada" logs in again
+    Then the response is a problem with status 401
+    When "Ada" registers again with the same e-mail
+    Then "Ada" is a new account that sees no old orders
