@@ -49,6 +49,33 @@ def test_a_refund_shows_up_at_the_provider(
     assert [(r.id, r.amount, r.status) for r in refunds] == [(refund.provider_reference, 1000, "succeeded")]
 
 
+@pytest.mark.parametrize(
+    ("money", "at_stripe"),
+    [
+        (Money(amount=1500, currency="JPY"), 1500),
+        (Money(amount=2750, currency="KWD"), 2750),
+        (Money(amount=1500, currency="ISK"), 150000),
+    ],
+)
+def test_a_charge_is_sent_in_stripe_s_units_of_the_currency(
+    stripe_gateway: StripeGateway, provider: stripe.StripeClient, order_id: str, money: Money, at_stripe: int
+) -> None:
+    result = stripe_gateway.charge(money, "tok_visa", idempotency_key=order_id, customer_id="c1")
+
+    intent = provider.v1.payment_intents.retrieve(result.provider_reference)
+    assert (intent.amount, intent.currency) == (at_stripe, money.currency.lower())
+
+
+def test_an_amount_stripe_cannot_take_exactly_is_declined_before_any_call(
+    stripe_gateway: StripeGateway, provider: stripe.StripeClient, order_id: str
+) -> None:
+    result = stripe_gateway.charge(Money(amount=2755, currency="KWD"), "tok_visa", order_id, customer_id="c1")
+
+    assert (result.approved, result.decline_reason) == (False, "invalid_amount")
+    intents = provider.v1.payment_intents.list(params={"limit": 100}).data
+    assert [i.id for i in intents if i.metadata.to_dict().get("order_id") == order_id] == []
+
+
 class DroppingProxy:
     """Forwards to the server, but swallows the answer to the first POST (a lost response)."""
 

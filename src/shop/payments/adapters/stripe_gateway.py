@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from shop.kernel.money import Money
+from shop.payments.adapters.stripe_amounts import NotChargeable, from_stripe, to_stripe
 from shop.payments.domain.errors import InvalidWebhook, PaymentPending
 from shop.payments.domain.payment import ChargeNotice, ChargeResult, RefundResult
 from shop.platform import aws
@@ -88,7 +89,9 @@ class StripeGateway:
 
         if not _TOKEN.match(token):  # never send anything else (a card number!) to the provider
             return ChargeResult(approved=False, provider_reference="", decline_reason="invalid_token")
-        if amount.amount <= 0:
+        try:
+            stripe_amount = to_stripe(amount)
+        except NotChargeable:
             return ChargeResult(approved=False, provider_reference="", decline_reason="invalid_amount")
         method: dict[str, Any] = (
             {"payment_method": token}
@@ -96,7 +99,7 @@ class StripeGateway:
             else {"payment_method_data": {"type": "card", "card": {"token": token}}}
         )
         params: Any = {
-            "amount": amount.amount,
+            "amount": stripe_amount,
             "currency": amount.currency.lower(),
             "confirm": True,
             "payment_method_types": ["card"],  # no redirecting methods: confirmed server-side
@@ -129,7 +132,8 @@ class StripeGateway:
             return RefundResult(refunded=False, provider_reference="", failure_reason="charge_not_refundable")
         try:
             refund = self._stripe.v1.refunds.create(
-                params={"payment_intent": provider_reference, "amount": amount.amount},
+                # the amount a charge took, so Stripe can take it back exactly
+                params={"payment_intent": provider_reference, "amount": to_stripe(amount)},
                 options={"idempotency_key": idempotency_key},
             )
         except stripe.InvalidRequestError as refused:
@@ -217,7 +221,7 @@ def _notice(data: dict[str, Any]) -> ChargeNotice | None:
         order_id = (intent.get("metadata") or {}).get("order_id")
         if not order_id:
             return None  # not a payment the shop started: nothing to settle
-        amount = Money(amount=intent["amount"], currency=str(intent["currency"]).upper())
+        amount = from_stripe(intent["amount"], str(intent["currency"]))
         succeeded = data["type"] == "payment_intent.succeeded"
         failure = None if succeeded else decline_reason((intent.get("last_payment_error") or {}).get("code"))
         result = ChargeResult(approved=succeeded, provider_reference=intent["id"], decline_reason=failure)
