@@ -4,8 +4,8 @@ It generates customers who browse and buy with latent structure (each prefers on
 categories; some products are bundles bought together; popularity is skewed), replays the
 history through the catalog's own service functions and domain code (`reserve_stock` and
 `confirm_stock` as the OrderConfirmed consumer runs them, `record_view` for each page a
-signed-in customer went to from another, `recommendations` for the answer), with a
-dictionary in place of DynamoDB, and reports hit rate@5 on held-out purchases against two
+signed-in customer went to from another, `recommendations` for the answer), with the
+catalog's in-memory fakes in place of DynamoDB, and reports hit rate@5 on held-out purchases against two
 baselines, and again with an attacker who buys and cancels, and views from one account, to
 push unrelated products onto others' recommendations.
 
@@ -23,122 +23,35 @@ import random
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from shop.catalog import service
-from shop.catalog.domain.errors import ReservationChanged, ReservationExists
 from shop.catalog.domain.events import OrderCancelled, OrderConfirmed, OrderPlaced
 from shop.catalog.domain.product import MAX_STOCK, Product
-from shop.catalog.domain.reservation import Reservation, ReservationStatus
-from shop.catalog.domain.similarity import Candidate, Counts, Neighbourhood, PairCounts, best_sellers
-from shop.kernel.change import Change
 from shop.kernel.clock import FixedClock
 from shop.kernel.money import Money
+from shop_tools.catalog_fakes import FakeCoOccurrences, FakeInventory, FakeProducts
 
 LIMIT = service.MAX_RECOMMENDATIONS
 _NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-# --- the store: what the DynamoDB adapters keep, as dictionaries ---------------------------
+# --- the store: the catalog's fakes, held to the DynamoDB adapters by the contract suite ----
 
 
-class MemoryCatalog:
-    """Products, Inventory and CoOccurrences in memory, adding up what the adapters ADD."""
+@dataclass
+class Catalog:
+    products: FakeProducts
+    inventory: FakeInventory
+    co_occurrences: FakeCoOccurrences
 
-    def __init__(self, products: Sequence[Product]) -> None:
-        self.products = {product.product_id: product for product in products}
-        self.reservations: dict[str, Reservation] = {}
-        self.pairs: dict[str, Counter[str]] = {}
-        self.pair_views: dict[str, Counter[str]] = {}
-        self.orders: Counter[str] = Counter()
-        self.units: Counter[str] = Counter()
-        self.views: Counter[str] = Counter()
-        self.viewed: set[tuple[str, date, frozenset[str]]] = set()
-
-    # Products (what the use cases replayed here read)
-    def get(self, product_id: str) -> Product | None:
-        return self.products.get(product_id)
-
-    # Inventory
-    def reserve(self, change: Change[Reservation]) -> None:
-        reservation = change.after
-        if reservation.order_id in self.reservations:
-            raise ReservationExists(reservation.order_id)
-        taken = {
-            line.product_id: self.products[line.product_id].reserve(line.quantity)
-            for line in reservation.lines
-        }
-        self.products.update(taken)
-        self.reservations[reservation.order_id] = reservation
-
-    def record(self, change: Change[Reservation]) -> None:
-        reservation = change.after
-        if reservation.order_id in self.reservations:
-            raise ReservationExists(reservation.order_id)
-        self.reservations[reservation.order_id] = reservation
-
-    def find(self, order_id: str) -> Reservation | None:
-        return self.reservations.get(order_id)
-
-    def release(self, change: Change[Reservation]) -> None:
-        assert change.before is not None
-        self._move(change)
-        if change.before.status is ReservationStatus.CONFIRMED:
-            self._count(change.before, -1)
-
-    def confirm(self, change: Change[Reservation]) -> None:
-        self._move(change)
-        self._count(change.after, 1)
-
-    def _move(self, change: Change[Reservation]) -> None:
-        assert change.before is not None
-        reservation = change.after
-        if self.reservations[reservation.order_id].status is not change.before.status:
-            raise ReservationChanged(reservation.order_id)
-        self.reservations[reservation.order_id] = reservation
-
-    def _count(self, reservation: Reservation, sign: int) -> None:
-        for line in reservation.sold():
-            self.orders[line.product_id] += sign
-            self.units[line.product_id] += sign * line.quantity
-        for product_id, partner_id in reservation.bought_together():
-            self.pairs.setdefault(product_id, Counter())[partner_id] += sign
-
-    # CoOccurrences
-    def neighbourhood(self, product_id: str) -> Neighbourhood | None:
-        product = self.products.get(product_id)
-        if product is None:
-            return None
-        bought, viewed = self.pairs.get(product_id, Counter()), self.pair_views.get(product_id, Counter())
-        partners = tuple(
-            PairCounts(partner_id=partner_id, orders=bought[partner_id], views=viewed[partner_id])
-            for partner_id in bought.keys() | viewed.keys()
-        )
-        return Neighbourhood(product=product, counts=self._counts(product_id), partners=partners)
-
-    def candidates(self, product_ids: Sequence[str]) -> list[Candidate]:
-        return [
-            Candidate(product=self.products[pid], counts=self._counts(pid))
-            for pid in product_ids
-            if pid in self.products
-        ]
-
-    def popular(self, limit: int) -> list[str]:
-        return best_sellers({pid: Counts(units=units) for pid, units in self.units.items()}, limit)
-
-    def record_view(self, previous_id: str, product_id: str, *, viewer_id: str, day: date) -> None:
-        viewed = (viewer_id, day, frozenset((previous_id, product_id)))
-        if previous_id not in self.products or viewed in self.viewed:
-            return
-        self.viewed.add(viewed)
-        self.pair_views.setdefault(previous_id, Counter())[product_id] += 1
-        self.pair_views.setdefault(product_id, Counter())[previous_id] += 1
-        self.views.update([previous_id, product_id])
-
-    def _counts(self, product_id: str) -> Counts:
-        return Counts(
-            orders=self.orders[product_id], units=self.units[product_id], views=self.views[product_id]
-        )
+    @classmethod
+    def of(cls, products: Sequence[Product]) -> Catalog:
+        store = FakeProducts()
+        for product in products:
+            store.add(product)
+        inventory = FakeInventory(store)
+        return cls(store, inventory, FakeCoOccurrences(inventory))
 
 
 # --- the generated history ----------------------------------------------------------------
@@ -234,10 +147,10 @@ def generate(
 # --- training and evaluation --------------------------------------------------------------
 
 
-def train(world: World, *, views: bool, attack: bool = False) -> MemoryCatalog:
+def train(world: World, *, views: bool, attack: bool = False) -> Catalog:
     """Replays the history through the catalog's use cases, as the consumer and the API run them,
     one session a day; under attack, each day also brings the attacker's orders and views."""
-    catalog = MemoryCatalog(world.products)
+    catalog = Catalog.of(world.products)
     for number, session in enumerate(world.sessions):
         clock = FixedClock(_NOW + timedelta(days=number))
         if views:
@@ -250,27 +163,30 @@ def train(world: World, *, views: bool, attack: bool = False) -> MemoryCatalog:
     return catalog
 
 
-def view(catalog: MemoryCatalog, previous: str, page: str, viewer: str, clock: FixedClock) -> None:
-    # products=: the view needs only Products.get, which the store has
-    service.record_view(page, previous, viewer, products=catalog, co_occurrences=catalog, clock=clock)  # type: ignore[arg-type]
+def view(catalog: Catalog, previous: str, page: str, viewer: str, clock: FixedClock) -> None:
+    service.record_view(
+        page, previous, viewer, products=catalog.products, co_occurrences=catalog.co_occurrences, clock=clock
+    )
 
 
-def buy(catalog: MemoryCatalog, order_id: str, basket: Sequence[str], quantity: int = 1) -> None:
+def buy(catalog: Catalog, order_id: str, basket: Sequence[str], quantity: int = 1) -> None:
     lines = [{"product_id": pid, "quantity": quantity} for pid in basket]
     placed = OrderPlaced.model_validate({"order_id": order_id, "lines": lines})
-    service.reserve_stock(placed, inventory=catalog)
-    service.confirm_stock(OrderConfirmed(order_id=order_id), inventory=catalog)
-    service.confirm_stock(OrderConfirmed(order_id=order_id), inventory=catalog)  # a redelivery
+    service.reserve_stock(placed, inventory=catalog.inventory)
+    service.confirm_stock(OrderConfirmed(order_id=order_id), inventory=catalog.inventory)
+    service.confirm_stock(OrderConfirmed(order_id=order_id), inventory=catalog.inventory)  # a redelivery
 
 
-def steer(catalog: MemoryCatalog, world: World, number: int, clock: FixedClock) -> None:
+def steer(catalog: Catalog, world: World, number: int, clock: FixedClock) -> None:
     """One attacker's day: for one held-out session's first product, an unrelated product bought
     with it 99 at a time and cancelled (the refund), and viewed with it 50 times from one account."""
     target = world.held_out[number % len(world.held_out)].pages[0]
-    pushed = next(p.product_id for p in world.products if p.category != catalog.products[target].category)
+    pushed = next(
+        p.product_id for p in world.products if p.category != catalog.products.items[target].category
+    )
     order_id = f"attack{number}"
     buy(catalog, order_id, [target, pushed], quantity=99)
-    service.release_stock(OrderCancelled(order_id=order_id), inventory=catalog)
+    service.release_stock(OrderCancelled(order_id=order_id), inventory=catalog.inventory)
     for _ in range(50):
         view(catalog, pushed, target, "attacker", clock)
 
@@ -278,22 +194,27 @@ def steer(catalog: MemoryCatalog, world: World, number: int, clock: FixedClock) 
 Recommender = Callable[[str], list[str]]
 
 
-def learned(catalog: MemoryCatalog) -> Recommender:
-    return lambda pid: [p.product_id for p in service.recommendations(pid, co_occurrences=catalog)]
+def learned(catalog: Catalog) -> Recommender:
+    return lambda pid: [
+        p.product_id for p in service.recommendations(pid, co_occurrences=catalog.co_occurrences)
+    ]
 
 
-def bought_together(catalog: MemoryCatalog) -> Recommender:
+def bought_together(catalog: Catalog) -> Recommender:
     """Today's method before this model: partners by confirmed orders together, nothing else."""
+    partners: dict[str, Counter[str]] = {}
+    for (product_id, partner_id), orders in catalog.inventory.pairs.items():
+        partners.setdefault(product_id, Counter())[partner_id] = orders
 
     def recommend(pid: str) -> list[str]:
-        counts = catalog.pairs.get(pid, Counter())
+        counts = partners.get(pid, Counter())
         return sorted(counts, key=lambda partner: (-counts[partner], partner))[:LIMIT]
 
     return recommend
 
 
-def popularity(catalog: MemoryCatalog) -> Recommender:
-    best = catalog.popular(LIMIT + 1)
+def popularity(catalog: Catalog) -> Recommender:
+    best = catalog.co_occurrences.popular(LIMIT + 1)
     return lambda pid: [other for other in best if other != pid][:LIMIT]
 
 

@@ -21,10 +21,10 @@ from shop.catalog.ports import CoOccurrences, Inventory, Products
 from shop.kernel.change import Change
 from shop.kernel.clock import FixedClock
 from shop.platform.aws import client
+from shop_tools.catalog_fakes import FakeCoOccurrences, FakeInventory, FakeProducts
 from tests.conftest import create_table
 from tests.contract.stores import BACKENDS, Store, dynamo_store, fake_store, on_moto
 from tests.support.catalog import a_product
-from tests.unit.catalog.fakes import FakeCoOccurrences, FakeInventory, FakeProducts
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -14,9 +14,9 @@ from shop.catalog.domain.errors import ProductNotFound, SkuTaken
 from shop.catalog.domain.product import Product, ProductChanges, ProductQuery
 from shop.catalog.ports import Products
 from shop.platform.aws import client
+from shop_tools.catalog_fakes import FakeProducts
 from tests.conftest import create_table
 from tests.support.catalog import a_product
-from tests.unit.catalog.fakes import FakeProducts
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

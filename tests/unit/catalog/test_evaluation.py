@@ -18,5 +18,5 @@ def test_the_replay_counts_each_order_once_whatever_the_redelivery() -> None:
     world = evaluation.generate(3, customers=40)
     catalog = evaluation.train(world, views=False)
     baskets = [session.basket for session in world.sessions if session.basket]
-    assert sum(catalog.orders.values()) == sum(len(basket) for basket in baskets)
-    assert catalog.views.total() == 0
+    assert sum(catalog.inventory.orders.values()) == sum(len(basket) for basket in baskets)
+    assert catalog.co_occurrences.views.total() == 0

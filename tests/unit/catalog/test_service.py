@@ -18,7 +18,7 @@ from shop.catalog.domain.events import (
 from shop.catalog.domain.product import NewProduct, Product, ProductChanges, ProductQuery
 from shop.catalog.domain.reservation import Reservation, ReservationStatus
 from shop.kernel.clock import FixedClock
-from tests.unit.catalog.fakes import FakeCoOccurrences, FakeInventory, FakeProducts
+from shop_tools.catalog_fakes import FakeCoOccurrences, FakeInventory, FakeProducts
 
 
 @pytest.fixture

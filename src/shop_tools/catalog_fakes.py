@@ -1,5 +1,7 @@
 """In-memory stand-ins for the catalog's ports, with the same all-or-nothing and
-at-most-once behaviour the DynamoDB adapters get from conditions and transactions."""
+at-most-once behaviour the DynamoDB adapters get from conditions and transactions (the contract
+suite holds them to the adapters). Shared by the unit tests and the recommendations' offline
+evaluation, which replays a generated history through them: one copy, here in src."""
 
 from __future__ import annotations
 
