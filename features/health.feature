@@ -1,3 +1,4 @@
+@smoke
 Feature: Health and the gateway's own answers
   The API says it is alive, describes itself, and answers what no handler answers
   (unknown routes, wrong methods, missing tokens, oversized bodies) with problem details.

@@ -1,3 +1,4 @@
+@smoke
 Feature: Payments
   A customer sees the payments of their own orders and nothing of anyone else's.
   (Charges and refunds are driven by the checkout saga: see checkout.feature.)
