@@ -7,5 +7,4 @@ throttling_rate_limit  = 20
 # dev sells nothing: the sandbox provider may approve test tokens there (or payment_provider =
 # "stripe" with a test-mode key). The full acceptance suite runs here (stage.yml).
 allow_sandbox_payments = true
-alarm_emails           = []
 notification_emails    = []
