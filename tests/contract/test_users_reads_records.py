@@ -42,6 +42,9 @@ def place_and_pay(providers: Providers, user: str, product_id: str) -> dict[str,
         },
     )
     assert payments(sqs_batch([requested]), None) == {"batchItemFailures": []}
+    # no saga runs here: the customer cancels, so the next checkout finds no order in flight
+    status, body = providers.call("POST", f"/orders/{order['order_id']}/cancel", user=user)
+    assert status == 200, body
     return dict(order)
 
 
