@@ -38,7 +38,3 @@ MINOR_UNITS: dict[str, int] = _table(
 )
 
 ACCEPTED_CURRENCIES: tuple[str, ...] = tuple(sorted(MINOR_UNITS))
-
-
-def is_accepted(code: str) -> bool:
-    return code in MINOR_UNITS

@@ -81,12 +81,6 @@ class Money(BaseModel):
         """Whether the shop still takes this currency (a stored amount may predate its retirement)."""
         return self.currency in MINOR_UNITS
 
-    @property
-    def minor_units(self) -> int:
-        """Decimals of the currency: the amount is `amount / 10**minor_units` of its major unit.
-        Only an accepted currency has them; raises KeyError otherwise."""
-        return MINOR_UNITS[self.currency]
-
     @classmethod
     def zero(cls, currency: str) -> Money:
         return cls(amount=0, currency=currency)
