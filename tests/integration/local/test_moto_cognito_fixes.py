@@ -1,5 +1,6 @@
-"""moto's Cognito must refuse a refresh token whose user was disabled or deleted, as Cognito
-does (see shop.local.emulator.patches.cognito; installed by shop.local.emulator.patches.install())."""
+"""moto's Cognito must refuse a refresh token whose user was disabled, deleted or signed out
+(by any alias), as Cognito does (see shop.local.emulator.patches.cognito; installed by
+shop.local.emulator.patches.install())."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -71,3 +72,19 @@ def test_a_disabled_or_deleted_user_cannot_refresh(
         refresh(idp, client_id, token)
 
     assert refused.value.response["Error"] == {"Code": "NotAuthorizedException", "Message": message}
+
+
+def test_a_global_sign_out_by_the_user_id_revokes_the_tokens_of_a_login_by_email(
+    cognito: tuple[Any, str, str],
+) -> None:
+    """Cognito takes any alias of the user (here the sub); moto matched tokens to the name typed at login."""
+    idp, pool_id, client_id = cognito
+    token = refresh_token_of(idp, pool_id, client_id)
+    user = idp.admin_get_user(UserPoolId=pool_id, Username=EMAIL)
+    sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
+    idp.admin_user_global_sign_out(UserPoolId=pool_id, Username=sub)
+
+    with pytest.raises(ClientError) as refused:
+        refresh(idp, client_id, token)
+
+    assert refused.value.response["Error"]["Code"] == "NotAuthorizedException"

@@ -10,6 +10,7 @@ from shop.kernel.change import Change
 from shop.kernel.errors import NotAuthenticated
 from shop.kernel.events import EventData
 from shop.kernel.ids import new_id
+from shop.local.emulator.patches.cognito_accounts import FREE_FAILURES  # Cognito's lockout, as emulated
 from shop.users.domain.errors import (
     AccountNotFound,
     EmailTaken,
@@ -41,6 +42,7 @@ class _Identity:
     name: str
     email_verified: bool = False
     enabled: bool = True
+    failures: int = 0  # wrong passwords in a row
 
 
 def _code() -> str:
@@ -74,12 +76,14 @@ class FakeIdentity:
 
     def log_in(self, credentials: Credentials) -> Tokens:
         account = self.accounts.get(credentials.email)
-        if (
-            account is None
-            or account.password != credentials.password.get_secret_value()
-            or not account.enabled
-        ):
+        if account is None or not account.enabled:
             raise WrongCredentials
+        if account.password != credentials.password.get_secret_value():
+            account.failures += 1
+            raise WrongCredentials
+        if account.failures > FREE_FAILURES:  # locked out: no clock here, so until a reset
+            raise WrongCredentials
+        account.failures = 0
         refresh_token = new_id()
         self.refresh_tokens[refresh_token] = credentials.email
         return Tokens(
@@ -123,6 +127,7 @@ class FakeIdentity:
             raise WrongCode
         del self.password_codes[reset.email]
         self.accounts[reset.email].password = reset.new_password.get_secret_value()
+        self.accounts[reset.email].failures = 0
         self._sign_out(reset.email)
 
     def change_password(self, access_token: str, change: PasswordChange) -> None:
@@ -136,6 +141,8 @@ class FakeIdentity:
         if email is None:
             raise AccountNotFound
         self.accounts[email].enabled = enabled
+        if not enabled:
+            self._sign_out(email)
 
     def _access(self, access_token: str, email: str) -> str:
         self.access_tokens[access_token] = email
