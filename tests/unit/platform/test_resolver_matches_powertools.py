@@ -17,9 +17,7 @@ import base64
 import functools
 import gzip
 import json
-import runpy
 from importlib import import_module, resources
-from pathlib import Path
 from typing import Annotated, Any
 
 import pytest
@@ -32,11 +30,11 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from pydantic import BaseModel, ConfigDict, Field
 
 from shop.platform import routing
+from shop_tools import openapi
+from shop_tools.openapi import powertools_app
 from tests.support.http_events import api_request
 
-_OPENAPI = runpy.run_path(str(Path(__file__).resolve().parents[3] / "scripts" / "openapi.py"))
-powertools_app = _OPENAPI["powertools_app"]
-EXAMPLES: dict[str, Any] = json.loads(_OPENAPI["EXAMPLES"].read_text())
+EXAMPLES: dict[str, Any] = json.loads(openapi.EXAMPLES.read_text())
 RESOURCES = json.loads(resources.files("shop").joinpath("resources.json").read_text())
 PATH_VALUE = "01JD0000000000000000000000"
 NO_CONTEXT: Any = None  # neither resolver reads the Lambda context
