@@ -67,6 +67,11 @@ CASES: list[tuple[str, type[BaseModel], dict[str, Any], bool]] = [
     ("e-mail on example.com", NewAccount, {**ACCOUNT, "email": "x@example.com"}, True),
     ("e-mail with a quoted local part", NewAccount, {**ACCOUNT, "email": '"a b"@example.com'}, False),
     ("e-mail to an IP literal", NewAccount, {**ACCOUNT, "email": "x@[192.0.2.1]"}, False),
+    ("e-mail the identity provider refuses", NewAccount, {**ACCOUNT, "email": "?@example.com"}, False),
+    ("e-mail with two dots in a row", NewAccount, {**ACCOUNT, "email": "a..b@example.com"}, False),
+    ("e-mail ending in a newline", NewAccount, {**ACCOUNT, "email": "x@example.com\n"}, False),
+    ("e-mail with a space around it", NewAccount, {**ACCOUNT, "email": " x@example.com"}, False),
+    ("e-mail in capitals", NewAccount, {**ACCOUNT, "email": "Ada.L+shop@Example.CO.UK"}, True),
     # an integer may be written 2.0, as JSON Schema counts it; never 2.5 or "2"
     ("stock 2.0", NewProduct, {**PRODUCT, "stock": 2.0}, True),
     ("stock 2.5", NewProduct, {**PRODUCT, "stock": 2.5}, False),

