@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shop.cart.adapters.dynamo_carts import DynamoCarts
-from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES, Cart
+from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES, Cart, OrderMark
 from shop.cart.domain.errors import CartChanged, CartFull, CurrencyConflict, LineNotInCart
 from shop.cart.ports import Carts
 from shop.platform.aws import client
@@ -20,6 +20,7 @@ from tests.unit.cart.fakes import FakeCarts, product
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 LATER = NOW + IDLE_LIFETIME + timedelta(days=2)
+FINAL = OrderMark(placed_at=NOW, final=True)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -116,11 +117,37 @@ def test_settled_lines_go_only_if_unchanged_since_read(carts: Carts) -> None:
     read = carts.get("alice")
     put(carts, "p2", 3, at=NOW + timedelta(seconds=1))
     with pytest.raises(CartChanged):
-        carts.remove_lines(read, [read.lines["p1"], read.lines["p2"]], NOW)
+        carts.note_order(read, "o1", FINAL, [read.lines["p1"], read.lines["p2"]], NOW)
     assert set(carts.get("alice").lines) == {"p1", "p2"}
+    assert carts.get("alice").orders == {}
     fresh = carts.get("alice")
-    carts.remove_lines(fresh, [fresh.lines["p1"]], NOW)
+    carts.note_order(fresh, "o1", FINAL, [fresh.lines["p1"]], NOW)
     assert list(carts.get("alice").lines) == ["p2"]
+    assert carts.get("alice").orders == {"o1": FINAL}
+
+
+def test_an_order_mark_that_is_final_stays_and_older_ones_are_forgotten(carts: Carts) -> None:
+    put(carts, "p1", 1)
+    placed = OrderMark(placed_at=NOW)
+    carts.note_order(carts.get("alice"), "o1", placed, [], NOW)
+    assert carts.get("alice").pending_order() == "o1"
+    carts.note_order(carts.get("alice"), "o1", FINAL, [], NOW)
+    carts.note_order(carts.get("alice"), "o1", placed, [], NOW)  # a late OrderPlaced
+    assert carts.get("alice").orders == {"o1": FINAL}
+    following = OrderMark(placed_at=NOW + timedelta(minutes=1))
+    carts.note_order(carts.get("alice"), "o2", following, [], NOW)
+    cart = carts.get("alice")
+    assert (cart.orders, cart.pending_order(), list(cart.lines)) == ({"o2": following}, "o2", ["p1"])
+    put(carts, "p3", 1)  # writing lines keeps what the cart knows of its orders
+    assert carts.get("alice").pending_order() == "o2"
+
+
+def test_an_order_heard_of_without_a_cart_leaves_an_empty_one(carts: Carts) -> None:
+    carts.note_order(carts.get("bob"), "o1", FINAL, [], NOW)
+    cart = carts.get("bob")
+    assert (cart.live_lines(NOW), cart.orders) == ({}, {"o1": FINAL})
+    carts.save_line(cart.put(product("p1"), 1, NOW), "p1", NOW)  # its first line starts it
+    assert list(carts.get("bob").lines) == ["p1"]
 
 
 def test_clearing_forgets_one_cart_and_is_idempotent(carts: Carts) -> None:

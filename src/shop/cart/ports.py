@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from shop.cart.domain.cart import Cart, CartLine
+from shop.cart.domain.cart import Cart, CartLine, OrderMark
 from shop.cart.domain.products import Product
 from shop.kernel.change import Change
 
@@ -31,8 +31,13 @@ class Carts(Protocol):
         """Remove one line (one write); LineNotInCart if it is not there (any more)."""
         ...
 
-    def remove_lines(self, before: Cart, lines: Sequence[CartLine], now: datetime) -> None:
-        """Remove these lines only if each is still exactly as read (one write); CartChanged if not."""
+    def note_order(
+        self, before: Cart, order_id: str, mark: OrderMark, settled: Sequence[CartLine], now: datetime
+    ) -> None:
+        """Record what the cart knows of an order (one write): a mark that is final replaces the
+        order's, one that is not never does (a late OrderPlaced after the order's end); marks of
+        orders placed before are forgotten. The `settled` lines go with it, only if each is
+        still exactly as read; CartChanged if not."""
         ...
 
     def clear(self, customer_id: str) -> None:

@@ -1,14 +1,17 @@
 """The cart's use cases: load, decide, save, answer (setting a line into an empty cart
 publishes CartStarted, in the same write). Budgets (DynamoDB requests, the
-catalog's included): view 2, set 3, remove 3, clear 1, settle an order 2."""
+catalog's included): view 2, set 3, remove 3, clear 1, note an order (placed, settled,
+cancelled) 2."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TypeVar
 
+from shop.cart.domain.cart import Cart, CartLine, OrderMark
 from shop.cart.domain.errors import CartChanged, ProductUnavailable
-from shop.cart.domain.events import OrderConfirmed
+from shop.cart.domain.events import OrderCancelled, OrderConfirmed, OrderPlaced
 from shop.cart.domain.view import PricedCart, over_limit, price
 from shop.cart.ports import Carts, ProductCatalog
 from shop.kernel.clock import Clock
@@ -86,10 +89,28 @@ def clear_cart(customer_id: str, *, carts: Carts) -> None:
 
 
 def settle_order(order: OrderConfirmed, *, carts: Carts, clock: Clock) -> None:
-    """A confirmed order takes its lines out of the cart it came from; redelivery finds
-    them gone and does nothing. A failed order never gets here: its cart stays whole."""
+    """A confirmed order takes exactly its line versions out of the cart it came from and
+    is no longer pending; redelivery finds both done and writes nothing. A failed order never
+    gets here: its cart stays whole."""
     now = clock.now()
     cart = carts.get(order.customer_id)
-    settled = cart.lines_settled_by(order, now)
-    if settled:
-        carts.remove_lines(cart, settled, now)
+    _note(cart, order, final=True, settled=cart.lines_settled_by(order, now), carts=carts, now=now)
+
+
+def note_order_placed(order: OrderPlaced, *, carts: Carts, clock: Clock) -> None:
+    """GET /cart shows the order pending until its end is heard of (a late OrderPlaced of an
+    order already final changes nothing)."""
+    _note(carts.get(order.customer_id), order, final=False, settled=[], carts=carts, now=clock.now())
+
+
+def note_order_cancelled(order: OrderCancelled, *, carts: Carts, clock: Clock) -> None:
+    _note(carts.get(order.customer_id), order, final=True, settled=[], carts=carts, now=clock.now())
+
+
+def _note(
+    cart: Cart, order: OrderPlaced, *, final: bool, settled: list[CartLine], carts: Carts, now: datetime
+) -> None:
+    mark = OrderMark(placed_at=order.placed_at, final=final)
+    known = cart.orders.get(order.order_id)
+    if settled or known is None or (final and not known.final):
+        carts.note_order(cart, order.order_id, mark, settled, now)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shop.cart.adapters.dynamo_carts import DynamoCarts
-from shop.cart.domain.cart import IDLE_LIFETIME, Cart
+from shop.cart.domain.cart import IDLE_LIFETIME, Cart, OrderMark
 from shop.cart.domain.errors import CurrencyConflict
 from shop.platform.aws import client
 from shop.platform.dynamo import from_item
@@ -108,9 +108,11 @@ def test_settled_lines_leave_the_stored_product_set(carts: DynamoCarts) -> None:
     put(carts, "alice", "p2", 2)
     read = carts.get("alice")
 
-    carts.remove_lines(read, [read.lines["p1"]], NOW)
+    carts.note_order(read, "o-1", OrderMark(placed_at=NOW, final=True), [read.lines["p1"]], NOW)
 
-    assert raw_item("alice")["products"] == {"p2"}
+    item = raw_item("alice")
+    assert item["products"] == {"p2"}
+    assert item["ORDER#o-1"] == {"placed_at": "2026-03-01T12:00:00Z", "final": True}
 
 
 def test_odd_product_ids_are_safe_as_attribute_names(carts: DynamoCarts) -> None:

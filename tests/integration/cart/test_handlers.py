@@ -75,6 +75,7 @@ def test_an_empty_cart(http: Any, dynamodb_requests: DynamoCalls, catalog_server
         "total": {"amount": 0, "currency": "EUR"},
         "item_count": 0,
         "unavailable": [],
+        "pending_order": None,
     }
     assert dynamodb_requests.operations == ["GetItem"]
     assert catalog_server.requests == []
@@ -369,3 +370,26 @@ def test_a_deleted_customers_cart_goes(http: Any, events: Any) -> None:
     assert events(sqs_batch([deleted]), None) == {"batchItemFailures": []}  # redelivered: nothing left
 
     assert [item["pk"] for item in table_items("cart") if not item["pk"].startswith("OUTBOX#")] == []
+
+
+def test_the_cart_shows_the_order_in_flight_until_its_end_within_budget(
+    http: Any, events: Any, dynamodb_requests: DynamoCalls
+) -> None:
+    request(http, "PUT", "/cart/items/book", body={"quantity": 1})
+    order = {"order_id": "o1", "customer_id": "alice", "placed_at": "2026-01-01T00:00:00Z"}
+    before = http(api_request("GET", "/cart", None, {"sub": "alice", "cognito:groups": "[]"}), None)
+    dynamodb_requests.reset()
+
+    assert events(sqs_batch([Event(event_type="OrderPlaced", correlation_id="c", data=order)]), None) == {
+        "batchItemFailures": []
+    }
+    assert dynamodb_requests.operations == ["GetItem", "UpdateItem"]
+    shown = http(api_request("GET", "/cart", None, {"sub": "alice", "cognito:groups": "[]"}), None)
+    assert json_body(shown)["pending_order"] == {"order_id": "o1", "status": "PENDING"}
+    assert shown["headers"]["ETag"] != before["headers"]["ETag"]
+
+    cancelled = {**order, "reason": "PAYMENT_DECLINED", "lines": []}
+    events(sqs_batch([Event(event_type="OrderCancelled", correlation_id="c", data=cancelled)]), None)
+    body = request(http, "GET", "/cart")[1]
+    assert body["pending_order"] is None
+    assert [item["product_id"] for item in body["items"]] == ["book"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES, Cart, CartLine
+from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES, Cart, CartLine, OrderMark
 from shop.cart.domain.errors import CartChanged, CartFull, CurrencyConflict, LineNotInCart
 from shop.cart.domain.products import Product
 from shop.kernel.change import Change
@@ -88,18 +88,32 @@ class FakeCarts:
             now,
         )
 
-    def remove_lines(self, before: Cart, lines: Sequence[CartLine], now: datetime) -> None:
+    def note_order(
+        self, before: Cart, order_id: str, mark: OrderMark, settled: Sequence[CartLine], now: datetime
+    ) -> None:
         self.writes += 1
         stored = self.stored.get(before.customer_id) or Cart.empty(before.customer_id)
-        if stored.is_expired(now) or any(
-            stored.lines.get(line.product_id, None) is None
-            or stored.lines[line.product_id].revision != line.revision
-            for line in lines
+        if settled and (
+            stored.is_expired(now)
+            or any(
+                stored.lines.get(line.product_id) is None
+                or stored.lines[line.product_id].revision != line.revision
+                for line in settled
+            )
         ):
             raise CartChanged
-        removed = {line.product_id for line in lines}
-        kept = {pid: line for pid, line in stored.lines.items() if pid not in removed}
-        self._put(stored, kept, stored.currency, now)
+        forgotten = set(before.marks_before(mark))
+        orders = {order: known for order, known in stored.orders.items() if order not in forgotten}
+        if mark.final or order_id not in orders:
+            orders[order_id] = mark
+        removed = {line.product_id for line in settled}
+        self.stored[stored.customer_id] = stored.model_copy(
+            update={
+                "lines": {pid: line for pid, line in stored.lines.items() if pid not in removed},
+                "orders": orders,
+                "expires_at": stored.expires_at or now + IDLE_LIFETIME,
+            }
+        )
 
     def clear(self, customer_id: str) -> None:
         self.writes += 1
@@ -120,4 +134,5 @@ class FakeCarts:
             lines=lines,
             currency=currency,
             expires_at=now + IDLE_LIFETIME,
+            orders=stored.orders,
         )

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES, Cart, CartLine
+from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES, Cart, CartLine, OrderMark
 from shop.cart.domain.errors import (
     CartFull,
     CurrencyConflict,
@@ -15,7 +15,7 @@ from shop.cart.domain.errors import (
     ProductUnavailable,
 )
 from shop.cart.domain.events import CartStarted, OrderConfirmed
-from shop.cart.domain.view import etag, price
+from shop.cart.domain.view import PendingOrder, etag, price
 from shop.kernel.errors import Conflict, InvalidInput, NotFound, Unprocessable
 from tests.unit.cart.fakes import product
 
@@ -250,6 +250,7 @@ def test_an_empty_cart_totals_zero_euros() -> None:
         "total": {"amount": 0, "currency": "EUR"},
         "item_count": 0,
         "unavailable": [],
+        "pending_order": None,
     }
 
 
@@ -275,3 +276,25 @@ def test_the_line_that_fills_an_empty_cart_starts_a_new_lifetime() -> None:
     ids = {event.cart_id} | {change.after.cart_id for change in restarts}
     assert [len(change.events) for change in restarts] == [1, 1]
     assert len(ids) == 3
+
+
+def test_the_pending_order_is_the_newest_one_the_cart_heard_of_unless_it_ended() -> None:
+    def marks(**known: tuple[int, bool]) -> Cart:
+        return Cart.empty("alice").model_copy(
+            update={
+                "orders": {
+                    order_id: OrderMark(placed_at=NOW + timedelta(minutes=minute), final=final)
+                    for order_id, (minute, final) in known.items()
+                }
+            }
+        )
+
+    assert marks().pending_order() is None
+    assert marks(o1=(1, False)).pending_order() == "o1"
+    assert marks(o1=(1, True)).pending_order() is None
+    assert marks(o1=(1, True), o2=(2, False)).pending_order() == "o2"
+    assert marks(o1=(1, False), o2=(2, True)).pending_order() is None  # a late OrderPlaced of o1
+    assert price(marks(o1=(1, False)), {}, NOW).pending_order == PendingOrder(order_id="o1", status="PENDING")
+    assert marks(o1=(1, True), o2=(2, False)).marks_before(
+        OrderMark(placed_at=NOW + timedelta(minutes=2))
+    ) == ["o1"]

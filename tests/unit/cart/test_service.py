@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import pytest
 
@@ -15,7 +16,7 @@ from shop.cart.domain.errors import (
     LineNotInCart,
     ProductUnavailable,
 )
-from shop.cart.domain.events import CartStarted, OrderConfirmed, OrderedLine
+from shop.cart.domain.events import CartStarted, OrderCancelled, OrderConfirmed, OrderedLine, OrderPlaced
 from shop.cart.domain.view import PricedCart
 from shop.kernel.change import Change
 from shop.kernel.clock import FixedClock
@@ -231,6 +232,7 @@ def order_confirmed(carts: FakeCarts, customer: str, product_ids: list[str]) -> 
     return OrderConfirmed(
         order_id="o1",
         customer_id=customer,
+        placed_at=START,
         lines=tuple(
             OrderedLine(product_id=pid, quantity=lines[pid].quantity, revision=lines[pid].revision)
             for pid in product_ids
@@ -289,7 +291,8 @@ def test_an_order_for_a_customer_without_a_cart_is_fine(carts: FakeCarts, clock:
     order = order_confirmed(carts, "alice", ["book"]).model_copy(update={"customer_id": "carol"})
     service.settle_order(order, carts=carts, clock=clock)
 
-    assert carts.stored == {}
+    assert carts.stored["carol"].lines == {}
+    assert carts.stored["carol"].pending_order() is None
 
 
 def test_a_line_past_the_largest_amount_is_refused_and_nothing_is_saved(
@@ -396,3 +399,55 @@ def test_a_cart_that_keeps_changing_is_a_conflict_after_a_few_reads(
         put(carts, catalog, clock, "book", 2)
     assert carts.reads == service.ATTEMPTS
     assert "alice" not in carts.stored
+
+
+Event = TypeVar("Event", OrderPlaced, OrderCancelled)
+
+
+def order_event(kind: type[Event], order_id: str, at: datetime) -> Event:
+    return kind(order_id=order_id, customer_id="alice", placed_at=at)
+
+
+def test_the_cart_shows_an_order_pending_from_its_placing_to_its_end(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    put(carts, catalog, clock, "book", 1)
+    service.note_order_placed(order_event(OrderPlaced, "o1", START), carts=carts, clock=clock)
+    shown = service.view_cart("alice", carts=carts, catalog=catalog, clock=clock)
+    assert shown.pending_order is not None
+    assert shown.pending_order.order_id == "o1"
+    assert [item.product_id for item in shown.items] == ["book"]  # the cart stays whole meanwhile
+
+    service.note_order_cancelled(order_event(OrderCancelled, "o1", START), carts=carts, clock=clock)
+
+    assert service.view_cart("alice", carts=carts, catalog=catalog, clock=clock).pending_order is None
+
+
+def test_events_of_an_order_in_any_order_leave_no_pending_order_and_redelivery_writes_nothing(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    put(carts, catalog, clock, "book", 1)
+    confirmed = order_confirmed(carts, "alice", ["book"])
+    service.settle_order(confirmed, carts=carts, clock=clock)
+    writes = carts.writes
+
+    service.note_order_placed(order_event(OrderPlaced, "o1", START), carts=carts, clock=clock)  # late
+    service.settle_order(confirmed, carts=carts, clock=clock)  # again
+
+    assert carts.writes == writes
+    shown = service.view_cart("alice", carts=carts, catalog=catalog, clock=clock)
+    assert (shown.pending_order, shown.items) == (None, [])
+
+
+def test_the_next_order_forgets_those_before_it(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    put(carts, catalog, clock, "book", 1)
+    service.note_order_placed(order_event(OrderPlaced, "o1", START), carts=carts, clock=clock)
+    service.note_order_cancelled(order_event(OrderCancelled, "o1", START), carts=carts, clock=clock)
+    later = START + timedelta(minutes=1)
+
+    service.note_order_placed(order_event(OrderPlaced, "o2", later), carts=carts, clock=clock)
+
+    assert list(carts.stored["alice"].orders) == ["o2"]
+    assert carts.stored["alice"].pending_order() == "o2"

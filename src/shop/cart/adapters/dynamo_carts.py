@@ -5,7 +5,9 @@ is an UpdateItem that leaves the others alone: concurrent PUTs of different prod
 survive without a version check. Beside the lines: `products` (string set of the line ids,
 for the size/limit condition; gone with the last line), `currency` (of the lines; free again
 once `products` is gone), `cart_id` (of the current lifetime), `expires_at` (TTL, epoch
-seconds, refreshed by every write). DynamoDB deletes expired items only eventually, so reads
+seconds, refreshed by every write), and `ORDER#<order_id>` (a map `{placed_at, final}`) for
+the orders placed from the cart that its queue has heard of, so GET /cart can show the one
+in flight. DynamoDB deletes expired items only eventually, so reads
 and writes treat an item whose `expires_at` has passed as an empty cart.
 
 The line that fills an empty, missing or expired cart starts it: one TransactWriteItems of
@@ -20,7 +22,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES, Cart, CartLine
+from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES, Cart, CartLine, OrderMark
 from shop.cart.domain.errors import CartChanged, CartFull, CurrencyConflict, LineNotInCart
 from shop.kernel.change import Change
 from shop.kernel.clock import parse_rfc3339, rfc3339
@@ -29,6 +31,7 @@ from shop.platform.dynamo import from_item, to_item
 from shop.platform.transaction import Transaction
 
 LINE_PREFIX = "LINE#"
+ORDER_PREFIX = "ORDER#"
 # A cart's first line, started (or restarted after expiry) with nothing else in it
 _FRESH_CART = (
     "SET #line = :line, currency = :currency, expires_at = :expires, updated_at = :now,"
@@ -97,24 +100,35 @@ class DynamoCarts:
             on_failure=lambda _: LineNotInCart(product_id),
         )
 
-    def remove_lines(self, before: Cart, lines: Sequence[CartLine], now: datetime) -> None:
-        if not lines:
-            return
-        names = {f"#l{index}": LINE_PREFIX + line.product_id for index, line in enumerate(lines)}
-        values: dict[str, Any] = {f":r{index}": line.revision for index, line in enumerate(lines)}
-        unchanged = " AND ".join(f"#l{index}.revision = :r{index}" for index in range(len(lines)))
+    def note_order(
+        self, before: Cart, order_id: str, mark: OrderMark, settled: Sequence[CartLine], now: datetime
+    ) -> None:
+        names = {"#order": ORDER_PREFIX + order_id}
+        values: dict[str, Any] = {":mark": _mark_value(mark), ":expires": _expiry(now)}
+        sets = ["#order = :mark" if mark.final else "#order = if_not_exists(#order, :mark)"]
+        sets.append("expires_at = if_not_exists(expires_at, :expires)")  # marks alone do not keep a cart
+        removes = [f"#old{index}" for index, _ in enumerate(before.marks_before(mark))]
+        names.update(
+            {f"#old{index}": ORDER_PREFIX + old for index, old in enumerate(before.marks_before(mark))}
+        )
+        conditions = []
+        for index, line in enumerate(settled):
+            names[f"#l{index}"] = LINE_PREFIX + line.product_id
+            values[f":r{index}"] = line.revision
+            removes.append(f"#l{index}")
+            conditions.append(f"#l{index}.revision = :r{index}")
+        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        if settled:
+            expression += " DELETE products :ids"
+            values[":ids"] = {line.product_id for line in settled}
+            conditions.append("expires_at > :epoch")
+            values[":epoch"] = int(now.timestamp())
         self._update(
             before.customer_id,
-            f"REMOVE {', '.join(names)} DELETE products :ids SET expires_at = :expires, updated_at = :now",
-            f"{unchanged} AND expires_at > :epoch",
+            expression,
+            " AND ".join(conditions) or None,
             names=names,
-            values={
-                **values,
-                ":ids": {line.product_id for line in lines},
-                ":expires": _expiry(now),
-                ":now": rfc3339(now),
-                ":epoch": int(now.timestamp()),
-            },
+            values=values,
             on_failure=lambda _: CartChanged(),
         )
 
@@ -158,7 +172,7 @@ class DynamoCarts:
         self,
         customer_id: str,
         expression: str,
-        condition: str,
+        condition: str | None,
         *,
         names: dict[str, str],
         values: dict[str, Any],
@@ -169,10 +183,10 @@ class DynamoCarts:
                 TableName=self._table,
                 Key=_key(customer_id),
                 UpdateExpression=expression,
-                ConditionExpression=condition,
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=to_item(values),
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                **({"ConditionExpression": condition} if condition else {}),
             )
         except self._client.exceptions.ConditionalCheckFailedException as error:
             old = error.response.get("Item")
@@ -238,6 +252,10 @@ def _line_value(line: CartLine) -> dict[str, Any]:
     }
 
 
+def _mark_value(mark: OrderMark) -> dict[str, Any]:
+    return {"placed_at": rfc3339(mark.placed_at), "final": mark.final}
+
+
 def _cart(customer_id: str, item: dict[str, Any]) -> Cart:
     lines = {
         name.removeprefix(LINE_PREFIX): CartLine(
@@ -251,6 +269,13 @@ def _cart(customer_id: str, item: dict[str, Any]) -> Cart:
         for name, value in item.items()
         if name.startswith(LINE_PREFIX)
     }
+    orders = {
+        name.removeprefix(ORDER_PREFIX): OrderMark(
+            placed_at=parse_rfc3339(value["placed_at"]), final=value["final"]
+        )
+        for name, value in item.items()
+        if name.startswith(ORDER_PREFIX)
+    }
     expires = item.get("expires_at")
     return Cart(
         customer_id=customer_id,
@@ -258,4 +283,5 @@ def _cart(customer_id: str, item: dict[str, Any]) -> Cart:
         lines=lines,
         currency=item.get("currency"),
         expires_at=datetime.fromtimestamp(expires, UTC) if expires is not None else None,
+        orders=orders,
     )

@@ -42,6 +42,17 @@ class CartLine(BaseModel):
     price_when_added: Money | None = None
 
 
+class OrderMark(BaseModel):
+    """What the cart knows of an order placed from it, from the orders' events: when it was
+    placed (orders are placed one at a time per cart, so the newest is the one that counts)
+    and whether it is final (confirmed or cancelled)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    placed_at: datetime
+    final: bool = False
+
+
 class Cart(BaseModel):
     """A customer's cart as stored. `expires_at` is the stored expiry (None: never written);
     an expired cart still in storage reads as empty through `live_lines`. `cart_id` names the
@@ -54,10 +65,23 @@ class Cart(BaseModel):
     lines: Mapping[str, CartLine] = Field(default_factory=dict)
     currency: str | None = None
     expires_at: datetime | None = None
+    orders: Mapping[str, OrderMark] = Field(default_factory=dict)
 
     @classmethod
     def empty(cls, customer_id: str) -> Cart:
         return cls(customer_id=customer_id)
+
+    def pending_order(self) -> str | None:
+        """The order placed from this cart that is not final yet, if any: the newest it knows of
+        (a late OrderPlaced of an older order, final long since, changes nothing)."""
+        if not self.orders:
+            return None
+        order_id, mark = max(self.orders.items(), key=lambda item: (item[1].placed_at, item[0]))
+        return None if mark.final else order_id
+
+    def marks_before(self, mark: OrderMark) -> list[str]:
+        """The orders placed before this one: final by now (one order at a time), so forgotten."""
+        return [order_id for order_id, known in self.orders.items() if known.placed_at < mark.placed_at]
 
     def is_expired(self, now: datetime) -> bool:
         return self.expires_at is not None and self.expires_at <= now
@@ -121,7 +145,7 @@ class Cart(BaseModel):
         settled = []
         for ordered in order.lines:
             line = lines.get(ordered.product_id)
-            if line and line.revision == ordered.revision:
+            if line and ordered.revision is not None and line.revision == ordered.revision:
                 settled.append(line)
         return settled
 

@@ -32,18 +32,28 @@ class OrderedLine(BaseModel):
 
     product_id: str
     quantity: int = Field(ge=1)
-    revision: str  # the version of the cart line the order took
+    revision: str | None = None  # the version of the cart line the order took (none: an order placed before)
 
 
-class OrderConfirmed(BaseModel):
-    """An order paid for: its lines leave the cart. (Not OrderPlaced: an order that fails —
-    out of stock, payment declined — must leave the cart as the customer left it.)"""
+class OrderPlaced(BaseModel):
+    """An order was placed from the cart: GET /cart shows it pending until it is final."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     order_id: str
     customer_id: str
+    placed_at: datetime
+
+
+class OrderConfirmed(OrderPlaced):
+    """An order paid for: its lines leave the cart. (Not OrderPlaced: an order that fails —
+    out of stock, payment declined — must leave the cart as the customer left it.)"""
+
     lines: tuple[OrderedLine, ...]
+
+
+class OrderCancelled(OrderPlaced):
+    """An order that failed or was cancelled: the cart stays as the customer left it."""
 
 
 class UserDeleted(BaseModel):

@@ -51,6 +51,15 @@ class UnavailableLine(BaseModel):
     reason: Reason
 
 
+class PendingOrder(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    order_id: str
+    status: Literal["PENDING"] = Field(
+        default="PENDING", description="Not final yet: GET /orders/{order_id} tells its exact status"
+    )
+
+
 class PricedCart(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -64,6 +73,11 @@ class PricedCart(BaseModel):
             "longer takes or in another currency than the cart, or the line would take the "
             "total past the largest amount)"
         ),
+    )
+    pending_order: PendingOrder | None = Field(
+        default=None,
+        description="The order placed from this cart that is not final yet (no other can be placed "
+        "meanwhile), or null",
     )
 
 
@@ -106,6 +120,7 @@ def price(cart: Cart, products: Mapping[str, Product], now: datetime) -> PricedC
         total=running,
         item_count=sum(item.quantity for item in items),
         unavailable=unavailable,
+        pending_order=_pending(cart),
     )
 
 
@@ -119,6 +134,11 @@ def etag(cart: PricedCart) -> str:
 def over_limit(cart: PricedCart) -> int:
     """How many lines the shop cannot total any more."""
     return sum(1 for line in cart.unavailable if line.reason == "amount_too_large")
+
+
+def _pending(cart: Cart) -> PendingOrder | None:
+    order_id = cart.pending_order()
+    return PendingOrder(order_id=order_id) if order_id else None
 
 
 def _unavailable(line: CartLine, reason: Reason) -> UnavailableLine:

@@ -64,6 +64,7 @@ class OrderCancelled(EventData):
     customer_id: str
     reason: CancellationReasonName
     lines: tuple[EventLine, ...]
+    placed_at: datetime  # the cart tells this order's end from a later one's
 
 
 class RefundRequested(EventData):

@@ -344,6 +344,7 @@ class Order(BaseModel):
             customer_id=self.customer_id,
             reason=reason.value,
             lines=self._event_lines(),
+            placed_at=self.created_at,
         )
 
     def _refund(self, payment_id: str) -> RefundRequested:
