@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from shop.platform.outbox import OUTBOX_PREFIX, REGION_ATTRIBUTE
+from shop.resources import load_resources
 from tests.terraform.cli import offline_environment, terraform
 from tests.terraform.hcl import ENVIRONMENTS, MODULES, REPO, TERRAFORM, blocks, locals_of
 
@@ -127,7 +128,7 @@ def plan() -> Iterator[dict[str, Any]]:
         dist = root / "dist"
         dist.mkdir()
         for name in [
-            *json.loads((REPO / "src/shop/resources.json").read_text())["services"],
+            *(service.name for service in load_resources().services),
             "relay",
             "layer",
         ]:
