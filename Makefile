@@ -19,7 +19,7 @@ export BC_SKIP_MAPPING := TRUE
 export CKV_SKIP_PACKAGE_UPDATE_CHECK := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install clean-reports run test lint fmt unit integration acceptance smoke terraform-check slow chaos redrive bench load browser package openapi evaluate-recs clean
+.PHONY: help install clean-reports run test lint fmt unit integration acceptance smoke terraform-check terraform-slow slow chaos redrive bench load browser package openapi evaluate-recs mutation clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ integration: install ## adapters against moto
 terraform-check: install $(CHECKOV) ## offline Terraform checks: fmt, get, validate (real provider, offline mirror), HCL rules, checkov
 	$(PYTEST_STAGE) tests/terraform -m "terraform and not slow" -q $(PYTEST_ARGS)
 
+terraform-slow: install ## the Terraform apply test alone: the whole system applied to the emulator, read back, re-planned, destroyed (also in `make slow`)
+	$(PYTEST_STAGE) tests/terraform -m "terraform and slow" -q $(PYTEST_ARGS)
+
 acceptance: install ## BDD features over HTTP (SHOP_API_URL, or an embedded stack)
 	$(PYTEST_STAGE) features tests -m "acceptance and not slow" -q
 
@@ -109,6 +112,9 @@ package: install ## reproducible Lambda zips in dist/ (PACKAGE_ARGS="--compile-w
 
 evaluate-recs: install ## offline evaluation of recommendations: hit rate@5 against two baselines (ARGS="--seed 3")
 	$(PY) scripts/evaluate_recommendations.py $(ARGS)
+
+mutation: install ## mutation score of every domain module and the kernel against its own unit tests (ARGS="--area kernel"); fails under 90 %
+	$(PY) scripts/mutation.py $(ARGS)
 
 openapi: install ## regenerate src/shop/meta/openapi.json from the code
 	$(PY) scripts/openapi.py

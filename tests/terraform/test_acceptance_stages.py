@@ -1,7 +1,7 @@
 """Post-deploy acceptance takes no money where money is real (issue 18): prod runs only the @smoke
 features, whose scenarios place no order, charge nothing and refund nothing; the full suite (which
 charges Stripe's test tokens) runs on dev, whose provider is the sandbox or Stripe in test mode.
-The alarm destination comes from the GitHub environment, not from a committed file."""
+The alarm destination comes from a repository variable per stage, not from a committed file."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def test_a_stage_runs_the_acceptance_it_is_told_and_nothing_else() -> None:
     workflow = load("stage.yml")
     assert workflow["on"]["workflow_call"]["inputs"]["acceptance"]["required"] is True
     [acceptance] = [
-        step for step in workflow["jobs"]["deploy"]["steps"] if "Acceptance" in str(step.get("name"))
+        step for step in workflow["jobs"]["apply"]["steps"] if "Acceptance" in str(step.get("name"))
     ]
     assert acceptance["env"]["ACCEPTANCE"] == "${{ inputs.acceptance }}"
     assert "full) make acceptance ;;" in acceptance["run"]
@@ -73,12 +73,17 @@ def test_the_smoke_target_selects_the_smoke_marker() -> None:
     assert '-m "smoke and not slow"' in recipe
 
 
-def test_alarm_emails_come_from_the_github_environment() -> None:
-    workflow = load("stage.yml")
-    assert workflow["env"]["TF_VAR_alarm_emails"] == "${{ vars.ALARM_EMAILS || 'null' }}"
+def test_alarm_emails_come_from_a_repository_variable_of_the_stage() -> None:
+    # the plan job has no environment (its approval would come before the plan), so the
+    # variable is the repository's, one per stage: ALARM_EMAILS_DEV, ALARM_EMAILS_PROD
+    workflow = load("plan.yml")
+    assert (
+        workflow["env"]["TF_VAR_alarm_emails"]
+        == "${{ vars[format('ALARM_EMAILS_{0}', inputs.stage)] || 'null' }}"
+    )
     for stage in ("dev", "prod"):
         tfvars = (REPO / "terraform/environments/aws/stages" / f"{stage}.tfvars").read_text()
         assert "alarm_emails" not in re.sub(r"#.*", "", tfvars), (
             f"{stage}.tfvars would override the environment's"
         )
-    assert any("terraform plan" in line for line in steps(workflow["jobs"]["deploy"]))
+    assert any("terraform plan" in line for line in steps(workflow["jobs"]["plan"]))
