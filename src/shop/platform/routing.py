@@ -337,11 +337,15 @@ def _query(request: HttpEvent) -> dict[str, Any]:
 
 
 def _json_body(request: HttpEvent) -> Any:
-    body = request.decoded_body
-    if not body:
-        return None
     try:
+        body = request.decoded_body
+        if not body:
+            return None
         return json.loads(body)
+    except UnicodeDecodeError as error:  # base64 bytes that are no JSON text (JSON is UTF-8)
+        raise RequestValidationError(
+            [{"type": "json_invalid", "loc": ("body", error.start), "msg": "JSON decode error", "input": {}}]
+        ) from error
     except json.JSONDecodeError as error:
         raise RequestValidationError(
             [{"type": "json_invalid", "loc": ("body", error.pos), "msg": "JSON decode error", "input": {}}]
