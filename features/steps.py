@@ -15,7 +15,8 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -73,6 +74,8 @@ class Shop:
     tokens: dict[str, str] = field(default_factory=dict)
     logins: dict[str, dict[str, Any]] = field(default_factory=dict)  # the last login answer of each
     emails: dict[str, str] = field(default_factory=dict)
+    passwords: dict[str, str] = field(default_factory=dict)  # the last that logged each one in
+    created: list[str] = field(default_factory=list)  # ids of the products this scenario created
     remembered: dict[str, Any] = field(default_factory=dict)
     products: dict[str, dict[str, Any]] = field(default_factory=dict)  # by name, as last answered
     # products a scenario creates go into a category of its own: it passes on a shared deployment
@@ -178,6 +181,7 @@ class Shop:
             "POST", "/auth/login", actor=ANONYMOUS, json={"email": self.email_of(name), "password": password}
         )
         if answer.status_code == 200:
+            self.passwords[name] = password
             self.logins[name] = answer.json()
             self.tokens[name] = str(self.logins[name]["access_token"])
             self.current = name
@@ -209,7 +213,24 @@ class Shop:
         answer = self.call("POST", "/products", actor=actor, json=body)
         if answer.status_code == 201:
             self.remember_product(answer.json())
+            self.created.append(answer.json()["product_id"])
         return answer
+
+    def remove_what_it_made(self) -> list[str]:
+        """Delete the scenario's products and accounts (the account's own erasure, as a customer
+        would); answer what could not be removed: an account whose password the scenario changed
+        or that has an order in flight, which the run's report names."""
+        left = [
+            f"product {product_id}"
+            for product_id in self.created
+            if self.call("DELETE", f"/products/{product_id}", actor=ADMIN).status_code not in (204, 404)
+        ]
+        for name, password in self.passwords.items():
+            gone = self.log_in(name, password).status_code == 200 and (
+                self.call("DELETE", "/users/me", actor=name, json={"password": password}).status_code == 204
+            )
+            left += [] if gone else [f"customer {self.email_of(name)}"]
+        return left
 
     def pick_product(self, currency: str = "EUR") -> dict[str, Any]:
         """A product of the catalog as it stands (a seeded one on a fresh stack)."""
@@ -272,8 +293,15 @@ def login(url: str, email: str, password: str, http: requests.Session | None = N
 
 
 @pytest.fixture
-def shop(shop_url: str, admin_token: Callable[[], str]) -> Shop:
-    return Shop(url=shop_url, admin_token=admin_token)
+def shop(shop_url: str, admin_token: Callable[[], str], shop_stack: Any) -> Iterator[Shop]:
+    shop = Shop(url=shop_url, admin_token=admin_token)
+    yield shop
+    # A deployed stage keeps no acceptance data: what a scenario made is removed after it
+    # (docs/operations.md); an embedded stack is thrown away whole.
+    if shop_stack is None:
+        left = shop.remove_what_it_made()
+        if left:
+            warnings.warn(f"acceptance data left on {shop_url}: {', '.join(left)}", stacklevel=1)
 
 
 # -- Given ---------------------------------------------------------------------------------
