@@ -56,7 +56,7 @@ clean-reports:
 lint: install ## ruff, mypy --strict (src/shop and the tools, src/shop_tools), import contracts, duplicate code
 	$(VENV)/bin/ruff check src tests features scripts
 	$(VENV)/bin/ruff format --check src tests features scripts
-	$(VENV)/bin/mypy src tests/unit tests/contract tests/integration
+	$(VENV)/bin/mypy src scripts tests/unit tests/contract tests/integration
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pylint --disable=all --enable=duplicate-code --score=no src scripts
 

@@ -565,138 +565,78 @@ def _new_order_id() -> str:
 
 def scenarios() -> list[Scenario]:
     resources = load_resources()
-    http = {service.name: service.http_handler or "" for service in resources.services}
-    events = {service.name: service.events_handler or "" for service in resources.services}
+
+    def http(service: str, label: str, event: Callable[[Stack], dict[str, Any]], **options: Any) -> Scenario:
+        handler = str(resources.service(service).http_handler)
+        return Scenario(f"{service}:http", label, handler, event, **options)
+
+    def consumer(service: str, event_type: str, data: Callable[[Stack], dict[str, Any]]) -> Scenario:
+        handler = str(resources.service(service).events_handler)
+        return Scenario(f"{service}:events", event_type, handler, lambda s: sqs_event(event_type, data(s)))
 
     def customer(stack: Stack) -> dict[str, Any]:
         return {"sub": stack.user_id}
 
+    def new_order(stack: Stack) -> dict[str, Any]:
+        return _order_data(stack, _new_order_id())
+
+    def new_user(stack: Stack) -> dict[str, Any]:
+        account = {"email": f"{_new_order_id()}@example.com", "password": "Bench-passw0rd!", "name": "Ada"}
+        return api_request("POST", "/users", account)
+
     return [
-        Scenario(
-            "meta:http", "GET /health", http["meta"], lambda s: api_request("GET", "/health"), warm=True
+        http("meta", "GET /health", lambda s: api_request("GET", "/health"), warm=True),
+        http("meta", "GET /problems/{slug}", lambda s: api_request("GET", "/problems/not-found")),
+        http(
+            "users", "GET /users/me", lambda s: api_request("GET", "/users/me", None, customer(s)), warm=True
         ),
-        Scenario(
-            "meta:http",
-            "GET /problems/{slug}",
-            http["meta"],
-            lambda s: api_request("GET", "/problems/not-found"),
-        ),
-        Scenario(
-            "users:http",
-            "GET /users/me",
-            http["users"],
-            lambda s: api_request("GET", "/users/me", None, customer(s)),
-            warm=True,
-        ),
-        Scenario(
-            "users:http",
-            "POST /users",
-            http["users"],
-            lambda s: api_request(
-                "POST",
-                "/users",
-                {"email": f"{_new_order_id()}@example.com", "password": "Bench-passw0rd!", "name": "Ada"},
-            ),
-        ),
-        Scenario(
-            "catalog:http",
+        http("users", "POST /users", new_user),
+        http(
+            "catalog",
             "GET /products/{id}",
-            http["catalog"],
             lambda s: api_request("GET", f"/products/{s.product_id}"),
             warm=True,
         ),
-        Scenario(
-            "catalog:http",
+        http(
+            "catalog",
             "POST /products",
-            http["catalog"],
             lambda s: api_request("POST", "/products", _new_product() | {"sku": _new_order_id()}, ADMIN),
         ),
-        Scenario(
-            "cart:http",
-            "GET /cart",
-            http["cart"],
-            lambda s: api_request("GET", "/cart", None, customer(s)),
-            warm=True,
-        ),
-        Scenario(
-            "cart:http",
+        http("cart", "GET /cart", lambda s: api_request("GET", "/cart", None, customer(s)), warm=True),
+        http(
+            "cart",
             "PUT /cart/items/{id}",
-            http["cart"],
             lambda s: api_request(
                 "PUT", f"/cart/items/{s.product_id}", {"quantity": 1}, {"sub": _new_order_id()}
             ),
         ),
-        Scenario(
-            "orders:http",
+        http(
+            "orders",
             "GET /orders/{id}",
-            http["orders"],
             lambda s: api_request("GET", f"/orders/{s.order_id}", None, customer(s)),
             warm=True,
         ),
-        Scenario("orders:http", "POST /orders", http["orders"], place_order_event),
-        Scenario(
-            "payments:http",
+        http("orders", "POST /orders", place_order_event),
+        http(
+            "payments",
             "GET /payments?order_id=",
-            http["payments"],
             lambda s: api_request("GET", "/payments", None, customer(s), query={"order_id": s.order_id}),
             warm=True,
         ),
-        Scenario(
-            "payments:http",
-            "POST /payments/webhooks/stripe",
-            http["payments"],
-            _signed_webhook,
-            environment=_STRIPE_ENVIRONMENT,
-        ),
-        Scenario(
-            "analytics:http",
+        http("payments", "POST /payments/webhooks/stripe", _signed_webhook, environment=_STRIPE_ENVIRONMENT),
+        http(
+            "analytics",
             "GET /admin/analytics",
-            http["analytics"],
             lambda s: api_request("GET", "/admin/analytics", None, ADMIN),
             warm=True,
         ),
-        Scenario(
-            "meta:http",
-            "GET /admin/dashboard",
-            http["meta"],
-            lambda s: api_request("GET", "/admin/dashboard"),
-        ),
-        Scenario(
-            "catalog:events",
-            "OrderPlaced",
-            events["catalog"],
-            lambda s: sqs_event("OrderPlaced", _order_data(s, _new_order_id())),
-        ),
-        Scenario(
-            "cart:events",
-            "OrderConfirmed",
-            events["cart"],
-            lambda s: sqs_event("OrderConfirmed", _order_data(s, _new_order_id())),
-        ),
-        Scenario(
-            "orders:events",
-            "StockReserved",
-            events["orders"],
-            lambda s: sqs_event("StockReserved", {"order_id": s.order_id, "lines": []}),
-        ),
-        Scenario(
-            "payments:events",
-            "PaymentRequested",
-            events["payments"],
-            lambda s: sqs_event("PaymentRequested", _payment_request(s, _new_order_id())),
-        ),
-        Scenario(
-            "users:events",
-            "OrderConfirmed",
-            events["users"],
-            lambda s: sqs_event("OrderConfirmed", _order_data(s, _new_order_id())),
-        ),
-        Scenario(
-            "analytics:events",
-            "OrderPlaced",
-            events["analytics"],
-            lambda s: sqs_event("OrderPlaced", _order_data(s, _new_order_id())),
-        ),
+        http("meta", "GET /admin/dashboard", lambda s: api_request("GET", "/admin/dashboard")),
+        consumer("catalog", "OrderPlaced", new_order),
+        consumer("cart", "OrderConfirmed", new_order),
+        consumer("orders", "StockReserved", lambda s: {"order_id": s.order_id, "lines": []}),
+        consumer("payments", "PaymentRequested", lambda s: _payment_request(s, _new_order_id())),
+        consumer("users", "OrderConfirmed", new_order),
+        consumer("analytics", "OrderPlaced", new_order),
         Scenario(
             "outbox-relay",
             "INSERT of an outbox item",
