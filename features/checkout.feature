@@ -85,3 +85,29 @@ Feature: Checkout
     And the response field "status" is "SHIPPED"
     When I POST "/orders/{order_id}/cancel" as "alice"
     Then the response is a problem with status 409
+
+  Scenario: Two tabs checking out one cart at once place one order, the other is told which
+    Given "alice" has 1 "Mug" in the cart
+    When "alice" checks out from 2 tabs at once, each with its own Idempotency-Key
+    Then one checkout answered 202 and the other 409 naming that order and its Location
+    And the order becomes CONFIRMED
+    And the cart of "alice" shows no order pending
+    And the stock of "Mug" becomes 4
+
+  Scenario: A price raised after the customer looked is not charged without asking
+    Given "alice" has 1 "Mug" in the cart
+    And the admin sets the price of "Mug" to 999.00 EUR
+    When "alice" checks out paying with "tok_visa"
+    Then the answer is 412 naming "Mug" with the cart's current ETag
+    When "alice" checks out the cart of that ETag paying with "tok_visa"
+    Then the answer is 202 with a PENDING order and its Location
+    And the order's total is 999.00 EUR
+
+  Scenario: A checkout of a cart that changed since the customer read it saves nothing
+    Given "alice" has 1 "Mug" in the cart
+    And "alice" reads the cart
+    And "alice" has 2 "Mug" in the cart
+    When "alice" checks out the cart as read paying with "tok_visa"
+    Then the answer is 412 with the cart's current ETag
+    When I GET "/orders" as "alice"
+    Then the response field "items" has 0 items

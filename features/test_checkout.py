@@ -6,12 +6,15 @@ scenarios share one deployment without seeing each other's data.
 
 from __future__ import annotations
 
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from .steps import ADMIN, ANONYMOUS, Shop, cents
+from .steps import ADMIN, ANONYMOUS, SHIPPING_ADDRESS, Shop, cents, warm_checkout
 
 pytestmark = pytest.mark.acceptance
 
@@ -50,6 +53,22 @@ def checked_out_and_confirmed(shop: Shop, name: str, token: str) -> None:
     order_becomes(shop, "CONFIRMED")
 
 
+@given(parsers.parse('the admin sets the price of "{product}" to {price} {currency}'))
+def admin_sets_price(shop: Shop, product: str, price: str, currency: str) -> None:
+    path = f"/products/{shop.product(product)['product_id']}"
+    answer = shop.call(
+        "PATCH", path, actor=ADMIN, json={"price": {"amount": cents(price), "currency": currency}}
+    )
+    assert answer.status_code == 200, answer.text
+
+
+@given(parsers.parse('"{name}" reads the cart'))
+def reads_the_cart(shop: Shop, name: str) -> None:
+    answer = shop.call("GET", "/cart", actor=name)
+    assert answer.status_code == 200, answer.text
+    shop.remembered["etag"] = answer.headers["ETag"]
+
+
 # -- when -------------------------------------------------------------------------------
 
 
@@ -61,6 +80,35 @@ def checked_out_and_confirmed(shop: Shop, name: str, token: str) -> None:
 )
 def checks_out(shop: Shop, name: str, token: str, key: str | None = None) -> None:
     shop.check_out(name, token, idempotency_key=key)
+    shop.remembered["order_owner"] = name
+
+
+@when(parsers.parse('"{name}" checks out from {tabs:d} tabs at once, each with its own Idempotency-Key'))
+def checks_out_from_tabs(shop: Shop, name: str, tabs: int) -> None:
+    warm_checkout(shop, shop.token_of(name) or "", tabs)
+    start = threading.Barrier(tabs)
+
+    def tab(index: int) -> None:
+        start.wait()
+        shop.check_out(name, idempotency_key=f"tab-{index}-{uuid.uuid4().hex}")
+
+    with ThreadPoolExecutor(max_workers=tabs) as pool:
+        list(pool.map(tab, range(tabs)))
+    shop.remembered["order_owner"] = name
+
+
+@when(
+    parsers.re(
+        r'"(?P<name>[^"]+)" checks out the cart (?:as read|of that ETag) paying with "(?P<token>[^"]+)"$'
+    )
+)
+def checks_out_if_match(shop: Shop, name: str, token: str) -> None:
+    body = {"shipping_address": SHIPPING_ADDRESS, "payment_token": token}
+    answer = shop.call(
+        "POST", "/orders", actor=name, json=body, headers={"If-Match": shop.remembered["etag"]}
+    )
+    if answer.status_code == 202:
+        shop.remembered["order_id"] = answer.json()["order_id"]
     shop.remembered["order_owner"] = name
 
 
@@ -125,3 +173,30 @@ def payment_refunded(shop: Shop) -> None:
 
     shop.wait_for("GET", "/payments?order_id={order_id}", refunded, actor=owner(shop))
     shop.wait_for_field("/orders/{order_id}", "payment.status", "REFUNDED", actor=owner(shop))
+
+
+@then("one checkout answered 202 and the other 409 naming that order and its Location")
+def one_accepted_the_other_told(shop: Shop) -> None:
+    checkouts = [r for r in shop.history if r.request.method == "POST" and r.url.endswith("/orders")]
+    assert sorted(r.status_code for r in checkouts) == [202, 409], [r.text for r in checkouts]
+    order_id = shop.remembered["order_id"]
+    (refused,) = [r for r in checkouts if r.status_code == 409]
+    assert refused.json()["order_id"] == order_id
+    assert refused.headers["Location"].endswith(f"/orders/{order_id}")
+
+
+@then(parsers.parse('the cart of "{name}" shows no order pending'))
+def no_order_pending(shop: Shop, name: str) -> None:
+    shop.wait_for_field("/cart", "pending_order", None, actor=name)
+
+
+@then(parsers.re(r'the answer is 412(?: naming "(?P<product>[^"]+)")? with the cart\'s current ETag$'))
+def precondition_failed(shop: Shop, product: str | None) -> None:
+    refused = shop.answer
+    assert refused.status_code == 412, refused.text
+    assert refused.json()["type"] == "/problems/precondition-failed"
+    if product is not None:
+        assert refused.json()["product_ids"] == [shop.product(product)["product_id"]]
+    owner_cart = shop.call("GET", "/cart", actor=shop.remembered["order_owner"])
+    assert refused.headers["ETag"] == owner_cart.headers["ETag"]
+    shop.remembered["etag"] = refused.headers["ETag"]

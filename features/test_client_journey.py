@@ -1,6 +1,7 @@
 """A client developer's path: generate a Python client from the served OpenAPI document with
 openapi-python-client (no warnings), then shop with nothing but that client: register, log
-in, browse, fill the cart, check out, wait for CONFIRMED, see the payment, cancel."""
+in, browse, fill the cart, check out the cart as read (If-Match its ETag), wait for CONFIRMED,
+see the payment, cancel."""
 
 from __future__ import annotations
 
@@ -86,10 +87,16 @@ def test_a_generated_client_shops_from_sign_up_to_cancel(generated: ModuleType, 
 
     country = m.AddressCountry("FR")  # the document lists the ISO codes the server accepts
     address = m.Address(line1="1 Rue de la Paix", city="Paris", postal_code="75002", country=country)
+    seen = api("cart.get_cart").sync_detailed(client=client)
+    assert isinstance(seen.parsed, m.PricedCart)
+    assert seen.parsed.pending_order is None
+    checkout = m.PlaceOrderRequest(shipping_address=address, payment_token="tok_visa")
+    stale = api("orders.create_order").sync_detailed(client=client, body=checkout, if_match='"not-the-cart"')
+    assert stale.status_code == 412
+    assert isinstance(stale.parsed, m.Problem)
+    assert stale.headers["ETag"] == seen.headers["ETag"]
     placed = api("orders.create_order").sync_detailed(
-        client=client,
-        body=m.PlaceOrderRequest(shipping_address=address, payment_token="tok_visa"),
-        idempotency_key=uuid.uuid4().hex,
+        client=client, body=checkout, idempotency_key=uuid.uuid4().hex, if_match=seen.headers["ETag"]
     )
     assert placed.status_code == 202
     order = placed.parsed

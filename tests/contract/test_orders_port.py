@@ -217,7 +217,7 @@ def test_line_versions_a_confirmed_order_took_are_refused_until_a_checkout_finds
     confirmed(orders.port, "o-1")
     with pytest.raises(LinesTaken) as taken:
         orders.port.add(from_lines("o-2", "r-2", "r-3"))
-    assert taken.value.revisions == {"r-1", "r-2"}
+    assert (taken.value.revisions, taken.value.order_id) == (frozenset({"r-1", "r-2"}), "o-1")
     orders.port.add(from_lines("o-2", "r-3"), still_taken=frozenset({"r-2"}))  # r-1 left the cart
     orders.port.save(stored(orders.port, "o-2").cancel_by_customer(T0))
     with pytest.raises(LinesTaken) as still:

@@ -1,7 +1,8 @@
 """30 customers check out the last 10 units at once, over HTTP: every checkout is accepted
 (202), exactly 10 orders are confirmed, 20 are cancelled as out of stock, and the stock ends
-at 0 — never below. 40 checkouts one after another grow the stack's memory by less than
-2 MB per order, and its latency stays flat.
+at 0 — never below. One customer checking out one cart from 4 tabs at once (4 keys) gets one
+202 and three 409s naming that order, and is charged once. 40 checkouts one after another
+grow the stack's memory by less than 2 MB per order, and its latency stays flat.
 
 Also measures the time from 202 to CONFIRMED (medians printed; run with -s to see them).
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,7 +21,14 @@ from typing import Any
 import psutil
 import pytest
 
-from features.steps import ANONYMOUS, SHIPPING_ADDRESS, Shop, admin_credentials_from_environment, login
+from features.steps import (
+    ANONYMOUS,
+    SHIPPING_ADDRESS,
+    Shop,
+    admin_credentials_from_environment,
+    login,
+    warm_checkout,
+)
 
 pytestmark = [pytest.mark.acceptance, pytest.mark.slow]
 
@@ -31,6 +40,7 @@ CHECKOUT_TIMEOUT_SECONDS = 30.0
 SEQUENTIAL_ORDERS = 40
 WARM_UP_ORDERS = 5  # environments started, caches filled: not growth
 MB_PER_ORDER = 2.0
+TABS = 4  # one customer's concurrent checkouts of one cart, each with its own Idempotency-Key
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +140,41 @@ def test_thirty_customers_race_for_ten_units(shop: Shop) -> None:
         f"\n202 → CONFIRMED under contention ({CUSTOMERS} concurrent checkouts): "
         f"median {statistics.median(latencies) * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms"
     )
+
+
+def test_four_tabs_checking_out_one_cart_at_once_place_one_order_and_charge_once(shop: Shop) -> None:
+    product_id = new_product(shop, 10)
+    token = customer_with_one_in_cart(shop, product_id)
+    warm_checkout(shop, token, TABS)
+    start = threading.Barrier(TABS)
+
+    def tab(key: str) -> Any:
+        start.wait()
+        return shop.http.post(
+            f"{shop.url}/orders",
+            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key},
+            json={"shipping_address": SHIPPING_ADDRESS, "payment_token": "tok_visa"},
+            timeout=CHECKOUT_TIMEOUT_SECONDS,
+        )
+
+    with ThreadPoolExecutor(max_workers=TABS) as pool:
+        answers = list(pool.map(tab, [f"tab-{index}-{uuid.uuid4().hex}" for index in range(TABS)]))
+
+    assert sorted(answer.status_code for answer in answers) == [202] + [409] * (TABS - 1), [
+        a.text for a in answers
+    ]
+    (placed,) = [answer.json() for answer in answers if answer.status_code == 202]
+    for refused in (answer for answer in answers if answer.status_code == 409):
+        assert refused.json()["order_id"] == placed["order_id"]
+        assert refused.headers["Location"] == f"/orders/{placed['order_id']}"
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while shop.call("GET", f"/orders/{placed['order_id']}", token=token).json()["status"] != "CONFIRMED":
+        assert time.monotonic() < deadline, "the one order was not confirmed"
+        time.sleep(POLL_SECONDS)
+    assert len(shop.call("GET", "/orders", token=token).json()["items"]) == 1
+    payments = shop.call("GET", f"/payments?order_id={placed['order_id']}", token=token).json()["items"]
+    assert [payment["status"] for payment in payments] == ["CAPTURED"]  # one charge
+    assert shop.call("GET", f"/products/{product_id}", actor=ANONYMOUS).json()["stock"] == 9
 
 
 def test_median_time_from_202_to_confirmed(shop: Shop) -> None:

@@ -14,6 +14,7 @@ from shop.kernel.events import EventData
 from shop.kernel.ids import new_id
 from shop.orders.domain.cart import Cart
 from shop.orders.domain.errors import (
+    CartOrdered,
     CheckoutContended,
     IdempotencyKeyReused,
     LinesTaken,
@@ -105,9 +106,12 @@ def place_order(
             return _replay(exists.existing, customer_id, request_fingerprint)
         except LinesTaken as taken:
             # A confirmed order took these lines and the cart has not removed them yet: they
-            # are not ordered twice; the rest of the cart is the order (EmptyCart if none is left).
+            # are not ordered twice; the rest of the cart is the order, if anything is left.
             still_taken = taken.revisions & cart.revisions
-            change = placing(cart.without(taken.revisions))
+            rest = cart.without(taken.revisions)
+            if rest.is_empty and taken.order_id:
+                raise CartOrdered(taken.order_id) from taken
+            change = placing(rest)
     raise CheckoutContended
 
 

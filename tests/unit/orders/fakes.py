@@ -31,6 +31,7 @@ class Checkout:
     in_flight: str | None = None
     settled: str | None = None
     taken: frozenset[str] = frozenset()
+    taken_by: str | None = None
 
 
 class FakeOrders:
@@ -53,8 +54,8 @@ class FakeOrders:
         if checkout.in_flight is not None and checkout.in_flight != checkout.settled:
             raise OrderInFlight(checkout.in_flight)
         if any(line.revision in checkout.taken for line in order.lines):
-            raise LinesTaken(checkout.taken)
-        self.checkouts[order.customer_id] = Checkout(order.order_id, checkout.settled, still_taken)
+            raise LinesTaken(checkout.taken, checkout.taken_by)
+        self.checkouts[order.customer_id] = replace(checkout, in_flight=order.order_id, taken=still_taken)
         self._commit(change)
 
     def save(self, change: Change[Order]) -> None:
@@ -98,7 +99,7 @@ class FakeOrders:
             checkout = self.checkouts.get(after.customer_id, Checkout())
             taken = {line.revision for line in after.lines if line.revision}
             if after.status is OrderStatus.CONFIRMED:
-                checkout = replace(checkout, taken=checkout.taken | taken)
+                checkout = replace(checkout, taken=checkout.taken | taken, taken_by=after.order_id)
             self.checkouts[after.customer_id] = replace(checkout, settled=after.order_id)
         self.orders[change.after.order_id] = change.after
         self.outbox.extend(change.events)

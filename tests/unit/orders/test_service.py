@@ -15,6 +15,7 @@ from shop.orders.domain.cart import Cart, CartLine, UnavailableLine
 from shop.orders.domain.errors import (
     CartChanged,
     CartNotOrderable,
+    CartOrdered,
     EmptyCart,
     IdempotencyKeyReused,
     IllegalTransition,
@@ -499,8 +500,10 @@ def test_lines_a_confirmed_order_took_are_not_ordered_again_before_the_cart_drop
         PaymentCaptured(order_id=first.order_id, payment_id="pay-1"), orders=orders, clock=clock
     )
 
-    with pytest.raises(EmptyCart):  # the cart still shows what the order took, and nothing else
+    with pytest.raises(CartOrdered) as ordered:  # the cart still shows what the order took, and nothing else
         place(orders, clock, carts=FakeCartReader(cart))
+    assert ordered.value.headers == {"Location": f"/orders/{first.order_id}"}
+    assert ordered.value.extensions == {"order_id": first.order_id}
     lagging = versioned(("book", 1000, 1, "r-book"), ("pen", 200, 2, "r-pen"), ("cup", 300, 1, "r-cup"))
     second = place(orders, clock, carts=FakeCartReader(lagging)).order
 

@@ -6,12 +6,14 @@ Items: `ORDER#<id>`/`ORDER` (gsi1: `CUSTOMER#<id>` / `<created_at>#<id>`, newest
 shard, so concurrent checkouts rarely contend for one item) and `CHECKOUT#<customer>`/
 `CHECKOUT`: the order in flight from the customer's cart (`in_flight`), the last order that
 became final (`settled`; the checkout is free when they are equal) and the cart line versions
-confirmed orders took that the cart may still show (`taken`, a string set).
+confirmed orders took that the cart may still show (`taken`, a string set; `taken_by` the
+last of them).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -31,7 +33,12 @@ _ORDERS_PREFIX = "orders_"
 _REVENUE_PREFIX = "revenue_"
 _UNITS_PREFIX = "units_"
 _NAME_PREFIX = "name_"
-_CHECKOUT_NAMES = {"#in_flight": "in_flight", "#settled": "settled", "#taken": "taken"}
+_CHECKOUT_NAMES = {
+    "#in_flight": "in_flight",
+    "#settled": "settled",
+    "#taken": "taken",
+    "#taken_by": "taken_by",
+}
 
 
 def order_key(order_id: str) -> dict[str, str]:
@@ -158,7 +165,7 @@ def _begin_checkout(transaction: Transaction, order: Order, still_taken: frozens
         checkout_key(order.customer_id),
         expression,
         condition,
-        names=_CHECKOUT_NAMES,
+        names=_checkout_names(expression, condition),
         values=values,
         return_old_on_failure=True,
     )
@@ -175,12 +182,12 @@ def _end_checkout(transaction: Transaction, change: Change[Order]) -> None:
     expression = "SET #settled = :order"
     taken = {line.revision for line in after.lines if line.revision}
     if after.status is OrderStatus.CONFIRMED and taken:
-        expression += " ADD #taken :taken"
+        expression += ", #taken_by = :order ADD #taken :taken"
         values[":taken"] = taken
     transaction.update(
         checkout_key(after.customer_id),
         expression,
-        names={name: attribute for name, attribute in _CHECKOUT_NAMES.items() if name in expression},
+        names=_checkout_names(expression),
         values=values,
     )
 
@@ -192,11 +199,17 @@ def _contended(cancelled: TransactionCancelled) -> Exception:
     return TransactionCancelled(cancelled.reasons, cancelled.old_items)
 
 
+def _checkout_names(*expressions: str) -> dict[str, str]:
+    """The checkout's attribute names these expressions use (DynamoDB refuses unused ones)."""
+    used = set(re.findall(r"#\w+", " ".join(expressions)))
+    return {name: attribute for name, attribute in _CHECKOUT_NAMES.items() if name in used}
+
+
 def _checkout_refused(old: dict[str, Any] | None) -> Exception:
     old = old or {}
     if "in_flight" in old and old["in_flight"] != old.get("settled"):
         return OrderInFlight(str(old["in_flight"]))
-    return LinesTaken(frozenset(old.get("taken", ())))
+    return LinesTaken(frozenset(old.get("taken", ())), old.get("taken_by"))
 
 
 def _customer_key(customer_id: str) -> str:

@@ -94,11 +94,25 @@ class CheckoutContended(Conflict):
 
 class LinesTaken(Exception):
     """`Orders.add` found lines of the order that a confirmed order already took (the cart
-    has not removed them yet): `revisions` are all the line versions confirmed orders took."""
+    has not removed them yet): `revisions` are all the line versions confirmed orders took,
+    `order_id` the last order that took some."""
 
-    def __init__(self, revisions: frozenset[str]) -> None:
+    def __init__(self, revisions: frozenset[str], order_id: str | None) -> None:
         super().__init__(", ".join(sorted(revisions)))
         self.revisions = revisions
+        self.order_id = order_id
+
+
+class CartOrdered(Conflict):
+    """Everything the cart shows was ordered already (another tab's order, confirmed before
+    the cart removed its lines): there is nothing left to order, and that order is the answer."""
+
+    title = "Cart already ordered"
+
+    def __init__(self, order_id: str) -> None:
+        super().__init__(f"Everything in this cart was ordered by order {order_id} (Location).")
+        self.extensions["order_id"] = order_id
+        self.headers["Location"] = f"/orders/{order_id}"
 
 
 class IdempotencyKeyReused(Conflict):
