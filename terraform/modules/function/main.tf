@@ -76,7 +76,7 @@ resource "aws_cloudwatch_log_group" "this" {
 resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_116:Invoked synchronously by API Gateway or by event source mappings; failed messages go to the SQS DLQs / on-failure destinations, an async DLQ would never receive anything.
   #checkov:skip=CKV_AWS_117:The functions reach only AWS public endpoints (DynamoDB, SNS, SQS, Cognito); no VPC resources to protect, and a VPC would add NAT cost and cold-start latency.
-  #checkov:skip=CKV_AWS_115:Reserved concurrency is optional per function (reserved_concurrency variable); most functions share the account pool.
+  #checkov:skip=CKV_AWS_115:Reserved in prod from its budget (stages/prod.tfvars, docs/decisions/0009); dev and the module's default share the account pool.
   #checkov:skip=CKV_AWS_272:Code signing is not used: zips are built reproducibly by scripts/package.py in CI and pinned by source_code_hash.
   function_name                  = var.name
   description                    = var.description

@@ -211,10 +211,7 @@ resource "aws_lambda_event_source_mapping" "queue" {
   function_response_types            = ["ReportBatchItemFailures"]
   enabled                            = true
 
-  dynamic "scaling_config" {
-    for_each = var.events_function.maximum_concurrency == null ? [] : [1]
-    content {
-      maximum_concurrency = var.events_function.maximum_concurrency
-    }
+  scaling_config {
+    maximum_concurrency = var.events_function.maximum_concurrency
   }
 }

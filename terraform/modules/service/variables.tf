@@ -170,19 +170,24 @@ variable "http_function" {
 }
 
 variable "events_function" {
-  description = "Sizing of the events function; maximum_concurrency caps the SQS event source mapping."
+  description = "Sizing of the events function; maximum_concurrency caps the SQS event source mapping (every consumer has one: a burst of messages never takes the account's pool), at most reserved_concurrency when that is set (above it, Lambda throttles the pollers and messages bounce back to the queue)."
   type = object({
     memory_size          = optional(number, 512)
     timeout              = optional(number, 30)
     reserved_concurrency = optional(number)
-    maximum_concurrency  = optional(number)
+    maximum_concurrency  = optional(number, 5)
   })
   default  = {}
   nullable = false
 
   validation {
-    condition     = var.events_function.maximum_concurrency == null || try(var.events_function.maximum_concurrency >= 2, false)
+    condition     = try(var.events_function.maximum_concurrency >= 2, false)
     error_message = "maximum_concurrency of an SQS event source is at least 2."
+  }
+
+  validation {
+    condition     = var.events_function.reserved_concurrency == null || try(var.events_function.maximum_concurrency <= var.events_function.reserved_concurrency, false)
+    error_message = "maximum_concurrency of the event source is at most the events function's reserved_concurrency."
   }
 }
 

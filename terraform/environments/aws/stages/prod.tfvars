@@ -9,13 +9,34 @@ throttling_rate_limit  = 200
 payment_provider    = "stripe"
 notification_emails = []
 
+# Reserved concurrency: the budget of docs/decisions/0009-concurrency-budget.md. 745 of the
+# account's 1,000 (raise the quota first if it is lower); the checkout path gets the most.
 functions = {
   orders = {
-    http   = { memory_size = 1024 }
-    events = { maximum_concurrency = 20 }
+    http   = { memory_size = 1024, reserved_concurrency = 200 }
+    events = { reserved_concurrency = 20, maximum_concurrency = 20 }
   }
   catalog = {
-    http   = { memory_size = 1024 }
-    events = { maximum_concurrency = 20 }
+    http   = { memory_size = 1024, reserved_concurrency = 200 }
+    events = { reserved_concurrency = 20, maximum_concurrency = 20 }
+  }
+  cart = {
+    http   = { reserved_concurrency = 150 }
+    events = { reserved_concurrency = 10, maximum_concurrency = 10 }
+  }
+  payments = {
+    http   = { reserved_concurrency = 30 }
+    events = { reserved_concurrency = 20, maximum_concurrency = 20 }
+  }
+  users = {
+    http   = { reserved_concurrency = 50 }
+    events = { reserved_concurrency = 10, maximum_concurrency = 10 }
+  }
+  analytics = {
+    http   = { reserved_concurrency = 10 }
+    events = { reserved_concurrency = 5, maximum_concurrency = 5 }
+  }
+  meta = {
+    http = { reserved_concurrency = 20 }
   }
 }
