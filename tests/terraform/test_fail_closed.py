@@ -1,6 +1,7 @@
 """Production fails closed (issue 18): Terraform refuses, before it plans a resource, a stage that
 would run the sandbox payment provider (it approves test tokens without charging anyone) where it
-is not allowed, a stage other than dev that allows it, and a prod whose alarms reach nobody.
+is not allowed, a stage other than dev that allows it, a prod whose alarms reach nobody, and a prod
+without per-client limits (`edge_protection`: CloudFront and AWS WAF in front of the API).
 
 The variables' validations are what `terraform plan` checks first; `terraform console` runs exactly
 them, offline and without planning resources (`terraform test` cannot: its mock provider refuses
@@ -99,6 +100,23 @@ def test_dev_runs_the_sandbox_it_allows(stage: Stage) -> None:
 
 def test_a_stage_that_does_not_allow_the_sandbox_cannot_fall_back_to_it(stage: Stage) -> None:
     assert "payment_provider" in stage.refusals("dev", allow_sandbox_payments="false")
+
+
+EDGE = (
+    '{domain_name="api.shop.example", certificate_arn="arn:aws:acm:us-east-1:123456789012:certificate/a", '
+    'origin_domain_name="origin.api.shop.example", '
+    'origin_certificate_arn="arn:aws:acm:eu-west-1:123456789012:certificate/b"}'
+)
+
+
+def test_prod_without_per_client_limits_fails_at_plan_time(stage: Stage) -> None:
+    refused = stage.refusals("prod", alarm_emails=OPS)
+    assert "locks every customer out" in refused["edge_protection"]
+
+
+def test_prod_with_the_edge_and_dev_without_it_pass(stage: Stage) -> None:
+    assert "edge_protection" not in stage.refusals("prod", alarm_emails=OPS, edge_protection=EDGE)
+    assert "edge_protection" not in stage.refusals("dev")
 
 
 def test_the_payments_functions_are_told_whether_the_sandbox_is_allowed() -> None:

@@ -95,6 +95,9 @@ provider "aws" {
 }
 """
 
+# Every provider of environments/aws goes to moto (us_east_1 is modules/edge's, off here).
+PROVIDER_ALIASES = ("", 'alias = "secondary"', 'alias = "us_east_1"')
+
 SERVICES = [
     "apigatewayv2",
     "cloudwatch",
@@ -137,7 +140,7 @@ def plan() -> Iterator[dict[str, Any]]:
         environment = root / "terraform" / "environments" / "aws"
         endpoints = "\n".join(f'    {service} = "{endpoint}"' for service in SERVICES)
         (environment / "emulator_override.tf").write_text(
-            OVERRIDE % "".join(PROVIDER % (alias, endpoints) for alias in ("", 'alias = "secondary"'))
+            OVERRIDE % "".join(PROVIDER % (alias, endpoints) for alias in PROVIDER_ALIASES)
         )
         env = offline_environment(root / ".terraform", AWS_EC2_METADATA_DISABLED="true")
         # With the (local) backend: plan needs it initialised, unlike validate.

@@ -25,6 +25,7 @@ EXPECTED_MODULES = {
     "kms",
     "secrets",
     "shop",
+    "edge",
 }
 
 
@@ -177,7 +178,7 @@ def test_environment_variables_follow_the_conventions() -> None:
     assert call["cursor_secret_arn"] == "${local.cursor_secret_arn}"
     assert "module.secrets[0].cursor_secret_arn" in locals_of(MODULES / "shop")["cursor_secret_arn"]
     assert "length(try(each.value.calls, [])) > 0" in call["calls_other_services"]
-    assert call["api_url"] == "${module.http_api.api_endpoint}"
+    assert call["api_url"] == "${local.api_url}"  # the endpoint, or the custom domain behind modules/edge
 
 
 def test_the_api_url_comes_from_the_api_resource_not_from_routes() -> None:

@@ -36,6 +36,28 @@ module "shop" {
   payment_provider                   = var.payment_provider
   allow_sandbox_payments             = var.allow_sandbox_payments
   cursor_key_version                 = var.cursor_key_version
+  api_domain_name                    = var.edge_protection == null ? null : var.edge_protection.origin_domain_name
+}
+
+# Per-client limits (resources.json throttling.per_client): CloudFront and AWS WAF in
+# front of the API, whose execute-api endpoint module.shop then disables.
+module "edge" {
+  source = "../../modules/edge"
+  count  = var.edge_protection == null ? 0 : 1
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  name                   = "shop-${var.stage}"
+  api_id                 = module.shop.api_id
+  domain_name            = var.edge_protection.domain_name
+  certificate_arn        = var.edge_protection.certificate_arn
+  origin_domain_name     = var.edge_protection.origin_domain_name
+  origin_certificate_arn = var.edge_protection.origin_certificate_arn
+  route53_zone_id        = var.edge_protection.route53_zone_id
+  waf_log_retention_days = var.edge_protection.waf_log_retention_days
+  per_client             = local.resources.throttling.per_client
 }
 
 # Multi-region (secondary_region set): the same module in the second region,

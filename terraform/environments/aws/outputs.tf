@@ -1,6 +1,11 @@
 output "api_url" {
-  description = "Base URL of the API: SHOP_API_URL for `make acceptance`."
-  value       = module.shop.api_url
+  description = "Base URL of the API: SHOP_API_URL for `make acceptance`; with edge_protection, the CloudFront distribution's (https://<domain_name>)."
+  value       = var.edge_protection == null ? module.shop.api_url : module.edge[0].url
+}
+
+output "edge" {
+  description = "With edge_protection: the distribution's id and name, the API custom domain's regional target (where to point the two names when you bring DNS) and the web ACL; null without."
+  value       = one(module.edge[*])
 }
 
 output "user_pool_id" {

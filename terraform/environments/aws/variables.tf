@@ -122,6 +122,24 @@ variable "allow_sandbox_payments" {
   }
 }
 
+variable "edge_protection" {
+  description = "Per-client limits on AWS (modules/edge): CloudFront with an AWS WAF web ACL in front of the API, whose execute-api endpoint is then disabled. domain_name is what clients use (a certificate_arn in us-east-1 covers it), origin_domain_name the API's own custom domain (an origin_certificate_arn in the stage's region covers it); both certificates issued in ACM before the apply. route53_zone_id: alias records for both names, else you bring DNS (the `edge` output says where they point). waf_log_retention_days: log refused requests. Required in prod: the deploy workflow passes it from the GitHub environment (TF_VAR_edge_protection); null elsewhere = the execute-api endpoint, stage throttling only."
+  type = object({
+    domain_name            = string
+    certificate_arn        = string
+    origin_domain_name     = string
+    origin_certificate_arn = string
+    route53_zone_id        = optional(string)
+    waf_log_retention_days = optional(number)
+  })
+  default = null
+
+  validation {
+    condition     = var.stage != "prod" || var.edge_protection != null
+    error_message = "prod needs edge_protection: without it one client's flood of log-ins drains the route's shared limit and locks every customer out (docs/decisions/0008-per-client-limits-at-the-edge.md)."
+  }
+}
+
 variable "cursor_key_version" {
   description = "Version of the pagination cursor key; bump to rotate (modules/shop; null = its default, 1)."
   type        = number

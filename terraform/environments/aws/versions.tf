@@ -44,3 +44,17 @@ provider "aws" {
     }
   }
 }
+
+# CloudFront's web ACL, certificate and logs live in us-east-1 (modules/edge).
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+
+  default_tags {
+    tags = {
+      Project   = "shop"
+      Stage     = var.stage
+      ManagedBy = "terraform"
+    }
+  }
+}

@@ -30,6 +30,9 @@ resource "aws_apigatewayv2_api" "this" {
   protocol_type = "HTTP"
   tags          = var.tags
 
+  # Behind modules/edge the custom domain is the only way in: nothing bypasses the web ACL.
+  disable_execute_api_endpoint = var.disable_execute_api_endpoint
+
   # resources.json `cors`; no origins = no CORS configuration at all.
   dynamic "cors_configuration" {
     for_each = length(var.cors.allow_origins) == 0 ? [] : [var.cors]

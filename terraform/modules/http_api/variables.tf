@@ -9,6 +9,13 @@ variable "description" {
   default     = "Shop REST API (see docs/api.md)"
 }
 
+variable "disable_execute_api_endpoint" {
+  description = "Turn off the default https://<id>.execute-api.<region>.amazonaws.com endpoint, leaving the API reachable only through its custom domain (modules/edge)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "jwt_issuer" {
   description = "Issuer URL of the Cognito user pool (`https://cognito-idp.<region>.amazonaws.com/<pool id>`)."
   type        = string

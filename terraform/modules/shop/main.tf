@@ -71,6 +71,10 @@ locals {
   cors = merge(var.resources.cors, {
     allow_origins = var.cors_allow_origins != null ? var.cors_allow_origins : var.resources.cors.allow_origins
   })
+  # Behind modules/edge the execute-api endpoint is off: the functions call each other
+  # through the API's custom domain, not CloudFront (no per-client rule can count them).
+  api_url = var.api_domain_name == null ? module.http_api.api_endpoint : "https://${var.api_domain_name}"
+
   throttling_default = {
     burst = coalesce(var.throttling_burst_limit, var.resources.throttling.default.burst)
     rate  = coalesce(var.throttling_rate_limit, var.resources.throttling.default.rate)
@@ -216,8 +220,10 @@ module "http_api" {
   route_throttling   = var.resources.throttling.routes
   cors               = local.cors
   log_retention_days = var.log_retention_days
-  kms_key_arn        = module.kms.key_arn
-  tags               = local.tags
+
+  disable_execute_api_endpoint = var.api_domain_name != null
+  kms_key_arn                  = module.kms.key_arn
+  tags                         = local.tags
 }
 
 module "service" {
@@ -240,7 +246,7 @@ module "service" {
 
   # SHOP_API_URL comes from the API resource alone (not its routes): no cycle.
   calls_other_services = length(try(each.value.calls, [])) > 0
-  api_url              = module.http_api.api_endpoint
+  api_url              = local.api_url
 
   identity = try(each.value.uses_identity, false) ? {
     user_pool_id  = local.identity.user_pool_id

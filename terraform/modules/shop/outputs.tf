@@ -1,6 +1,11 @@
 output "api_url" {
-  description = "Base URL of the API (SHOP_API_URL for the acceptance tests)."
-  value       = module.http_api.api_endpoint
+  description = "Base URL of the API (SHOP_API_URL of the functions; of the acceptance tests unless modules/edge is in front): its custom domain with api_domain_name, else the execute-api endpoint."
+  value       = local.api_url
+}
+
+output "api_id" {
+  description = "Id of the HTTP API (what modules/edge maps its custom domain to)."
+  value       = module.http_api.api_id
 }
 
 output "user_pool_id" {

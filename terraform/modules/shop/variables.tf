@@ -92,6 +92,12 @@ variable "deletion_protection" {
   nullable    = false
 }
 
+variable "api_domain_name" {
+  description = "The API's custom domain when modules/edge is in front (its origin_domain_name): the execute-api endpoint is disabled and the functions call each other through this name (SHOP_API_URL); null = the execute-api endpoint."
+  type        = string
+  default     = null
+}
+
 variable "throttling_burst_limit" {
   description = "API stage-wide burst limit; null = resources.json throttling.default.burst. Routes listed in throttling.routes keep their own limits."
   type        = number
