@@ -138,3 +138,28 @@ resource "aws_lambda_event_source_mapping" "stream" {
     }
   }
 }
+
+# The relay falling behind its streams: events reach the sagas late, and a stream keeps a
+# record only 24 hours. IteratorAge is the function's, the oldest record of any of its
+# mappings (one per table), so one alarm watches them all.
+module "stream_alarms" {
+  source = "../alarms"
+
+  name_prefix     = var.name
+  namespace       = "AWS/Lambda"
+  dimensions      = { FunctionName = module.function.function_name }
+  alarm_topic_arn = var.alarm_topic_arn
+  tags            = var.tags
+
+  alarms = {
+    iterator-age = {
+      description         = "${var.name} has been more than ${var.iterator_age_threshold_seconds} s behind a table's stream for 5 minutes: events reach the sagas late (see docs/operations.md)."
+      metric_name         = "IteratorAge"
+      statistic           = "Maximum"
+      period              = 60
+      evaluation_periods  = 5
+      threshold           = var.iterator_age_threshold_seconds * 1000
+      comparison_operator = "GreaterThanThreshold"
+    }
+  }
+}

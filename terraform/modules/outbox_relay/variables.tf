@@ -113,3 +113,15 @@ variable "relay_unstamped_records" {
   default     = true
   nullable    = false
 }
+
+variable "iterator_age_threshold_seconds" {
+  description = "Alarm when the relay's oldest unread stream record is older than this for 5 minutes."
+  type        = number
+  default     = 300
+  nullable    = false
+
+  validation {
+    condition     = var.iterator_age_threshold_seconds >= 60 && var.iterator_age_threshold_seconds < 86400
+    error_message = "iterator_age_threshold_seconds is 60 s to under a day (a stream keeps records 24 hours)."
+  }
+}
