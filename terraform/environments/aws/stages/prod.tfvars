@@ -4,8 +4,8 @@ log_retention_days     = 365
 deletion_protection    = true
 throttling_burst_limit = 500
 throttling_rate_limit  = 200
-# Real money: Stripe in live mode (the sandbox is refused here). alarm_emails comes from the prod
-# GitHub environment's ALARM_EMAILS variable (TF_VAR_alarm_emails in stage.yml); plan fails without it.
+# Real money: Stripe in live mode (the sandbox is refused here). alarm_emails comes from the
+# repository variable ALARM_EMAILS_PROD (TF_VAR_alarm_emails in plan.yml); plan fails without it.
 payment_provider    = "stripe"
 notification_emails = []
 
