@@ -28,7 +28,7 @@ class IdentityProvider(Protocol):
         """Best effort undo of `create` (logs instead of raising): nothing half-made stays."""
         ...
 
-    def close(self, email: str) -> None:
+    def close(self, user_id: str) -> None:
         """The identity goes for good, so the address can register again; one already gone is
         no error. Raises Unavailable when the provider cannot do it now."""
         ...

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import suppress
 from typing import Literal
 
 from shop.kernel.clock import Clock
+from shop.kernel.errors import Unavailable
 from shop.users.domain.errors import OrdersInProgress, WrongCredentials, WrongPassword
+from shop.users.domain.events import UserDeleted
 from shop.users.domain.model import (
     AccountDeletion,
     Credentials,
@@ -148,7 +151,14 @@ def delete_my_account(
     if not all(order.settled for order in _every_order(authorization, records)):
         raise OrdersInProgress
     profiles.remove(profile.delete())
-    identity.close(profile.email)
+    with suppress(Unavailable):  # the account is deleted; UserDeleted's consumer closes it then
+        identity.close(user_id)
+
+
+def close_identity(event: UserDeleted, *, identity: IdentityProvider) -> None:
+    """The deletion's second half, from the users' own queue: the identity goes even when the
+    provider could not be reached during the request (closing it twice is no error)."""
+    identity.close(event.user_id)
 
 
 def _every_order(authorization: str, records: CustomerRecords) -> Iterator[OrderRecord]:

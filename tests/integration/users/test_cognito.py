@@ -138,8 +138,8 @@ def test_an_error_the_adapter_does_not_know_is_503_not_500(users_aws: UsersAws) 
 
 def test_a_closed_identity_is_gone_and_its_address_registers_anew(identity: CognitoIdentity) -> None:
     first = identity.create(account())
-    identity.close("ada@example.com")
+    identity.close(first)
     with pytest.raises(WrongCredentials):
         identity.log_in(credentials())
-    identity.close("ada@example.com")  # already gone: done
+    identity.close(first)  # already gone: done
     assert identity.create(account()) != first  # a new account, a new sub

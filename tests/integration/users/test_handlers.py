@@ -260,3 +260,14 @@ def test_an_unknown_customer_is_acknowledged_and_a_bad_event_fails_alone(users_a
     result = events_handler.handler(sqs_batch([ghost, broken]), None)
     assert result == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
     assert users_aws.notifications() == []
+
+
+def test_a_user_deleted_event_closes_the_identity_once(users_aws: UsersAws) -> None:
+    """The second half of a deletion, for when Cognito could not be reached during the request."""
+    user_id = register()["json"]["user_id"]
+    assert log_in()["statusCode"] == 200
+    deleted = Event(event_type="UserDeleted", correlation_id="corr-1", data={"user_id": user_id})
+
+    assert events_handler.handler(sqs_batch([deleted]), None) == {"batchItemFailures": []}
+    assert log_in()["statusCode"] == 401
+    assert events_handler.handler(sqs_batch([deleted]), None) == {"batchItemFailures": []}  # redelivered

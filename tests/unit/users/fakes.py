@@ -71,8 +71,9 @@ class FakeIdentity:
         self.deleted.append(email)
         self.accounts.pop(email, None)
 
-    def close(self, email: str) -> None:
-        self.accounts.pop(email, None)
+    def close(self, user_id: str) -> None:
+        for email in [email for email, account in self.accounts.items() if account.user_id == user_id]:
+            del self.accounts[email]
 
     def log_in(self, credentials: Credentials) -> Tokens:
         account = self.accounts.get(credentials.email)

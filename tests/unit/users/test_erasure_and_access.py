@@ -6,7 +6,7 @@ import pytest
 from pydantic import SecretStr
 
 from shop.kernel.clock import FixedClock
-from shop.kernel.errors import NotAuthenticated
+from shop.kernel.errors import NotAuthenticated, Unavailable
 from shop.users import service
 from shop.users.domain.errors import OrdersInProgress, ProfileNotFound, WrongCredentials, WrongPassword
 from shop.users.domain.events import UserDeleted
@@ -138,3 +138,30 @@ def test_the_export_reads_with_the_callers_token(profiles: FakeProfiles, identit
             profiles=profiles,
             records=FakeCustomerRecords(),
         )
+
+
+class UnreachableIdentity(FakeIdentity):
+    """The provider down just when the account is deleted."""
+
+    def close(self, user_id: str) -> None:
+        raise Unavailable("Cognito is not answering")
+
+
+def test_an_identity_the_provider_cannot_close_now_is_closed_from_the_queue(
+    profiles: FakeProfiles, records: FakeCustomerRecords
+) -> None:
+    unreachable = UnreachableIdentity()
+    user_id = register(unreachable, profiles)
+    delete(user_id, PASSWORD, unreachable, profiles, records)  # the deletion itself stands
+    with pytest.raises(ProfileNotFound):
+        profiles.get(user_id)
+    assert unreachable.log_in(Credentials(email=EMAIL, password=SecretStr(PASSWORD)))  # not yet closed
+
+    reachable = FakeIdentity()
+    reachable.accounts = unreachable.accounts
+    deleted = profiles.events[-1]
+    assert isinstance(deleted, UserDeleted)
+    service.close_identity(deleted, identity=reachable)
+    service.close_identity(deleted, identity=reachable)  # a redelivery: already gone, no error
+    with pytest.raises(WrongCredentials):
+        reachable.log_in(Credentials(email=EMAIL, password=SecretStr(PASSWORD)))

@@ -111,13 +111,16 @@ class CognitoIdentity:
 
     def delete(self, email: str) -> None:
         try:
-            self.close(email)
+            self._delete_user(email)
         except Unavailable:
             _log.error("could not delete a half-made identity")
 
-    def close(self, email: str) -> None:
+    def close(self, user_id: str) -> None:
+        self._delete_user(user_id)  # the pool's username is the sub
+
+    def _delete_user(self, username: str) -> None:
         try:
-            self._cognito.admin_delete_user(UserPoolId=self._pool_id, Username=email)
+            self._cognito.admin_delete_user(UserPoolId=self._pool_id, Username=username)
         except ClientError as error:
             if _code(error) != "UserNotFoundException":
                 raise _unexpected(error) from error

@@ -1,4 +1,4 @@
-"""The users queue: tell customers what became of their orders."""
+"""The users queue: tell customers what became of their orders, and finish a deletion."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from shop.platform.consumer import sqs_handler
 from shop.platform.observability import logger
 from shop.users import service
 from shop.users.container import Container
+from shop.users.domain.events import UserDeleted
 from shop.users.domain.notifications import OrderOutcome
 
 container = Container()
@@ -19,6 +20,10 @@ def on_order_confirmed(event: Event) -> None:
 
 def on_order_cancelled(event: Event) -> None:
     _notify(OrderOutcome.cancelled(event.data))
+
+
+def on_user_deleted(event: Event) -> None:
+    service.close_identity(UserDeleted.model_validate(event.data), identity=container.identity())
 
 
 def _notify(outcome: OrderOutcome) -> None:
@@ -34,4 +39,11 @@ def _notify(outcome: OrderOutcome) -> None:
         _log.info("order notification", extra={"order_id": outcome.order_id, "result": result})
 
 
-handler = sqs_handler("users", {"OrderConfirmed": on_order_confirmed, "OrderCancelled": on_order_cancelled})
+handler = sqs_handler(
+    "users",
+    {
+        "OrderConfirmed": on_order_confirmed,
+        "OrderCancelled": on_order_cancelled,
+        "UserDeleted": on_user_deleted,
+    },
+)
