@@ -143,3 +143,47 @@ def test_a_refund_of_another_payment_of_the_order_is_refused(payments: Store[Pay
         refund(payments.port, charged("p2"))
     assert payments.port.for_order("o1") == charged("p1")
     assert payments.published() == ["PaymentCaptured"]
+
+
+def refund_change(payment: Payment) -> Change[Payment]:
+    return payment.refunded(EUR_10, RefundResult(refunded=True, provider_reference="re_1"), AT)
+
+
+def not_refunds() -> dict[str, Change[Payment]]:
+    """Changes a refund can never be: what the adapter refuses before it writes anything."""
+    refunded = refund_change(charged())
+    return {
+        "no before": Change(None, refunded.after, refunded.events),
+        "no refunded_at": Change(refunded.before, refunded.after.model_copy(update={"refunded_at": None})),
+        "no refund_reference": Change(
+            refunded.before, refunded.after.model_copy(update={"refund_reference": None})
+        ),
+    }
+
+
+@pytest.mark.parametrize("what", list(not_refunds()))
+def test_a_refund_without_its_time_reference_or_captured_payment_is_refused(
+    payments: Store[Payments], what: str
+) -> None:
+    record(payments.port)
+    with pytest.raises(ValueError, match="record_refund needs"):
+        payments.port.record_refund(not_refunds()[what])
+    assert payments.port.for_order("o1") == charged()
+    assert payments.published() == ["PaymentCaptured"]
+
+
+class LenientPayments(FakePayments):
+    """A fake that stores any refund, as FakePayments did before the suite held it to the adapter."""
+
+    def record_refund(self, change: Change[Payment]) -> None:
+        self.by_order[change.after.order_id] = change.after
+        self.outbox.extend(change.events)
+
+
+@pytest.mark.parametrize("what", list(not_refunds()))
+def test_a_fake_more_lenient_than_the_adapter_fails_this_suite(what: str) -> None:
+    lenient = LenientPayments()
+    with pytest.raises(pytest.fail.Exception, match="DID NOT RAISE"):
+        test_a_refund_without_its_time_reference_or_captured_payment_is_refused(
+            fake_store(lenient, lenient.outbox), what
+        )

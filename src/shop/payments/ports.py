@@ -36,4 +36,6 @@ class Payments(Protocol):
         for a new one); else PaymentAlreadyRecorded with the payment the order has."""
 
     def record_refund(self, change: Change[Payment]) -> None:
-        """Save CAPTURED → REFUNDED with its events; PaymentNotRefundable if no longer CAPTURED."""
+        """Save CAPTURED → REFUNDED with its events if the order's payment is still `change.before`
+        and CAPTURED; else PaymentNotRefundable. ValueError for a change that is no refund: no
+        `before`, or an `after` without `refunded_at` and `refund_reference`."""

@@ -33,12 +33,16 @@ class FakePayments:
         self.outbox.extend(change.events)
 
     def record_refund(self, change: Change[Payment]) -> None:
-        payment = change.after
+        payment, before = change.after, change.before
+        if payment.refunded_at is None or payment.refund_reference is None:
+            raise ValueError("record_refund needs a refunded payment")
+        if before is None:
+            raise ValueError("record_refund needs the captured payment it refunds")
         current = self.by_order.get(payment.order_id)
         if (
             current is None
             or current.status is not PaymentStatus.CAPTURED
-            or current.payment_id != payment.payment_id
+            or current.payment_id != before.payment_id
         ):
             raise PaymentNotRefundable(payment.order_id)
         self.by_order[payment.order_id] = payment

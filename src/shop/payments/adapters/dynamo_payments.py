@@ -57,9 +57,11 @@ class DynamoPayments:
         )
 
     def record_refund(self, change: Change[Payment]) -> None:
-        payment = change.after
+        payment, before = change.after, change.before
         if payment.refunded_at is None or payment.refund_reference is None:
             raise ValueError("record_refund needs a refunded payment")
+        if before is None:
+            raise ValueError("record_refund needs the captured payment it refunds")
         transaction = Transaction(self._client, self._table)
         update = transaction.update(
             payment_key(payment.order_id),
@@ -69,7 +71,7 @@ class DynamoPayments:
             values={
                 ":refunded": PaymentStatus.REFUNDED.value,
                 ":captured": PaymentStatus.CAPTURED.value,
-                ":payment_id": payment.payment_id,
+                ":payment_id": before.payment_id,
                 ":at": rfc3339(payment.refunded_at),
                 ":reference": payment.refund_reference,
             },
