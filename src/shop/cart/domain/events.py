@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from shop.kernel.events import EventData
 
@@ -31,7 +31,6 @@ class OrderedLine(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     product_id: str
-    quantity: int = Field(ge=1)
     revision: str | None = None  # the version of the cart line the order took (none: an order placed before)
 
 

@@ -54,7 +54,7 @@ class OrderConfirmed(EventData):
     customer_id: str
     lines: tuple[EventLine, ...]
     total: Money
-    placed_at: datetime  # the cart keeps lines the customer changed after this
+    placed_at: datetime  # the cart tells this order's end from a later one's
 
 
 class OrderCancelled(EventData):
