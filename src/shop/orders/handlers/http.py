@@ -123,8 +123,9 @@ IfMatch = Annotated[
     responses={
         202: {"description": "Accepted, PENDING; Location names it"},
         409: {
-            "description": "Another order from this cart is not final yet (its order_id; Location names it), "
-            "or the Idempotency-Key was used with another body"
+            "description": "Another order from this cart is not final yet, or everything in the cart was "
+            "ordered already (its order_id; Location names it), or the Idempotency-Key was used with "
+            "another body"
         },
         412: {
             "description": "If-Match names a cart version that is no longer current, or (without If-Match) "
