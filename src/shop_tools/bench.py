@@ -506,10 +506,10 @@ def _payment_request(stack: Stack, order_id: str) -> dict[str, Any]:
 
 # The webhook function as a Stripe deployment runs it (the sandbox takes no webhooks: 404); it
 # only verifies and records, so nothing calls Stripe.
+_WEBHOOK_SECRET = "whsec_bench"
 _STRIPE_ENVIRONMENT = {
     "SHOP_PAYMENT_PROVIDER": "stripe",
-    "SHOP_STRIPE_API_KEY": "sk_test_bench",
-    "SHOP_STRIPE_WEBHOOK_SECRET": "whsec_bench",
+    "SHOP_STRIPE_SECRET": json.dumps({"api_key": "sk_test_bench", "webhook_secret": _WEBHOOK_SECRET}),
 }
 
 
@@ -540,7 +540,7 @@ def _signed_webhook(stack: Stack) -> dict[str, Any]:
     }
     payload = json.dumps({"type": "payment_intent.succeeded", "data": {"object": intent}}).encode()
     stamp = str(int(time.time()))
-    secret = _STRIPE_ENVIRONMENT["SHOP_STRIPE_WEBHOOK_SECRET"].encode()
+    secret = _WEBHOOK_SECRET.encode()
     signature = hmac.new(secret, f"{stamp}.".encode() + payload, hashlib.sha256).hexdigest()
     headers = {"content-type": "application/json", "stripe-signature": f"t={stamp},v1={signature}"}
     return api_request("POST", "/payments/webhooks/stripe", payload.decode(), headers=headers) | {

@@ -15,13 +15,17 @@ def setting(name: str) -> str:
 
 
 def secret_setting(name: str) -> str:
-    """A secret: the variable `name` itself (the local stack and tests set it), else the
-    Secrets Manager secret whose ARN is in `<name>_ARN` (deployments: the value stays out
-    of the environment and of Terraform state). Read once per execution environment."""
+    """A secret, by one rule for every secret of the shop: where `<name>_ARN` is set (a
+    deployment), the Secrets Manager secret it names, read once per execution environment; the
+    value stays out of the environment and of Terraform state, and no stray variable can shadow
+    it. Elsewhere (the local stack, tests), the variable `name` itself."""
+    arn = os.environ.get(f"{name}_ARN")
+    if arn:
+        return _secret_value(arn)
     value = os.environ.get(name)
-    if value:
-        return value
-    return _secret_value(setting(f"{name}_ARN"))
+    if not value:
+        raise RuntimeError(f"neither {name}_ARN nor {name} is set")
+    return value
 
 
 @cache
@@ -32,8 +36,3 @@ def _secret_value(arn: str) -> str:
     if not value:
         raise RuntimeError(f"the secret {arn} has no string value")
     return str(value)
-
-
-def forget_secrets() -> None:
-    """Drop cached secret values (tests; a rotated secret is picked up by new environments)."""
-    _secret_value.cache_clear()

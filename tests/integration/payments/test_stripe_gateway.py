@@ -157,9 +157,8 @@ def test_a_payment_that_settles_later_is_pending_then_final_under_the_same_key(
 
 @pytest.fixture
 def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ("SHOP_STRIPE_SECRET_ARN", "SHOP_STRIPE_API_KEY", "SHOP_STRIPE_API_BASE"):
+    for name in ("SHOP_STRIPE_SECRET_ARN", "SHOP_STRIPE_SECRET", "SHOP_STRIPE_API_BASE"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("SHOP_STRIPE_WEBHOOK_SECRET", raising=False)
     stripe_settings.cache_clear()
     yield
     stripe_settings.cache_clear()
@@ -168,9 +167,10 @@ def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_locally_the_key_and_server_come_from_the_environment(
     fresh_settings: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SHOP_STRIPE_API_KEY", "sk_test_env")
+    monkeypatch.setenv(
+        "SHOP_STRIPE_SECRET", json.dumps({"api_key": "sk_test_env", "webhook_secret": "whsec_env"})
+    )
     monkeypatch.setenv("SHOP_STRIPE_API_BASE", "http://127.0.0.1:1")
-    monkeypatch.setenv("SHOP_STRIPE_WEBHOOK_SECRET", "whsec_env")
 
     settings = stripe_settings()
 
@@ -182,7 +182,7 @@ def test_locally_the_key_and_server_come_from_the_environment(
 
 
 def test_without_a_key_the_error_names_the_setting(fresh_settings: None) -> None:
-    with pytest.raises(RuntimeError, match="SHOP_STRIPE_API_KEY"):
+    with pytest.raises(RuntimeError, match="SHOP_STRIPE_SECRET_ARN nor SHOP_STRIPE_SECRET"):
         stripe_settings()
 
 
@@ -193,7 +193,7 @@ def test_on_aws_the_key_is_read_from_secrets_manager_once(
     secret = {"api_key": "sk_test_secret", "webhook_secret": "whsec_secret"}
     arn = secrets.create_secret(Name="shop/stripe", SecretString=json.dumps(secret))["ARN"]
     monkeypatch.setenv("SHOP_STRIPE_SECRET_ARN", arn)
-    monkeypatch.setenv("SHOP_STRIPE_API_KEY", "sk_test_ignored")
+    monkeypatch.setenv("SHOP_STRIPE_SECRET", "sk_test_ignored")  # the deployed secret wins
 
     first = stripe_settings()
     secrets.put_secret_value(SecretId=arn, SecretString=json.dumps({"api_key": "sk_test_rotated"}))
@@ -220,7 +220,7 @@ def test_a_secret_holding_only_the_key_takes_no_webhooks(
 def test_the_provider_is_chosen_by_configuration(
     fresh_settings: None, monkeypatch: pytest.MonkeyPatch, setting: str | None, adapter: type
 ) -> None:
-    monkeypatch.setenv("SHOP_STRIPE_API_KEY", "sk_test_env")
+    monkeypatch.setenv("SHOP_STRIPE_SECRET", "sk_test_env")
     if setting is None:
         monkeypatch.delenv("SHOP_PAYMENT_PROVIDER", raising=False)
     else:

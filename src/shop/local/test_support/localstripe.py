@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import secrets
 import socket
@@ -101,9 +102,8 @@ class LocalStripe:
         """What the payments functions need to charge through this server."""
         return {
             "SHOP_PAYMENT_PROVIDER": "stripe",
-            "SHOP_STRIPE_API_KEY": API_KEY,
+            "SHOP_STRIPE_SECRET": json.dumps({"api_key": API_KEY, "webhook_secret": self.webhook_secret}),
             "SHOP_STRIPE_API_BASE": self.api_base,
-            "SHOP_STRIPE_WEBHOOK_SECRET": self.webhook_secret,
         }
 
 

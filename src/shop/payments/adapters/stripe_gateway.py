@@ -22,8 +22,7 @@ from shop.kernel.money import Money
 from shop.payments.adapters.stripe_amounts import NotChargeable, from_stripe, to_stripe
 from shop.payments.domain.errors import InvalidWebhook, PaymentPending
 from shop.payments.domain.payment import ChargeNotice, ChargeResult, RefundResult
-from shop.platform import aws
-from shop.platform.settings import setting
+from shop.platform.settings import secret_setting
 
 if TYPE_CHECKING:
     import stripe
@@ -35,6 +34,7 @@ SETTLED_EVENTS = frozenset({"payment_intent.succeeded", "payment_intent.payment_
 # How far a notice's signed time may be from ours, either way: an older one may be a replay, and a
 # later one was signed on a wrong clock, or made to outlive the replay window (Stripe's default: 300 s)
 TOLERANCE_SECONDS = 300
+STRIPE_SECRET = "SHOP_STRIPE_SECRET"  # the API key, or JSON {"api_key", "webhook_secret"}
 
 
 @dataclass(frozen=True)
@@ -46,18 +46,13 @@ class StripeSettings:
 
 @cache
 def stripe_settings() -> StripeSettings:
-    """Read once per execution environment: on AWS from the Secrets Manager secret named by
-    SHOP_STRIPE_SECRET_ARN (the API key, or JSON {"api_key", "webhook_secret"} to take webhooks
-    too), else from the environment."""
+    """Read once per execution environment from the secret SHOP_STRIPE_SECRET (settings'
+    one rule: the Secrets Manager secret SHOP_STRIPE_SECRET_ARN names on AWS, else the variable
+    itself): the API key, or JSON {"api_key", "webhook_secret"} to take webhooks too."""
+    value = secret_setting(STRIPE_SECRET)
+    secret = _json_object(value) or {"api_key": value}
     api_base = os.environ.get("SHOP_STRIPE_API_BASE") or None
-    arn = os.environ.get("SHOP_STRIPE_SECRET_ARN")
-    if arn:
-        value = aws.client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"]
-        secret = _json_object(value) or {"api_key": value}
-        return StripeSettings(secret["api_key"], secret.get("webhook_secret") or None, api_base)
-    return StripeSettings(
-        setting("SHOP_STRIPE_API_KEY"), os.environ.get("SHOP_STRIPE_WEBHOOK_SECRET") or None, api_base
-    )
+    return StripeSettings(secret["api_key"], secret.get("webhook_secret") or None, api_base)
 
 
 def _json_object(value: str) -> dict[str, Any] | None:
