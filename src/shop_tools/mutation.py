@@ -15,7 +15,10 @@ Score = killed / (mutants - listed equivalents); killed counts timeouts too. Sur
 printed with their diff. Equivalent mutants (no observable change) are listed once, with the
 reason, in tests/mutation/equivalents.toml: each names its function and the mutated line, not
 mutmut's number (which shifts as a function changes); a listed equivalent that no longer
-survives is reported so the list stays true.
+survives is reported so the list stays true. mutmut mutates function bodies only: constants and
+field constraints (`MAX_AMOUNT`, `Field(ge=0)`) are held by tests that state the documented
+values, and a function that runs only while its module is imported (a `StringConstraints`
+factory, a table built at import) cannot be switched to its mutants, which are listed whole.
 """
 
 from __future__ import annotations
@@ -87,7 +90,7 @@ def run_mutmut(work: Path, max_children: int) -> None:
 @dataclass(frozen=True)
 class Equivalent:
     function: str  # as printed: shop.kernel.money Money._checked
-    mutated: str  # the mutant's line(s), stripped, joined by " / "
+    mutated: str  # the mutant's line(s), stripped, joined by " / "; "*": every mutant of the function
     why: str
 
 
@@ -151,7 +154,8 @@ def scores(
                     module.killed += 1
                     continue
                 diff = get_diff_for_mutant(mutant, path=path)
-                equivalent = listed.get((function_of(mutant), mutated_lines(diff)))
+                function = function_of(mutant)
+                equivalent = listed.get((function, mutated_lines(diff))) or listed.get((function, "*"))
                 if equivalent:
                     module.equivalent += 1
                     matched.add(equivalent)

@@ -40,3 +40,49 @@ def test_the_refused_characters_are_the_controls_and_the_basic_planes_format_cha
         character = chr(code)
         expected = unicodedata.category(character) in {"Cc", "Cf"}
         assert bool(refused.match(character)) == expected, f"U+{code:04X}"
+
+
+@pytest.mark.parametrize(
+    ("field", "longest"), [("line1", 200), ("line2", 200), ("city", 100), ("postal_code", 16)]
+)
+def test_each_field_takes_its_documented_length_and_not_one_more(field: str, longest: int) -> None:
+    assert getattr(Address.model_validate({**VALID, field: "1" * longest}), field) == "1" * longest
+    with pytest.raises(ValidationError) as refused:
+        Address.model_validate({**VALID, field: "1" * (longest + 1)})
+    assert refused.value.errors()[0]["loc"] == (field,)
+
+
+def test_every_field_is_trimmed() -> None:
+    address = Address.model_validate(
+        {
+            "line1": " 1 Main St ",
+            "line2": " Floor 2 ",
+            "city": " Berlin ",
+            "postal_code": " 10115 ",
+            "country": "de",
+        }
+    )
+    assert (address.line1, address.line2, address.city, address.postal_code) == (
+        "1 Main St",
+        "Floor 2",
+        "Berlin",
+        "10115",
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "kind", "message"),
+    [
+        (
+            {"city": "Ber\u200blin"},
+            "control_characters",
+            "Control and invisible formatting characters are not allowed.",
+        ),
+        ({"country": "ZZ"}, "country", "Not an ISO 3166-1 alpha-2 country code."),
+    ],
+)
+def test_a_refusal_says_what_is_wrong(change: dict[str, str], kind: str, message: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        Address.model_validate({**VALID, **change})
+    error = refused.value.errors()[0]
+    assert (error["type"], error["msg"]) == (kind, message)

@@ -1,13 +1,22 @@
-from datetime import UTC, datetime, timedelta
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
 from typing import ClassVar
 
-from shop.kernel.clock import FixedClock, parse_rfc3339, rfc3339
+import pytest
+
+from shop.kernel.clock import FixedClock, SystemClock, parse_rfc3339, rfc3339
 from shop.kernel.events import Event, EventData
 
 
 class ThingHappened(EventData):
     event_type: ClassVar[str] = "ThingHappened"
     thing_id: str
+
+
+class ThingDated(EventData):
+    event_type: ClassVar[str] = "ThingDated"
+    at: datetime
 
 
 def test_rfc3339_round_trip_in_utc() -> None:
@@ -31,3 +40,35 @@ def test_event_envelope_carries_type_correlation_and_data() -> None:
     assert wire.data == {"thing_id": "t1"}
     assert wire.event_id == event.event_id
     assert Event.of(ThingHappened(thing_id="t1"), correlation_id="x").event_id != event.event_id
+
+
+@pytest.fixture
+def tokyo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine's local time zone nine hours from UTC, so a local time cannot pass for UTC."""
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("tokyo")
+def test_times_are_written_and_read_in_utc_whatever_the_machines_zone() -> None:
+    two_hours_east = timezone(timedelta(hours=2))
+    assert rfc3339(datetime(2026, 1, 1, 1, tzinfo=two_hours_east)) == "2025-12-31T23:00:00Z"
+    parsed = parse_rfc3339("2026-01-01T01:00:00+02:00")
+    assert (parsed.isoformat(), parsed.utcoffset()) == ("2025-12-31T23:00:00+00:00", timedelta(0))
+    now = SystemClock().now()
+    assert (now.utcoffset(), now.microsecond) == (timedelta(0), 0)
+
+
+def test_a_fixed_clock_starts_on_new_year_2026_in_utc() -> None:
+    assert FixedClock().now() == datetime(2026, 1, 1, tzinfo=UTC)
+    assert FixedClock().now().utcoffset() == timedelta(0)
+
+
+def test_an_event_carries_its_data_as_json_and_the_time_it_is_given() -> None:
+    at = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    event = Event.of(ThingDated(at=at), correlation_id="req-1", occurred_at=at - timedelta(hours=1))
+    assert event.data == {"at": "2026-01-01T12:00:00Z"}
+    assert event.occurred_at == datetime(2026, 1, 1, 11, tzinfo=UTC)

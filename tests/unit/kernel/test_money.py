@@ -83,3 +83,39 @@ def test_active_currencies_are_taken_with_their_minor_units(code: str, minor_uni
 def test_an_amount_stored_in_a_retired_code_still_loads_and_says_so() -> None:
     stored = Money.model_validate({"amount": 1000, "currency": "HRK"})  # kuna: euro since 2023
     assert not stored.accepted
+
+
+def test_the_cap_is_ten_to_the_twelve_minor_units_as_documented() -> None:
+    assert eur(10**12).amount == 10**12
+    with pytest.raises(ValidationError):
+        eur(10**12 + 1)
+    with pytest.raises(AmountTooLarge) as refused:
+        _ = eur(10**12) + eur(1)
+    assert refused.value.detail == (
+        "the amount would exceed the largest the shop handles (1000000000000 EUR minor units)"
+    )
+
+
+def test_an_amount_below_zero_names_its_currency() -> None:
+    with pytest.raises(NegativeAmount) as by_subtraction:
+        _ = eur(1) - eur(2)
+    with pytest.raises(NegativeAmount) as by_quantity:
+        Money(amount=1, currency="USD").times(-1)
+    assert by_subtraction.value.detail == "the amount would fall below zero EUR"
+    assert by_quantity.value.detail == "the amount would fall below zero USD"
+
+
+def test_a_mismatch_names_both_currencies() -> None:
+    with pytest.raises(CurrencyMismatch) as refused:
+        _ = eur(1) + Money(amount=1, currency="USD")
+    assert refused.value.detail == "cannot combine EUR with USD"
+
+
+def test_a_refused_code_says_why() -> None:
+    with pytest.raises(ValidationError) as refused:
+        AcceptedMoney.model_validate({"amount": 1, "currency": "BTC"})
+    assert "'BTC' is not an active ISO 4217 currency the shop takes" in refused.value.errors()[0]["msg"]
+
+
+def test_a_whole_float_is_the_integer_json_means() -> None:
+    assert Money.model_validate({"amount": 2.0, "currency": "EUR"}) == eur(2)
