@@ -37,6 +37,10 @@ from shop.orders.ports import CartReader, Orders, Position
 _ERASE_BATCH = 25  # orders erased per transaction (DynamoDB takes up to 100 writes in one)
 
 
+# A checkout is written again after a lost race or after leaving out lines an order took.
+_CHECKOUT_ATTEMPTS = 3
+
+
 @dataclass(frozen=True)
 class Checkout:
     shipping_address: Address
@@ -98,12 +102,17 @@ def place_order(
             raise
         return _replay(previous, customer_id, request_fingerprint)
     still_taken: frozenset[str] = frozenset()
-    for _ in range(2):
+    for attempt in range(_CHECKOUT_ATTEMPTS):
         try:
             orders.add(change, still_taken=still_taken)
             return Placed(change.after, change.events)
         except OrderExists as exists:
             return _replay(exists.existing, customer_id, request_fingerprint)
+        except CheckoutContended:
+            # Another checkout was written at the same instant: decided again, this one then
+            # finds that order in flight (409 naming it) or the checkout free.
+            if attempt == _CHECKOUT_ATTEMPTS - 1:
+                raise
         except LinesTaken as taken:
             # A confirmed order took these lines and the cart has not removed them yet: they
             # are not ordered twice; the rest of the cart is the order, if anything is left.

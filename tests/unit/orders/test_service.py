@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from shop.kernel.address import Address
+from shop.kernel.change import Change
 from shop.kernel.clock import FixedClock
 from shop.kernel.errors import Conflict, NotFound
 from shop.kernel.money import MAX_AMOUNT, AmountTooLarge
@@ -16,6 +17,7 @@ from shop.orders.domain.errors import (
     CartChanged,
     CartNotOrderable,
     CartOrdered,
+    CheckoutContended,
     EmptyCart,
     IdempotencyKeyReused,
     IllegalTransition,
@@ -602,3 +604,36 @@ def test_a_retry_with_the_same_key_replays_even_when_the_etag_moved_on(
     again = checkout(versioned(("book", 1000, 1, "r-1"), etag='"v2"'))  # the cart shows the order pending now
 
     assert (again.order, again.new) == (first.order, False)
+
+
+class ContendedOnce(FakeOrders):
+    """DynamoDB cancels the first checkout for a conflict with another written at that instant."""
+
+    def __init__(self, winner: Change[Order]) -> None:
+        super().__init__()
+        self.winner: Change[Order] | None = winner
+
+    def add(self, change: Change[Order], *, still_taken: frozenset[str] = frozenset()) -> None:
+        if self.winner is not None:
+            super().add(self.winner)
+            self.winner = None
+            raise CheckoutContended
+        super().add(change, still_taken=still_taken)
+
+
+def test_a_checkout_that_lost_a_race_is_decided_again_and_names_the_winner(clock: FixedClock) -> None:
+    winner = Order.place(
+        order_id="o-winner",
+        customer_id="c-1",
+        cart=cart_of(("p-1", 1000, 1)),
+        shipping_address=ADDRESS,
+        payment_token="tok_visa",
+        at=clock.now(),
+    )
+    orders = ContendedOnce(winner)
+
+    with pytest.raises(OrderInFlight) as refused:
+        place(orders, clock, key="tab-2")
+
+    assert refused.value.order_id == "o-winner"
+    assert list(orders.orders) == ["o-winner"]
