@@ -12,7 +12,8 @@ Each run starts fresh: mutmut keeps old verdicts of functions that did not chang
 the tests did, so a cached survivor could hide a new test.
 
 Score = killed / (mutants - listed equivalents); killed counts timeouts too. Survivors are
-printed with their diff. Equivalent mutants (no observable change) are listed once, with the
+printed with their changed lines (`cd mutants/<area> && ../../.venv/bin/mutmut show <name>`
+shows the diff). Equivalent mutants (no observable change) are listed once, with the
 reason, in tests/mutation/equivalents.toml: each names its function and the mutated line, not
 mutmut's number (which shifts as a function changes); a listed equivalent that no longer
 survives is reported so the list stays true. mutmut mutates function bodies only: constants and
@@ -173,7 +174,8 @@ def report(modules: Sequence[ModuleScore], floor: float) -> list[ModuleScore]:
         print(f"{m.path:<44} {m.mutants:>7} {m.killed:>6} {m.equivalent:>5} {m.score:>5.1f}%{flag}")
     for m in modules:
         for mutant, diff in m.survivors:
-            print(f"\nsurvived: {mutant} ({function_of(mutant)})\n{diff}")
+            changed = [line for line in diff.splitlines()[2:] if line[:1] in "+-"]
+            print(f"survived: {function_of(mutant)} ({mutant})", *changed, sep="\n    ")
     return [m for m in modules if m.score < floor]
 
 

@@ -101,3 +101,37 @@ def test_a_refund_never_exceeds_the_capture_or_changes_currency(amount: Money) -
     captured = payment(ChargeResult(approved=True, provider_reference="ch_1"))
     with pytest.raises(InvalidRefund):
         captured.check_refund(amount)
+
+
+def test_a_refund_is_a_change_from_the_captured_payment_stamped_with_its_time() -> None:
+    captured = payment(ChargeResult(approved=True, provider_reference="ch_1"))
+    later = datetime(2026, 1, 2, tzinfo=UTC)
+    change = captured.refunded(EUR_10, RefundResult(refunded=True, provider_reference="re_1"), later)
+    assert change.before == captured
+    assert (change.after.refunded_at, change.after.refund_reference) == (later, "re_1")
+
+
+def test_a_request_has_no_provider_reference_until_the_charge() -> None:
+    assert requested().provider_reference == ""
+
+
+def test_a_decline_without_the_providers_reason_reads_declined() -> None:
+    declined = payment(ChargeResult(approved=False, provider_reference="ch_1"))
+    assert declined.decline_reason == "declined"
+    assert declined.outcome().reason == "declined"
+    unexplained = declined.model_copy(update={"decline_reason": None})  # as stored before reasons were kept
+    assert unexplained.outcome() == PaymentDeclined(order_id="o1", payment_id="p1", reason="declined")
+
+
+def test_each_refusal_says_what_the_payment_is() -> None:
+    captured = payment(ChargeResult(approved=True, provider_reference="ch_1"))
+    with pytest.raises(PaymentAlreadyRecorded) as settled_twice:
+        captured.settled(ChargeResult(approved=True, provider_reference="ch_2"))
+    with pytest.raises(PaymentNotRefundable) as not_captured:
+        requested().check_refund(EUR_10)
+    with pytest.raises(InvalidRefund) as too_much:
+        captured.check_refund(Money(amount=1001, currency="EUR"))
+    assert settled_twice.value.detail == "payment p1 is CAPTURED"
+    assert not_captured.value.detail == "payment p1 is REQUESTED, not CAPTURED"
+    assert too_much.value.detail == "cannot refund 1001 EUR of a payment of 1000 EUR"
+    assert PaymentAlreadyRecorded().detail == "Payment already recorded"
