@@ -12,7 +12,8 @@ from pydantic import SecretStr
 
 from shop.kernel.change import Change
 from shop.platform.aws import client
-from shop.users.adapters.dynamo import DynamoNotices, DynamoProfiles
+from shop.users.adapters.dynamo_notices import DynamoNotices
+from shop.users.adapters.dynamo_profiles import DynamoProfiles
 from shop.users.domain.errors import EmailTaken, ProfileChanged, ProfileNotFound
 from shop.users.domain.model import NewAccount, ProfileChanges, UserProfile
 from shop.users.domain.notifications import Notification, OrderOutcome

@@ -11,7 +11,9 @@ from shop.kernel.clock import SystemClock
 from shop.platform import aws
 from shop.platform.settings import setting
 from shop.users.adapters.cognito import CognitoIdentity
-from shop.users.adapters.dynamo import DynamoCodeAllowance, DynamoNotices, DynamoProfiles
+from shop.users.adapters.dynamo_code_allowance import DynamoCodeAllowance
+from shop.users.adapters.dynamo_notices import DynamoNotices
+from shop.users.adapters.dynamo_profiles import DynamoProfiles
 from shop.users.adapters.shop_api import HttpCustomerRecords
 from shop.users.adapters.sns import SnsNotifier
 

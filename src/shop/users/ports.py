@@ -90,8 +90,9 @@ class Profiles(Protocol):
         """Raises ProfileNotFound."""
         ...
 
-    def save(self, profile: UserProfile) -> None:
-        """Replace the stored profile if it is still at `profile.version - 1`; raises ProfileChanged."""
+    def save(self, change: Change[UserProfile]) -> None:
+        """Store `change.after` if the stored profile is still `change.before` (its version);
+        raises ProfileChanged, also for a profile that is gone."""
         ...
 
     def remove(self, change: Change[UserProfile | None]) -> None:

@@ -110,9 +110,9 @@ def my_profile(user_id: str, *, profiles: Profiles) -> UserProfile:
 def change_my_profile(
     user_id: str, changes: ProfileChanges, *, profiles: Profiles, clock: Clock
 ) -> UserProfile:
-    profile = profiles.get(user_id).change(changes, clock.now())
-    profiles.save(profile)
-    return profile
+    change = profiles.get(user_id).change(changes, clock.now())
+    profiles.save(change)
+    return change.after
 
 
 def notify_customer(

@@ -7,7 +7,8 @@ import pytest
 from pydantic import SecretStr
 
 from shop.kernel.change import Change
-from shop.users.adapters.dynamo import DynamoNotices, DynamoProfiles
+from shop.users.adapters.dynamo_notices import DynamoNotices
+from shop.users.adapters.dynamo_profiles import DynamoProfiles
 from shop.users.adapters.sns import SnsNotifier
 from shop.users.domain.errors import EmailTaken, ProfileChanged, ProfileNotFound
 from shop.users.domain.model import NewAccount, ProfileChanges, UserProfile
@@ -76,7 +77,7 @@ def test_get_and_save_round_trip(profiles: DynamoProfiles, dynamodb_requests: Dy
     dynamodb_requests.reset()
     profiles.save(changed)
     assert dynamodb_requests.operations == ["PutItem"]
-    assert profiles.get("u1") == changed
+    assert profiles.get("u1") == changed.after
     with pytest.raises(ProfileNotFound):
         profiles.get("nobody")
 

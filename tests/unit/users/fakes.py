@@ -191,12 +191,11 @@ class FakeProfiles:
             raise ProfileNotFound
         return self.profiles[user_id]
 
-    def save(self, profile: UserProfile) -> None:
-        current = self.profiles.get(profile.user_id)
-        if current is None or current.version != profile.version - 1:
+    def save(self, change: Change[UserProfile]) -> None:
+        if change.before is None or self.profiles.get(change.before.user_id) != change.before:
             raise ProfileChanged
         self.writes += 1
-        self.profiles[profile.user_id] = profile
+        self.profiles[change.after.user_id] = change.after
 
     def remove(self, change: Change[UserProfile | None]) -> None:
         gone = change.before

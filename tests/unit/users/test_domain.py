@@ -123,9 +123,11 @@ def test_registering_makes_a_profile_and_an_event() -> None:
 def test_a_change_replaces_only_given_fields_and_bumps_the_version() -> None:
     profile = UserProfile.register("u1", account(), NOW).after
     later = NOW + timedelta(minutes=5)
-    renamed = profile.change(ProfileChanges.model_validate({"name": " Ada L. "}), later)
+    renaming = profile.change(ProfileChanges.model_validate({"name": " Ada L. "}), later)
+    renamed = renaming.after
+    assert (renaming.before, renaming.events) == (profile, ())  # stored on condition of what it was
     assert (renamed.name, renamed.addresses, renamed.version, renamed.updated_at) == ("Ada L.", (), 2, later)
-    moved = renamed.change(ProfileChanges.model_validate({"addresses": [ADDRESS]}), later)
+    moved = renamed.change(ProfileChanges.model_validate({"addresses": [ADDRESS]}), later).after
     assert moved.name == "Ada L."
     assert moved.addresses == (Address.model_validate(ADDRESS),)
     assert moved.version == 3

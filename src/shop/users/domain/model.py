@@ -192,18 +192,18 @@ class UserProfile(BaseModel):
             None, profile, (UserRegistered(user_id=user_id, email=account.email, name=account.name),)
         )
 
-    def change(self, changes: ProfileChanges, now: datetime) -> UserProfile:
+    def change(self, changes: ProfileChanges, now: datetime) -> Change[UserProfile]:
         update: dict[str, Any] = {"updated_at": now, "version": self.version + 1}
         if changes.name is not None:
             update["name"] = changes.name
         if changes.addresses is not None:
             update["addresses"] = changes.addresses
-        return self.model_copy(update=update)
+        return Change(self, self.model_copy(update=update), ())
 
-    def verified(self, now: datetime) -> UserProfile:
+    def verified(self, now: datetime) -> Change[UserProfile]:
         """The e-mail address proved to be the customer's (the identity provider checked the code)."""
         update = {"email_verified": True, "updated_at": now, "version": self.version + 1}
-        return self.model_copy(update=update)
+        return Change(self, self.model_copy(update=update), ())
 
     def delete(self) -> Change[UserProfile | None]:
         """The account goes: nothing stays after, and every service is told to forget it."""

@@ -1,15 +1,12 @@
-"""Profiles, e-mail claims and sent-notice records in the users table.
+"""Profiles and e-mail claims in the users table.
 
 Keys: profile `USER#<id>`/`PROFILE`; e-mail claim `EMAIL#<email>`/`EMAIL` (one account
-per address); sent notice `NOTICE#<order_id>#<status>`/`NOTICE` (kept 30 days). The claim
-names the outbox records of the registration (`registered_events`): they hold the e-mail,
-so a deletion erases them with the profile instead of waiting a week for their TTL."""
+per address). The claim names the outbox records of the registration (`registered_events`):
+they hold the e-mail, so a deletion erases them with the profile instead of waiting a week for
+their TTL."""
 
 from __future__ import annotations
 
-import hashlib
-import time
-from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -21,10 +18,8 @@ from shop.platform.dynamo import from_item, to_item
 from shop.platform.outbox import outbox_key
 from shop.platform.transaction import Transaction
 from shop.users.domain.errors import EmailTaken, ProfileChanged, ProfileNotFound
-from shop.users.domain.model import MAX_CODES_PER_HOUR, UserProfile
-from shop.users.domain.notifications import Notification, Recipient
+from shop.users.domain.model import UserProfile
 
-_NOTICE_KEEP_SECONDS = 30 * 24 * 3600
 _NEW = "attribute_not_exists(pk)"
 
 
@@ -34,10 +29,6 @@ def profile_key(user_id: str) -> dict[str, str]:
 
 def email_key(email: str) -> dict[str, str]:
     return {"pk": f"EMAIL#{email}", "sk": "EMAIL"}
-
-
-def notice_key(notice_id: str) -> dict[str, str]:
-    return {"pk": f"NOTICE#{notice_id}", "sk": "NOTICE"}
 
 
 def _profile_item(profile: UserProfile) -> dict[str, Any]:
@@ -92,13 +83,15 @@ class DynamoProfiles:
             raise ProfileNotFound
         return _profile(from_item(response["Item"]))
 
-    def save(self, profile: UserProfile) -> None:
+    def save(self, change: Change[UserProfile]) -> None:
+        if change.before is None:
+            raise ValueError("save() replaces a stored profile; add() stores a new one")
         try:
             self._dynamodb.put_item(
                 TableName=self._table,
-                Item=to_item(_profile_item(profile)),
+                Item=to_item(_profile_item(change.after)),
                 ConditionExpression="attribute_exists(pk) AND version = :expected",
-                ExpressionAttributeValues=to_item({":expected": profile.version - 1}),
+                ExpressionAttributeValues=to_item({":expected": change.before.version}),
             )
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
@@ -124,62 +117,3 @@ class DynamoProfiles:
             transaction.delete(outbox_key(event_id))
         transaction.publish(change.events)
         transaction.commit({profile: lambda _: ProfileChanged()})
-
-
-class DynamoNotices:
-    def __init__(self, client: Any, table: str) -> None:
-        self._dynamodb = client
-        self._table = table
-
-    def recipient(self, user_id: str, notice_id: str) -> Recipient | None:
-        keys = [profile_key(user_id), notice_key(notice_id)]
-        response = self._dynamodb.batch_get_item(
-            RequestItems={self._table: {"Keys": [to_item(key) for key in keys], "ConsistentRead": True}}
-        )
-        if response.get("UnprocessedKeys"):
-            raise RuntimeError("the users table is throttling reads; the event will be retried")
-        items = [from_item(item) for item in response.get("Responses", {}).get(self._table, [])]
-        profile = next((item for item in items if item["sk"] == "PROFILE"), None)
-        if profile is None:
-            return None
-        return Recipient(
-            user_id=profile["user_id"],
-            email=profile["email"],
-            name=profile["name"],
-            email_verified=profile.get("email_verified", False),
-            already_notified=any(item["sk"] == "NOTICE" for item in items),
-        )
-
-    def record(self, notification: Notification) -> None:
-        item = {
-            **notice_key(notification.notice_id),
-            "user_id": notification.user_id,
-            "expires_at": int(time.time()) + _NOTICE_KEEP_SECONDS,
-        }
-        self._dynamodb.put_item(TableName=self._table, Item=to_item(item))
-
-
-class DynamoCodeAllowance:
-    """Implements ports.CodeAllowance: one counter per address and clock hour."""
-
-    def __init__(self, client: Any, table: str) -> None:
-        self._dynamodb = client
-        self._table = table
-
-    def take(self, email: str, now: datetime) -> bool:
-        digest = hashlib.sha256(email.encode()).hexdigest()
-        try:
-            self._dynamodb.update_item(
-                TableName=self._table,
-                Key=to_item({"pk": f"CODES#{digest}", "sk": f"HOUR#{now:%Y-%m-%dT%H}"}),
-                UpdateExpression="ADD sent :one SET expires_at = if_not_exists(expires_at, :expires)",
-                ConditionExpression="attribute_not_exists(sent) OR sent < :cap",
-                ExpressionAttributeValues=to_item(
-                    {":one": 1, ":cap": MAX_CODES_PER_HOUR, ":expires": int(now.timestamp()) + 2 * 3600}
-                ),
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
