@@ -14,8 +14,7 @@ from shop.analytics.domain.report import AnalyticsReport, report
 from shop.analytics.domain.saga import queue_health
 from shop.analytics.ports import Projections, Queues
 from shop.kernel.clock import Clock
-
-ATTEMPTS = 3  # then the message goes back to the queue, to be retried after its visibility timeout
+from shop.kernel.retry import retry_on_conflict
 
 
 def count_cart_started(event: CartStarted, *, projections: Projections) -> None:
@@ -37,17 +36,14 @@ def count_cancelled(event: OrderCancelled, at: datetime, *, projections: Project
 def _project(order_id: str, apply: Callable[[OrderFacts], Counted | None], projections: Projections) -> None:
     """Read the order's facts, apply the event, write conditionally; a concurrent event of
     the same order makes us read again. A redelivered event finds its fact and stops."""
-    for attempt in range(ATTEMPTS):
+
+    def project_once() -> None:
         facts = projections.facts(order_id)
         change = apply(facts)
-        if change is None:
-            return
-        try:
+        if change is not None:
             projections.record(facts, change)
-            return
-        except FactsChanged:
-            if attempt == ATTEMPTS - 1:
-                raise
+
+    retry_on_conflict(project_once, conflict=FactsChanged)
 
 
 def dashboard(hours: int, *, projections: Projections, queues: Queues, clock: Clock) -> AnalyticsReport:

@@ -5,9 +5,7 @@ cancelled) 2."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
 
 from shop.cart.domain.cart import Cart, CartLine, OrderMark
 from shop.cart.domain.errors import CartChanged, ProductUnavailable
@@ -16,21 +14,7 @@ from shop.cart.domain.view import PricedCart, over_limit, price
 from shop.cart.ports import Carts, ProductCatalog
 from shop.kernel.clock import Clock
 from shop.kernel.money import AmountTooLarge
-
-T = TypeVar("T")
-
-# A write that finds the cart changed since it was read (another tab, or the saga emptying it on
-# confirmation) reads it again: a customer setting a line should not have to retry that race.
-ATTEMPTS = 3
-
-
-def _read_again_if_changed(use_case: Callable[[], T]) -> T:
-    for _ in range(ATTEMPTS - 1):
-        try:
-            return use_case()
-        except CartChanged:
-            continue
-    return use_case()
+from shop.kernel.retry import retry_on_conflict
 
 
 def view_cart(customer_id: str, *, carts: Carts, catalog: ProductCatalog, clock: Clock) -> PricedCart:
@@ -43,8 +27,10 @@ def view_cart(customer_id: str, *, carts: Carts, catalog: ProductCatalog, clock:
 def set_item(
     customer_id: str, product_id: str, quantity: int, *, carts: Carts, catalog: ProductCatalog, clock: Clock
 ) -> PricedCart:
-    return _read_again_if_changed(
-        lambda: _set_item(customer_id, product_id, quantity, carts=carts, catalog=catalog, clock=clock)
+    # another tab, or the saga emptying the cart, may change it between read and write
+    return retry_on_conflict(
+        lambda: _set_item(customer_id, product_id, quantity, carts=carts, catalog=catalog, clock=clock),
+        conflict=CartChanged,
     )
 
 
@@ -68,8 +54,9 @@ def _set_item(
 def remove_item(
     customer_id: str, product_id: str, *, carts: Carts, catalog: ProductCatalog, clock: Clock
 ) -> PricedCart:
-    return _read_again_if_changed(
-        lambda: _remove_item(customer_id, product_id, carts=carts, catalog=catalog, clock=clock)
+    return retry_on_conflict(
+        lambda: _remove_item(customer_id, product_id, carts=carts, catalog=catalog, clock=clock),
+        conflict=CartChanged,
     )
 
 
