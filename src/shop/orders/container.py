@@ -8,6 +8,7 @@ from dependency_injector import containers, providers
 from shop.kernel.clock import SystemClock
 from shop.orders.adapters.cart_api import HttpCartReader
 from shop.orders.adapters.dynamo_orders import DynamoOrders
+from shop.orders.adapters.emf_metrics import EmfBusinessMetrics
 from shop.platform import aws
 from shop.platform.settings import setting
 
@@ -20,3 +21,4 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     carts = providers.Singleton(HttpCartReader)
     orders = providers.Factory(DynamoOrders, client=dynamodb, table=table_name)
+    business_metrics = providers.Singleton(EmfBusinessMetrics)

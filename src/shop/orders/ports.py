@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from shop.kernel.change import Change
+from shop.kernel.events import EventData
 from shop.orders.domain.cart import Cart
 from shop.orders.domain.model import Order
 from shop.orders.domain.stats import Stats
 
 Position = dict[str, Any]
+
+
+class BusinessMetrics(Protocol):
+    def record(self, events: Iterable[EventData]) -> None:
+        """Count what the events tell the business (orders placed, confirmed, cancelled; revenue)."""
+        ...
 
 
 class CartReader(Protocol):

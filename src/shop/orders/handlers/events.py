@@ -4,12 +4,9 @@ customer's erasure."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
-
-from pydantic import BaseModel
+from typing import Any
 
 from shop.kernel.change import Change
-from shop.kernel.clock import Clock
 from shop.kernel.events import Event
 from shop.orders import service
 from shop.orders.container import Container
@@ -22,36 +19,52 @@ from shop.orders.domain.events import (
     UserDeleted,
 )
 from shop.orders.domain.model import Order
-from shop.orders.handlers import business_metrics
-from shop.orders.ports import Orders
 from shop.platform.consumer import sqs_handler
 
 container = Container()
 
-Payload = TypeVar("Payload", bound=BaseModel)
+
+def on_stock_reserved(event: Event) -> None:
+    _told(service.request_payment(StockReserved.model_validate(event.data), **_ports()))
 
 
-def _consume(
-    payload: type[Payload], use_case: Callable[..., Change[Order] | None]
-) -> Callable[[Event], None]:
-    def consume(event: Event) -> None:
-        orders: Orders = container.orders()
-        clock: Clock = container.clock()
-        change = use_case(payload.model_validate(event.data), orders=orders, clock=clock)
-        if change is not None:
-            business_metrics.record(change.events)
+def on_stock_rejected(event: Event) -> None:
+    _told(service.cancel_for_stock(StockRejected.model_validate(event.data), **_ports()))
 
-    return consume
+
+def on_payment_captured(event: Event) -> None:
+    _told(service.confirm_order(PaymentCaptured.model_validate(event.data), **_ports()))
+
+
+def on_payment_declined(event: Event) -> None:
+    _told(service.cancel_for_payment(PaymentDeclined.model_validate(event.data), **_ports()))
+
+
+def on_payment_refunded(event: Event) -> None:
+    _told(service.record_refund(PaymentRefunded.model_validate(event.data), **_ports()))
+
+
+def on_user_deleted(event: Event) -> None:
+    service.erase_customer(UserDeleted.model_validate(event.data), **_ports())
+
+
+def _ports() -> dict[str, Any]:
+    return {"orders": container.orders(), "clock": container.clock()}
+
+
+def _told(change: Change[Order] | None) -> None:
+    if change is not None:
+        container.business_metrics().record(change.events)
 
 
 handler: Callable[[dict[str, Any], Any], dict[str, Any]] = sqs_handler(
     "orders",
     {
-        "StockReserved": _consume(StockReserved, service.request_payment),
-        "StockRejected": _consume(StockRejected, service.cancel_for_stock),
-        "PaymentCaptured": _consume(PaymentCaptured, service.confirm_order),
-        "PaymentDeclined": _consume(PaymentDeclined, service.cancel_for_payment),
-        "PaymentRefunded": _consume(PaymentRefunded, service.record_refund),
-        "UserDeleted": _consume(UserDeleted, service.erase_customer),
+        "StockReserved": on_stock_reserved,
+        "StockRejected": on_stock_rejected,
+        "PaymentCaptured": on_payment_captured,
+        "PaymentDeclined": on_payment_declined,
+        "PaymentRefunded": on_payment_refunded,
+        "UserDeleted": on_user_deleted,
     },
 )

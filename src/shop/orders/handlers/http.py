@@ -13,7 +13,6 @@ from shop.orders import service
 from shop.orders.container import Container
 from shop.orders.domain.model import CancellationReason, Order, OrderLine, OrderStatus, PaymentStatus
 from shop.orders.domain.stats import Revenue, TopProduct
-from shop.orders.handlers import business_metrics
 from shop.platform.http import (
     Cursor,
     Limit,
@@ -151,7 +150,7 @@ def place_order(
         orders=container.orders(),
         clock=container.clock(),
     )
-    business_metrics.record(placed.events)
+    container.business_metrics().record(placed.events)
     location = f"/orders/{placed.order.order_id}"
     # The body stays a model so the resolver validates it against the documented schema.
     return Response(
@@ -197,7 +196,7 @@ def get_order(order_id: str) -> OrderOut:
 def cancel_order(order_id: str) -> OrderOut:
     who = caller(app)
     change = service.cancel_order(who.user_id, order_id, orders=container.orders(), clock=container.clock())
-    business_metrics.record(change.events)
+    container.business_metrics().record(change.events)
     return OrderOut.of(change.after)
 
 
