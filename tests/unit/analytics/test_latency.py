@@ -31,3 +31,22 @@ def test_no_sample_no_percentile_and_negative_counts_are_ignored() -> None:
     assert percentile_ms({}, 0.5) is None
     assert percentile_ms({3: -1}, 0.5) is None
     assert percentile_ms({OVERFLOW: 1}, 0.5) is None
+
+
+def test_one_sample_is_every_percentile() -> None:
+    for fraction in (0.01, 0.5, 0.99):
+        assert percentile_ms({bucket_of(100): 1}, fraction) == upper_bound_ms(bucket_of(100))
+
+
+def test_the_lowest_rank_is_the_first_sample() -> None:
+    counts = {bucket_of(10): 1, bucket_of(100): 9}
+    assert percentile_ms(counts, 0.01) == 10  # rank 1 of 10, never 2
+
+
+def test_a_rank_halfway_between_two_samples_rounds_up() -> None:
+    counts = {bucket_of(10): 2, bucket_of(100): 1, bucket_of(1000): 7}
+    assert percentile_ms(counts, 0.25) == upper_bound_ms(bucket_of(100))  # 2.5 → rank 3
+
+
+def test_a_bucket_emptied_by_its_hours_counts_no_sample() -> None:
+    assert percentile_ms({bucket_of(10): 0, bucket_of(100): 1}, 0.5) == upper_bound_ms(bucket_of(100))
