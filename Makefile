@@ -19,7 +19,7 @@ export BC_SKIP_MAPPING := TRUE
 export CKV_SKIP_PACKAGE_UPDATE_CHECK := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install clean-reports run test lint fmt unit integration acceptance smoke terraform-check terraform-slow slow chaos redrive bench load browser package openapi evaluate-recs mutation clean
+.PHONY: help install clean-reports run test lint fmt unit integration acceptance smoke terraform-check terraform-slow slow chaos redrive bench cost load browser package openapi evaluate-recs mutation clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -103,6 +103,9 @@ redrive: install ## move a service's DLQ messages back to its queue (QUEUE=order
 
 bench: install ## cold-start benchmark, as ratios to a baseline of the same run
 	$(PY) scripts/bench.py
+
+cost: install ## what 1,000 orders cost on AWS, the idle floor per stage, a chart (ARGS="--orders 100")
+	$(PY) scripts/cost.py $(ARGS)
 
 load: install ## locust load test of an embedded stack, or of SHOP_API_URL (ARGS="--users 50 --duration 60")
 	$(PY) scripts/load.py $(ARGS)

@@ -35,9 +35,11 @@ def main() -> int:
 
     from moto.server import ThreadedMotoServer
 
-    from shop.local.emulator import mailbox, notification_mail, patches
+    from shop.local.emulator import mailbox, meter, notification_mail, patches
 
     patches.install()
+    if os.environ.get("SHOP_METER"):  # `make cost` counts what the stack asks of AWS
+        meter.install()
     if os.environ.get("SHOP_CHAOS"):  # the chaos suite's fault plan: see shop/local/test_support/chaos.py
         from shop.local.test_support.chaos import install_emulator
 
@@ -56,6 +58,7 @@ def main() -> int:
         "stream_stats": stream_stats,
         "mailbox": mailbox.messages,
         "mail_topic": notification_mail.install,
+        "meter": meter.snapshot,
     }
     for line in sys.stdin:
         try:

@@ -369,7 +369,7 @@ class _Environment:
         if reply is None:
             self._report(request_id, began, None, "crashed")
             raise FunctionError("Runtime.ExitError", "the environment exited")
-        self._report(request_id, began, reply.get("max_memory_mb"))
+        self._report(request_id, began, reply.get("max_memory_mb"), cpu_ms=reply.get("cpu_ms"))
         if "error" in reply:
             error = reply["error"]
             raise FunctionError(
@@ -381,7 +381,14 @@ class _Environment:
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGTERM)
 
-    def _report(self, request_id: str, began: float, max_memory_mb: int | None, failure: str = "") -> None:
+    def _report(
+        self,
+        request_id: str,
+        began: float,
+        max_memory_mb: int | None,
+        failure: str = "",
+        cpu_ms: float | None = None,
+    ) -> None:
         duration_ms = (time.perf_counter() - began) * 1000
         init = f"\tInit Duration: {self.init_ms:.2f} ms" if self.init_ms is not None else ""
         memory = f"\tMax Memory Used: {max_memory_mb} MB" if max_memory_mb is not None else ""
@@ -400,6 +407,7 @@ class _Environment:
                 "duration_ms": round(duration_ms, 2),
                 "init_duration_ms": round(self.init_ms, 2) if self.init_ms is not None else None,
                 "max_memory_mb": max_memory_mb,
+                "cpu_ms": round(cpu_ms, 2) if cpu_ms is not None else None,
             },
         )
         self.init_ms = None

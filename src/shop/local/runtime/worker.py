@@ -20,7 +20,7 @@ import traceback
 from typing import Any
 
 from shop.local.runtime.child_process import receive_message, send_message
-from shop.local.runtime.lambda_context import LambdaContext
+from shop.local.runtime.lambda_context import LambdaContext, function_name_for
 
 
 def main(dotted_path: str, environment: dict[str, str], requests: int, replies: int) -> None:
@@ -29,6 +29,8 @@ def main(dotted_path: str, environment: dict[str, str], requests: int, replies: 
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a handler's prints are its logs
     os.environ.clear()
     os.environ.update(environment)  # the stack's variables as they are now
+    # botocore puts it in every request's user-agent: the emulator's meter knows the caller
+    os.environ["AWS_SDK_UA_APP_ID"] = function_name_for(dotted_path)
     began = time.perf_counter()
     try:
         if os.environ.get("SHOP_CHAOS"):  # the chaos suite's fault plan: see shop/local/test_support/chaos.py
@@ -65,6 +67,7 @@ def _import(dotted_path: str) -> Any:
 
 def _run(function: Any, request: dict[str, Any]) -> dict[str, Any]:
     context = LambdaContext(**request["context"])
+    began = time.process_time()
     reply: dict[str, Any]
     try:
         reply = {"result": function(request["event"], context)}
@@ -74,6 +77,7 @@ def _run(function: Any, request: dict[str, Any]) -> dict[str, Any]:
         traceback.print_exc(file=sys.stderr)
         reply = {"error": {"errorType": type(exc).__name__, "errorMessage": str(exc)}}
     reply["max_memory_mb"] = _max_memory_mb()
+    reply["cpu_ms"] = (time.process_time() - began) * 1000  # what Lambda's CPU share would scale
     return reply
 
 
