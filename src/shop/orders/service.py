@@ -12,6 +12,7 @@ from shop.kernel.clock import Clock
 from shop.kernel.errors import DomainError, NotFound
 from shop.kernel.events import EventData
 from shop.kernel.ids import new_id
+from shop.kernel.retry import retry_on_conflict
 from shop.orders.domain.cart import Cart
 from shop.orders.domain.errors import (
     CartOrdered,
@@ -38,7 +39,6 @@ _ERASE_BATCH = 25  # orders erased per transaction (DynamoDB takes up to 100 wri
 
 
 # A checkout is written again after a lost race or after leaving out lines an order took.
-_CHECKOUT_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -101,27 +101,35 @@ def place_order(
         if previous is None:
             raise
         return _replay(previous, customer_id, request_fingerprint)
-    still_taken: frozenset[str] = frozenset()
-    for attempt in range(_CHECKOUT_ATTEMPTS):
+    attempt = _Attempt(change)
+
+    def store() -> Placed:
         try:
-            orders.add(change, still_taken=still_taken)
-            return Placed(change.after, change.events)
+            orders.add(attempt.change, still_taken=attempt.still_taken)
         except OrderExists as exists:
             return _replay(exists.existing, customer_id, request_fingerprint)
-        except CheckoutContended:
-            # Another checkout was written at the same instant: decided again, this one then
-            # finds that order in flight (409 naming it) or the checkout free.
-            if attempt == _CHECKOUT_ATTEMPTS - 1:
-                raise
         except LinesTaken as taken:
             # A confirmed order took these lines and the cart has not removed them yet: they
             # are not ordered twice; the rest of the cart is the order, if anything is left.
-            still_taken = taken.revisions & cart.revisions
+            attempt.still_taken = taken.revisions & cart.revisions
             rest = cart.without(taken.revisions)
             if rest.is_empty and taken.order_id:
                 raise CartOrdered(taken.order_id) from taken
-            change = placing(rest)
-    raise CheckoutContended
+            attempt.change = placing(rest)
+            raise CheckoutContended from taken
+        return Placed(attempt.change.after, attempt.change.events)
+
+    # Another checkout written at the same instant (CheckoutContended): decided again, this one
+    # then finds that order in flight (409 naming it) or the checkout free.
+    return retry_on_conflict(store, conflict=CheckoutContended)
+
+
+@dataclass
+class _Attempt:
+    """What a checkout stores next: the order, and the cart lines a confirmed order took."""
+
+    change: Change[Order]
+    still_taken: frozenset[str] = frozenset()
 
 
 def get_order(customer_id: str, order_id: str, *, orders: Orders) -> Order:
