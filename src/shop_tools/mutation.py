@@ -63,8 +63,8 @@ def mutmut_config(area: str) -> str:
     )
 
 
-def prepare(area: str) -> Path:
-    work = WORK / area
+def prepare(area: str, root: Path = WORK) -> Path:
+    work = root / area
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     for name in ("src", "tests"):
@@ -186,13 +186,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--area", action="append", choices=AREAS, help="one area (repeatable); default all")
     parser.add_argument("--floor", type=float, default=FLOOR, help="minimum score of each module, in %%")
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--work", type=Path, default=WORK, help="where the areas' work directories go")
     args = parser.parse_args(argv)
     equivalents = load_equivalents()
     matched: set[Equivalent] = set()
     modules: list[ModuleScore] = []
     for area in args.area or AREAS:
         print(f"==> mutating {area_sources(area).relative_to(REPO)} against tests/unit/{area}", flush=True)
-        work = prepare(area)
+        work = prepare(area, args.work)
         run_mutmut(work, args.max_children)
         modules += scores(area, work, equivalents, matched)
     below = report(modules, args.floor)
