@@ -4,6 +4,7 @@ HTTP layer serialises it), the payment id (`PaymentOut` returns it), the refusal
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -187,45 +188,50 @@ def test_the_figures_name_each_product_from_its_order_and_keep_one_unit_or_one_c
 
 
 @pytest.mark.parametrize(
-    ("error", "detail", "field"),
+    ("raise_", "detail", "field"),
     [
-        (EmptyCart(), "The cart is empty: add products before checking out.", None),
-        (CartNotOrderable(["p-1", "p-2"]), "No longer orderable: p-1, p-2; remove it from the cart.", "cart"),
+        (EmptyCart, "The cart is empty: add products before checking out.", None),
         (
-            CartChanged('"e1"'),
+            lambda: CartNotOrderable(["p-1", "p-2"]),
+            "No longer orderable: p-1, p-2; remove it from the cart.",
+            "cart",
+        ),
+        (
+            lambda: CartChanged('"e1"'),
             "The cart changed since you read it (If-Match): read it again, then check out.",
             "If-Match",
         ),
         (
-            PricesRose(["p-1", "p-2"], '"e1"'),
+            lambda: PricesRose(["p-1", "p-2"], '"e1"'),
             "The price of p-1, p-2 rose since it was put in the cart: read the cart, "
             "then check out with If-Match set to its ETag to accept the new prices.",
             "cart",
         ),
         (
-            OrderInFlight("o-1"),
+            lambda: OrderInFlight("o-1"),
             "Order o-1 from this cart is not final yet: follow it (Location) until it is "
             "CONFIRMED or CANCELLED, or cancel it, before checking out again.",
             None,
         ),
         (
-            CheckoutContended(),
+            CheckoutContended,
             "Another checkout of this cart is under way: read your orders, then decide.",
             None,
         ),
-        (CartOrdered("o-1"), "Everything in this cart was ordered by order o-1 (Location).", None),
+        (lambda: CartOrdered("o-1"), "Everything in this cart was ordered by order o-1 (Location).", None),
         (
-            IdempotencyKeyReused(),
+            IdempotencyKeyReused,
             "This Idempotency-Key was already used with a different request.",
             "Idempotency-Key",
         ),
-        (StaleOrder("o-1", None), "Order o-1 changed while this request ran; retry.", None),
+        (lambda: StaleOrder("o-1", None), "Order o-1 changed while this request ran; retry.", None),
     ],
-    ids=lambda value: type(value).__name__ if isinstance(value, DomainError) else "",
+    ids=lambda value: value().__class__.__name__ if callable(value) else "",
 )
 def test_each_refusal_says_what_is_wrong_and_names_its_field(
-    error: DomainError, detail: str, field: str | None
+    raise_: Callable[[], DomainError], detail: str, field: str | None
 ) -> None:
+    error = raise_()  # built here, not at collection: mutmut switches mutants only while tests run
     assert (error.detail, error.field) == (detail, field)
 
 
