@@ -33,7 +33,8 @@ resource "aws_cognito_user_pool" "this" {
   deletion_protection      = var.deletion_protection ? "ACTIVE" : "INACTIVE"
   mfa_configuration        = "OPTIONAL"
   auto_verified_attributes = ["email"]
-  user_pool_tier           = var.threat_protection ? "PLUS" : "ESSENTIALS"
+  # null: the tier AWS gives a new pool (Essentials); set only when Plus is asked for
+  user_pool_tier = var.threat_protection ? "PLUS" : null
 
   software_token_mfa_configuration {
     enabled = true
