@@ -94,6 +94,15 @@ def test_a_move_of_an_order_never_stored_is_stale(orders: Store[Orders]) -> None
     assert orders.published() == []
 
 
+def test_a_move_without_the_stored_order_it_starts_from_is_refused(orders: Store[Orders]) -> None:
+    orders.port.add(placing())
+    moved = stored(orders.port, "o-1").request_payment(T0)
+    with pytest.raises(ValueError, match="save\\(\\) persists a move of a stored order"):
+        orders.port.save(Change(None, moved.after, moved.events))
+    assert stored(orders.port, "o-1").status is OrderStatus.PENDING
+    assert orders.published() == ["OrderPlaced"]
+
+
 def erasing(order: Order) -> Change[Order]:
     change = order.erase_personal_data(T0)
     assert change is not None

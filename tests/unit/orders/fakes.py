@@ -63,7 +63,8 @@ class FakeOrders:
 
     def save_all(self, changes: list[Change[Order]]) -> None:
         for change in changes:  # all checked before any is written
-            assert change.before is not None
+            if change.before is None:
+                raise ValueError("save() persists a move of a stored order; use add() for a new one")
             current = self.orders.get(change.before.order_id)
             if current is None or (current.version, current.status) != (
                 change.before.version,
