@@ -118,7 +118,7 @@ def test_a_request_has_no_provider_reference_until_the_charge() -> None:
 def test_a_decline_without_the_providers_reason_reads_declined() -> None:
     declined = payment(ChargeResult(approved=False, provider_reference="ch_1"))
     assert declined.decline_reason == "declined"
-    assert declined.outcome().reason == "declined"
+    assert declined.outcome() == PaymentDeclined(order_id="o1", payment_id="p1", reason="declined")
     unexplained = declined.model_copy(update={"decline_reason": None})  # as stored before reasons were kept
     assert unexplained.outcome() == PaymentDeclined(order_id="o1", payment_id="p1", reason="declined")
 
