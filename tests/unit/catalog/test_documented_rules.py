@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from shop.catalog.domain.errors import OutOfStock
+from shop.catalog.domain.errors import IllegalTransition, OutOfStock
 from shop.catalog.domain.events import OrderPlaced
 from shop.catalog.domain.product import NewProduct, Product, ProductQuery
 from shop.catalog.domain.reservation import Reservation
@@ -112,3 +112,13 @@ def test_an_order_of_99_products_is_refused_naming_them() -> None:
     with pytest.raises(OutOfStock) as refused:
         reserve(OrderPlaced.model_validate({"order_id": "o1", "lines": lines}))
     assert refused.value.product_ids == tuple(f"p{i:03}" for i in range(99))
+
+
+def test_a_reservation_that_cannot_move_says_what_it_is() -> None:
+    released = Reservation.released_in_advance("o1")
+    with pytest.raises(IllegalTransition) as not_holding:
+        released.released()
+    with pytest.raises(IllegalTransition) as not_reserved:
+        released.confirmed()
+    assert not_holding.value.detail == "reservation of o1 is RELEASED, holds no stock"
+    assert not_reserved.value.detail == "reservation of o1 is RELEASED, not RESERVED"

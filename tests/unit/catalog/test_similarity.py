@@ -85,3 +85,20 @@ def test_best_sellers_by_units_then_id() -> None:
     counts = {"a": Counts(units=3), "b": Counts(units=7), "c": Counts(units=3), "d": Counts(views=40)}
     assert best_sellers(counts, 5) == ["b", "a", "c"]
     assert best_sellers(counts, 1) == ["b"]
+
+
+def test_one_co_view_is_enough_to_be_shortlisted() -> None:
+    assert [p.partner_id for p in shortlist([pair("once", views=1), pair("never")])] == ["once"]
+
+
+def test_a_partner_without_totals_is_scored_on_the_pair_alone_and_one_with_nothing_in_common_never() -> None:
+    chosen = recommend(
+        "p",
+        Counts(orders=2),
+        [pair("new", orders=2), pair("nothing")],
+        totals={},  # counted before the totals existed
+        popular=["x"],
+        listed={"new", "nothing", "x"},
+        limit=3,
+    )
+    assert chosen == ["new", "x"]
