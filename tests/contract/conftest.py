@@ -27,7 +27,11 @@ class Providers:
         response = self._respond(method, path, user=user, body=body)
         return response["statusCode"], json_body(response)
 
+    def __init__(self) -> None:
+        self.asked: list[str] = []  # the paths one provider asked of another, query included
+
     def answer(self, path: str, headers: Mapping[str, str]) -> tuple[int, Any, Mapping[str, str]]:
+        self.asked.append(path)
         token = headers.get("Authorization", "")
         response = self._respond("GET", path, user=token.removeprefix("Bearer ") or None)
         passed_on = {name: value for name, value in response.get("headers", {}).items() if name == "ETag"}

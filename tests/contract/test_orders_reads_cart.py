@@ -9,12 +9,14 @@ from datetime import UTC, datetime
 import pytest
 
 from shop.kernel.address import Address
+from shop.kernel.events import Event
 from shop.orders.adapters.cart_api import HttpCartReader
 from shop.orders.domain.cart import Cart
 from shop.orders.domain.errors import CartNotOrderable
 from shop.orders.domain.model import Order
 from tests.contract.conftest import Providers, delete_product, new_product
 from tests.contract.expectations import assert_meets
+from tests.support.http_events import sqs_batch
 
 pytestmark = pytest.mark.integration
 
@@ -65,3 +67,22 @@ def test_checkout_reads_the_carts_version_each_lines_version_and_the_price_it_wa
     assert cart.etag is not None
     assert cart.etag.startswith('"')
     assert HttpCartReader().read("Bearer alice").etag == cart.etag
+
+
+def test_checkout_reads_the_cart_as_it_heard_so_the_cart_never_asks_orders_back(providers: Providers) -> None:
+    product_id = new_product(providers, "BOOK")
+    assert providers.call("PUT", f"/cart/items/{product_id}", user="alice", body={"quantity": 1})[0] == 200
+    checkout = {"shipping_address": ADDRESS.model_dump(), "payment_token": "tok_visa"}
+    status, order = providers.call("POST", "/orders", user="alice", body=checkout)
+    assert status == 202, order
+    from shop.cart.handlers.events import handler as cart_queue
+
+    heard = {"order_id": order["order_id"], "customer_id": "alice", "placed_at": order["created_at"]}
+    assert cart_queue(sqs_batch([Event(event_type="OrderPlaced", correlation_id="c", data=heard)]), None) == {
+        "batchItemFailures": []
+    }
+    providers.asked.clear()
+
+    HttpCartReader().read("Bearer alice")
+
+    assert [path.split("?")[0] for path in providers.asked] == ["/cart", "/products"]

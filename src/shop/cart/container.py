@@ -6,6 +6,7 @@ from dependency_injector import containers, providers
 
 from shop.cart.adapters.catalog_api import HttpProductCatalog
 from shop.cart.adapters.dynamo_carts import DynamoCarts
+from shop.cart.adapters.orders_api import HttpPlacedOrders
 from shop.kernel.clock import SystemClock
 from shop.platform import aws
 from shop.platform.settings import setting
@@ -17,3 +18,4 @@ class Container(containers.DeclarativeContainer):
     table_name = providers.Callable(setting, "CART_TABLE_NAME")
     carts = providers.Factory(DynamoCarts, client=dynamodb, table=table_name)
     catalog = providers.Singleton(HttpProductCatalog)
+    orders = providers.Singleton(HttpPlacedOrders)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from shop.cart.domain.cart import Cart, CartLine, OrderMark
+from shop.cart.domain.orders import PlacedOrder
 from shop.cart.domain.products import Product
 from shop.kernel.change import Change
 
@@ -49,4 +50,12 @@ class ProductCatalog(Protocol):
     def products(self, product_ids: Sequence[str]) -> Mapping[str, Product]:
         """The catalog's current view of these products (deleted ones flagged); unknown ids
         are absent. One catalog call (one DynamoDB request on its side)."""
+        ...
+
+
+class PlacedOrders(Protocol):
+    def find(self, order_id: str, authorization: str) -> PlacedOrder | None:
+        """The order as orders tells it now, read with the customer's own token (one orders
+        call, one DynamoDB request on its side); None when orders cannot tell (unknown order,
+        orders unavailable or unreadable): the cart then shows what it heard."""
         ...

@@ -1,7 +1,7 @@
 """The cart's use cases: load, decide, save, answer (setting a line into an empty cart
-publishes CartStarted, in the same write). Budgets (DynamoDB requests, the
-catalog's included): view 2, set 3, remove 3, clear 1, note an order (placed, settled,
-cancelled) 2."""
+publishes CartStarted, in the same write). Budgets (DynamoDB requests, the catalog's and
+orders' included): view 2 (3 when it asks orders about the order it shows pending), set 3,
+remove 3, clear 1, note an order (placed, settled, cancelled) 2."""
 
 from __future__ import annotations
 
@@ -11,15 +11,31 @@ from shop.cart.domain.cart import Cart, CartLine, OrderMark
 from shop.cart.domain.errors import CartChanged, ProductUnavailable
 from shop.cart.domain.events import OrderCancelled, OrderConfirmed, OrderPlaced
 from shop.cart.domain.view import PricedCart, over_limit, price
-from shop.cart.ports import Carts, ProductCatalog
+from shop.cart.ports import Carts, PlacedOrders, ProductCatalog
 from shop.kernel.clock import Clock
 from shop.kernel.money import AmountTooLarge
 from shop.kernel.retry import retry_on_conflict
 
 
-def view_cart(customer_id: str, *, carts: Carts, catalog: ProductCatalog, clock: Clock) -> PricedCart:
+def view_cart(
+    customer_id: str,
+    *,
+    carts: Carts,
+    catalog: ProductCatalog,
+    clock: Clock,
+    orders: PlacedOrders | None = None,
+    authorization: str = "",
+) -> PricedCart:
+    """The cart at current prices. With `orders`, an order the cart shows pending is checked
+    there, so one that just ended is shown ended, without the lines it took; without (checkout
+    reads the cart so, holding its own record of the order in flight), as the cart heard of it."""
     now = clock.now()
     cart = carts.get(customer_id)
+    pending = cart.pending_order()
+    if pending and orders is not None:
+        order = orders.find(pending, authorization)
+        if order is not None and order.final:
+            cart = cart.ended(pending, order.taken)
     ids = list(cart.live_lines(now))
     return price(cart, catalog.products(ids) if ids else {}, now)
 

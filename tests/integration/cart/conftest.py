@@ -1,5 +1,6 @@
 """Fixtures for the cart's adapter tests: a moto table, a tiny catalog HTTP server on
-127.0.0.1 answering `GET /products?ids=`, and a counter of DynamoDB requests."""
+127.0.0.1 answering `GET /products?ids=` (and orders' `GET /orders/{id}`), and a counter of
+DynamoDB requests."""
 
 from __future__ import annotations
 
@@ -15,12 +16,15 @@ from tests.support.json_server import JsonServer
 
 
 class CatalogServer:
-    """Answers like the catalog: the known products among `ids`, deleted ones flagged."""
+    """Answers like the catalog: the known products among `ids`, deleted ones flagged; and
+    like orders to the cart's one question, `GET /orders/{id}` (`orders`, by id)."""
 
     def __init__(self) -> None:
         self.products: dict[str, dict[str, Any]] = {}
+        self.orders: dict[str, dict[str, Any]] = {}
         self.requests: list[str] = []
         self.status = 200
+        self.orders_status = 200
 
     def add(
         self, product_id: str, amount: int = 1000, currency: str = "EUR", *, deleted: bool = False
@@ -39,6 +43,11 @@ class CatalogServer:
     def answer(self, path: str, headers: Mapping[str, str]) -> tuple[int, Any]:
         self.requests.append(path)
         url = urlsplit(path)
+        if url.path.startswith("/orders/"):
+            order = self.orders.get(url.path.removeprefix("/orders/"))
+            if self.orders_status != 200:
+                return self.orders_status, {"detail": "no"}
+            return (200, order) if order else (404, {"detail": "no"})
         if url.path != "/products" or self.status != 200:
             return (self.status if self.status != 200 else 404), {"detail": "no"}
         ids = parse_qs(url.query).get("ids", [""])[0].split(",")

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from dependency_injector import providers
@@ -393,3 +394,89 @@ def test_the_cart_shows_the_order_in_flight_until_its_end_within_budget(
     body = request(http, "GET", "/cart")[1]
     assert body["pending_order"] is None
     assert [item["product_id"] for item in body["items"]] == ["book"]
+
+
+def placed_order(http: Any, events: Any, catalog_server: CatalogServer, status: str) -> None:
+    """Alice's cart of a book and a pen, from which o1 ordered the book; the cart has heard
+    o1 was placed, and orders says it is `status` now."""
+    request(http, "PUT", "/cart/items/book", body={"quantity": 1})
+    request(http, "PUT", "/cart/items/pen", body={"quantity": 2})
+    book = request(http, "GET", "/cart")[1]["items"][0]
+    order = {"order_id": "o1", "customer_id": "alice", "placed_at": "2026-01-01T00:00:00Z"}
+    events(sqs_batch([Event(event_type="OrderPlaced", correlation_id="c", data=order)]), None)
+    steps = ["PENDING", "RESERVED", "CONFIRMED"] if status == "CONFIRMED" else ["PENDING", status]
+    catalog_server.orders["o1"] = {
+        "order_id": "o1",
+        "status": status,
+        "lines": [{key: book[key] for key in ("product_id", "name", "unit_price", "quantity", "revision")}],
+        "history": [{"status": step, "at": "2026-01-01T00:00:00Z"} for step in steps],
+    }
+
+
+def read_cart(http: Any, query: dict[str, str] | None = None) -> tuple[int, Any]:
+    claims = {"sub": "alice", "cognito:groups": "[]"}
+    event = api_request("GET", "/cart", None, claims, {"authorization": "Bearer alice"}, query=query)
+    response = http(event, None)
+    return response["statusCode"], json_body(response)
+
+
+def test_an_order_orders_says_confirmed_is_shown_ended_without_its_lines_within_budget(
+    http: Any, events: Any, catalog_server: CatalogServer, dynamodb_requests: DynamoCalls
+) -> None:
+    placed_order(http, events, catalog_server, "CONFIRMED")
+    dynamodb_requests.reset()
+    catalog_server.requests.clear()
+
+    status, body = read_cart(http)
+
+    assert status == 200
+    assert (body["pending_order"], [item["product_id"] for item in body["items"]]) == (None, ["pen"])
+    assert dynamodb_requests.operations == ["GetItem"]
+    assert [urlsplit(path).path for path in catalog_server.requests] == ["/orders/o1", "/products"]
+    # the cart's read, the catalog's and orders' (one GetItem each on their side)
+    assert len(dynamodb_requests.operations) + len(catalog_server.requests) == 3
+
+
+def test_an_order_orders_says_cancelled_is_shown_ended_and_the_cart_whole(
+    http: Any, events: Any, catalog_server: CatalogServer
+) -> None:
+    placed_order(http, events, catalog_server, "CANCELLED")
+
+    body = read_cart(http)[1]
+
+    assert (body["pending_order"], [item["product_id"] for item in body["items"]]) == (None, ["book", "pen"])
+
+
+@pytest.mark.parametrize("orders_status", [503, 404])
+def test_when_orders_cannot_tell_the_cart_shows_the_order_pending(
+    http: Any, events: Any, catalog_server: CatalogServer, orders_status: int
+) -> None:
+    placed_order(http, events, catalog_server, "CONFIRMED")
+    catalog_server.orders_status = orders_status
+
+    status, body = read_cart(http)
+
+    assert status == 200
+    assert body["pending_order"] == {"order_id": "o1", "status": "PENDING"}
+    assert [item["product_id"] for item in body["items"]] == ["book", "pen"]
+
+
+def test_checkout_reads_the_cart_as_it_heard_without_asking_orders(
+    http: Any, events: Any, catalog_server: CatalogServer
+) -> None:
+    placed_order(http, events, catalog_server, "CONFIRMED")
+    catalog_server.requests.clear()
+
+    status, body = read_cart(http, {"pending_order": "heard"})
+
+    assert status == 200
+    assert body["pending_order"] == {"order_id": "o1", "status": "PENDING"}
+    assert [item["product_id"] for item in body["items"]] == ["book", "pen"]
+    assert [urlsplit(path).path for path in catalog_server.requests] == ["/products"]
+
+
+def test_an_unknown_view_of_the_pending_order_is_400_naming_it(http: Any) -> None:
+    status, body = read_cart(http, {"pending_order": "yes"})
+
+    assert status == 400
+    assert [error["field"] for error in body["errors"]] == ["pending_order"]

@@ -7,6 +7,8 @@ from datetime import datetime
 
 from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES, Cart, CartLine, OrderMark
 from shop.cart.domain.errors import CartChanged, CartFull, CurrencyConflict, LineNotInCart
+from shop.cart.domain.events import OrderedLine
+from shop.cart.domain.orders import PlacedOrder, Step
 from shop.cart.domain.products import Product
 from shop.kernel.change import Change
 from shop.kernel.events import EventData
@@ -33,6 +35,28 @@ class FakeCatalog:
     def products(self, product_ids: Sequence[str]) -> Mapping[str, Product]:
         self.calls.append(list(product_ids))
         return {pid: self.items[pid] for pid in product_ids if pid in self.items}
+
+
+def placed_order(order_id: str, *statuses: str, revisions: Sequence[str] = ()) -> PlacedOrder:
+    """An order that went through these statuses (the last is where it is now), of these line versions."""
+    return PlacedOrder(
+        order_id=order_id,
+        status=statuses[-1],
+        lines=tuple(OrderedLine(product_id=f"p-{revision}", revision=revision) for revision in revisions),
+        history=tuple(Step(status=status) for status in statuses),
+    )
+
+
+class FakePlacedOrders:
+    """Orders as the cart reads them: each order as it is now; an unknown one, orders cannot tell."""
+
+    def __init__(self, *orders: PlacedOrder) -> None:
+        self.orders = {order.order_id: order for order in orders}
+        self.calls: list[tuple[str, str]] = []
+
+    def find(self, order_id: str, authorization: str) -> PlacedOrder | None:
+        self.calls.append((order_id, authorization))
+        return self.orders.get(order_id)
 
 
 class FakeCarts:

@@ -17,11 +17,11 @@ from shop.cart.domain.errors import (
     ProductUnavailable,
 )
 from shop.cart.domain.events import CartStarted, OrderCancelled, OrderConfirmed, OrderedLine, OrderPlaced
-from shop.cart.domain.view import PricedCart
+from shop.cart.domain.view import PricedCart, etag
 from shop.kernel.change import Change
 from shop.kernel.clock import FixedClock
 from shop.kernel.money import MAX_AMOUNT, AmountTooLarge
-from tests.unit.cart.fakes import FakeCarts, FakeCatalog, product
+from tests.unit.cart.fakes import FakeCarts, FakeCatalog, FakePlacedOrders, placed_order, product
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -451,3 +451,111 @@ def test_the_next_order_forgets_those_before_it(
 
     assert list(carts.stored["alice"].orders) == ["o2"]
     assert carts.stored["alice"].pending_order() == "o2"
+
+
+def checked(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock, orders: FakePlacedOrders
+) -> PricedCart:
+    return service.view_cart(
+        "alice", carts=carts, catalog=catalog, clock=clock, orders=orders, authorization="Bearer alice"
+    )
+
+
+def placed_from_book_and_pen(carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock) -> str:
+    """Alice's cart of a book and a pen, from which order o1 was placed; the book's version."""
+    put(carts, catalog, clock, "book", 1)
+    put(carts, catalog, clock, "pen", 2)
+    service.note_order_placed(order_event(OrderPlaced, "o1", START), carts=carts, clock=clock)
+    return carts.stored["alice"].lines["book"].revision
+
+
+@pytest.mark.parametrize(
+    "statuses",
+    [
+        pytest.param(("PENDING", "RESERVED", "CONFIRMED"), id="confirmed"),
+        pytest.param(("PENDING", "RESERVED", "CONFIRMED", "SHIPPED"), id="shipped"),
+        pytest.param(("PENDING", "RESERVED", "CONFIRMED", "CANCELLED"), id="confirmed-then-cancelled"),
+    ],
+)
+def test_an_order_orders_says_confirmed_is_shown_ended_and_the_lines_it_took_are_gone_at_once(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock, statuses: tuple[str, ...]
+) -> None:
+    book = placed_from_book_and_pen(carts, catalog, clock)
+    orders = FakePlacedOrders(placed_order("o1", *statuses, revisions=[book]))
+    writes = carts.writes
+
+    shown = checked(carts, catalog, clock, orders)
+
+    assert (shown.pending_order, [item.product_id for item in shown.items]) == (None, ["pen"])
+    assert orders.calls == [("o1", "Bearer alice")]
+    assert carts.writes == writes  # shown, not saved: the orders' events settle the cart
+
+
+def test_once_the_cart_hears_of_the_confirmation_it_shows_the_same_cart_with_the_same_etag(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    book = placed_from_book_and_pen(carts, catalog, clock)
+    orders = FakePlacedOrders(placed_order("o1", "PENDING", "RESERVED", "CONFIRMED", revisions=[book]))
+    before = checked(carts, catalog, clock, orders)
+
+    service.settle_order(order_confirmed(carts, "alice", ["book"]), carts=carts, clock=clock)
+
+    after = service.view_cart("alice", carts=carts, catalog=catalog, clock=clock)
+    assert after == before
+    assert etag(after) == etag(before)  # an If-Match read in the moment between stays good
+
+
+def test_an_order_orders_says_cancelled_leaves_the_cart_whole_and_not_pending(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    book = placed_from_book_and_pen(carts, catalog, clock)
+    orders = FakePlacedOrders(placed_order("o1", "PENDING", "CANCELLED", revisions=[book]))
+
+    shown = checked(carts, catalog, clock, orders)
+
+    assert (shown.pending_order, [item.product_id for item in shown.items]) == (None, ["book", "pen"])
+
+
+@pytest.mark.parametrize(
+    "orders",
+    [
+        pytest.param(
+            FakePlacedOrders(placed_order("o1", "PENDING", "RESERVED", revisions=["x"])), id="reserved"
+        ),
+        pytest.param(FakePlacedOrders(), id="orders-cannot-tell"),
+    ],
+)
+def test_an_order_still_in_flight_or_that_orders_cannot_tell_of_is_shown_pending(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock, orders: FakePlacedOrders
+) -> None:
+    placed_from_book_and_pen(carts, catalog, clock)
+
+    shown = checked(carts, catalog, clock, orders)
+
+    assert shown.pending_order is not None
+    assert shown.pending_order.order_id == "o1"
+    assert [item.product_id for item in shown.items] == ["book", "pen"]
+
+
+def test_orders_is_asked_only_about_an_order_the_cart_shows_pending(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    orders = FakePlacedOrders()
+    put(carts, catalog, clock, "book", 1)
+    checked(carts, catalog, clock, orders)
+    service.note_order_placed(order_event(OrderPlaced, "o1", START), carts=carts, clock=clock)
+    service.note_order_cancelled(order_event(OrderCancelled, "o1", START), carts=carts, clock=clock)
+    checked(carts, catalog, clock, orders)
+
+    assert orders.calls == []
+
+
+def test_without_orders_the_cart_shows_the_order_as_it_heard_of_it(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    placed_from_book_and_pen(carts, catalog, clock)
+
+    shown = service.view_cart("alice", carts=carts, catalog=catalog, clock=clock)
+
+    assert shown.pending_order is not None
+    assert [item.product_id for item in shown.items] == ["book", "pen"]

@@ -83,6 +83,14 @@ class Cart(BaseModel):
         """The orders placed before this one: final by now (one order at a time), so forgotten."""
         return [order_id for order_id, known in self.orders.items() if known.placed_at < mark.placed_at]
 
+    def ended(self, order_id: str, taken: frozenset[str]) -> Cart:
+        """The cart as it will be once it hears that this order ended (orders told first): the
+        line versions the order took gone and the order final. Shown, never saved: the
+        orders' events still settle the stored cart."""
+        mark = self.orders[order_id].model_copy(update={"final": True})
+        lines = {pid: line for pid, line in self.lines.items() if line.revision not in taken}
+        return self.model_copy(update={"lines": lines, "orders": {**self.orders, order_id: mark}})
+
     def is_expired(self, now: datetime) -> bool:
         return self.expires_at is not None and self.expires_at <= now
 
