@@ -21,6 +21,8 @@ from shop.orders.domain.errors import (
     EmptyCart,
     IdempotencyKeyReused,
     IllegalTransition,
+    LinesTaken,
+    OrderExists,
     OrderInFlight,
     PricesRose,
     StaleOrder,
@@ -237,3 +239,22 @@ def test_each_refusal_says_what_is_wrong_and_names_its_field(
 
 def test_a_refused_cart_names_its_lines() -> None:
     assert CartNotOrderable(["p-1"]).product_ids == ("p-1",)
+
+
+def test_if_match_may_list_tags_with_or_without_spaces() -> None:
+    cart = cart_of(("p-1", 1000, 2)).model_copy(update={"etag": '"e1"'})
+    assert cart.agreed('"e0","e1"') == cart
+    assert cart.agreed('"e0", "e1"') == cart
+    with pytest.raises(CartChanged):
+        cart.agreed('W/"e1"')
+
+
+def test_an_order_sold_and_refunded_is_no_best_seller() -> None:
+    stats = summarize([StatsDelta(units={"p-1": 2}), StatsDelta(units={"p-1": -2})])
+    assert stats.top_products == ()
+
+
+def test_the_stores_internal_refusals_carry_what_they_found() -> None:
+    assert str(LinesTaken(frozenset({"r2", "r1"}), "o-1")) == "r1, r2"
+    order = placed()
+    assert str(OrderExists(order)) == "o-1"
