@@ -1,7 +1,8 @@
 """One contract for the cart's Carts port, run on the in-memory fake and on the DynamoDB
 adapter: concurrent writes of different lines all survive, a stale decision fails instead of
-overwriting (currency, a full cart, a restarted expired cart, settled lines), clearing is
-idempotent, and each cart lifetime publishes CartStarted once, with the write that starts it."""
+overwriting (currency, a full cart, a restarted expired cart, settled lines, emptying),
+emptying keeps what the cart heard of its orders, clearing forgets all and is idempotent,
+and each cart lifetime publishes CartStarted once, with the write that starts it."""
 
 from __future__ import annotations
 
@@ -158,6 +159,34 @@ def test_clearing_forgets_one_cart_and_is_idempotent(carts: Carts) -> None:
     carts.clear("alice")
     assert carts.get("alice") == Cart.empty("alice")
     assert list(carts.get("bob").lines) == ["p1"]
+
+
+def test_emptying_removes_the_lines_and_keeps_what_the_cart_heard_of_its_orders(store: Store[Carts]) -> None:
+    carts = store.port
+    first = put(carts, "p1", 1)
+    put(carts, "p2", 2)
+    carts.note_order(carts.get("alice"), "o1", OrderMark(placed_at=NOW), [], NOW)
+    carts.remove_lines(carts.get("alice"), NOW)
+    cart = carts.get("alice")
+    assert (cart.lines, cart.pending_order()) == ({}, "o1")
+    put(carts, "p3", 1, currency="USD")  # filled again: a new lifetime, in any currency
+    cart = carts.get("alice")
+    assert (list(cart.lines), cart.currency, cart.pending_order()) == (["p3"], "USD", "o1")
+    assert cart.cart_id != first.cart_id
+    assert store.published() == ["CartStarted"] * 2
+
+
+def test_emptying_a_cart_whose_lines_changed_since_read_is_refused(carts: Carts) -> None:
+    put(carts, "p1", 1)
+    read = carts.get("alice")
+    put(carts, "p2", 1)  # a line added since
+    with pytest.raises(CartChanged):
+        carts.remove_lines(read, NOW)
+    read = carts.get("alice")
+    put(carts, "p1", 3)  # a line changed since
+    with pytest.raises(CartChanged):
+        carts.remove_lines(read, NOW)
+    assert {pid: line.quantity for pid, line in carts.get("alice").lines.items()} == {"p1": 3, "p2": 1}
 
 
 def test_a_cart_starts_once_per_lifetime(store: Store[Carts]) -> None:

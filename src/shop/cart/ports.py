@@ -41,8 +41,13 @@ class Carts(Protocol):
         still exactly as read; CartChanged if not."""
         ...
 
+    def remove_lines(self, before: Cart, now: datetime) -> None:
+        """Remove every line of `before` (one write), keeping what the cart heard of its orders;
+        CartChanged if a line was added or changed since it was read."""
+        ...
+
     def clear(self, customer_id: str) -> None:
-        """Forget the cart (one write); no cart is fine."""
+        """Forget the cart, what it heard of its orders too (one write); no cart is fine."""
         ...
 
 

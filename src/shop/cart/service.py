@@ -1,7 +1,7 @@
 """The cart's use cases: load, decide, save, answer (setting a line into an empty cart
 publishes CartStarted, in the same write). Budgets (DynamoDB requests, the catalog's and
 orders' included): view 2 (3 when it asks orders about the order it shows pending), set 3,
-remove 3, clear 1, note an order (placed, settled, cancelled) 2."""
+remove 3, clear 2, note an order (placed, settled, cancelled) 2."""
 
 from __future__ import annotations
 
@@ -87,7 +87,19 @@ def _remove_item(
     return price(updated, catalog.products(ids) if ids else {}, now)
 
 
-def clear_cart(customer_id: str, *, carts: Carts) -> None:
+def clear_cart(customer_id: str, *, carts: Carts, clock: Clock) -> None:
+    """Every line goes; the order in flight stays shown (it holds the checkout meanwhile)."""
+    retry_on_conflict(lambda: _clear_cart(customer_id, carts=carts, clock=clock), conflict=CartChanged)
+
+
+def _clear_cart(customer_id: str, *, carts: Carts, clock: Clock) -> None:
+    cart = carts.get(customer_id)
+    if cart.lines:
+        carts.remove_lines(cart, clock.now())
+
+
+def drop_cart(customer_id: str, *, carts: Carts) -> None:
+    """A deleted customer's cart goes whole, what it heard of their orders too."""
     carts.clear(customer_id)
 
 

@@ -60,9 +60,12 @@ def request(
     user: str | None = "alice",
     body: Any = None,
     raw: str | None = None,
+    query: dict[str, str] | None = None,
 ) -> tuple[int, Any]:
     claims = {"sub": user, "cognito:groups": "[]"} if user else None
-    event = api_request(method, path, raw if raw is not None else body, claims, {"x-request-id": "req-1"})
+    event = api_request(
+        method, path, raw if raw is not None else body, claims, {"x-request-id": "req-1"}, query
+    )
     response = handler(event, None)
     return response["statusCode"], json_body(response)
 
@@ -210,15 +213,21 @@ def test_removing_a_line_not_in_the_cart_is_404(http: Any) -> None:
     assert body["title"] == "Not in cart"
 
 
-def test_clearing_the_cart_is_204_and_one_request(http: Any, dynamodb_requests: DynamoCalls) -> None:
+def test_clearing_the_cart_is_204_within_budget_and_keeps_the_order_in_flight(
+    http: Any, events: Any, dynamodb_requests: DynamoCalls
+) -> None:
     request(http, "PUT", "/cart/items/book", body={"quantity": 1})
+    order = {"order_id": "o1", "customer_id": "alice", "placed_at": "2026-01-01T00:00:00Z"}
+    events(sqs_batch([Event(event_type="OrderPlaced", correlation_id="c", data=order)]), None)
     dynamodb_requests.reset()
 
     status, body = request(http, "DELETE", "/cart")
 
     assert (status, body) == (204, None)
-    assert dynamodb_requests.operations == ["DeleteItem"]
-    assert request(http, "GET", "/cart")[1]["items"] == []
+    assert dynamodb_requests.operations == ["GetItem", "UpdateItem"]
+    shown = request(http, "GET", "/cart", query={"pending_order": "heard"})[1]
+    assert (shown["items"], shown["pending_order"]) == ([], {"order_id": "o1", "status": "PENDING"})
+    assert request(http, "PUT", "/cart/items/hat", body={"quantity": 1})[0] == 200  # any currency again
 
 
 @pytest.mark.parametrize(

@@ -139,6 +139,15 @@ class FakeCarts:
             }
         )
 
+    def remove_lines(self, before: Cart, now: datetime) -> None:
+        self.writes += 1
+        stored = self.stored.get(before.customer_id) or Cart.empty(before.customer_id)
+        if {pid: line.revision for pid, line in stored.lines.items()} != {
+            pid: line.revision for pid, line in before.lines.items()
+        }:
+            raise CartChanged
+        self.stored[stored.customer_id] = stored.model_copy(update={"lines": {}, "currency": None})
+
     def clear(self, customer_id: str) -> None:
         self.writes += 1
         self.stored.pop(customer_id, None)

@@ -183,10 +183,50 @@ def test_removing_an_item_not_in_the_cart_is_not_found_without_a_write(
 def test_clearing_the_cart(carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock) -> None:
     put(carts, catalog, clock, "book", 1)
 
-    service.clear_cart("alice", carts=carts)
-    service.clear_cart("alice", carts=carts)
+    service.clear_cart("alice", carts=carts, clock=clock)
+    service.clear_cart("alice", carts=carts, clock=clock)
 
     assert service.view_cart("alice", carts=carts, catalog=catalog, clock=clock).items == []
+
+
+def test_clearing_the_cart_keeps_the_order_in_flight_shown(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    put(carts, catalog, clock, "book", 1)
+    service.note_order_placed(order_event(OrderPlaced, "o1", START), carts=carts, clock=clock)
+
+    service.clear_cart("alice", carts=carts, clock=clock)
+
+    shown = service.view_cart("alice", carts=carts, catalog=catalog, clock=clock)
+    assert shown.items == []
+    assert shown.pending_order is not None
+    assert shown.pending_order.order_id == "o1"
+
+
+def test_a_line_set_while_the_cart_is_cleared_is_read_again_and_cleared(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    put(carts, catalog, clock, "book", 1)
+    stale = carts.get("alice")
+    put(carts, catalog, clock, "pen", 1)
+    reads = iter([stale])
+    real_get = carts.get
+    carts.get = lambda customer_id: next(reads, None) or real_get(customer_id)  # type: ignore[method-assign]
+
+    service.clear_cart("alice", carts=carts, clock=clock)
+
+    assert carts.stored["alice"].lines == {}
+
+
+def test_a_deleted_customers_cart_is_forgotten_whole(
+    carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock
+) -> None:
+    put(carts, catalog, clock, "book", 1)
+    service.note_order_placed(order_event(OrderPlaced, "o1", START), carts=carts, clock=clock)
+
+    service.drop_cart("alice", carts=carts)
+
+    assert "alice" not in carts.stored
 
 
 def test_customers_have_separate_carts(carts: FakeCarts, catalog: FakeCatalog, clock: FixedClock) -> None:

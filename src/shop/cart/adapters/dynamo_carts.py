@@ -132,6 +132,26 @@ class DynamoCarts:
             on_failure=lambda _: CartChanged(),
         )
 
+    def remove_lines(self, before: Cart, now: datetime) -> None:
+        lines = list(before.lines.values())
+        names = {f"#l{index}": LINE_PREFIX + line.product_id for index, line in enumerate(lines)}
+        values: dict[str, Any] = {f":r{index}": line.revision for index, line in enumerate(lines)}
+        values[":count"] = len(lines)
+        self._update(
+            before.customer_id,
+            "REMOVE " + ", ".join([*names, "products", "currency"]),
+            # exactly the lines read: none changed (revision), none added (the count)
+            " AND ".join(
+                [
+                    *(f"{name}.revision = :r{index}" for index, name in enumerate(names)),
+                    "size(products) = :count",
+                ]
+            ),
+            names=names,
+            values=values,
+            on_failure=lambda _: CartChanged(),
+        )
+
     def clear(self, customer_id: str) -> None:
         self._client.delete_item(TableName=self._table, Key=_key(customer_id))
 

@@ -29,7 +29,7 @@ def on_order_cancelled(event: Event) -> None:
 
 
 def on_user_deleted(event: Event) -> None:
-    service.clear_cart(UserDeleted.model_validate(event.data).user_id, carts=container.carts())
+    service.drop_cart(UserDeleted.model_validate(event.data).user_id, carts=container.carts())
 
 
 handler = sqs_handler(
