@@ -170,22 +170,32 @@ def require_admin(app: HttpResolver) -> Caller:
 
 
 def json_response(
-    status: int, body: BaseModel | dict[str, Any], headers: dict[str, str] | None = None
+    status: int, body: BaseModel | dict[str, Any] | str, headers: dict[str, str] | None = None
 ) -> Response[Any]:
-    """A JSON answer with a status other than 200; the body stays a model so the
-    resolver validates it against the route's declared `Response[Model]`."""
-    return Response(status_code=status, content_type="application/json", body=body, headers=headers)
+    """The one way to answer JSON with a status or headers of its own (a model or dict alone is
+    answered 200 by the resolver). The body stays a model so the resolver validates it against
+    the route's declared `Response[Model]`; a str is JSON text already and goes out as it is."""
+    return Response(status_code=status, content_type=JSON_MEDIA_TYPE, body=body, headers=headers)
 
 
 def documented(
-    success: int, description: str, problems: Mapping[int, str], *codes: int, model: Any = None
+    success: int,
+    description: str,
+    problems: Mapping[int, str],
+    *codes: int,
+    model: Any = None,
+    schemas: Mapping[str, dict[str, Any]] | None = None,
 ) -> dict[int, OpenAPIResponse]:
-    """A route's documented outcomes: its success (with the model it answers) and the problems
-    it can answer, described from the service's table (scripts/openapi.py gives every problem
-    the one Problem schema)."""
+    """Every route's `responses=`: its success and the problems it can answer, described from
+    the service's one table (a route whose problem means something of its own passes
+    `{**_PROBLEMS, 404: "No such account"}`; shop_tools.openapi gives every problem the one
+    Problem schema). The success's body is the route's return type, or `model` as JSON, or
+    `schemas` by media type for an answer that is not a model (an HTML page)."""
     answer: OpenAPIResponse = {"description": description}
     if model is not None:
-        answer["content"] = {"application/json": {"model": model}}
+        answer["content"] = {JSON_MEDIA_TYPE: {"model": model}}
+    elif schemas is not None:
+        answer["content"] = {media_type: {"schema": schema} for media_type, schema in schemas.items()}
     return {success: answer, **{code: {"description": problems[code]} for code in codes}}
 
 

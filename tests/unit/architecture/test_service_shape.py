@@ -15,6 +15,8 @@ from shop.resources import load_resources
 
 SRC = Path(__file__).resolve().parents[3] / "src" / "shop"
 SERVICES = {service.name: service for service in load_resources().services if service.name != "meta"}
+HTTP_SERVICES = sorted(service.name for service in load_resources().services if service.http_handler)
+ROUTE_DECORATORS = {"get", "post", "put", "patch", "delete"}
 
 TEMPLATE = [
     "domain/__init__.py",
@@ -75,6 +77,39 @@ def hand_built_answers(source: str) -> list[int]:
     ]
 
 
+def undocumented_routes(source: str) -> list[str]:
+    """Every route declares what it answers with `responses=documented(...)` (platform.http),
+    its problems described from the service's one table: never a dict written out per route."""
+    wrong = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for decorator in node.decorator_list:
+            if isinstance(decorator, ast.Call) and getattr(decorator.func, "attr", None) in ROUTE_DECORATORS:
+                responses = next((kw.value for kw in decorator.keywords if kw.arg == "responses"), None)
+                if not (
+                    isinstance(responses, ast.Call) and getattr(responses.func, "id", None) == "documented"
+                ):
+                    wrong.append(node.name)
+    return wrong
+
+
+def json_answers_not_by_the_helper(source: str) -> list[int]:
+    """A JSON answer with a status or headers of its own is `json_response(...)`: a `Response(...)`
+    naming the JSON media type is a second way of writing it."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", None) == "Response"
+        and any(
+            (isinstance(arg, ast.Constant) and arg.value == "application/json")
+            or (isinstance(arg, ast.Name) and arg.id == "JSON_MEDIA_TYPE")
+            for arg in [*node.args, *(kw.value for kw in node.keywords)]
+        )
+    ]
+
+
 @pytest.mark.parametrize("name", sorted(SERVICES))
 def test_every_service_has_the_template_files(name: str) -> None:
     root = SRC / name
@@ -96,6 +131,16 @@ def test_no_service_writes_its_own_retry_loop(name: str) -> None:
 def test_no_handler_builds_its_answer_by_hand(name: str) -> None:
     for module in (SRC / name / "handlers").glob("*.py"):
         assert hand_built_answers(module.read_text()) == [], module.name
+
+
+@pytest.mark.parametrize("name", HTTP_SERVICES)
+def test_every_route_documents_its_answers_with_documented(name: str) -> None:
+    assert undocumented_routes((SRC / name / "handlers" / "http.py").read_text()) == []
+
+
+@pytest.mark.parametrize("name", HTTP_SERVICES)
+def test_json_answers_go_through_json_response(name: str) -> None:
+    assert json_answers_not_by_the_helper((SRC / name / "handlers" / "http.py").read_text()) == []
 
 
 # Each rule fails on an offender.
@@ -136,3 +181,31 @@ def every_page(pages):
 def test_an_answer_built_by_hand_is_seen() -> None:
     source = 'def get_cart():\n    return {"statusCode": 200, "body": "{}"}\n'
     assert hand_built_answers(source) == [2]
+
+
+def test_an_inline_response_dict_or_a_route_without_responses_is_seen() -> None:
+    source = """
+@app.get("/things/<thing_id>", responses={200: {"description": "The thing"}, 404: {"description": "No"}})
+def get_thing(thing_id): ...
+
+@app.get("/things")
+def list_things(): ...
+
+@app.delete("/things/<thing_id>", responses=documented(204, "Deleted", _PROBLEMS, 404))
+def delete_thing(thing_id): ...
+"""
+    assert undocumented_routes(source) == ["get_thing", "list_things"]
+
+
+def test_a_json_answer_built_around_the_helper_is_seen() -> None:
+    source = """
+def create():
+    return Response(status_code=201, content_type="application/json", body=thing)
+
+def accept():
+    return Response(202, JSON_MEDIA_TYPE, thing)
+
+def page():
+    return Response(status_code=200, content_type=HTML, body=text)
+"""
+    assert json_answers_not_by_the_helper(source) == [3, 6]

@@ -19,6 +19,7 @@ from shop.platform.http import (
     build_http_app,
     caller,
     documented,
+    json_response,
     lambda_handler,
     no_content,
     require_admin,
@@ -175,13 +176,7 @@ def record_view(product_id: str, view: Annotated[ViewIn, Body()]) -> Response[No
 def create_product(new: Annotated[NewProduct, Body()]) -> Response[ProductOut]:
     require_admin(app)
     product = service.create_product(new, products=container.products(), clock=container.clock())
-    # the model itself, not json_response's string: the resolver validates a body against Response[Model]
-    return Response(
-        status_code=201,
-        content_type="application/json",
-        body=ProductOut.of(product),
-        headers={"Location": f"/products/{product.product_id}"},
-    )
+    return json_response(201, ProductOut.of(product), {"Location": f"/products/{product.product_id}"})
 
 
 @app.patch(

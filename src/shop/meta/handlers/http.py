@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from shop.kernel.errors import NotFound
-from shop.platform.http import build_http_app, lambda_handler
+from shop.platform.http import JSON_MEDIA_TYPE, build_http_app, documented, json_response, lambda_handler
 from shop.platform.problems import PROBLEM_TYPES, problem_type_of
 from shop.platform.routing import Path as PathParam
 from shop.platform.routing import Response
@@ -31,6 +31,8 @@ DOCS_ASSETS = {
 # scripts/package.py copies them into the meta zip, under shop/meta/<SWAGGER_UI_DIR>/
 SWAGGER_UI_DIR = "swagger_ui"
 _ASSET_CACHE = "public, max-age=86400"
+_PAGE = {"text/html": {"type": "string"}}
+_PROBLEMS = {404: "Not a problem type of this API"}
 _DOCS_PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -58,7 +60,12 @@ AssetName = Annotated[str, PathParam(pattern=r"^[a-z0-9.-]{1,40}$", description=
 ProblemSlug = Annotated[str, PathParam(pattern=r"^[a-z-]{1,40}$", description="The last segment of a `type`")]
 
 
-@app.get("/health", operation_id="getHealth", summary="Liveness: the API answers")
+@app.get(
+    "/health",
+    operation_id="getHealth",
+    summary="Liveness: the API answers",
+    responses=documented(200, "The API answers", _PROBLEMS),
+)
 def health() -> dict[str, str]:
     return {"status": "ok"}
 
@@ -67,20 +74,17 @@ def health() -> dict[str, str]:
     "/openapi.json",
     operation_id="getOpenApiDocument",
     summary="This document: the OpenAPI 3.1 description of the whole API",
-    responses={200: {"description": "The OpenAPI document", "content": {"application/json": {"schema": {}}}}},
+    responses=documented(200, "The OpenAPI document", _PROBLEMS, schemas={JSON_MEDIA_TYPE: {}}),
 )
 def openapi_document() -> Response[Any]:
-    document = resources.files("shop.meta").joinpath("openapi.json").read_text()
-    return Response(status_code=200, content_type="application/json", body=document)
+    return json_response(200, resources.files("shop.meta").joinpath("openapi.json").read_text())
 
 
 @app.get(
     "/docs",
     operation_id="getDocs",
     summary="Interactive documentation of this API (Swagger UI)",
-    responses={
-        200: {"description": "An HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}
-    },
+    responses=documented(200, "An HTML page", _PROBLEMS, schemas=_PAGE),
 )
 def docs_page() -> Response[str]:
     return Response(status_code=200, content_type=HTML, body=_DOCS_PAGE)
@@ -92,16 +96,13 @@ def docs_page() -> Response[str]:
     summary="A script or style sheet of the documentation page",
     compress=True,
     cache_control=_ASSET_CACHE,
-    responses={
-        200: {
-            "description": "The file",
-            "content": {
-                media_type.split(";")[0]: {"schema": {"type": "string"}}
-                for media_type in DOCS_ASSETS.values()
-            },
-        },
-        404: {"description": "Not a file of the documentation page"},
-    },
+    responses=documented(
+        200,
+        "The file",
+        {**_PROBLEMS, 404: "Not a file of the documentation page"},
+        404,
+        schemas={media_type.split(";")[0]: {"type": "string"} for media_type in DOCS_ASSETS.values()},
+    ),
 )
 def docs_asset(asset: AssetName) -> Response[str]:
     if asset not in DOCS_ASSETS:
@@ -113,10 +114,7 @@ def docs_asset(asset: AssetName) -> Response[str]:
     "/problems/<slug>",
     operation_id="getProblemType",
     summary="What a problem `type` means and what to do about it",
-    responses={
-        200: {"description": "An HTML page", "content": {"text/html": {"schema": {"type": "string"}}}},
-        404: {"description": "Not a problem type of this API"},
-    },
+    responses=documented(200, "An HTML page", _PROBLEMS, 404, schemas=_PAGE),
 )
 def problem_page(slug: ProblemSlug) -> Response[str]:
     problem_type = problem_type_of(slug)
@@ -171,9 +169,7 @@ def _code_spans(text: str) -> str:
     operation_id="getAdminDashboard",
     tags=["analytics"],
     summary="The analytics dashboard: a page that logs the admin in and draws GET /admin/analytics",
-    responses={
-        200: {"description": "An HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}
-    },
+    responses=documented(200, "An HTML page", _PROBLEMS, schemas=_PAGE),
 )
 def get_dashboard() -> Response[str]:
     page, policy = _dashboard_page()

@@ -19,6 +19,8 @@ from shop.platform.http import (
     authorization,
     build_http_app,
     caller,
+    documented,
+    json_response,
     lambda_handler,
     require_admin,
 )
@@ -27,6 +29,16 @@ from shop.platform.routing import Body, Header, Response
 
 app = build_http_app("orders")
 container = Container()
+
+_PROBLEMS = {
+    404: "No such order of yours",
+    409: "Another order from this cart is not final yet, or everything in the cart was ordered already "
+    "(its order_id; Location names it), or the Idempotency-Key was used with another body",
+    412: "If-Match names a cart version that is no longer current, or (without If-Match) a price rose "
+    "since its line was set (product_ids); ETag is the cart's version now",
+    422: "The cart is empty or holds a product no longer sold",
+    503: "The cart service did not answer",
+}
 
 
 class PlaceOrderRequest(BaseModel):
@@ -119,20 +131,7 @@ IfMatch = Annotated[
     "/orders",
     operation_id="createOrder",
     summary="Check out the cart: 202 PENDING, then poll the order until CONFIRMED or CANCELLED",
-    responses={
-        202: {"description": "Accepted, PENDING; Location names it"},
-        409: {
-            "description": "Another order from this cart is not final yet, or everything in the cart was "
-            "ordered already (its order_id; Location names it), or the Idempotency-Key was used with "
-            "another body"
-        },
-        412: {
-            "description": "If-Match names a cart version that is no longer current, or (without If-Match) "
-            "a price rose since its line was set (product_ids); ETag is the cart's version now"
-        },
-        422: {"description": "The cart is empty or holds a product no longer sold"},
-        503: {"description": "The cart service did not answer"},
-    },
+    responses=documented(202, "Accepted, PENDING; Location names it", _PROBLEMS, 409, 412, 422, 503),
 )
 def place_order(
     request: Annotated[PlaceOrderRequest, Body()],
@@ -152,16 +151,15 @@ def place_order(
     )
     container.business_metrics().record(placed.events)
     location = f"/orders/{placed.order.order_id}"
-    # The body stays a model so the resolver validates it against the documented schema.
-    return Response(
-        status_code=202,
-        content_type="application/json",
-        body=OrderOut.of(placed.order),
-        headers={"Location": location},
-    )
+    return json_response(202, OrderOut.of(placed.order), {"Location": location})
 
 
-@app.get("/orders", operation_id="listOrders", summary="A page of the caller's orders, newest first")
+@app.get(
+    "/orders",
+    operation_id="listOrders",
+    summary="A page of the caller's orders, newest first",
+    responses=documented(200, "A page of orders", _PROBLEMS),
+)
 def list_orders(limit: Limit = 20, cursor: Cursor = None) -> Page[OrderOut]:
     who = caller(app)
     scope = f"orders:{who.user_id}"
@@ -176,7 +174,7 @@ def list_orders(limit: Limit = 20, cursor: Cursor = None) -> Page[OrderOut]:
     "/orders/<order_id>",
     operation_id="getOrder",
     summary="One of the caller's orders",
-    responses={200: {"description": "The order"}, 404: {"description": "No such order of yours"}},
+    responses=documented(200, "The order", _PROBLEMS, 404),
 )
 def get_order(order_id: str) -> OrderOut:
     who = caller(app)
@@ -187,11 +185,9 @@ def get_order(order_id: str) -> OrderOut:
     "/orders/<order_id>/cancel",
     operation_id="cancelOrder",
     summary="Cancel an order not yet shipped (a captured payment is refunded)",
-    responses={
-        200: {"description": "The cancelled order"},
-        404: {"description": "No such order of yours"},
-        409: {"description": "Not cancellable (e.g. SHIPPED)"},
-    },
+    responses=documented(
+        200, "The cancelled order", {**_PROBLEMS, 409: "Not cancellable (e.g. SHIPPED)"}, 404, 409
+    ),
 )
 def cancel_order(order_id: str) -> OrderOut:
     who = caller(app)
@@ -204,11 +200,9 @@ def cancel_order(order_id: str) -> OrderOut:
     "/orders/<order_id>/ship",
     operation_id="shipOrder",
     summary="Mark a CONFIRMED order SHIPPED (admin)",
-    responses={
-        200: {"description": "The shipped order"},
-        404: {"description": "No such order"},
-        409: {"description": "Not CONFIRMED"},
-    },
+    responses=documented(
+        200, "The shipped order", {**_PROBLEMS, 404: "No such order", 409: "Not CONFIRMED"}, 404, 409
+    ),
 )
 def ship_order(order_id: str) -> OrderOut:
     require_admin(app)
@@ -220,6 +214,7 @@ def ship_order(order_id: str) -> OrderOut:
     "/admin/stats",
     operation_id="getAdminStats",
     summary="Order counts by status, revenue, top products (admin)",
+    responses=documented(200, "The figures", _PROBLEMS),
 )
 def admin_stats() -> StatsOut:
     require_admin(app)

@@ -13,13 +13,18 @@ from shop.kernel.money import Money
 from shop.payments.container import start_container
 from shop.payments.domain.payment import Payment, PaymentStatus, UnmatchedNotice
 from shop.payments.service import payments_of_order, settle_charge
-from shop.platform.http import build_http_app, caller, lambda_handler, no_content
+from shop.platform.http import build_http_app, caller, documented, lambda_handler, no_content
 from shop.platform.observability import logger, metrics
 from shop.platform.routing import Header, Query, Response
 
 app = build_http_app("payments")
 container = start_container()
 UNMATCHED_METRIC = "UnmatchedPaymentNotices"  # a CloudWatch alarm watches it (terraform/modules/monitoring)
+
+_PROBLEMS = {
+    400: "The signature does not verify the body, or its time is out of tolerance",
+    404: "This deployment takes no Stripe webhooks",
+}
 
 OrderId = Annotated[str, Query(min_length=1, max_length=128, description="The order the payments belong to")]
 
@@ -58,9 +63,7 @@ class PaymentList(BaseModel):
     "/payments",
     operation_id="listPayments",
     summary="The caller's payments for an order",
-    responses={
-        200: {"description": "The payments (none yet, or not an order of yours: an empty list)"},
-    },
+    responses=documented(200, "The payments (none yet, or not an order of yours: an empty list)", _PROBLEMS),
 )
 def list_payments(order_id: OrderId) -> PaymentList:
     who = caller(app)
@@ -78,14 +81,14 @@ StripeSignature = Annotated[
     operation_id="handleStripeWebhook",
     tags=["payments"],
     summary="Stripe's notice that a payment intent succeeded or failed",
-    responses={
-        204: {
-            "description": "Received: recorded if it settles a payment the shop is waiting for, else "
-            "logged, counted and, if it took money, refunded"
-        },
-        400: {"description": "The signature does not verify the body, or its time is out of tolerance"},
-        404: {"description": "This deployment takes no Stripe webhooks"},
-    },
+    responses=documented(
+        204,
+        "Received: recorded if it settles a payment the shop is waiting for, else logged, counted and, "
+        "if it took money, refunded",
+        _PROBLEMS,
+        400,
+        404,
+    ),
 )
 def stripe_webhook(signature: StripeSignature) -> Response[Any]:
     unmatched = settle_charge(

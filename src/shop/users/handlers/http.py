@@ -17,6 +17,8 @@ from shop.platform.http import (
     authorization,
     build_http_app,
     caller,
+    documented,
+    json_response,
     lambda_handler,
     no_content,
     require_admin,
@@ -42,6 +44,12 @@ from shop.users.domain.records import DataExport
 app = build_http_app("users")
 container = Container()
 _log = logger("users")
+
+_PROBLEMS = {
+    400: "Wrong or expired code",
+    404: "No profile",
+    409: "A concurrent change",
+}
 
 
 class RefreshRequest(BaseModel):
@@ -117,7 +125,7 @@ class ProfileView(BaseModel):
     operation_id="registerUser",
     summary="Register a customer account",
     status_code=201,
-    responses={201: {"description": "Registered"}, 409: {"description": "The e-mail is taken"}},
+    responses=documented(201, "Registered", {**_PROBLEMS, 409: "The e-mail is taken"}, 409),
 )
 def register_user(account: Annotated[NewAccount, Body()]) -> RegisteredUser:
     profile = service.register(
@@ -131,7 +139,7 @@ def register_user(account: Annotated[NewAccount, Body()]) -> RegisteredUser:
     "/auth/login",
     operation_id="logIn",
     summary="Log in with e-mail and password",
-    responses={200: {"description": "Tokens"}, 401: {"description": "Wrong e-mail or password"}},
+    responses=documented(200, "Tokens", {**_PROBLEMS, 401: "Wrong e-mail or password"}, 401),
 )
 def log_in(credentials: Annotated[Credentials, Body()]) -> TokenResponse:
     tokens = service.log_in(credentials, identity=container.identity())
@@ -142,7 +150,7 @@ def log_in(credentials: Annotated[Credentials, Body()]) -> TokenResponse:
     "/auth/refresh",
     operation_id="refreshTokens",
     summary="Trade a refresh token for new access and id tokens",
-    responses={200: {"description": "New tokens"}, 401: {"description": "Invalid or expired refresh token"}},
+    responses=documented(200, "New tokens", {**_PROBLEMS, 401: "Invalid or expired refresh token"}, 401),
 )
 def refresh(request: Annotated[RefreshRequest, Body()]) -> RefreshedTokens:
     tokens = service.refresh(request.refresh_token, identity=container.identity())
@@ -154,7 +162,7 @@ def refresh(request: Annotated[RefreshRequest, Body()]) -> RefreshedTokens:
     operation_id="logOut",
     summary="Sign out: revoke a refresh token",
     status_code=204,
-    responses={204: {"description": "Signed out (also for a token that was not valid)"}},
+    responses=documented(204, "Signed out (also for a token that was not valid)", _PROBLEMS),
 )
 def log_out(request: Annotated[RefreshRequest, Body()]) -> Response[Any]:
     service.log_out(request.refresh_token, identity=container.identity())
@@ -166,7 +174,7 @@ def log_out(request: Annotated[RefreshRequest, Body()]) -> Response[Any]:
     operation_id="forgotPassword",
     summary="Mail a password reset code to a verified address",
     status_code=202,
-    responses={202: {"description": "The same answer for every address"}},
+    responses=documented(202, "The same answer for every address", _PROBLEMS),
 )
 def forgot_password(request: Annotated[ForgottenPassword, Body()]) -> Response[Accepted]:
     service.forgot_password(
@@ -175,7 +183,7 @@ def forgot_password(request: Annotated[ForgottenPassword, Body()]) -> Response[A
         allowance=container.code_allowance(),
         clock=container.clock(),
     )
-    return Response(status_code=202, content_type="application/json", body=_CODE_ON_ITS_WAY)
+    return json_response(202, _CODE_ON_ITS_WAY)
 
 
 @app.post(
@@ -183,10 +191,12 @@ def forgot_password(request: Annotated[ForgottenPassword, Body()]) -> Response[A
     operation_id="resetPassword",
     summary="Set a new password with the mailed code",
     status_code=204,
-    responses={
-        204: {"description": "Password replaced; every session signed out"},
-        400: {"description": "Wrong or expired code, or a weak password"},
-    },
+    responses=documented(
+        204,
+        "Password replaced; every session signed out",
+        {**_PROBLEMS, 400: "Wrong or expired code, or a weak password"},
+        400,
+    ),
 )
 def reset_password(reset: Annotated[PasswordReset, Body()]) -> Response[Any]:
     service.reset_password(reset, identity=container.identity())
@@ -198,10 +208,9 @@ def reset_password(reset: Annotated[PasswordReset, Body()]) -> Response[Any]:
     operation_id="changeMyPassword",
     summary="Change the caller's password",
     status_code=204,
-    responses={
-        204: {"description": "Password changed"},
-        400: {"description": "Wrong current password, or a weak new one"},
-    },
+    responses=documented(
+        204, "Password changed", {**_PROBLEMS, 400: "Wrong current password, or a weak new one"}, 400
+    ),
 )
 def change_password(change: Annotated[PasswordChange, Body()]) -> Response[Any]:
     caller(app)
@@ -214,10 +223,9 @@ def change_password(change: Annotated[PasswordChange, Body()]) -> Response[Any]:
     operation_id="sendEmailCode",
     summary="Mail a new code that verifies the caller's address",
     status_code=202,
-    responses={
-        202: {"description": "Sent, unless the address is verified or had enough codes this hour"},
-        404: {"description": "No profile"},
-    },
+    responses=documented(
+        202, "Sent, unless the address is verified or had enough codes this hour", _PROBLEMS, 404
+    ),
 )
 def send_email_code() -> Response[Accepted]:
     service.resend_email_code(
@@ -228,7 +236,7 @@ def send_email_code() -> Response[Accepted]:
         allowance=container.code_allowance(),
         clock=container.clock(),
     )
-    return Response(status_code=202, content_type="application/json", body=_CODE_ON_ITS_WAY)
+    return json_response(202, _CODE_ON_ITS_WAY)
 
 
 @app.post(
@@ -236,11 +244,7 @@ def send_email_code() -> Response[Accepted]:
     operation_id="verifyMyEmail",
     summary="Verify the caller's address with the mailed code",
     status_code=204,
-    responses={
-        204: {"description": "Verified"},
-        400: {"description": "Wrong or expired code"},
-        404: {"description": "No profile"},
-    },
+    responses=documented(204, "Verified", _PROBLEMS, 400, 404),
 )
 def verify_email(request: Annotated[EmailCode, Body()]) -> Response[Any]:
     service.verify_email(
@@ -259,7 +263,7 @@ def verify_email(request: Annotated[EmailCode, Body()]) -> Response[Any]:
     operation_id="disableUser",
     summary="Disable an account: it can no longer log in or refresh",
     status_code=204,
-    responses={204: {"description": "Disabled"}, 404: {"description": "No such account"}},
+    responses=documented(204, "Disabled", {**_PROBLEMS, 404: "No such account"}, 404),
 )
 def disable_user(user_id: str) -> Response[Any]:
     require_admin(app)
@@ -273,7 +277,7 @@ def disable_user(user_id: str) -> Response[Any]:
     operation_id="enableUser",
     summary="Enable a disabled account again",
     status_code=204,
-    responses={204: {"description": "Enabled"}, 404: {"description": "No such account"}},
+    responses=documented(204, "Enabled", {**_PROBLEMS, 404: "No such account"}, 404),
 )
 def enable_user(user_id: str) -> Response[Any]:
     require_admin(app)
@@ -286,7 +290,7 @@ def enable_user(user_id: str) -> Response[Any]:
     "/users/me",
     operation_id="getMyProfile",
     summary="The caller's profile",
-    responses={200: {"description": "The profile"}, 404: {"description": "No profile"}},
+    responses=documented(200, "The profile", _PROBLEMS, 404),
 )
 def get_me() -> ProfileView:
     profile = service.my_profile(caller(app).user_id, profiles=container.profiles())
@@ -297,11 +301,7 @@ def get_me() -> ProfileView:
     "/users/me",
     operation_id="updateMyProfile",
     summary="Change the caller's name or addresses",
-    responses={
-        200: {"description": "The changed profile"},
-        404: {"description": "No profile"},
-        409: {"description": "A concurrent change"},
-    },
+    responses=documented(200, "The changed profile", _PROBLEMS, 404, 409),
 )
 def patch_me(changes: Annotated[ProfileChanges, Body()]) -> ProfileView:
     profile = service.change_my_profile(
@@ -354,13 +354,20 @@ class DataExportView(BaseModel):
     operation_id="deleteMyAccount",
     summary="Delete the caller's account; orders and payments stay for the books, without personal data",
     status_code=204,
-    responses={
-        204: {"description": "Deleted"},
-        400: {"description": "Wrong password (`errors[].field` is `password`)"},
-        404: {"description": "No profile"},
-        409: {"description": "An order of the caller is still in progress"},
-        503: {"description": "The orders service or the identity provider did not answer"},
-    },
+    responses=documented(
+        204,
+        "Deleted",
+        {
+            **_PROBLEMS,
+            400: "Wrong password (`errors[].field` is `password`)",
+            409: "An order of the caller is still in progress",
+            503: "The orders service or the identity provider did not answer",
+        },
+        400,
+        404,
+        409,
+        503,
+    ),
 )
 def delete_me(deletion: Annotated[AccountDeletion, Body()]) -> Response[None]:
     user_id = caller(app).user_id
@@ -380,11 +387,13 @@ def delete_me(deletion: Annotated[AccountDeletion, Body()]) -> Response[None]:
     "/users/me/export",
     operation_id="exportMyData",
     summary="Everything the shop holds about the caller: profile, addresses, cart, orders, payments",
-    responses={
-        200: {"description": "The export; follow `orders.next_cursor` for more orders and their payments"},
-        404: {"description": "No profile"},
-        503: {"description": "The cart, orders or payments service did not answer"},
-    },
+    responses=documented(
+        200,
+        "The export; follow `orders.next_cursor` for more orders and their payments",
+        {**_PROBLEMS, 503: "The cart, orders or payments service did not answer"},
+        404,
+        503,
+    ),
 )
 def export_me(limit: Limit = 20, cursor: Cursor = None) -> DataExportView:
     export = service.export_my_data(
