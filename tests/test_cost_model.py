@@ -14,6 +14,7 @@ from shop_tools.cost_model import (
     Prices,
     Usage,
     bill,
+    break_even,
     by,
     cpu_scale,
     idle_floor,
@@ -88,3 +89,12 @@ def test_the_idle_floor_holds_the_mappings_long_polls() -> None:
     polls = floor["empty long polls of the event source mappings"]
     assert polls == deployment("dev").queues * IDLE_POLLERS * SECONDS_PER_MONTH / LONG_POLL_SECONDS
     assert floor["alarms"] == deployment("dev").alarms > 0
+
+
+def test_the_break_even_charges_cognito_only_past_its_free_users() -> None:
+    mau = PRICES.usd["cognito_mau"]
+    # 10,000 orders are 2,500 users: all free
+    assert break_even(110.0, 10.0, 0.01, PRICES, orders_per_customer=4) == pytest.approx(10_000)
+    # 100,000 orders would be 25,000 users: 15,000 of them paid
+    orders = break_even(10.0 + 1000.0 + 15_000 * mau, 10.0, 0.01, PRICES, orders_per_customer=4)
+    assert orders == pytest.approx(100_000)

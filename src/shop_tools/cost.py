@@ -20,19 +20,32 @@ import time
 from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from shop.local.orchestration.stack import EmbeddedStack
 from shop.local.runtime.fork_server import PRELOADED
 from shop.local.runtime.lambda_context import function_name_for
 from shop.resources import Resources, load_resources
 from shop_tools.cost_deployment import deployment, stages
-from shop_tools.cost_model import FunctionUse, Line, Prices, Usage, always_on, bill, by, idle_floor, total
-from shop_tools.cost_workload import Played, play, restock
+from shop_tools.cost_model import (
+    COGNITO_FREE_MAU,
+    FunctionUse,
+    Line,
+    Prices,
+    Usage,
+    always_on,
+    bill,
+    break_even,
+    by,
+    idle_floor,
+    total,
+)
+from shop_tools.cost_workload import ORDERS_PER_CUSTOMER, Played, play, restock
 from shop_tools.load import stack_output_to
 from shop_tools.paths import REPO
 
 DEFAULT_OUT = REPO / ".reports" / "cost"
+THROTTLE_SCALE = 1000.0
 _EMF_METRIC = re.compile(r'"Metrics":\s*\[([^\]]*)\]')
 
 
@@ -45,26 +58,41 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help="where the counts, chart and stack log go"
     )
+    parser.add_argument("--counts", type=Path, help="price a run's counts.json again instead of playing one")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    log_path = args.out / "stack.log"
-    log_path.unlink(missing_ok=True)
-    with stack_output_to(log_path) as console:
-        print(f"==> {args.orders} orders through an embedded stack (its log: {log_path})", file=console)
-        began = time.monotonic()
-        usage, played = measure(args.orders, args.seed, log_path)
-        print(f"    played in {time.monotonic() - began:.0f} s: {played}", file=console)
-    counts = {"per_order": counts_per_order(usage), "played": asdict(played), "usage": asdict(usage)}
-    (args.out / "counts.json").write_text(json.dumps(counts, indent=1, sort_keys=True), encoding="utf-8")
+    if args.counts:
+        usage = usage_from(json.loads(args.counts.read_text(encoding="utf-8"))["usage"])
+    else:
+        usage = _play_and_count(args.orders, args.seed, args.out)
     prices = Prices.load()
     report(usage, prices, sys.stdout)
     draw_chart(usage, prices, args.out / "cost.png")
     print(f"\nfiles: {args.out}/ counts.json cost.png stack.log")
     return 0
+
+
+def _play_and_count(orders: int, seed: int, out: Path) -> Usage:
+    log_path = out / "stack.log"
+    log_path.unlink(missing_ok=True)
+    with stack_output_to(log_path) as console:
+        print(f"==> {orders} orders through an embedded stack (its log: {log_path})", file=console)
+        began = time.monotonic()
+        usage, played = measure(orders, seed, log_path)
+        print(f"    played in {time.monotonic() - began:.0f} s: {played}", file=console)
+    counts = {"per_order": counts_per_order(usage), "played": asdict(played), "usage": asdict(usage)}
+    (out / "counts.json").write_text(json.dumps(counts, indent=1, sort_keys=True), encoding="utf-8")
+    return usage
+
+
+def usage_from(fields: dict[str, Any]) -> Usage:
+    """A Usage as counts.json holds it."""
+    functions = {name: FunctionUse(**use) for name, use in fields["functions"].items()}
+    return Usage(**{**fields, "functions": functions})
 
 
 class _Records(logging.Handler):
@@ -110,7 +138,8 @@ def measure(orders: int, seed: int, log_path: Path | None = None) -> tuple[Usage
     records = _Records(resources)
     loggers = [logging.getLogger(name) for name in ("shop.local.runtime", "shop.local.access")]
     try:
-        with EmbeddedStack(port=0, seed=True, metrics=True) as stack:
+        # One client plays a month's sign-ups in minutes: no per-client limit may refuse it
+        with EmbeddedStack(port=0, seed=True, metrics=True, throttle_scale=THROTTLE_SCALE) as stack:
             products = restock(stack)
             for logger in loggers:
                 logger.setLevel(logging.INFO)
@@ -186,9 +215,14 @@ def report(usage: Usage, prices: Prices, out: TextIO) -> None:
         floor = idle_floor(stage_deployment, prices)
         metrics = usage.custom_metrics * prices.usd["cloudwatch_custom_metric_month"]
         print(f"\n== {stage} ==", file=out)
+        cognito = by(lines, "service").get("cognito", 0.0)
+        marginal = (total(lines) - cognito) / usage.orders
         print(
             f"per 1,000 orders: ${per_order * 1000:.2f}   per million API requests: "
-            f"${total(lines) / api * 1e6:.2f}",
+            f"${total(lines) / api * 1e6:.2f}\n"
+            f"  without Cognito's monthly active users (a pool's first 10,000 are free): "
+            f"${marginal * 1000:.2f} per 1,000 orders, "
+            f"${(total(lines) - cognito) / api * 1e6:.2f} per million API requests",
             file=out,
         )
         _breakdown("by service", by(lines, "service"), usage.orders, out)
@@ -203,9 +237,11 @@ def report(usage: Usage, prices: Prices, out: TextIO) -> None:
                 f"    {line.service:<16} {line.item:<48} {line.quantity:>12,.0f}  ${line.usd:8.2f}", file=out
             )
         fixed = total(floor) + metrics
+        orders = break_even(alternative, fixed, marginal, prices, ORDERS_PER_CUSTOMER)
         print(
             f"always-on alternative (2 x t4g.small, ALB, db.t4g.micro Multi-AZ): ${alternative:.2f} a month; "
-            f"break-even at {(alternative - fixed) / per_order:,.0f} orders a month",
+            f"break-even at {orders:,.0f} orders a month ({orders / ORDERS_PER_CUSTOMER:,.0f} customers; "
+            f"Cognito's first {COGNITO_FREE_MAU:,} monthly active users are free)",
             file=out,
         )
 

@@ -32,6 +32,7 @@ SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
 # AWS's pollers of an SQS event source mapping: five long polls of 20 s at a time while idle
 IDLE_POLLERS = 5
 LONG_POLL_SECONDS = 20
+COGNITO_FREE_MAU = 10_000  # a user pool's monthly active users free of charge (Essentials and Lite)
 EDGE = "apigateway"
 STACK_ITSELF = ""  # the local relay, pollers and set-up call AWS as no function: modelled or free
 
@@ -209,6 +210,20 @@ def always_on(prices: Prices) -> list[Line]:
     return [
         Line(service, "", item, quantity, key, quantity * usd[key]) for service, item, quantity, key in parts
     ]
+
+
+def break_even(
+    alternative: float, fixed: float, per_order: float, prices: Prices, orders_per_customer: int
+) -> float:
+    """Orders a month at which the shop costs what the always-on alternative does: `per_order`
+    without Cognito, whose monthly active users are free up to COGNITO_FREE_MAU."""
+    orders = (alternative - fixed) / per_order
+    if orders / orders_per_customer <= COGNITO_FREE_MAU:
+        return orders
+    per_customer = prices.usd["cognito_mau"]
+    return (alternative - fixed + COGNITO_FREE_MAU * per_customer) / (
+        per_order + per_customer / orders_per_customer
+    )
 
 
 def total(lines: list[Line]) -> float:

@@ -22,8 +22,9 @@ import pytest
 
 from shop.local.runtime.lambda_context import function_name_for
 from shop.resources import load_resources
+from shop_tools.cost import usage_from
 from shop_tools.cost_deployment import deployment
-from shop_tools.cost_model import FunctionUse, Prices, Usage, bill
+from shop_tools.cost_model import Prices, bill
 from shop_tools.paths import REPO, SCRIPTS
 
 pytestmark = pytest.mark.acceptance
@@ -105,10 +106,8 @@ def test_one_checkout_is_counted_as_its_saga_steps_and_their_budgets_say(tmp_pat
     # POST /orders writes once (its cart and catalog reads are theirs); the order is read twice
     assert requests[function_name_for(str(resources.service("orders").http_handler))] == 1 + 2
 
-    usage = Usage(**{**counts["usage"], "functions": {k: FunctionUse(**v) for k, v in functions.items()}})
-    sqs = sum(
-        line.quantity for line in bill(usage, deployment("dev"), Prices.load()) if line.service == "sqs"
-    )
+    lines = bill(usage_from(counts["usage"]), deployment("dev"), Prices.load())
+    sqs = sum(line.quantity for line in lines if line.service == "sqs")
     assert sqs == 3 * sum(expected_deliveries.values())  # SNS's send, the poller's receive and delete
 
 
