@@ -19,7 +19,7 @@ from shop.orders.domain.cart import Cart, CartLine
 from shop.orders.domain.errors import CheckoutContended, LinesTaken, OrderExists, OrderInFlight, StaleOrder
 from shop.orders.domain.model import Order, OrderStatus
 from shop.orders.domain.stats import Revenue
-from shop.orders.ports import Orders
+from shop.orders.ports import Earlier, Orders
 from shop.platform.aws import client
 from tests.conftest import create_table
 from tests.contract.stores import BACKENDS, Store, dynamo_store, fake_store, on_moto
@@ -197,6 +197,19 @@ def test_a_customer_has_one_order_in_flight_until_it_is_final(orders: Store[Orde
     orders.port.add(placing(order_id="o-2"))
     assert orders.port.get("o-2") is not None
     assert orders.published() == ["OrderCancelled", "OrderPlaced", "OrderPlaced", "OrderPlaced"]
+
+
+def test_a_refused_checkout_finds_its_keys_earlier_order_and_the_order_in_flight(
+    orders: Store[Orders],
+) -> None:
+    assert orders.port.earlier("c-1", "o-1") == Earlier()
+    orders.port.add(placing(order_id="o-1"))
+    assert orders.port.earlier("c-1", "o-1") == Earlier(order=stored(orders.port, "o-1"), in_flight="o-1")
+    assert orders.port.earlier("c-1", None) == Earlier(in_flight="o-1")
+    assert orders.port.earlier("c-2", "o-2") == Earlier()  # another customer's checkout
+    orders.port.save(stored(orders.port, "o-1").cancel_by_customer(T0))
+    assert orders.port.earlier("c-1", "o-1") == Earlier(order=stored(orders.port, "o-1"))
+    assert orders.port.earlier("c-1", "x" * 600) == Earlier()  # an id that could never be stored
 
 
 def test_of_concurrent_checkouts_of_one_cart_exactly_one_is_stored(orders: Store[Orders]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from shop.kernel.change import Change
@@ -18,6 +19,14 @@ class BusinessMetrics(Protocol):
     def record(self, events: Iterable[EventData]) -> None:
         """Count what the events tell the business (orders placed, confirmed, cancelled; revenue)."""
         ...
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """What answers a checkout that cannot place an order."""
+
+    order: Order | None = None  # the order its Idempotency-Key placed the first time
+    in_flight: str | None = None  # the customer's order that is not final yet
 
 
 class CartReader(Protocol):
@@ -37,6 +46,11 @@ class Orders(Protocol):
         LinesTaken (a line version a confirmed order took). `still_taken`: the versions
         confirmed orders took that the cart still shows (left out of this order); the others
         are forgotten, since the cart no longer holds them."""
+        ...
+
+    def earlier(self, customer_id: str, order_id: str | None) -> Earlier:
+        """The order stored as `order_id` (none asked: None) and the customer's order in
+        flight, if any: one read."""
         ...
 
     def save(self, change: Change[Order]) -> None:

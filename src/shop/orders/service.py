@@ -20,6 +20,7 @@ from shop.orders.domain.errors import (
     IdempotencyKeyReused,
     LinesTaken,
     OrderExists,
+    OrderInFlight,
     StaleOrder,
 )
 from shop.orders.domain.events import (
@@ -94,13 +95,16 @@ def place_order(
 
     try:
         change = placing(cart.agreed(if_match))
-    except DomainError:
+    except DomainError as refused:
         # A retry may find the cart emptied (the order was confirmed) or changed since (a
-        # product gone, another ETag): the order placed the first time is the answer, if any.
-        previous = orders.get(order_id) if idempotency_key else None
-        if previous is None:
-            raise
-        return _replay(previous, customer_id, request_fingerprint)
+        # product gone, another ETag): the order placed the first time is the answer, if any;
+        # else an order in flight is, whatever the cart holds now.
+        earlier = orders.earlier(customer_id, order_id if idempotency_key else None)
+        if earlier.order is not None:
+            return _replay(earlier.order, customer_id, request_fingerprint)
+        if earlier.in_flight is not None:
+            raise OrderInFlight(earlier.in_flight) from refused
+        raise
     attempt = _Attempt(change)
 
     def store() -> Placed:

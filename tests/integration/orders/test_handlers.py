@@ -10,7 +10,7 @@ import pytest
 from dependency_injector import providers
 
 from shop.kernel.events import Event
-from shop.orders.domain.cart import Cart
+from shop.orders.domain.cart import Cart, UnavailableLine
 from tests.conftest import create_table
 from tests.support.dynamodb import dynamodb_calls, outbox_events
 from tests.support.http_events import api_request, json_body, sqs_batch
@@ -159,7 +159,7 @@ def test_an_idempotency_key_retry_returns_the_same_order_within_budget(carts: Ca
     with dynamodb_calls() as counter:
         later = place(key="key-1")
     assert json_body(later)["order_id"] == first["order_id"]
-    assert counter.operations == ["GetItem"]
+    assert counter.operations == ["BatchGetItem"]  # the key's order and the checkout, one read
     assert len(outbox_events_of("OrderPlaced")) == 1
     other_body = {**CHECKOUT, "payment_token": "tok_mastercard"}
     conflict = place(key="key-1", body=other_body)
@@ -305,6 +305,27 @@ def test_a_second_checkout_while_one_is_in_flight_is_409_naming_it(carts: Carts)
     assert json_body(refused)["type"] == "/problems/conflict"
     assert place(key="tab-1")["statusCode"] == 202  # the same key replays the first answer
     assert len(outbox_events_of("OrderPlaced")) == 1
+
+
+@pytest.mark.parametrize(
+    "cart",
+    [Cart(), Cart(unavailable=(UnavailableLine(product_id="p-gone"),))],
+    ids=["empty", "every-line-unavailable"],
+)
+def test_while_one_is_in_flight_a_cart_with_nothing_to_order_is_409_naming_it_within_budget(
+    carts: Carts, cart: Cart
+) -> None:
+    carts.carts["customer-1"] = cart_of(("p-1", 1000, 1))
+    first = json_body(place(key="tab-1"))["order_id"]
+    carts.carts["customer-1"] = cart
+
+    with dynamodb_calls() as counter:
+        refused = place(key="tab-2")
+
+    assert (refused["statusCode"], json_body(refused)["order_id"]) == (409, first)
+    assert refused["headers"]["Location"] == f"/orders/{first}"
+    assert counter.operations == ["BatchGetItem"]  # with the cart's read and the catalog's: 3
+    assert place(key="tab-1")["statusCode"] == 202  # the same key replays the first answer
 
 
 def test_a_stale_if_match_or_a_risen_price_is_412_and_nothing_is_saved(carts: Carts) -> None:

@@ -11,7 +11,7 @@ from shop.orders.domain.cart import Cart, CartLine
 from shop.orders.domain.errors import LinesTaken, OrderExists, OrderInFlight, StaleOrder
 from shop.orders.domain.model import Order, OrderStatus
 from shop.orders.domain.stats import Stats, StatsDelta, delta_of, summarize
-from shop.orders.ports import Position
+from shop.orders.ports import Earlier, Position
 
 
 class FakeCartReader:
@@ -44,6 +44,11 @@ class FakeOrders:
 
     def get(self, order_id: str) -> Order | None:
         return self.orders.get(order_id)
+
+    def earlier(self, customer_id: str, order_id: str | None) -> Earlier:
+        checkout = self.checkouts.get(customer_id, Checkout())
+        in_flight = checkout.in_flight if checkout.in_flight != checkout.settled else None
+        return Earlier(order=self.orders.get(order_id) if order_id else None, in_flight=in_flight)
 
     def add(self, change: Change[Order], *, still_taken: frozenset[str] = frozenset()) -> None:
         order = change.after

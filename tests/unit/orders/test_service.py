@@ -393,8 +393,8 @@ def test_a_retry_whose_cart_changed_since_finds_the_order_it_placed(
     again = place(orders, clock, key="k-1", carts=FakeCartReader(cart_of(("p-1", MAX_AMOUNT, 2))))
     assert again.order == first.order
     assert not again.new
-    with pytest.raises(AmountTooLarge):  # without a key there is nothing to find
-        place(orders, clock, carts=FakeCartReader(cart_of(("p-1", MAX_AMOUNT, 2))))
+    with pytest.raises(AmountTooLarge):  # without a key and nothing in flight, nothing to find
+        place(orders, clock, customer="c-2", carts=FakeCartReader(cart_of(("p-1", MAX_AMOUNT, 2))))
 
 
 def test_stats_keep_every_currency_and_revenue_is_the_base_currencys() -> None:
@@ -471,6 +471,27 @@ def test_a_second_checkout_while_one_is_in_flight_is_refused_whatever_its_key(
         assert refused.value.headers == {"Location": f"/orders/{first.order_id}"}
         assert refused.value.extensions == {"order_id": first.order_id}
     assert place(orders, clock, key="tab-1").order == first  # the same key still replays
+    assert list(orders.orders) == [first.order_id]
+
+
+@pytest.mark.parametrize(
+    "cart",
+    [
+        pytest.param(cart_of(), id="empty"),
+        pytest.param(Cart(unavailable=(UnavailableLine(product_id="p-gone"),)), id="every-line-unavailable"),
+    ],
+)
+@pytest.mark.parametrize("key", ["tab-2", None])
+def test_while_one_is_in_flight_a_checkout_of_a_cart_with_nothing_to_order_is_409_naming_it(
+    orders: FakeOrders, clock: FixedClock, cart: Cart, key: str | None
+) -> None:
+    first = place(orders, clock, key="tab-1").order
+
+    with pytest.raises(OrderInFlight) as refused:
+        place(orders, clock, key=key, carts=FakeCartReader(cart))
+
+    assert refused.value.extensions == {"order_id": first.order_id}
+    assert place(orders, clock, key="tab-1", carts=FakeCartReader(cart)).order == first  # a retry replays
     assert list(orders.orders) == [first.order_id]
 
 

@@ -23,7 +23,7 @@ from shop.kernel.clock import rfc3339
 from shop.orders.domain.errors import CheckoutContended, LinesTaken, OrderExists, OrderInFlight, StaleOrder
 from shop.orders.domain.model import Order, OrderStatus
 from shop.orders.domain.stats import Stats, StatsDelta, delta_of, summarize
-from shop.orders.ports import Position
+from shop.orders.ports import Earlier, Position
 from shop.platform.dynamo import from_item, to_item
 from shop.platform.transaction import Transaction, TransactionCancelled
 
@@ -65,6 +65,22 @@ class DynamoOrders:
         )
         item = found.get("Item")
         return _order(from_item(item)) if item else None
+
+    def earlier(self, customer_id: str, order_id: str | None) -> Earlier:
+        keys = [checkout_key(customer_id)]
+        if order_id and len(order_id.encode()) <= _MAX_ID_BYTES:
+            keys.append(order_key(order_id))
+        found = self._client.batch_get_item(
+            RequestItems={self._table: {"Keys": [to_item(key) for key in keys], "ConsistentRead": True}}
+        )
+        items = {item["pk"]: item for item in map(from_item, found["Responses"].get(self._table, []))}
+        checkout = items.get(checkout_key(customer_id)["pk"], {})
+        in_flight = checkout.get("in_flight")
+        order = items.get(order_key(order_id)["pk"]) if order_id else None
+        return Earlier(
+            order=_order(order) if order else None,
+            in_flight=str(in_flight) if in_flight and in_flight != checkout.get("settled") else None,
+        )
 
     def add(self, change: Change[Order], *, still_taken: frozenset[str] = frozenset()) -> None:
         transaction = Transaction(self._client, self._table)
