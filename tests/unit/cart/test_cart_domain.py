@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shop.cart.domain.cart import IDLE_LIFETIME, MAX_LINES, Cart, CartLine, OrderMark
+from shop.cart.domain.cart import IDLE_LIFETIME, Cart, CartLine, OrderMark
 from shop.cart.domain.errors import (
     CartFull,
     CurrencyConflict,
@@ -90,8 +90,8 @@ def test_once_the_last_line_is_gone_another_currency_is_welcome() -> None:
 
 
 def test_at_most_50_lines_but_an_existing_line_can_still_change() -> None:
-    full = cart_with(*((f"p{index}", 1) for index in range(MAX_LINES)))
-    assert len(full.lines) == MAX_LINES
+    full = cart_with(*((f"p{index}", 1) for index in range(50)))  # the documented limit
+    assert len(full.lines) == 50
 
     with pytest.raises(CartFull) as raised:
         full.set_quantity(product("one-more"), 1, NOW)
