@@ -111,3 +111,8 @@ Feature: Checkout
     Then the answer is 412 with the cart's current ETag
     When I GET "/orders" as "alice"
     Then the response field "items" has 0 items
+
+  Scenario: As soon as an order shows CONFIRMED the cart no longer shows what it took
+    Given "alice" has 1 "Mug" in the cart
+    When "alice" checks out 3 times, reading the cart as soon as each order shows CONFIRMED
+    Then each time the cart showed no "Mug" and no order pending

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from .steps import ADMIN, ANONYMOUS, SHIPPING_ADDRESS, Shop, cents, warm_checkout
+from .steps import ADMIN, ANONYMOUS, SETTLE_SECONDS, SHIPPING_ADDRESS, Shop, cents, eventually, warm_checkout
 
 pytestmark = pytest.mark.acceptance
 
@@ -115,6 +115,30 @@ def checks_out_if_match(shop: Shop, name: str, token: str) -> None:
 # -- then -------------------------------------------------------------------------------
 
 
+@when(
+    parsers.parse(
+        '"{name}" checks out {rounds:d} times, reading the cart as soon as each order shows CONFIRMED'
+    )
+)
+def checks_out_and_reads_the_cart_at_once(shop: Shop, name: str, rounds: int) -> None:
+    """The cart's consumer removes an order's lines a moment after orders confirms it: a
+    client polling the order closely reads the cart within that moment."""
+    carts = []
+    for round_ in range(rounds):
+        if round_:
+            assert shop.put_in_cart(name, shop.product("Mug")["product_id"], 1).status_code == 200
+        assert shop.check_out(name, "tok_visa").status_code == 202, shop.answer.text
+        shop.remembered["order_owner"] = name
+
+        def confirmed() -> None:
+            status = shop.call("GET", "/orders/{order_id}", actor=name).json()["status"]
+            assert status == "CONFIRMED", f"the order is still {status}"
+
+        eventually(confirmed, seconds=SETTLE_SECONDS, interval=0.01)
+        carts.append(shop.call("GET", "/cart", actor=name).json())
+    shop.remembered["carts_read"] = carts
+
+
 @then("the answer is 202 with a PENDING order and its Location")
 def accepted_pending(shop: Shop) -> None:
     assert shop.answer.status_code == 202, shop.answer.text
@@ -183,6 +207,15 @@ def one_accepted_the_other_told(shop: Shop) -> None:
     (refused,) = [r for r in checkouts if r.status_code == 409]
     assert refused.json()["order_id"] == order_id
     assert refused.headers["Location"].endswith(f"/orders/{order_id}")
+
+
+@then(parsers.parse('each time the cart showed no "{product}" and no order pending'))
+def carts_read_show_nothing_taken(shop: Shop, product: str) -> None:
+    product_id = shop.product(product)["product_id"]
+    for cart in shop.remembered["carts_read"]:
+        assert [item["product_id"] for item in cart["items"]] == [], cart
+        assert product_id not in [line["product_id"] for line in cart["unavailable"]], cart
+        assert cart["pending_order"] is None, cart
 
 
 @then(parsers.parse('the cart of "{name}" shows no order pending'))
