@@ -18,6 +18,7 @@ from shop_tools.cost_model import (
     by,
     cpu_scale,
     idle_floor,
+    snapstart,
 )
 
 PRICES = Prices.load()
@@ -98,3 +99,13 @@ def test_the_break_even_charges_cognito_only_past_its_free_users() -> None:
     # 100,000 orders would be 25,000 users: 15,000 of them paid
     orders = break_even(10.0 + 1000.0 + 15_000 * mau, 10.0, 0.01, PRICES, orders_per_customer=4)
     assert orders == pytest.approx(100_000)
+
+
+def test_snapstart_is_priced_as_a_cache_all_month_and_a_restore_per_cold_start() -> None:
+    dev = deployment("dev")
+    use = FunctionUse(invocations=2, cold_starts=2, init_ms=100.0)
+    snap = snapstart(_usage(**{"shop-orders-http": use}), dev, PRICES)
+    gigabytes = sum(dev.memory_mb.values()) / 1024
+    assert snap.cache_usd_month == pytest.approx(gigabytes * SECONDS_PER_MONTH * 1.5046e-6)
+    assert snap.restore_usd == pytest.approx(2 * 0.5 * PRICES.usd["lambda_snapstart_restore_gb"])
+    assert snap.init_usd == pytest.approx(0.5 * (100 + 2 * 300) / 1000 * 1769 / 512 * 1.33334e-5)

@@ -38,6 +38,7 @@ from shop_tools.cost_model import (
     break_even,
     by,
     idle_floor,
+    snapstart,
     total,
 )
 from shop_tools.cost_workload import ORDERS_PER_CUSTOMER, Played, play, restock
@@ -236,6 +237,13 @@ def report(usage: Usage, prices: Prices, out: TextIO) -> None:
             print(
                 f"    {line.service:<16} {line.item:<48} {line.quantity:>12,.0f}  ${line.usd:8.2f}", file=out
             )
+        snap = snapstart(usage, stage_deployment, prices)
+        print(
+            f"SnapStart on every function: ${snap.cache_usd_month:.2f} a month of cached snapshots; "
+            f"per 1,000 orders INIT ${snap.init_usd / usage.orders * 1000:.4f} now, restores "
+            f"${snap.restore_usd / usage.orders * 1000:.4f} instead",
+            file=out,
+        )
         fixed = total(floor) + metrics
         orders = break_even(alternative, fixed, marginal, prices, ORDERS_PER_CUSTOMER)
         print(

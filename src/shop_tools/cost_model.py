@@ -189,10 +189,38 @@ def idle_floor(deployment: Deployment, prices: Prices) -> list[Line]:
     if deployment.waf_rules:
         add("waf", "web ACL", 1, "waf_web_acl_month")
         add("waf", "rate-based rules", deployment.waf_rules, "waf_rule_month")
-    if deployment.snap_start:  # each function's published version cached all month
-        cached = sum(deployment.memory_mb.values()) / 1024 * SECONDS_PER_MONTH
-        add("lambda", "SnapStart cache GB-s", cached, "lambda_snapstart_cache_gb_second")
+    if deployment.snap_start:
+        add(
+            "lambda",
+            "SnapStart cache GB-s",
+            snapstart_cache_gb_seconds(deployment),
+            "lambda_snapstart_cache_gb_second",
+        )
     return lines
+
+
+def snapstart_cache_gb_seconds(deployment: Deployment) -> float:
+    """Each function's published version, its snapshot cached all month."""
+    return sum(deployment.memory_mb.values()) / 1024 * SECONDS_PER_MONTH
+
+
+@dataclass(frozen=True)
+class SnapStart:
+    """What SnapStart on every function would change: a cache all month, and a restore of the
+    function's memory in place of each INIT."""
+
+    cache_usd_month: float
+    init_usd: float  # the run's INIT as billed now
+    restore_usd: float  # the run's cold starts as restores
+
+
+def snapstart(usage: Usage, deployment: Deployment, prices: Prices) -> SnapStart:
+    init = sum(line.usd for line in bill(usage, deployment, prices) if line.item == "GB-s INIT")
+    restored_gb = sum(
+        use.cold_starts * deployment.memory_mb.get(name, 512) / 1024 for name, use in usage.functions.items()
+    )
+    cache = snapstart_cache_gb_seconds(deployment) * prices.usd["lambda_snapstart_cache_gb_second"]
+    return SnapStart(cache, init, restored_gb * prices.usd["lambda_snapstart_restore_gb"])
 
 
 def always_on(prices: Prices) -> list[Line]:
