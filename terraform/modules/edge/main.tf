@@ -10,7 +10,7 @@
 # One rate-based rule per resources.json throttling.per_client entry, keyed on
 # the client's IP and scoped down to the route's method and path; a refusal is
 # a 429 problem with Retry-After. Routes without an entry (among them the
-# services' own calls, GET /products and GET /cart, which go to the origin
+# services' own calls, GET /products, GET /cart and GET /orders/{id}, which go to the origin
 # domain directly) are never counted.
 
 locals {
