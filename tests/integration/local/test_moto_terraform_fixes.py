@@ -137,3 +137,65 @@ def test_lambda_keeps_and_returns_its_logging_config(aws: None) -> None:
         "LogFormat": "Text",
         "LogGroup": "/aws/lambda/plain",
     }
+
+
+def test_an_api_custom_domain_is_available_with_its_regional_target(aws: None) -> None:
+    moto_terraform_fixes.install()
+    api = client("apigatewayv2")
+    api.create_domain_name(
+        DomainName="origin.api.shop.example",
+        DomainNameConfigurations=[
+            {
+                "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/api",
+                "EndpointType": "REGIONAL",
+                "SecurityPolicy": "TLS_1_2",
+            }
+        ],
+    )
+    domain = api.get_domain_name(DomainName="origin.api.shop.example")
+    (configuration,) = domain["DomainNameConfigurations"]
+    assert configuration["DomainNameStatus"] == "AVAILABLE"
+    assert configuration["ApiGatewayDomainName"].endswith(".execute-api.us-east-1.amazonaws.com")
+    assert configuration["HostedZoneId"]
+    assert configuration["EndpointType"] == "REGIONAL"
+    assert "MutualTlsAuthentication" not in domain
+
+
+def test_a_distribution_with_a_certificate_and_a_cache_policy_reads_back_as_on_aws(aws: None) -> None:
+    moto_terraform_fixes.install()
+    cloudfront = client("cloudfront")
+    created = cloudfront.create_distribution(
+        DistributionConfig={
+            "CallerReference": "edge",
+            "Comment": "edge",
+            "Enabled": True,
+            "Aliases": {"Quantity": 1, "Items": ["api.shop.example"]},
+            "Origins": {
+                "Quantity": 1,
+                "Items": [
+                    {
+                        "Id": "api",
+                        "DomainName": "origin.api.shop.example",
+                        "CustomOriginConfig": {
+                            "HTTPPort": 80,
+                            "HTTPSPort": 443,
+                            "OriginProtocolPolicy": "https-only",
+                        },
+                    }
+                ],
+            },
+            "DefaultCacheBehavior": {
+                "TargetOriginId": "api",
+                "ViewerProtocolPolicy": "https-only",
+                "CachePolicyId": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+            },
+            "ViewerCertificate": {
+                "ACMCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/cloudfront",
+                "SSLSupportMethod": "sni-only",
+                "MinimumProtocolVersion": "TLSv1.2_2021",
+            },
+        }
+    )["Distribution"]
+    config = cloudfront.get_distribution_config(Id=created["Id"])["DistributionConfig"]
+    assert config["ViewerCertificate"]["CloudFrontDefaultCertificate"] is False
+    assert "ForwardedValues" not in config["DefaultCacheBehavior"]

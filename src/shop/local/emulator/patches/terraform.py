@@ -10,6 +10,12 @@
    returns it, so every plan wants to set logging_config again.
 4. SetQueueAttributes without a Policy attribute wipes the queue policy (moto resets it
    from the request), so updating e.g. the redrive policy deletes aws_sqs_queue_policy.
+5. An API Gateway v2 custom domain has no status, regional target or hosted zone (the
+   provider waits forever for AVAILABLE) and returns an empty mutualTlsAuthentication that
+   AWS leaves out (a change on every plan). terraform/modules/edge creates one.
+6. A CloudFront distribution with an ACM certificate still says CloudFrontDefaultCertificate
+   true, and a cache behaviour with a cache policy still gets default ForwardedValues; AWS
+   returns neither, and the provider sees a change on every plan (terraform/modules/edge).
 
 No upstream moto issue was found for these (searched the moto tracker for each symptom;
 the closest is getmoto/moto#2682, RedrivePolicy once refused by GetQueueAttributes).
@@ -19,6 +25,7 @@ the closest is getmoto/moto#2682, RedrivePolicy once refused by GetQueueAttribut
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import threading
 from collections.abc import Callable
@@ -28,6 +35,8 @@ _lock = threading.Lock()
 _installed = False
 
 REDRIVE_ALLOW_POLICY = "RedriveAllowPolicy"
+# AWS's hosted zone of regional API Gateway endpoints differs by region; any one serves an alias here.
+REGIONAL_API_HOSTED_ZONE = "ZLY8HYME6SFDD"
 
 
 def install() -> None:
@@ -38,6 +47,8 @@ def install() -> None:
             return
         _patch_sqs()
         _patch_lambda()
+        _patch_apigatewayv2_domain_names()
+        _patch_cloudfront()
         _installed = True
 
 
@@ -117,3 +128,63 @@ def _logging_config(function_name: str, requested: dict[str, Any] | None) -> dic
         config.setdefault("ApplicationLogLevel", "INFO")
         config.setdefault("SystemLogLevel", "INFO")
     return config
+
+
+def _patch_apigatewayv2_domain_names() -> None:
+    from moto.apigatewayv2.models import DomainName
+
+    domain_model: Any = DomainName  # patched in place, untyped
+    original_init = domain_model.__init__
+    original_to_json = domain_model.to_json
+
+    @functools.wraps(original_init)
+    def __init__(domain: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(domain, *args, **kwargs)
+        region = domain.domain_name_arn.split(":")[3]
+        name_id = hashlib.sha256(domain.domain_name.encode()).hexdigest()[:10]
+        target = f"d-{name_id}.execute-api.{region}.amazonaws.com"
+        domain.domain_name_configurations = [
+            {
+                **configuration,
+                "domainNameStatus": "AVAILABLE",
+                "apiGatewayDomainName": target,
+                "hostedZoneId": REGIONAL_API_HOSTED_ZONE,
+            }
+            for configuration in domain.domain_name_configurations
+        ]
+
+    @functools.wraps(original_to_json)
+    def to_json(domain: Any) -> dict[str, Any]:
+        answer: dict[str, Any] = original_to_json(domain)
+        if not answer.get("mutualTlsAuthentication"):
+            answer.pop("mutualTlsAuthentication", None)
+        return answer
+
+    domain_model.__init__ = __init__
+    domain_model.to_json = to_json
+
+
+def _patch_cloudfront() -> None:
+    from moto.cloudfront.models import DefaultCacheBehaviour, ViewerCertificate
+
+    behaviour_model: Any = DefaultCacheBehaviour  # patched in place, untyped (CacheBehaviour inherits it)
+    certificate_model: Any = ViewerCertificate
+    original_behaviour = behaviour_model.__init__
+    original_certificate = certificate_model.__init__
+
+    @functools.wraps(original_behaviour)
+    def behaviour(self: Any, config: dict[str, Any]) -> None:
+        original_behaviour(self, config)
+        if config.get("CachePolicyId") and "ForwardedValues" not in config:
+            self.forwarded_values = None  # left out of the answer
+
+    @functools.wraps(original_certificate)
+    def certificate(self: Any, config: dict[str, Any]) -> None:
+        original_certificate(self, config)
+        if "CloudFrontDefaultCertificate" not in config:
+            self.cloud_front_default_certificate = not (
+                config.get("ACMCertificateArn") or config.get("IAMCertificateId")
+            )
+
+    behaviour_model.__init__ = behaviour
+    certificate_model.__init__ = certificate
