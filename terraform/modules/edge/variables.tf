@@ -50,7 +50,7 @@ variable "origin_certificate_arn" {
 }
 
 variable "route53_zone_id" {
-  description = "Route 53 hosted zone of both names: alias records for domain_name (CloudFront) and origin_domain_name (the API's regional domain). null = you bring DNS: point them at the outputs `distribution_domain_name` and `origin_target_domain_name`."
+  description = "An existing Route 53 hosted zone of both names (its id known at plan time): alias records for domain_name (CloudFront) and origin_domain_name (the API's regional domain). null = you bring DNS: point them at the outputs `distribution_domain_name` and `origin_target_domain_name`."
   type        = string
   default     = null
 }
