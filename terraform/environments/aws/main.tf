@@ -37,6 +37,7 @@ module "shop" {
   allow_sandbox_payments             = var.allow_sandbox_payments
   cursor_key_version                 = var.cursor_key_version
   api_domain_name                    = var.edge_protection == null ? null : var.edge_protection.origin_domain_name
+  snap_start                         = var.snap_start
 }
 
 # Per-client limits (resources.json throttling.per_client): CloudFront and AWS WAF in
@@ -89,4 +90,5 @@ module "secondary" {
   notification_emails                = var.notification_emails
   payment_provider                   = var.payment_provider
   allow_sandbox_payments             = var.allow_sandbox_payments
+  snap_start                         = var.snap_start
 }

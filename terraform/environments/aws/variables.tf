@@ -40,6 +40,13 @@ variable "use_dependencies_layer" {
   default     = null
 }
 
+variable "snap_start" {
+  description = "Lambda SnapStart for every service function (modules/shop). Off in dev and prod: it buys cold-start latency, not money; `make cost` prices it per stage (docs/performance.md, Cost)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "functions" {
   description = "Per-service sizing overrides, e.g. { orders = { http = { memory_size = 1024 } } }; typed and checked by modules/shop variable `functions`."
   type        = any
