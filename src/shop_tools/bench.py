@@ -61,7 +61,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -241,14 +241,15 @@ LIBRARIES_FLOOR = LEAN_FLOOR.with_libraries(LIBRARY_USES)
 # --------------------------------------------------------------------------- the runtime
 
 
-def lambda_python() -> str:
-    """The runtime's interpreter: $BENCH_PYTHON, python3.12 on PATH, or pyenv's."""
-    candidates = [os.environ.get("BENCH_PYTHON"), shutil.which(f"python{RUNTIME_PYTHON}")]
-    candidates += sorted(str(p) for p in Path.home().glob(f".pyenv/versions/{RUNTIME_PYTHON}*/bin/python3"))
+def lambda_python(version: str = RUNTIME_PYTHON) -> str:
+    """The runtime's interpreter: $BENCH_PYTHON, python3.12 on PATH, or pyenv's (another version's
+    for `--runtimes`)."""
+    candidates = [os.environ.get("BENCH_PYTHON"), shutil.which(f"python{version}")]
+    candidates += sorted(str(p) for p in Path.home().glob(f".pyenv/versions/{version}*/bin/python3"))
     for candidate in candidates:
-        if candidate and _version_of(candidate) == RUNTIME_PYTHON:
+        if candidate and _version_of(candidate) == version:
             return candidate
-    sys.exit(f"bench.py: no python{RUNTIME_PYTHON} (the Lambda runtime) found; set BENCH_PYTHON")
+    sys.exit(f"bench.py: no python{version} (a Lambda runtime) found; set BENCH_PYTHON")
 
 
 def _version_of(python: str) -> str | None:
@@ -259,20 +260,22 @@ def _version_of(python: str) -> str | None:
         return None
 
 
-def runtime_python() -> Path:
-    """A python3.12 venv with exactly the Lambda runtime dependencies, precompiled, rebuilt
-    when uv.lock changes."""
-    python = RUNTIME_VENV / "bin" / "python"
-    stamp = RUNTIME_VENV / "uv.lock.sha256"
-    lock = hashlib.sha256((REPO / "uv.lock").read_bytes()).hexdigest() + RUNTIME_PYTHON
+def runtime_python(version: str = RUNTIME_PYTHON) -> Path:
+    """A python3.12 venv (or another version's) with exactly the Lambda runtime dependencies,
+    precompiled, rebuilt when uv.lock changes."""
+    own = RUNTIME_VENV.with_name(f"lambda-runtime-{version}")
+    venv_dir = RUNTIME_VENV if version == RUNTIME_PYTHON else own
+    python = venv_dir / "bin" / "python"
+    stamp = venv_dir / "uv.lock.sha256"
+    lock = hashlib.sha256((REPO / "uv.lock").read_bytes()).hexdigest() + version
     if python.exists() and stamp.exists() and stamp.read_text() == lock:
         return python
-    print(f"building {RUNTIME_VENV} (python{RUNTIME_PYTHON}, runtime dependencies of uv.lock)...", flush=True)
+    print(f"building {venv_dir} (python{version}, runtime dependencies of uv.lock)...", flush=True)
     uv = package.find_uv()
     with tempfile.TemporaryDirectory() as tmp:
         requirements = Path(tmp) / "requirements.txt"
         package.export_requirements(uv, requirements)
-        venv = [uv, "venv", "--quiet", "--clear", "--python", lambda_python(), str(RUNTIME_VENV)]
+        venv = [uv, "venv", "--quiet", "--clear", "--python", lambda_python(version), str(venv_dir)]
         subprocess.run(venv, check=True)
         install = [uv, "pip", "install", "--quiet", "--python", str(python), "-r", str(requirements)]
         subprocess.run(install, check=True)
@@ -733,6 +736,10 @@ class Runner:
         """The first invocation's AWS calls and cross-service GETs, for the floors to repeat."""
         return self.run(self._handler_source(scenario, RECORDER), scenario.environment)
 
+    def first_invocation(self, scenario: Scenario) -> dict[str, Any]:
+        """Init and the first invocation of the scenario's handler, in a fresh interpreter."""
+        return self.run(self._handler_source(scenario, HANDLER_PROBE), scenario.environment)
+
     def measure(self, scenario: Scenario, runs: int) -> Row:
         recorded = self._record(scenario)
         floor, lean, libraries = (
@@ -852,6 +859,30 @@ def measure_each_library(runs: int, only: list[str] | None = None) -> list[tuple
     return results
 
 
+def measure_runtimes(
+    runs: int, versions: list[str], only: list[str] | None = None
+) -> list[tuple[Scenario, dict[str, float]]]:
+    """Init + first invocation's CPU seconds under each Python version (`--runtimes`), the
+    versions interleaved run by run, each with its own venv and bytecode: medians by version."""
+    pythons = [runtime_python(version) for version in versions]
+    results = []
+    with ExitStack() as resources, aws_stack() as stack:
+        runners = [
+            Runner(python, resources.enter_context(compiled_sources(python)), stack) for python in pythons
+        ]
+        for scenario in _chosen(only):
+            cpu: dict[str, list[float]] = {version: [] for version in versions}
+            for _ in range(runs):
+                for version, runner in zip(versions, runners, strict=True):
+                    cpu[version].append(float(runner.first_invocation(scenario)["cpu"]))
+            medians = {version: statistics.median(values) for version, values in cpu.items()}
+            results.append((scenario, medians))
+            figures = ", ".join(f"{version} {seconds * 1e3:.0f} ms" for version, seconds in medians.items())
+            ratio = medians[versions[-1]] / medians[versions[0]]
+            print(f"  {scenario.function:<17} {scenario.label:<31} {figures}: {ratio:.2f}x", flush=True)
+    return results
+
+
 def _chosen(only: list[str] | None) -> list[Scenario]:
     return [s for s in scenarios() if not only or s.function.split(":")[0] in only]
 
@@ -869,7 +900,19 @@ def main() -> int:
         action="store_true",
         help="instead: the lean floor, then each library added in turn (ratios to the boto3 floor)",
     )
+    parser.add_argument(
+        "--runtimes",
+        nargs="+",
+        metavar="VERSION",
+        help="instead: each event's init + first invocation under these Pythons (3.12 3.13), interleaved",
+    )
     args = parser.parse_args()
+    if args.runtimes:
+        print(
+            f"init + first invocation, CPU ms (median of {args.runs}); the last version's ratio to the first:"
+        )
+        measure_runtimes(args.runs, args.runtimes, args.only)
+        return 0
     if args.each_library:
         print("the lean floor, then each library added to it, as ratios to the boto3 floor:")
         measure_each_library(args.runs, args.only)
