@@ -5,12 +5,13 @@ consumer caps its event source's concurrency, never above its function's reserva
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from shop.resources import Resources
-from tests.terraform.hcl import ENVIRONMENTS, MODULES, normalize, one, parse, resources
+from tests.terraform.hcl import ENVIRONMENTS, MODULES, blocks, normalize, one, parse, resources
 
 pytestmark = pytest.mark.terraform
 
@@ -22,15 +23,26 @@ CHECKOUT_PATH = {("orders", "http"), ("cart", "http"), ("catalog", "http")} | {
 }
 
 
+def one_call(directory: Path, name: str) -> dict[str, Any]:
+    [call] = [b.body for b in blocks("module", directory) if b.name == name]
+    return call
+
+
+def prod_stage() -> dict[str, Any]:
+    return normalize(parse(ENVIRONMENTS / "aws" / "stages" / "prod.tfvars"))  # type: ignore[no-any-return]
+
+
 def prod_functions() -> dict[str, dict[str, dict[str, Any]]]:
-    tfvars = normalize(parse(ENVIRONMENTS / "aws" / "stages" / "prod.tfvars"))
-    return tfvars["functions"]  # type: ignore[no-any-return]
+    return prod_stage()["functions"]  # type: ignore[no-any-return]
 
 
 def reservations(shop_resources: Resources) -> dict[tuple[str, str], int | None]:
-    """Every function's reservation in prod, by (service, http|events)."""
+    """Every function's reservation in prod, by (service, http|events), the relay's as
+    ("outbox_relay", "streams")."""
     functions = prod_functions()
-    found: dict[tuple[str, str], int | None] = {}
+    found: dict[tuple[str, str], int | None] = {
+        ("outbox_relay", "streams"): prod_stage().get("relay_reserved_concurrency")
+    }
     consumers = set(shop_resources.consumers)
     for service in shop_resources.services:
         for kind in ["http"] + (["events"] if service in consumers else []):
@@ -42,7 +54,7 @@ def reservations(shop_resources: Resources) -> dict[tuple[str, str], int | None]
 
 def test_prod_reserves_for_every_function_within_the_budget(shop_resources: Resources) -> None:
     reserved = reservations(shop_resources)
-    assert len(reserved) == 13  # the 14 functions but the relay, which shares the unreserved pool
+    assert len(reserved) == 14
     assert not [key for key, value in reserved.items() if not value], "every function is reserved (capped)"
     total = sum(value or 0 for value in reserved.values())
     assert total <= ACCOUNT_CONCURRENCY - UNRESERVED_FLOOR, total
@@ -66,3 +78,15 @@ def test_every_consumer_caps_its_event_source_within_its_reservation(shop_resour
     variables = normalize(parse(MODULES / "service" / "variables.tf"))
     [events_function] = [v["events_function"] for v in variables["variable"] if "events_function" in v]
     assert "maximum_concurrency = optional(number, " in str(events_function["type"])
+
+
+def test_the_relay_gets_its_reservation_from_the_stage() -> None:
+    """One execution per stream shard (parallelization_factor 1): without its own reservation a
+    burst elsewhere could leave the outbox unread."""
+    relay = one_call(MODULES / "shop", "outbox_relay")
+    assert relay["reserved_concurrency"] == "${var.relay_reserved_concurrency}"
+    for call in ("shop", "secondary"):
+        environment = one_call(ENVIRONMENTS / "aws", call)
+        assert environment["relay_reserved_concurrency"] == "${var.relay_reserved_concurrency}", call
+    function = one_call(MODULES / "outbox_relay", "function")
+    assert function["reserved_concurrency"] == "${var.reserved_concurrency}"

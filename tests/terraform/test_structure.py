@@ -307,13 +307,14 @@ def test_every_alarm_is_a_row_of_the_alarms_module() -> None:
     body = alarm.body
     assert body["for_each"] == "${var.alarms}"
     assert body["alarm_name"] == "${var.name_prefix}-${each.key}"
-    assert body["namespace"] == "${var.namespace}"
+    assert body["namespace"] == "${each.value.query == null ? var.namespace : null}"
     assert body["metric_name"] == "${each.value.metric_name}"
-    assert body["dimensions"] == "${merge(var.dimensions, each.value.dimensions)}"
+    dimensions = "${each.value.query == null ? merge(var.dimensions, each.value.dimensions) : null}"
+    assert body["dimensions"] == dimensions
     assert body["threshold"] == "${each.value.threshold}"
     assert body["treat_missing_data"] == "notBreaching"
     alarmed = {b.path.parent.name for b in blocks("module") if b.body["source"] == "../alarms"}
-    assert alarmed == {"function", "queue", "outbox_relay", "monitoring"}
+    assert alarmed == {"function", "queue", "outbox_relay", "monitoring", "table"}
 
 
 def test_every_alarm_notifies_the_alarm_topic() -> None:

@@ -25,6 +25,7 @@ module "shop" {
   artifacts_dir                      = local.artifacts_dir
   use_dependencies_layer             = var.use_dependencies_layer
   functions                          = var.functions
+  relay_reserved_concurrency         = var.relay_reserved_concurrency
   maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds
   log_retention_days                 = var.log_retention_days
   deletion_protection                = var.deletion_protection
@@ -80,6 +81,7 @@ module "secondary" {
   artifacts_dir                      = local.artifacts_dir
   use_dependencies_layer             = var.use_dependencies_layer
   functions                          = var.functions
+  relay_reserved_concurrency         = var.relay_reserved_concurrency
   maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds
   log_retention_days                 = var.log_retention_days
   deletion_protection                = var.deletion_protection

@@ -65,6 +65,12 @@ variable "log_retention_days" {
   default     = null
 }
 
+variable "relay_reserved_concurrency" {
+  description = "Reserved concurrency of the outbox relay (modules/shop; null = unreserved)."
+  type        = number
+  default     = null
+}
+
 variable "deletion_protection" {
   description = "Deletion protection of tables and the user pool, true in prod (modules/shop; null = its default, false)."
   type        = bool

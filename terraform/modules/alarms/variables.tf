@@ -18,11 +18,13 @@ variable "alarms" {
   description = <<-EOT
     Alarms by key (the key ends the alarm name). `statistic` (default Sum) applies unless
     `extended_statistic` (a percentile such as p99) is set; `datapoints_to_alarm` null means
-    all `evaluation_periods`.
+    all `evaluation_periods`. A row names either `metric_name` (on `namespace` and
+    `dimensions`) or `query`, a CloudWatch Metrics Insights query returning one series.
   EOT
   type = map(object({
     description         = string
-    metric_name         = string
+    metric_name         = optional(string)
+    query               = optional(string)
     dimensions          = optional(map(string), {})
     statistic           = optional(string, "Sum")
     extended_statistic  = optional(string)
@@ -36,6 +38,11 @@ variable "alarms" {
   validation {
     condition     = length(var.alarms) > 0
     error_message = "Give at least one alarm."
+  }
+
+  validation {
+    condition     = alltrue([for a in values(var.alarms) : (a.metric_name == null) != (a.query == null)])
+    error_message = "Each alarm names exactly one of metric_name and query."
   }
 
   validation {

@@ -1,7 +1,8 @@
 # Operations view of the system: the alarm topic every alarm of every module
 # sends to (KMS encrypted, optional e-mail subscriptions), API alarms, and one
 # CloudWatch dashboard: API latency and 5xx, Lambda errors and duration,
-# queue depths, DLQs, and the business metrics the services emit with
+# queue depths, DLQs, the relay's IteratorAge, DynamoDB throttles, system errors
+# and replication latency, and the business metrics the services emit with
 # Powertools (namespace Shop): OrdersPlaced, OrdersConfirmed,
 # OrdersCancelled, Revenue.
 
@@ -19,6 +20,17 @@ locals {
   queue_depths  = [for q in var.queue_names : ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q]]
   queue_ages    = [for q in var.queue_names : ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", q]]
   dlq_depths    = [for q in var.dlq_names : ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q]]
+  relay_age     = [["AWS/Lambda", "IteratorAge", "FunctionName", var.relay_name, { label = "outbox relay" }]]
+  # DynamoDB's throttles and system errors exist per operation: a SEARCH sums each table's.
+  table_sums = {
+    for metric in ["ThrottledRequests", "SystemErrors"] : metric => [
+      for index, table in var.table_names :
+      [{ expression = "SUM(SEARCH('{AWS/DynamoDB,Operation,TableName} MetricName=\"${metric}\" TableName=\"${table}\"', 'Sum', 60))", label = table, id = "${lower(metric)}${index}" }]
+    ]
+  }
+  replication = var.replica_region == null ? [] : [
+    for table in var.table_names : ["AWS/DynamoDB", "ReplicationLatency", "TableName", table, "ReceivingRegion", var.replica_region]
+  ]
   business = {
     for metric, period in { OrdersPlaced = 300, OrdersConfirmed = 300, OrdersCancelled = 300, Revenue = 3600 } :
     metric => [{ expression = "SUM(SEARCH('{Shop,service} MetricName=\"${metric}\"', 'Sum', ${period}))", label = metric, id = lower(metric) }]
@@ -41,6 +53,16 @@ locals {
       { title = "Age of oldest message (s)", period = 60, stat = "Maximum", metrics = local.queue_ages },
       { title = "DLQs (must stay at 0)", period = 60, stat = "Maximum", view = "singleValue", metrics = local.dlq_depths },
     ],
+    concat(
+      [
+        { title = "Outbox relay behind its streams (IteratorAge, ms)", period = 60, stat = "Maximum", metrics = local.relay_age },
+        { title = "DynamoDB throttled requests", period = 60, stat = "Sum", metrics = local.table_sums["ThrottledRequests"] },
+        { title = "DynamoDB system errors", period = 60, stat = "Sum", metrics = local.table_sums["SystemErrors"] },
+      ],
+      var.replica_region == null ? [] : [
+        { title = "Replication latency to ${var.replica_region} (ms)", period = 60, stat = "Average", metrics = local.replication },
+      ],
+    ),
     [
       { title = "Orders", period = 300, stat = "Sum", metrics = [for m in ["OrdersPlaced", "OrdersConfirmed", "OrdersCancelled"] : local.business[m]] },
       { title = "Revenue (minor units)", period = 3600, stat = "Sum", metrics = [local.business["Revenue"]] },

@@ -24,6 +24,23 @@ variable "function_names" {
   default     = []
 }
 
+variable "relay_name" {
+  description = "Name of the outbox relay function (its IteratorAge widget)."
+  type        = string
+}
+
+variable "table_names" {
+  description = "Names of the DynamoDB tables (throttles and system errors widgets; replication latency when replicated)."
+  type        = list(string)
+  default     = []
+}
+
+variable "replica_region" {
+  description = "Region of the tables' replicas (multi-region primary), for the replication latency widget; null = none."
+  type        = string
+  default     = null
+}
+
 variable "queue_names" {
   description = "Names of the service queues (depth and age widgets)."
   type        = list(string)

@@ -128,6 +128,9 @@ module "monitoring" {
   account_id     = data.aws_caller_identity.current.account_id
   api_id         = module.http_api.api_id
   function_names = concat(flatten([for s in module.service : s.function_names]), [module.outbox_relay.function_name])
+  relay_name     = module.outbox_relay.function_name
+  table_names    = [for table in local.table_refs : table.name]
+  replica_region = var.replica == null ? null : var.replica.region
   queue_names    = [for q in module.queue : q.name]
   dlq_names      = concat([for q in module.queue : q.dlq_name], [module.outbox_relay.failure_queue_name])
   alarm_emails   = var.alarm_emails
@@ -177,6 +180,7 @@ module "table" {
   replicas            = var.replica == null ? [] : [{ region = var.replica.region, kms_key_arn = var.replica.kms_key_arn }]
   kms_key_arn         = module.kms.key_arn
   deletion_protection = var.deletion_protection
+  alarm_topic_arn     = module.monitoring.alarm_topic_arn
   tags                = merge(local.tags, { Service = each.key })
 }
 
@@ -289,7 +293,9 @@ module "outbox_relay" {
   kms_key_arn        = module.kms.key_arn
   log_retention_days = var.log_retention_days
   alarm_topic_arn    = module.monitoring.alarm_topic_arn
-  tags               = local.tags
+  # Decision 0009: the relay's own reservation, so no burst elsewhere leaves the streams unread.
+  reserved_concurrency = var.relay_reserved_concurrency
+  tags                 = local.tags
 
   # Multi-region: relay only this region's outbox records; the secondary leaves records
   # without a region (written before the stamp, in the primary) to the primary.

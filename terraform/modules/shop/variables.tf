@@ -66,6 +66,12 @@ variable "functions" {
   nullable = false
 }
 
+variable "relay_reserved_concurrency" {
+  description = "Reserved concurrency of the outbox relay (decision 0009); it needs one execution per stream shard. null = the account's unreserved pool."
+  type        = number
+  default     = null
+}
+
 variable "maximum_batching_window_in_seconds" {
   description = "Batching window of the SQS event sources (0 = invoke as soon as messages arrive)."
   type        = number

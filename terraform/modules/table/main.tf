@@ -70,3 +70,53 @@ resource "aws_dynamodb_table" "this" {
 
   tags = var.tags
 }
+
+# The table's paged alarms. ThrottledRequests and SystemErrors exist only per operation
+# (dimensions TableName and Operation), so each alarm sums them over the operations with a
+# Metrics Insights query; a throttle of an index counts as its table's request.
+module "alarms" {
+  source = "../alarms"
+
+  name_prefix     = "${var.name}-table"
+  namespace       = "AWS/DynamoDB"
+  alarm_topic_arn = var.alarm_topic_arn
+  tags            = var.tags
+
+  alarms = {
+    throttles = {
+      description         = "Requests to ${var.name} were throttled (on demand: a hot partition or the table's maximum): the SDK's retries ran out or slowed the functions (see docs/operations.md)."
+      query               = "SELECT SUM(ThrottledRequests) FROM SCHEMA(\"AWS/DynamoDB\", Operation, TableName) WHERE TableName = '${aws_dynamodb_table.this.name}'"
+      threshold           = 1
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
+    system-errors = {
+      description         = "DynamoDB answered 5xx for ${var.name}: an AWS-side fault; check the AWS Health Dashboard (see docs/operations.md)."
+      query               = "SELECT SUM(SystemErrors) FROM SCHEMA(\"AWS/DynamoDB\", Operation, TableName) WHERE TableName = '${aws_dynamodb_table.this.name}'"
+      threshold           = 1
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
+  }
+}
+
+# Each replica's lag behind this table: what a failover to its region would lose.
+module "replication_alarms" {
+  source   = "../alarms"
+  for_each = { for replica in var.replicas : replica.region => replica }
+
+  name_prefix     = "${var.name}-table-${each.key}"
+  namespace       = "AWS/DynamoDB"
+  dimensions      = { TableName = aws_dynamodb_table.this.name, ReceivingRegion = each.key }
+  alarm_topic_arn = var.alarm_topic_arn
+  tags            = var.tags
+
+  alarms = {
+    replication-latency = {
+      description        = "Writes to ${var.name} have taken more than ${var.replication_latency_threshold_ms} ms on average to reach ${each.key} for 5 minutes: a failover there would lose them (see docs/operations.md)."
+      metric_name        = "ReplicationLatency"
+      statistic          = "Average"
+      period             = 60
+      evaluation_periods = 5
+      threshold          = var.replication_latency_threshold_ms
+    }
+  }
+}

@@ -70,3 +70,20 @@ variable "replicas" {
   default     = []
   nullable    = false
 }
+
+variable "alarm_topic_arn" {
+  description = "SNS topic that receives the table's alarms (throttles, system errors, replication latency)."
+  type        = string
+}
+
+variable "replication_latency_threshold_ms" {
+  description = "With replicas: alarm when a replica's average ReplicationLatency stays above this for 5 minutes."
+  type        = number
+  default     = 60000
+  nullable    = false
+
+  validation {
+    condition     = var.replication_latency_threshold_ms >= 1000
+    error_message = "replication_latency_threshold_ms is at least 1000 (a replica is normally about a second behind)."
+  }
+}
