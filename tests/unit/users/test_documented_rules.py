@@ -46,8 +46,10 @@ def test_verifying_the_address_is_a_new_version_stamped_with_its_time() -> None:
     account = NewAccount.model_validate({"email": "ada@example.com", "password": "secret123", "name": "Ada"})
     profile = UserProfile.register("u1", account, NOW).after
     later = datetime(2026, 3, 2, tzinfo=UTC)
-    verified = profile.verified(later).after
+    change = profile.verified(later)
+    verified = change.after
     assert (verified.email_verified, verified.updated_at, verified.version) == (True, later, 2)
+    assert change.events == ()  # nobody else is told
 
 
 def test_a_cancellation_for_a_reason_the_shop_does_not_know_says_it_could_not_be_completed() -> None:
