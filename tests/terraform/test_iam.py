@@ -159,11 +159,3 @@ def test_every_admin_call_of_the_identity_adapter_is_granted() -> None:
     }
     assert called
     assert called <= set(variable.body["default"]), called - set(variable.body["default"])
-
-
-def test_relay_reads_only_the_listed_streams_and_publishes_only_events() -> None:
-    (policy,) = [b for b in blocks("data", MODULES / "outbox_relay") if b.type == "aws_iam_policy_document"]
-    by_sid = {s["sid"]: s for s in policy.body["statement"]}
-    assert by_sid["ReadOutboxStreams"]["resources"] == "${values(var.stream_arns)}"
-    assert by_sid["PublishEvents"]["resources"] == ["${var.events_topic_arn}"]
-    assert by_sid["ListStreams"]["actions"] == ["dynamodb:ListStreams"]

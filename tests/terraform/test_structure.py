@@ -90,25 +90,10 @@ def test_every_lambda_function_is_created_by_the_function_module() -> None:
     assert {b.path.parent.name for b in functions} == {"function"}, [b.where for b in functions]
 
 
-def test_the_function_module_has_tracing_logs_and_alarms() -> None:
+def test_the_function_module_alarms_on_its_own_metrics() -> None:
+    """Naming, tracing, logs and encryption: terraform/modules/function/tests."""
     (function,) = resources("aws_lambda_function", MODULES / "function")
-    body = function.body
-    assert one(body, "tracing_config")["mode"] == "Active"
-    assert body["runtime"] == "python3.12"
-    assert body["architectures"] == ["arm64"]
-    assert body["function_name"] == "${var.name}"
-    assert body["memory_size"] == "${var.memory_size}"
-    assert body["timeout"] == "${var.timeout}"
-    assert body["reserved_concurrent_executions"] == "${var.reserved_concurrency}"
-    assert body["source_code_hash"] == "${var.zip_hash}"
-    assert "aws_cloudwatch_log_group.this" in str(body["depends_on"])
-
-    (log_group,) = resources("aws_cloudwatch_log_group", MODULES / "function")
-    assert "/aws/lambda/${var.name}" in str(locals_of(MODULES / "function")["log_group_name"])
-    assert log_group.body["retention_in_days"] == "${var.log_retention_days}"
-    assert log_group.body["kms_key_id"] == "${var.kms_key_arn}"
-    assert one(body, "logging_config")["log_group"] == "${aws_cloudwatch_log_group.this.name}"
-
+    assert "aws_cloudwatch_log_group.this" in str(function.body["depends_on"])
     alarms = alarms_in("function")
     metrics = {(a["metric_name"], a.get("extended_statistic")) for a in alarms}
     assert metrics == {("Errors", None), ("Throttles", None), ("Duration", "p99")}
@@ -213,26 +198,9 @@ def test_outbox_relay_reads_the_streams_of_the_listed_tables() -> None:
     assert "local.relayed_tables" in call["stream_arns"]
 
 
-def test_every_table_has_pitr_sse_ttl_and_the_shared_key_schema() -> None:
-    tables = resources("aws_dynamodb_table")
-    assert tables
-    for table in tables:
-        body = table.body
-        assert body["billing_mode"] == "PAY_PER_REQUEST", table.where
-        assert one(body, "point_in_time_recovery")["enabled"] is True, table.where
-        sse = one(body, "server_side_encryption")
-        assert sse["enabled"] is True, table.where
-        assert sse["kms_key_arn"] == "${var.kms_key_arn}", table.where
-        assert one(body, "ttl")["enabled"] is True, table.where
-        assert body["deletion_protection_enabled"] == "${var.deletion_protection}"
-        assert body["stream_view_type"] == "${local.stream_view_type}", table.where
-        # Replicas of a global table: PITR and SSE with a key of their own region.
-        (replica,) = [one(d["replica"], "content") for d in body["dynamic"] if "replica" in d]
-        assert replica["point_in_time_recovery"] is True, table.where
-        assert replica["kms_key_arn"] == "${replica.value.kms_key_arn}", table.where
-    view = locals_of(MODULES / "table")["stream_view_type"]
-    assert "NEW_IMAGE" in view
-    assert "NEW_AND_OLD_IMAGES" in view  # global tables need both images
+def test_every_table_takes_the_shared_key_schema_from_resources_json() -> None:
+    """PITR, SSE, TTL, streams and replicas: terraform/modules/table/tests."""
+    assert {t.path.parent.name for t in resources("aws_dynamodb_table")} == {"table"}
     call = {b.name: b.body for b in blocks("module", MODULES / "shop")}["table"]
     for key in ("hash_key", "range_key", "indexes", "ttl_attribute"):
         assert call[key] == f"${{var.resources.table_defaults.{key}}}"
@@ -249,48 +217,20 @@ def test_prod_turns_deletion_protection_on() -> None:
     assert prod["log_retention_days"] >= dev["log_retention_days"]
 
 
-def test_every_queue_has_a_dlq_with_an_alarm_and_sse() -> None:
+def test_every_queue_is_encrypted_and_redriven_as_resources_json_says() -> None:
+    """The DLQ, its redrive, alarms and visibility timeout: terraform/modules/queue/tests."""
     queues = resources("aws_sqs_queue")
     assert queues
     for queue in queues:
         assert queue.body.get("kms_master_key_id") == "${var.kms_key_arn}", queue.where
-    # Service queues: queue + DLQ + redrive from resources.json + alarms.
-    queue_module = {b.name: b.body for b in resources("aws_sqs_queue", MODULES / "queue")}
-    assert set(queue_module) == {"this", "dlq"}
-    redrive = queue_module["this"]["redrive_policy"]
-    assert "aws_sqs_queue.dlq.arn" in redrive
-    assert "var.max_receive_count" in redrive
-    alarmed = {(a["metric_name"], str(a["dimensions"])) for a in alarms_in("queue")}
-    assert ("ApproximateNumberOfMessagesVisible", "{'QueueName': '${aws_sqs_queue.dlq.name}'}") in alarmed
-    assert ("ApproximateAgeOfOldestMessage", "{'QueueName': '${aws_sqs_queue.this.name}'}") in alarmed
     call = {b.name: b.body for b in blocks("module", MODULES / "shop")}["queue"]
     assert call["max_receive_count"] == "${var.resources.queue_defaults.max_receive_count}"
-    # The relay's failure queue is a DLQ itself and alarmed.
-    (failures,) = resources("aws_sqs_queue", MODULES / "outbox_relay")
-    relay_alarms = {str(a["dimensions"]) for a in alarms_in("outbox_relay")}
-    assert f"{{'QueueName': '${{aws_sqs_queue.{failures.name}.name}}'}}" in relay_alarms
-
-
-def test_visibility_timeout_is_at_least_six_function_timeouts() -> None:
-    timeout = str(locals_of(MODULES / "queue")["visibility_timeout_seconds"])
-    assert "6 * var.function_timeout_seconds" in timeout
-    assert "max(" in timeout
-    (queue,) = [b for b in resources("aws_sqs_queue", MODULES / "queue") if b.name == "this"]
-    assert queue.body["visibility_timeout_seconds"] == "${local.visibility_timeout_seconds}"
 
 
 def test_subscriptions_filter_on_the_consumed_event_types() -> None:
-    (subscription,) = resources("aws_sns_topic_subscription", MODULES / "queue")
-    body = subscription.body
-    assert body["raw_message_delivery"] is True
-    assert body["filter_policy_scope"] == "MessageAttributes"
-    assert "event_type = sort(var.event_types)" in body["filter_policy"]
+    """The filter policy and the queue policy: terraform/modules/queue/tests."""
     call = {b.name: b.body for b in blocks("module", MODULES / "shop")}["queue"]
     assert call["event_types"] == "${each.value.consumes}"
-    (policy,) = [b for b in blocks("data", MODULES / "queue") if b.type == "aws_iam_policy_document"]
-    condition = one(policy.body["statement"][0], "condition")
-    assert condition["variable"] == "aws:SourceArn"
-    assert condition["values"] == ["${var.topic_arn}"]
 
 
 def test_topics_are_encrypted() -> None:
@@ -301,27 +241,21 @@ def test_topics_are_encrypted() -> None:
 
 
 def test_every_alarm_is_a_row_of_the_alarms_module() -> None:
-    """One aws_cloudwatch_metric_alarm in the system: modules/alarms, one per row."""
+    """One aws_cloudwatch_metric_alarm in the system: modules/alarms, one per row (its naming
+    and actions: terraform/modules/alarms/tests)."""
     (alarm,) = resources("aws_cloudwatch_metric_alarm")
     assert alarm.path.parent.name == "alarms", alarm.where
-    body = alarm.body
-    assert body["for_each"] == "${var.alarms}"
-    assert body["alarm_name"] == "${var.name_prefix}-${each.key}"
-    assert body["namespace"] == "${each.value.query == null ? var.namespace : null}"
-    assert body["metric_name"] == "${each.value.metric_name}"
-    dimensions = "${each.value.query == null ? merge(var.dimensions, each.value.dimensions) : null}"
-    assert body["dimensions"] == dimensions
-    assert body["threshold"] == "${each.value.threshold}"
-    assert body["treat_missing_data"] == "notBreaching"
+    assert alarm.body["for_each"] == "${var.alarms}"
     alarmed = {b.path.parent.name for b in blocks("module") if b.body["source"] == "../alarms"}
     assert alarmed == {"function", "queue", "outbox_relay", "monitoring", "table"}
 
 
 def test_every_alarm_notifies_the_alarm_topic() -> None:
-    (alarm,) = resources("aws_cloudwatch_metric_alarm")
-    assert alarm.body["alarm_actions"] == ["${var.alarm_topic_arn}"], alarm.where
-    assert alarm.body["ok_actions"] == ["${var.alarm_topic_arn}"], alarm.where
-    alarms = [a for module in ("function", "queue", "outbox_relay", "monitoring") for a in alarms_in(module)]
+    alarms = [
+        a
+        for module in ("function", "queue", "outbox_relay", "monitoring", "table")
+        for a in alarms_in(module)
+    ]
     assert len(alarms) >= 7
     for alarm_row in alarms:
         topic = alarm_row["alarm_topic_arn"]
