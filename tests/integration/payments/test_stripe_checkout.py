@@ -7,8 +7,8 @@ import hmac
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
@@ -17,21 +17,11 @@ import stripe
 from shop.local.orchestration.stack import EmbeddedStack
 from shop.local.test_support.localstripe import API_KEY, WEBHOOK_PATH, LocalStripe
 from shop.payments.adapters.stripe_gateway import stripe_settings
+from tests.support.waiting import eventually
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 ADDRESS = {"line1": "1 Rue de la Paix", "city": "Paris", "postal_code": "75002", "country": "FR"}
-T = TypeVar("T")
-
-
-def eventually(check: Callable[[], T | None], seconds: float = 20.0) -> T:
-    deadline = time.monotonic() + seconds
-    while True:
-        value = check()
-        if value is not None:
-            return value
-        assert time.monotonic() < deadline, "not reached in time"
-        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")

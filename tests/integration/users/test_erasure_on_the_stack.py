@@ -5,31 +5,20 @@ neither the e-mail nor the address, once the UserDeleted consumers have run."""
 from __future__ import annotations
 
 import json
-import time
 import uuid
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
 
 from shop.local.orchestration.stack import EmbeddedStack
+from tests.support.waiting import eventually
 
 pytestmark = [pytest.mark.integration, pytest.mark.acceptance]
 
-T = TypeVar("T")
 PASSWORD = "Erasure123"
 ADDRESS = {"line1": "17 Forgetful Lane", "city": "Oblivion", "postal_code": "ZZ9 9ZZ", "country": "GB"}
-
-
-def eventually(check: Callable[[], T | None], seconds: float = 20.0) -> T:
-    deadline = time.monotonic() + seconds
-    while True:
-        value = check()
-        if value is not None:
-            return value
-        assert time.monotonic() < deadline, "not reached in time"
-        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
