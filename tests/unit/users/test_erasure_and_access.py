@@ -19,16 +19,6 @@ EMAIL = "ada@example.com"
 
 
 @pytest.fixture
-def identity() -> FakeIdentity:
-    return FakeIdentity()
-
-
-@pytest.fixture
-def profiles() -> FakeProfiles:
-    return FakeProfiles()
-
-
-@pytest.fixture
 def records() -> FakeCustomerRecords:
     return FakeCustomerRecords()
 

@@ -19,16 +19,6 @@ from tests.unit.users.fakes import FakeIdentity, FakeNotices, FakeNotifier, Fake
 PASSWORD = "secret123"
 
 
-@pytest.fixture
-def identity() -> FakeIdentity:
-    return FakeIdentity()
-
-
-@pytest.fixture
-def profiles() -> FakeProfiles:
-    return FakeProfiles()
-
-
 def new_account(email: str = "ada@example.com") -> NewAccount:
     return NewAccount(email=email, password=SecretStr(PASSWORD), name="Ada")
 
