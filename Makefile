@@ -14,15 +14,26 @@ PYTEST_STAGE = $(PYTEST) --junitxml=$(REPORTS)/$@.xml
 
 # Offline rules: no tool may phone home.
 export CHECKPOINT_DISABLE := 1
+# Terraform's providers come from the filesystem mirror terraform/offline.tfrc names where this
+# machine has one (the offline machines and CI), from the registry otherwise; the committed
+# lock files pin the version and its hashes either way (tests/terraform/cli.py decides alike).
+TF_MIRROR := $(shell sed -n 's/^ *path *= *"\(.*\)"/\1/p' terraform/offline.tfrc)
+ifneq ($(wildcard $(TF_MIRROR)/registry.terraform.io/hashicorp/aws),)
 export TF_CLI_CONFIG_FILE := $(CURDIR)/terraform/offline.tfrc
+endif
 export BC_SKIP_MAPPING := TRUE
 export CKV_SKIP_PACKAGE_UPDATE_CHECK := true
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help install clean-reports run test lint fmt unit integration acceptance smoke terraform-check terraform-slow slow chaos redrive bench cost load browser package openapi evaluate-recs mutation clean
 
-help: ## list the targets
+help: ## list the targets, then where things live
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@echo
+	@echo "  src/shop/<service>/  users catalog cart orders payments analytics (+ meta): domain/ ports.py service.py adapters/ handlers/ container.py"
+	@echo "  src/shop/kernel, platform, local   shared values; AWS plumbing; the embedded stack (emulator edge runtime event_sources orchestration test_support)"
+	@echo "  src/shop_tools/      the tools behind scripts/;  terraform/  modules and environments;  tests/, features/"
+	@echo "  README.md (code map, next steps) and docs/ (api, architecture, conventions, operations, security, testing, performance, decisions)"
 
 $(UV):
 	@echo "==> bootstrapping uv $(UV_VERSION) into $(TOOLS)/"
