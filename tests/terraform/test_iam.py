@@ -118,22 +118,8 @@ def test_no_managed_policies_or_inline_json_policies() -> None:
             assert block.body["policy"].startswith(("${data.aws_iam_policy_document.", "${var.policy_json}"))
 
 
-def test_service_roles_are_scoped_to_the_service_own_resources() -> None:
-    service = locals_of(MODULES / "service")["statements"]
-    assert service["table"]["resources"] == (
-        '${var.table == null ? [] : [var.table.arn, "${var.table.arn}/index/*"]}'
-    )
-    assert service["queue"]["resources"] == "${var.queue_arn == null ? [] : [var.queue_arn]}"
-    assert service["identity"]["resources"] == "${var.identity == null ? [] : [var.identity.user_pool_arn]}"
-    assert service["events"]["resources"] == ["${var.events_topic_arn}"]
-    assert service["notifications"]["resources"] == ["${var.notifications_topic_arn}"]
-    assert service["events"]["enabled"] == "${var.publishes_events}"
-    assert service["notifications"]["enabled"] == "${var.notifies}"
-    assert service["identity"]["enabled"] == "${var.identity != null}"
-    # The queue is read by the events function only.
-    http = locals_of(MODULES / "service")["http_statements"]
-    assert 'key != "queue"' in http or 'key != \\"queue\\"' in http
-    # The shop wires each service to its own table, queue and, for `uses_identity`, the pool.
+def test_the_shop_wires_each_service_to_its_own_resources() -> None:
+    """Each statement's scope within a service: terraform/modules/service/tests."""
     call = {b.name: b.body for b in blocks("module", MODULES / "shop")}["service"]
     assert "local.table_refs[each.key].arn" in call["table"]
     # ... the table this instance creates, or (multi-region secondary) the primary's replica.

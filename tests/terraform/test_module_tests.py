@@ -24,7 +24,7 @@ pytestmark = pytest.mark.terraform
 
 TESTED = sorted(p.parent.parent.name for p in MODULES.glob("*/tests/*.tftest.hcl") if p.parts[-3] != "edge")
 # The contracts each module's tests must cover at least: a refusal (expect_failures) per module.
-REQUIRED = {"alarms", "function", "outbox_relay", "queue", "table"}
+REQUIRED = {"alarms", "function", "outbox_relay", "queue", "service", "table"}
 
 
 def test_every_contract_module_has_terraform_tests_with_a_refused_input() -> None:
