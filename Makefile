@@ -25,7 +25,7 @@ export BC_SKIP_MAPPING := TRUE
 export CKV_SKIP_PACKAGE_UPDATE_CHECK := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install clean-reports run test lint fmt unit integration acceptance smoke terraform-check terraform-slow slow chaos redrive bench cost load browser package openapi evaluate-recs mutation clean
+.PHONY: help install clean-reports run test lint fmt unit integration acceptance smoke terraform-check terraform-slow plan slow chaos redrive bench cost load browser package openapi evaluate-recs mutation clean
 
 help: ## list the targets, then where things live
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -81,11 +81,16 @@ unit: install ## domain and service tests with fakes
 integration: install ## adapters against moto
 	$(PYTEST_STAGE) tests -m "integration and not slow" -q
 
-terraform-check: install $(CHECKOV) ## offline Terraform checks: fmt, get, validate (real provider, offline mirror), HCL rules, checkov
+terraform-check: install $(CHECKOV) ## offline Terraform checks: fmt, get, validate (real provider, offline mirror), the modules' terraform test, HCL rules, checkov
 	$(PYTEST_STAGE) tests/terraform -m "terraform and not slow" -q $(PYTEST_ARGS)
 
 terraform-slow: install ## the Terraform apply test alone: the whole system applied to the emulator, read back, re-planned, destroyed (also in `make slow`)
 	$(PYTEST_STAGE) tests/terraform -m "terraform and slow" -q $(PYTEST_ARGS)
+
+ENV ?= aws
+STAGE ?= dev
+plan: install ## what a deployment of a stage would create, planned offline against the embedded emulator (ENV=aws STAGE=dev|prod)
+	$(PY) scripts/plan.py --env $(ENV) --stage $(STAGE)
 
 acceptance: install ## BDD features over HTTP (SHOP_API_URL, or an embedded stack)
 	$(PYTEST_STAGE) features tests -m "acceptance and not slow" -q

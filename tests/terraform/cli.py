@@ -11,35 +11,13 @@ Terraform >= 1.11, see terraform/README.md).
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.terraform.hcl import TERRAFORM
-
-OFFLINE_TFRC = TERRAFORM / "offline.tfrc"
-PROVIDER = "registry.terraform.io/hashicorp/aws"
-
-
-def mirror_path() -> Path:
-    """The filesystem mirror that offline.tfrc names (its only installation method)."""
-    match = re.search(r'filesystem_mirror\s*{[^}]*path\s*=\s*"([^"]+)"', OFFLINE_TFRC.read_text())
-    assert match, f"{OFFLINE_TFRC} names no filesystem mirror"
-    return Path(match.group(1))
-
-
-def mirror_holds_the_provider() -> bool:
-    mirror = mirror_path() / PROVIDER
-    return any(mirror.glob("*/*/terraform-provider-aws*")) or any(mirror.glob("terraform-provider-aws*.zip"))
-
-
-def provider_source() -> dict[str, str]:
-    """The CLI configuration that installs the provider: offline.tfrc's mirror where it holds
-    hashicorp/aws, else none (Terraform's default, the registry)."""
-    return {"TF_CLI_CONFIG_FILE": str(OFFLINE_TFRC)} if mirror_holds_the_provider() else {}
+from shop_tools.terraform_providers import provider_source
 
 
 def terraform_binary() -> str:

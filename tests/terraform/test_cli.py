@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.terraform import cli
+from shop_tools import terraform_providers
 from tests.terraform.hcl import ENVIRONMENTS, REPO, TERRAFORM, normalize
 
 pytestmark = pytest.mark.terraform
@@ -49,15 +49,21 @@ def test_the_mirror_is_used_where_it_is_and_the_registry_elsewhere(
     """A laptop or runner with network access and no mirror installs from the registry."""
     empty = tmp_path / "no-mirror"
     filled = tmp_path / "mirror"
-    (filled / cli.PROVIDER / "5.100.0" / "linux_amd64").mkdir(parents=True)
-    (filled / cli.PROVIDER / "5.100.0" / "linux_amd64" / "terraform-provider-aws_v5.100.0_x5").touch()
+    (filled / terraform_providers.PROVIDER / "5.100.0" / "linux_amd64").mkdir(parents=True)
+    (
+        filled
+        / terraform_providers.PROVIDER
+        / "5.100.0"
+        / "linux_amd64"
+        / "terraform-provider-aws_v5.100.0_x5"
+    ).touch()
     tfrc = str(TERRAFORM / "offline.tfrc")
     assert make_exports(empty) == {}
     assert make_exports(filled) == {"TF_CLI_CONFIG_FILE": tfrc}
-    monkeypatch.setattr(cli, "mirror_path", lambda: empty)
-    assert cli.provider_source() == {}
-    monkeypatch.setattr(cli, "mirror_path", lambda: filled)
-    assert cli.provider_source() == {"TF_CLI_CONFIG_FILE": tfrc}
+    monkeypatch.setattr(terraform_providers, "mirror_path", lambda: empty)
+    assert terraform_providers.provider_source() == {}
+    monkeypatch.setattr(terraform_providers, "mirror_path", lambda: filled)
+    assert terraform_providers.provider_source() == {"TF_CLI_CONFIG_FILE": tfrc}
 
 
 def test_fmt_check_recursive(offline_env: dict[str, str]) -> None:

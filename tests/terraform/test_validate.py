@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.terraform.cli import OFFLINE_TFRC, PROVIDER, init, mirror_path, offline_environment, terraform
+from shop_tools.terraform_providers import OFFLINE_TFRC, PROVIDER, mirror_path
+from tests.terraform.cli import init, offline_environment, terraform
 from tests.terraform.hcl import ENVIRONMENTS, REPO, TERRAFORM, normalize
 
 pytestmark = pytest.mark.terraform
