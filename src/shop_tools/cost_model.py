@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,8 +34,9 @@ SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
 IDLE_POLLERS = 5
 LONG_POLL_SECONDS = 20
 COGNITO_FREE_MAU = 10_000  # a user pool's monthly active users free of charge (Essentials and Lite)
-EDGE = "apigateway"
 STACK_ITSELF = ""  # the local relay, pollers and set-up call AWS as no function: modelled or free
+
+Add = Callable[[str, str, str, float, str], None]  # (service, function, item, quantity, price key)
 
 
 @dataclass
@@ -98,7 +100,7 @@ def bill(usage: Usage, deployment: Deployment, prices: Prices) -> list[Line]:
             lines.append(Line(service, function, item, quantity, key, quantity * prices.usd[key]))
 
     api = sum(usage.api_requests.values())
-    add(EDGE, "", "HTTP API requests", api, "apigateway_http_request")
+    add("apigateway", "", "HTTP API requests", api, "apigateway_http_request")
     add("xray", "", "traces recorded", api, "xray_trace_recorded")
     if deployment.waf_rules:
         add("waf", "", "requests inspected", api, "waf_request")
@@ -122,7 +124,7 @@ def bill(usage: Usage, deployment: Deployment, prices: Prices) -> list[Line]:
     return lines
 
 
-def _lambda_lines(add: Any, name: str, use: FunctionUse, deployment: Deployment, libraries_ms: float) -> None:
+def _lambda_lines(add: Add, name: str, use: FunctionUse, deployment: Deployment, libraries_ms: float) -> None:
     memory = deployment.memory_mb.get(name, 512)
     scale = cpu_scale(memory)
     gb = memory / 1024
@@ -137,7 +139,7 @@ def _lambda_lines(add: Any, name: str, use: FunctionUse, deployment: Deployment,
         add("sqs", name, "ReceiveMessage + DeleteMessageBatch (poller)", 2 * use.invocations, "sqs_request")
 
 
-def _aws_request_lines(add: Any, usage: Usage) -> None:
+def _aws_request_lines(add: Add, usage: Usage) -> None:
     units: dict[tuple[str, str], float] = defaultdict(float)
     for caller, _table, kind, amount in usage.meter["units"]:
         units[caller, kind] += amount
