@@ -276,7 +276,8 @@ def draw_chart(usage: Usage, prices: Prices, path: Path) -> None:
         axis.set_title(
             f"{stage}: ${total(lines) / usage.orders * 1000:.2f} per 1,000 orders ({prices.region})"
         )
-        axis.set_xlabel("USD per 1,000 orders")
+        axis.set_xscale("log")  # Cognito's users at list price would hide everything else
+        axis.set_xlabel("USD per 1,000 orders (log scale)")
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)
