@@ -223,3 +223,19 @@ def test_each_relay_is_invoked_only_for_its_own_regions_records(plan: dict[str, 
         )
     for filters in patterns("module.secondary[0]."):
         assert filters == [stamped(SECONDARY)]
+
+
+@pytest.mark.slow
+def test_every_table_pages_when_its_replica_falls_behind(plan: dict[str, Any]) -> None:
+    tables = {t["change"]["after"]["name"] for t in planned(plan, "module.shop.", "aws_dynamodb_table")}
+    alarms = [
+        a["change"]["after"]
+        for a in planned(plan, "module.shop.", "aws_cloudwatch_metric_alarm")
+        if a["change"]["after"]["metric_name"] == "ReplicationLatency"
+    ]
+    assert {a["dimensions"]["TableName"] for a in alarms} == tables
+    for alarm in alarms:
+        assert alarm["dimensions"]["ReceivingRegion"] == SECONDARY
+        assert (
+            alarm["alarm_name"] == f"{alarm['dimensions']['TableName']}-table-{SECONDARY}-replication-latency"
+        )
