@@ -90,6 +90,8 @@ def test_the_idle_floor_holds_the_mappings_long_polls() -> None:
     polls = floor["empty long polls of the event source mappings"]
     assert polls == deployment("dev").queues * IDLE_POLLERS * SECONDS_PER_MONTH / LONG_POLL_SECONDS
     assert floor["alarms"] == deployment("dev").alarms > 0
+    # each table's throttles and system errors: Metrics Insights queries over its operations
+    assert floor["Metrics Insights alarms (at least)"] == 2 * deployment("dev").tables
 
 
 def test_the_break_even_charges_cognito_only_past_its_free_users() -> None:

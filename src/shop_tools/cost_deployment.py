@@ -8,6 +8,7 @@ module declares, KMS keys, secrets, the dashboard, the event source mappings, WA
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,6 @@ _DEFAULT_MEMORY = re.compile(
     r"\b(http|events)\s*=\s*optional\(object\(\{\s*memory_size\s*=\s*optional\(number,\s*(\d+)\)"
 )
 _RELAY_MEMORY = re.compile(r'variable "memory_size"\s*\{[^}]*?default\s*=\s*(\d+)', re.S)
-_ALARM = re.compile(r"^\s*metric_name\s*=", re.M)
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,8 @@ class Deployment:
     log_retention_days: int
     queues: int  # each with an event source mapping and a DLQ
     tables: int
-    alarms: int
+    alarms: int  # on one metric each
+    query_alarms: int  # Metrics Insights queries, billed per metric each one analyses
     kms_keys: int
     secrets: int
     dashboards: int
@@ -49,13 +50,17 @@ def deployment(stage: str, resources: Resources | None = None) -> Deployment:
     memory = _memory_sizes(resources, settings.get("functions") or {})
     functions = len(memory)
     queues = len(resources.consumers)
-    per_function = _alarms_in("function")
-    alarms = (
-        per_function * (functions - 1)
-        + _alarms_in("outbox_relay")
-        + _alarms_in("queue") * queues
-        + _alarms_in("monitoring")
-    )
+    tables = len(resources.table_services)
+    alarms: Counter[str] = Counter()
+    for module, instances in (
+        ("function", functions - 1),  # the relay is no modules/function
+        ("outbox_relay", 1),
+        ("queue", queues),
+        ("table", tables),
+        ("monitoring", 1),
+    ):
+        for kind, count in _alarms_in(module).items():
+            alarms[kind] += count * instances
     stripe = settings.get("payment_provider") == "stripe"
     # prod must have edge_protection (its variable's validation): one WAF rule per per-client limit
     edge = stage == "prod"
@@ -65,8 +70,9 @@ def deployment(stage: str, resources: Resources | None = None) -> Deployment:
         memory_mb=memory,
         log_retention_days=int(settings.get("log_retention_days", 14)),
         queues=queues,
-        tables=len(resources.table_services),
-        alarms=alarms,
+        tables=tables,
+        alarms=alarms["metric"],
+        query_alarms=alarms["query"],
         kms_keys=1,
         secrets=1 + int(stripe),
         dashboards=1,
@@ -111,5 +117,15 @@ def _memory_sizes(resources: Resources, overrides: dict[str, Any]) -> dict[str, 
     return memory
 
 
-def _alarms_in(module: str) -> int:
-    return len(_ALARM.findall((MODULES / module / "main.tf").read_text(encoding="utf-8")))
+def _alarms_in(module: str) -> Counter[str]:
+    """The alarms a module declares once per instance (modules/alarms calls without a for_each,
+    such as each replica's), by kind: on a metric, or a Metrics Insights query."""
+    with (MODULES / module / "main.tf").open(encoding="utf-8") as handle:
+        parsed = hcl2.load(handle)
+    kinds: Counter[str] = Counter()
+    for call in parsed.get("module", []):
+        for body in call.values():
+            if _plain(body.get("source")) == "../alarms" and "for_each" not in body and "count" not in body:
+                for alarm in (body.get("alarms") or {}).values():
+                    kinds["query" if "query" in alarm else "metric"] += 1
+    return kinds

@@ -185,6 +185,9 @@ def idle_floor(deployment: Deployment, prices: Prices) -> list[Line]:
     add("kms", "customer managed keys", deployment.kms_keys, "kms_key_month")
     add("secretsmanager", "secrets", deployment.secrets, "secret_month")
     add("cloudwatch", "alarms", deployment.alarms, "cloudwatch_alarm_month")
+    # a Metrics Insights alarm is billed per metric it analyses: a table's, one per operation it
+    # sees; priced here at one each, a lower bound
+    add("cloudwatch", "Metrics Insights alarms (at least)", deployment.query_alarms, "cloudwatch_alarm_month")
     add("cloudwatch", "dashboards", deployment.dashboards, "cloudwatch_dashboard_month")
     idle_polls = deployment.queues * IDLE_POLLERS * SECONDS_PER_MONTH / LONG_POLL_SECONDS
     add("sqs", "empty long polls of the event source mappings", idle_polls, "sqs_request")
