@@ -349,6 +349,9 @@ def aws_stack() -> Iterator[Stack]:
     """moto and the stub API on 127.0.0.1, provisioned and seeded (a product, a user, an order)."""
     from moto.server import ThreadedMotoServer
 
+    from shop.local.emulator import patches
+
+    patches.install()  # moto as the embedded stack runs it (Cognito's codes, DynamoDB's isolation)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # a line per request otherwise
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     moto.start()
@@ -420,7 +423,9 @@ def _seed(stack: Stack) -> None:
     stack.user_id = _call_in_process("shop.users.handlers.http", api_request("POST", "/users", account))[
         "user_id"
     ]
-    stack.order_id = _call_in_process("shop.orders.handlers.http", place_order_event(stack))["order_id"]
+    stack.order_id = _call_in_process("shop.orders.handlers.http", place_order_event(stack, stack.user_id))[
+        "order_id"
+    ]
     from shop.payments.handlers.events import handler as payments
 
     payments(sqs_event("PaymentRequested", _payment_request(stack, stack.order_id)), None)  # its payment
@@ -453,10 +458,12 @@ def _new_product() -> dict[str, Any]:
 # --------------------------------------------------------------------------- the events
 
 
-def place_order_event(stack: Stack) -> dict[str, Any]:
+def place_order_event(stack: Stack, customer_id: str | None = None) -> dict[str, Any]:
+    """An order of the seeded customer, or by default of a customer of its own: one customer has
+    one order in flight at a time, and a second would be a 409."""
     body = {"shipping_address": _ADDRESS, "payment_token": "tok_visa"}
     headers = {"authorization": "Bearer bench", "idempotency-key": f"bench-{time.time_ns()}"}
-    return api_request("POST", "/orders", body, {"sub": stack.user_id}, headers=headers)
+    return api_request("POST", "/orders", body, {"sub": customer_id or _new_order_id()}, headers=headers)
 
 
 def sqs_event(event_type: str, data: dict[str, Any]) -> dict[str, Any]:
