@@ -74,7 +74,7 @@ def emulator() -> Iterator[str]:
         server.stop()
 
 
-def artifacts(out: Path) -> None:
+def package_without_dependencies(out: Path) -> None:
     """The function zips a plan hashes (without their dependencies) and a placeholder layer."""
     subprocess.run(
         [sys.executable, str(REPO / "scripts" / "package.py"), "--no-deps", "--out", str(out)],
@@ -90,7 +90,7 @@ def plan(stage: str, work: Path, endpoint: str) -> int:
     shutil.copytree(TERRAFORM, work / "terraform", ignore=shutil.ignore_patterns(".terraform"))
     (work / "src" / "shop").mkdir(parents=True)
     shutil.copy(REPO / "src" / "shop" / "resources.json", work / "src" / "shop")
-    artifacts(work / "dist")
+    package_without_dependencies(work / "dist")
     directory = work / "terraform" / "environments" / "aws"
     (directory / "emulator_override.tf").write_text(override(stage))
     env = {

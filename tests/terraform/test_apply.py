@@ -11,11 +11,11 @@ bounded; terraform/README.md publishes them.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +25,9 @@ import boto3
 import pytest
 
 from shop.resources import Resources
+from shop_tools.plan import emulator, package_without_dependencies
 from tests.terraform.cli import init, offline_environment, terraform
-from tests.terraform.hcl import ENVIRONMENTS, REPO
+from tests.terraform.hcl import ENVIRONMENTS
 
 pytestmark = [pytest.mark.terraform, pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -70,16 +71,8 @@ class Deployment:
 
 @pytest.fixture(scope="module")
 def moto_endpoint() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    from shop.local.emulator import patches
-
-    patches.install()  # the DynamoDB fixes and the Terraform gaps
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+    with emulator() as endpoint:  # the DynamoDB fixes and the Terraform gaps
+        yield endpoint
 
 
 @pytest.fixture(scope="module")
@@ -92,17 +85,7 @@ def workdir() -> Iterator[Path]:
 @pytest.fixture(scope="module")
 def artifacts(workdir: Path) -> Path:
     out = workdir / "dist"
-    out.mkdir()
-    result = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "package.py"), "--no-deps", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=REPO,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    with zipfile.ZipFile(out / "layer.zip", "w") as layer:  # moto never runs the code
-        layer.writestr("python/placeholder.py", "")
+    package_without_dependencies(out)
     return out
 
 
@@ -349,7 +332,150 @@ def test_every_function_and_queue_has_its_alarms(deployment: Deployment, shop_re
         assert alarm["OKActions"] == [topic], alarm["AlarmName"]
 
 
+def test_tables_match_resources_json(deployment: Deployment, shop_resources: Resources) -> None:
+    """Each table as resources.json describes it: keys, the sparse GSIs, TTL, the stream of an
+    outbox the relay reads, PITR and SSE with the deployment's own key."""
+    dynamodb = deployment.client("dynamodb")
+    defaults = shop_resources.table_defaults
+    key_arn = deployment.outputs["shop"]["kms_key_arn"]
+    expected = {s.name: f"shop-local-{s.name}" for s in shop_resources.table_services}
+    assert deployment.outputs["shop"]["table_names"] == expected
+    for spec in shop_resources.table_services:
+        name = expected[spec.name]
+        table = dynamodb.describe_table(TableName=name)["Table"]
+        assert table["KeySchema"] == [
+            {"AttributeName": defaults.hash_key, "KeyType": "HASH"},
+            {"AttributeName": defaults.range_key, "KeyType": "RANGE"},
+        ], name
+        assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST", name
+        indexes = {
+            index["IndexName"]: (index["KeySchema"], index["Projection"]["ProjectionType"])
+            for index in table.get("GlobalSecondaryIndexes", [])
+        }
+        assert indexes == {
+            index.name: (
+                [
+                    {"AttributeName": index.hash_key, "KeyType": "HASH"},
+                    {"AttributeName": index.range_key, "KeyType": "RANGE"},
+                ],
+                "ALL",
+            )
+            for index in defaults.indexes
+        }, name
+        assert {a["AttributeType"] for a in table["AttributeDefinitions"]} == {"S"}, name
+        assert table["SSEDescription"]["Status"] == "ENABLED", name
+        assert table["SSEDescription"]["SSEType"] == "KMS", name
+        assert table["SSEDescription"]["KMSMasterKeyArn"] == key_arn, name
+        relayed = spec.name in shop_resources.relay_tables
+        assert relayed == spec.stream, f"{name}: a table has a stream exactly when the relay reads it"
+        stream = table.get("StreamSpecification", {"StreamEnabled": False})
+        assert stream["StreamEnabled"] == relayed, name
+        if relayed:
+            assert stream["StreamViewType"] == "NEW_IMAGE", name
+        ttl = dynamodb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+        assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", defaults.ttl_attribute), name
+        backups = dynamodb.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+        recovery = backups["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"]
+        assert recovery == "ENABLED", name
+
+
+def test_every_table_pages_for_throttles_and_system_errors(deployment: Deployment) -> None:
+    cloudwatch = deployment.client("cloudwatch")
+    for name in deployment.outputs["shop"]["table_names"].values():
+        for suffix, metric in (("throttles", "ThrottledRequests"), ("system-errors", "SystemErrors")):
+            (alarm,) = cloudwatch.describe_alarms(AlarmNames=[f"{name}-table-{suffix}"])["MetricAlarms"]
+            (query,) = alarm["Metrics"]
+            assert query["Expression"] == (
+                f'SELECT SUM({metric}) FROM SCHEMA("AWS/DynamoDB", Operation, TableName) '
+                f"WHERE TableName = '{name}'"
+            )
+            assert query["ReturnData"] is True
+
+
+# What a destroy may leave, by design: a KMS key is only scheduled for deletion (7 to 30
+# days, PendingDeletion), and the account's AWS managed keys and their aliases (alias/aws/...,
+# made by AWS for its services, moto's on the first listing of the aliases) are AWS's.
+KEPT_BY_AWS = {"kms keys": "PendingDeletion", "kms aliases": "alias/aws/"}
+
+
+def leftovers(deployment: Deployment) -> dict[str, list[str]]:
+    """Everything of every service the configuration creates resources in, listed through the
+    AWS APIs (not the state), but what AWS keeps by design (KEPT_BY_AWS)."""
+    c = deployment.client
+
+    def paginate(service: str, operation: str, key: str, **kw: Any) -> list[Any]:
+        return [item for page in c(service).get_paginator(operation).paginate(**kw) for item in page[key]]
+
+    kms = c("kms")
+    aliases = paginate("kms", "list_aliases", "Aliases")
+    aws_aliases = [a for a in aliases if a["AliasName"].startswith(KEPT_BY_AWS["kms aliases"])]
+    aws_managed = {a.get("TargetKeyId") for a in aws_aliases}
+    found = {
+        "dynamodb tables": c("dynamodb").list_tables()["TableNames"],
+        "sqs queues": c("sqs").list_queues().get("QueueUrls", []),
+        "sns topics": [t["TopicArn"] for t in paginate("sns", "list_topics", "Topics")],
+        "sns subscriptions": [
+            s["SubscriptionArn"] for s in paginate("sns", "list_subscriptions", "Subscriptions")
+        ],
+        "lambda functions": list(functions(deployment)),
+        "lambda layers": [layer["LayerName"] for layer in c("lambda").list_layers()["Layers"]],
+        "lambda event source mappings": [
+            m["UUID"] for m in paginate("lambda", "list_event_source_mappings", "EventSourceMappings")
+        ],
+        "iam roles": [r["RoleName"] for r in paginate("iam", "list_roles", "Roles")],
+        "iam policies": [
+            p["PolicyName"] for p in paginate("iam", "list_policies", "Policies", Scope="Local")
+        ],
+        "log groups": [g["logGroupName"] for g in paginate("logs", "describe_log_groups", "logGroups")],
+        "alarms": [a["AlarmName"] for a in paginate("cloudwatch", "describe_alarms", "MetricAlarms")],
+        "dashboards": [d["DashboardName"] for d in c("cloudwatch").list_dashboards()["DashboardEntries"]],
+        "secrets": [
+            s["Name"]
+            for s in paginate("secretsmanager", "list_secrets", "SecretList", IncludePlannedDeletion=True)
+        ],
+        "user pools": [p["Name"] for p in c("cognito-idp").list_user_pools(MaxResults=60)["UserPools"]],
+        "apis": [a["Name"] for a in c("apigatewayv2").get_apis()["Items"]],
+        "api domain names": [d["DomainName"] for d in c("apigatewayv2").get_domain_names()["Items"]],
+        "kms keys": [
+            f"{key['KeyId']} ({key['KeyState']}: {key['Description']})"
+            for key in (
+                kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]
+                for k in paginate("kms", "list_keys", "Keys")
+            )
+            if key["KeyState"] != KEPT_BY_AWS["kms keys"] and key["KeyId"] not in aws_managed
+        ],
+        "kms aliases": [a["AliasName"] for a in aliases if a not in aws_aliases],
+    }
+    return {kind: names for kind, names in found.items() if names}
+
+
+# The services of each resource type the configuration creates: leftovers() lists each of
+# them, and a new type (a new service) must be listed too before the test passes.
+LISTED_BY_TYPE = {
+    "aws_dynamodb": "dynamodb tables",
+    "aws_sqs": "sqs queues",
+    "aws_sns_topic_subscription": "sns subscriptions",
+    "aws_sns": "sns topics",
+    "aws_lambda_event_source_mapping": "lambda event source mappings",
+    "aws_lambda_layer": "lambda layers",
+    "aws_lambda": "lambda functions",
+    "aws_iam": "iam roles",
+    "aws_cloudwatch_log": "log groups",
+    "aws_cloudwatch_metric_alarm": "alarms",
+    "aws_cloudwatch_dashboard": "dashboards",
+    "aws_secretsmanager": "secrets",
+    "aws_cognito": "user pools",
+    "aws_apigatewayv2_domain_name": "api domain names",
+    "aws_apigatewayv2": "apis",
+    "aws_kms_alias": "kms aliases",
+    "aws_kms": "kms keys",
+}
+
+
 def test_destroy_removes_everything(deployment: Deployment) -> None:
+    created = {re.sub(r"\[[^]]*\]", "", address).split(".")[-2] for address in state_resources(deployment)}
+    unlisted = [t for t in created if not any(t.startswith(prefix) for prefix in LISTED_BY_TYPE)]
+    assert not unlisted, f"leftovers() lists nothing for {unlisted}: add their service"
     # No refresh: the plan after apply has just compared every resource with moto.
     result = deployment.run(
         "destroy",
@@ -363,5 +489,5 @@ def test_destroy_removes_everything(deployment: Deployment) -> None:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     deployment.applied = False
     assert state_resources(deployment) == []
-    assert not [f for f in functions(deployment) if f.startswith("shop-local-")]
+    assert leftovers(deployment) == {}
     assert deployment.times["destroy"] < BUDGET_SECONDS["destroy"], deployment.times
