@@ -5,15 +5,13 @@ only for outbox records written in its region.
 
 Fast: the wiring in the HCL, and that the stream filter names the attribute the outbox
 writer stamps. Slow: `terraform plan` of environments/aws with the option on, against moto
-(a copy of terraform/ with an override file for the local backend and the endpoints).
+(shop_tools.plan's copy of terraform/ with an override file for the local backend, as `make plan`).
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,9 +19,9 @@ from typing import Any
 import pytest
 
 from shop.platform.outbox import OUTBOX_PREFIX, REGION_ATTRIBUTE
-from shop.resources import load_resources
+from shop_tools.plan import emulator, emulator_settings, environment_copy
 from tests.terraform.cli import offline_environment, terraform
-from tests.terraform.hcl import ENVIRONMENTS, MODULES, REPO, TERRAFORM, blocks, locals_of
+from tests.terraform.hcl import ENVIRONMENTS, MODULES, blocks, locals_of
 
 pytestmark = pytest.mark.terraform
 
@@ -73,76 +71,12 @@ def test_a_secondarys_users_service_calls_the_primarys_user_pool() -> None:
 # --------------------------------------------------------------------------- plan (slow)
 
 
-OVERRIDE = """
-terraform {
-  backend "local" {}
-}
-%s
-"""
-
-PROVIDER = """
-provider "aws" {
-  %s
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_requesting_account_id  = true
-
-  endpoints {
-%s
-  }
-}
-"""
-
-# Every provider of environments/aws goes to moto (us_east_1 is modules/edge's, off here).
-PROVIDER_ALIASES = ("", 'alias = "secondary"', 'alias = "us_east_1"')
-
-SERVICES = [
-    "apigatewayv2",
-    "cloudwatch",
-    "cognitoidp",
-    "dynamodb",
-    "iam",
-    "kms",
-    "lambda",
-    "logs",
-    "secretsmanager",
-    "sns",
-    "sqs",
-    "sts",
-]
-
-
 @pytest.fixture(scope="module")
 def plan() -> Iterator[dict[str, Any]]:
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    with tempfile.TemporaryDirectory(prefix="shop-multi-region-") as directory:
+    with emulator() as endpoint, tempfile.TemporaryDirectory(prefix="shop-multi-region-") as directory:
         root = Path(directory)
-        # The environment reads ../../../src/shop/resources.json and ../../modules.
-        shutil.copytree(TERRAFORM, root / "terraform", ignore=shutil.ignore_patterns(".terraform"))
-        (root / "src" / "shop").mkdir(parents=True)
-        shutil.copy(REPO / "src" / "shop" / "resources.json", root / "src" / "shop")
-        dist = root / "dist"
-        dist.mkdir()
-        for name in [
-            *(service.name for service in load_resources().services),
-            "relay",
-            "layer",
-        ]:
-            with zipfile.ZipFile(dist / f"{name}.zip", "w") as archive:  # plan only hashes them
-                archive.writestr("placeholder.py", "")
-        environment = root / "terraform" / "environments" / "aws"
-        endpoints = "\n".join(f'    {service} = "{endpoint}"' for service in SERVICES)
-        (environment / "emulator_override.tf").write_text(
-            OVERRIDE % "".join(PROVIDER % (alias, endpoints) for alias in PROVIDER_ALIASES)
-        )
-        env = offline_environment(root / ".terraform", AWS_EC2_METADATA_DISABLED="true")
+        environment = environment_copy(root)
+        env = offline_environment(root / ".terraform", **emulator_settings(endpoint))
         # With the (local) backend: plan needs it initialised, unlike validate.
         initialised = terraform(environment, "init", "-lockfile=readonly", "-no-color", env=env)
         assert initialised.returncode == 0, initialised.stdout[-3000:] + initialised.stderr
@@ -154,7 +88,7 @@ def plan() -> Iterator[dict[str, Any]]:
             f"-var=region={PRIMARY}",
             f"-var=secondary_region={SECONDARY}",
             "-var=payment_provider=stripe",
-            f"-var=artifacts_dir={dist}",
+            f"-var=artifacts_dir={root / 'dist'}",
             f"-out={root / 'plan'}",
             env=env,
             timeout=300,
@@ -163,7 +97,6 @@ def plan() -> Iterator[dict[str, Any]]:
         shown = terraform(environment, "show", "-json", str(root / "plan"), env=env)
         assert shown.returncode == 0, shown.stderr
         yield json.loads(shown.stdout)
-    server.stop()
 
 
 def planned(plan: dict[str, Any], prefix: str, type_: str) -> list[dict[str, Any]]:

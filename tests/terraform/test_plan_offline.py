@@ -27,7 +27,7 @@ def test_make_plan_prints_the_dev_deployment_offline(capfd: pytest.CaptureFixtur
 
 
 def test_the_override_replaces_the_backend_and_every_providers_credentials() -> None:
-    override = plan.override("dev")
+    override = plan.override()
     assert 'backend "local" {}' in override
     providers = re.findall(r'provider "aws" \{\n(  alias = "(\w+)"\n)?', override)
     assert [alias for _, alias in providers] == ["", "secondary", "us_east_1"]
