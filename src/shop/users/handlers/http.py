@@ -312,7 +312,7 @@ def patch_me(changes: Annotated[ProfileChanges, Body()]) -> ProfileView:
 
 def _access_token() -> str:
     """The caller's own access token (the gateway verified it), for Cognito's self-service calls."""
-    scheme, _, token = (app.current_event.headers.get("authorization") or "").partition(" ")
+    scheme, _, token = authorization(app).partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise NotAuthenticated("A valid bearer token is required.")
     return token
