@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import pytest
 from pydantic import SecretStr
 
-from shop.local.emulator.patches.cognito_accounts import FREE_FAILURES
 from shop.users.adapters.cognito import CognitoIdentity
 from shop.users.domain.errors import (
     AccountNotFound,
@@ -24,7 +23,7 @@ from shop.users.domain.errors import (
     WrongCurrentPassword,
 )
 from shop.users.domain.model import Credentials, NewAccount, PasswordChange, PasswordReset
-from shop.users.ports import IdentityProvider
+from shop.users.ports import FREE_LOGIN_FAILURES, IdentityProvider
 from tests.contract.stores import BACKENDS, on_moto
 from tests.unit.users.fakes import FakeIdentity
 
@@ -216,11 +215,11 @@ def test_a_disabled_account_can_neither_log_in_nor_refresh(identity: Identity) -
 def test_a_run_of_wrong_passwords_locks_the_account(identity: Identity) -> None:
     email = address()
     sign_up(identity, email)
-    for _ in range(FREE_FAILURES):
+    for _ in range(FREE_LOGIN_FAILURES):
         with pytest.raises(WrongCredentials):
             log_in(identity, email, "Wrong12345")
     assert log_in(identity, email)  # the free failures, and a success starts the count again
-    for _ in range(FREE_FAILURES + 1):
+    for _ in range(FREE_LOGIN_FAILURES + 1):
         with pytest.raises(WrongCredentials):
             log_in(identity, email, "Wrong12345")
     with pytest.raises(WrongCredentials):

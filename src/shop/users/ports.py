@@ -17,6 +17,10 @@ from shop.users.domain.model import (
 from shop.users.domain.notifications import Notification, Recipient
 from shop.users.domain.records import CartRecord, OrdersPage, PaymentRecord
 
+FREE_LOGIN_FAILURES = 5
+"""Wrong passwords in a row an identity provider lets pass before it locks the account for a
+growing while (Cognito's own lockout: 5, then 1 s, 2 s, ... up to 15 minutes)."""
+
 
 class IdentityProvider(Protocol):
     def create(self, account: NewAccount) -> str:
@@ -34,7 +38,8 @@ class IdentityProvider(Protocol):
         ...
 
     def log_in(self, credentials: Credentials) -> Tokens:
-        """Raises WrongCredentials, the same for an unknown e-mail and a wrong password."""
+        """Raises WrongCredentials, the same for an unknown e-mail and a wrong password, and
+        for the right one while the account is locked out (after FREE_LOGIN_FAILURES)."""
         ...
 
     def refresh(self, refresh_token: str) -> Tokens:

@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 
 from shop.local.emulator import mailbox, patches, provisioning
 from shop.local.emulator.patches import cognito_accounts
+from shop.users.ports import FREE_LOGIN_FAILURES
 
 pytestmark = pytest.mark.integration
 
@@ -152,11 +153,11 @@ def test_an_expired_reset_code_is_refused(pool: Pool, monkeypatch: pytest.Monkey
 def test_five_wrong_passwords_lock_the_account_for_a_while(pool: Pool) -> None:
     email = "lock@example.com"
     pool.user(email)
-    for _ in range(cognito_accounts.FREE_FAILURES):
+    for _ in range(FREE_LOGIN_FAILURES):
         with pytest.raises(ClientError):
             pool.log_in(email, "Wrong12345")
     assert pool.log_in(email)["AccessToken"]  # five are free, and a success starts the count again
-    for _ in range(cognito_accounts.FREE_FAILURES + 1):
+    for _ in range(FREE_LOGIN_FAILURES + 1):
         with pytest.raises(ClientError):
             pool.log_in(email, "Wrong12345")
     with pytest.raises(ClientError) as caught:

@@ -10,7 +10,6 @@ from shop.kernel.change import Change
 from shop.kernel.errors import NotAuthenticated
 from shop.kernel.events import EventData
 from shop.kernel.ids import new_id
-from shop.local.emulator.patches.cognito_accounts import FREE_FAILURES  # Cognito's lockout, as emulated
 from shop.users.domain.errors import (
     AccountNotFound,
     EmailTaken,
@@ -33,6 +32,7 @@ from shop.users.domain.model import (
 )
 from shop.users.domain.notifications import Notification, Recipient
 from shop.users.domain.records import CartRecord, OrderRecord, OrdersPage, PaymentRecord
+from shop.users.ports import FREE_LOGIN_FAILURES
 
 
 @dataclass
@@ -82,7 +82,7 @@ class FakeIdentity:
         if account.password != credentials.password.get_secret_value():
             account.failures += 1
             raise WrongCredentials
-        if account.failures > FREE_FAILURES:  # locked out: no clock here, so until a reset
+        if account.failures > FREE_LOGIN_FAILURES:  # locked out: no clock here, so until a reset
             raise WrongCredentials
         account.failures = 0
         refresh_token = new_id()

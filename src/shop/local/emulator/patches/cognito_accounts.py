@@ -24,10 +24,10 @@ from collections.abc import Callable
 from typing import Any
 
 from shop.local.emulator import mailbox
+from shop.users.ports import FREE_LOGIN_FAILURES
 
 EMAIL_CODE_SECONDS = 24 * 3600
 RESET_CODE_SECONDS = 3600
-FREE_FAILURES = 5
 MAX_LOCKOUT_SECONDS = 15 * 60
 
 _lock = threading.Lock()
@@ -180,8 +180,8 @@ def _locking_out(initiate_auth: Callable[..., Any]) -> Callable[..., Any]:
                 failures += 1
                 delay = (
                     0.0
-                    if failures <= FREE_FAILURES
-                    else min(2.0 ** (failures - FREE_FAILURES - 1), MAX_LOCKOUT_SECONDS)
+                    if failures <= FREE_LOGIN_FAILURES
+                    else min(2.0 ** (failures - FREE_LOGIN_FAILURES - 1), MAX_LOCKOUT_SECONDS)
                 )
                 _failures[key] = (failures, time.time() + delay)
             raise
