@@ -192,9 +192,6 @@ def record_refund(event: PaymentRefunded, *, orders: Orders, clock: Clock) -> Ch
     return _react(event.order_id, lambda order, at: order.on_payment_refunded(at), orders, clock)
 
 
-# -- helpers ----------------------------------------------------------------------------
-
-
 def erase_customer(event: UserDeleted, *, orders: Orders, clock: Clock) -> None:
     """Right to erasure: the customer's orders stay for the books, without personal data.
     Each page is one transaction; a redelivered event finds them erased and writes nothing."""
@@ -206,6 +203,9 @@ def erase_customer(event: UserDeleted, *, orders: Orders, clock: Clock) -> None:
             orders.save_all(changes)
         if after is None:
             return
+
+
+# -- helpers ----------------------------------------------------------------------------
 
 
 def _react(

@@ -4,9 +4,10 @@ customer's erasure."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
 
 from shop.kernel.change import Change
+from shop.kernel.clock import Clock
 from shop.kernel.events import Event
 from shop.orders import service
 from shop.orders.container import Container
@@ -19,6 +20,7 @@ from shop.orders.domain.events import (
     UserDeleted,
 )
 from shop.orders.domain.model import Order
+from shop.orders.ports import Orders
 from shop.platform.consumer import sqs_handler
 
 container = Container()
@@ -48,7 +50,14 @@ def on_user_deleted(event: Event) -> None:
     service.erase_customer(UserDeleted.model_validate(event.data), **_ports())
 
 
-def _ports() -> dict[str, Any]:
+class _Ports(TypedDict):
+    """What every saga step takes, typed so that `**_ports()` is checked against each step."""
+
+    orders: Orders
+    clock: Clock
+
+
+def _ports() -> _Ports:
     return {"orders": container.orders(), "clock": container.clock()}
 
 
