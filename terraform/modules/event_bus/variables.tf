@@ -1,6 +1,11 @@
 variable "name_prefix" {
   description = "Prefix of every resource name (e.g. `shop-dev`)."
   type        = string
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_-]+$", var.name_prefix))
+    error_message = "SNS topic names take letters, digits, '-' and '_' only."
+  }
 }
 
 variable "events_topic" {
@@ -30,6 +35,11 @@ variable "notification_emails" {
 variable "kms_key_arn" {
   description = "Customer managed KMS key used to encrypt both topics."
   type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (a customer managed key, not an alias)."
+  }
 }
 
 variable "tags" {
