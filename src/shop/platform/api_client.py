@@ -11,7 +11,10 @@ from shop.kernel.errors import Unavailable
 from shop.platform.context import correlation_id
 from shop.platform.settings import setting
 
-_TIMEOUT_SECONDS = 5.0
+# A call ends within the HTTP functions' 10 s timeout (terraform/modules/shop), so a service
+# that is down is a problem+json 503 of ours, not the gateway's bare one: refused or slow
+# connections are retried (cheap), an answer that does not come is waited for once.
+CONNECT_SECONDS, READ_SECONDS, CONNECT_RETRIES = 1.0, 5.0, 2
 
 
 @cache
@@ -19,7 +22,9 @@ def _pool() -> Any:
     import urllib3  # shipped with botocore: no extra dependency
 
     return urllib3.PoolManager(
-        maxsize=10, retries=urllib3.Retry(total=2, backoff_factor=0.05, status_forcelist=())
+        maxsize=10,
+        timeout=urllib3.Timeout(connect=CONNECT_SECONDS, read=READ_SECONDS),
+        retries=urllib3.Retry(total=CONNECT_RETRIES, read=0, backoff_factor=0.05, status_forcelist=()),
     )
 
 
@@ -44,9 +49,7 @@ def get_json(
         headers["Authorization"] = authorization
     base = setting("SHOP_API_URL").rstrip("/")
     try:
-        response = _pool().request(
-            "GET", base + path, fields=params, headers=headers, timeout=_TIMEOUT_SECONDS
-        )
+        response = _pool().request("GET", base + path, fields=params, headers=headers)
     except Exception as error:  # urllib3's errors: connection refused, timeout, ...
         raise Unavailable(f"the shop API did not answer: {type(error).__name__}") from error
     if response.status >= 500:
