@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
-from shop.local.emulator.patches import cognito, cognito_accounts, dynamodb, signing_key, terraform
+from shop.local.emulator.patches import (
+    cognito,
+    cognito_accounts,
+    dynamodb,
+    dynamodb_replicas,
+    signing_key,
+    terraform,
+)
 from shop.local.emulator.patches.dynamodb import backend_lock
 
 MOTO_VERSION = "5.2.5"
@@ -24,8 +31,8 @@ class UnsupportedMoto(RuntimeError):
 
 
 def install() -> None:
-    """Patch moto in this process (idempotent): DynamoDB's isolation, Cognito's gaps, the
-    gaps that stall `terraform apply`, and a signing key of this run's own."""
+    """Patch moto in this process (idempotent): DynamoDB's isolation and global tables,
+    Cognito's gaps, the gaps that stall `terraform apply`, and a signing key of this run's own."""
     installed = version("moto")
     if installed != MOTO_VERSION:
         raise UnsupportedMoto(
@@ -33,6 +40,7 @@ def install() -> None:
             f"this is moto {installed}: check each patch against it (see this package's docstring)"
         )
     dynamodb.install()
+    dynamodb_replicas.install()
     cognito.install()
     cognito_accounts.install()
     terraform.install()
