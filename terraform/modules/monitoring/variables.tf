@@ -79,6 +79,11 @@ variable "api_latency_p99_threshold_ms" {
 variable "kms_key_arn" {
   description = "Customer managed KMS key encrypting the alarm topic (its policy lets CloudWatch use it)."
   type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (a customer managed key: CloudWatch cannot use an AWS managed one)."
+  }
 }
 
 variable "tags" {
