@@ -80,9 +80,13 @@ run "the_dashboard_shows_every_paged_metric_and_the_business_ones" {
   assert {
     condition = alltrue([
       for metric in ["Latency", "5xx", "Errors", "Duration", "ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage", "IteratorAge", "ThrottledRequests", "SystemErrors", "ReplicationLatency", "OrdersPlaced", "OrdersConfirmed", "OrdersCancelled", "Revenue"] :
-      strcontains(aws_cloudwatch_dashboard.this.dashboard_body, metric)
+      strcontains(join(" ", flatten([
+        for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets : [
+          for line in widget.properties.metrics : can(tostring(line[0])) ? line[1] : line[0].expression
+        ]
+      ])), metric)
     ])
-    error_message = "A widget for the API, the functions, the queues and DLQs, the relay, the tables, replication and the business metrics."
+    error_message = "A line (a metric, or a SEARCH over one) for the API, the functions, the queues and DLQs, the relay, the tables, replication and the business metrics."
   }
 
   assert {
