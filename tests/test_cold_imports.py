@@ -23,6 +23,9 @@ DATA_CLASSES = "aws_lambda_powertools.utilities.data_classes"  # its __init__ im
 NEVER = ["aws_xray_sdk", "moto", "shop.local", "flask"]  # tracing is off unless SHOP_TRACING=active
 # meta serves static pages only (health, the docs, problem pages, the analytics dashboard)
 NO_AWS = ["botocore.session", "dependency_injector"]
+# the typed model of resources.json: ~12 ms of dataclasses and parsing; the platform reads the
+# route auth it needs from the JSON (tests/unit/platform/test_http.py holds the two equal)
+TYPED_RESOURCES = "shop.resources"
 
 
 def loaded_modules(dotted_handler: str) -> set[str]:
@@ -55,6 +58,11 @@ def test_http_handlers_load_no_batch_machinery(handler: str) -> None:
     assert not prefixed(modules, POWERTOOLS_HTTP)
     assert not prefixed(modules, BATCH)
     assert not [name for name in NEVER if prefixed(modules, name)]
+
+
+@pytest.mark.parametrize("handler", [*HTTP_HANDLERS, *EVENTS_HANDLERS, RELAY_HANDLER])
+def test_no_handler_loads_the_typed_resources_model(handler: str) -> None:
+    assert TYPED_RESOURCES not in loaded_modules(handler)
 
 
 def test_meta_loads_no_aws_session_and_no_container() -> None:

@@ -10,8 +10,16 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
 from shop.kernel.errors import Conflict, NotFound, PreconditionFailed
-from shop.platform.http import build_http_app, caller, json_response, lambda_handler, require_admin
+from shop.platform.http import (
+    build_http_app,
+    caller,
+    json_response,
+    lambda_handler,
+    require_admin,
+    route_auth,
+)
 from shop.platform.routing import Body
+from shop.resources import load_resources
 from tests.support.http_events import api_request
 
 
@@ -268,3 +276,8 @@ def test_who_may_call_an_admin_route_is_decided_before_its_body_is_read(body: st
     assert (customer["statusCode"], problem(customer)["title"]) == (403, "Forbidden")
     assert (anonymous["statusCode"], problem(anonymous)["title"]) == (401, "Not authenticated")
     assert admin["statusCode"] == 404  # let through: the app has no such route
+
+
+def test_the_route_auth_the_platform_reads_is_the_typed_models() -> None:
+    # read from the JSON, not through shop.resources, to keep the typed model off the cold start
+    assert route_auth() == {route.route_key: route.auth for route in load_resources().routes}
