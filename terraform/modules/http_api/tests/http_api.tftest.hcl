@@ -2,7 +2,20 @@
 # tests/terraform/test_module_tests.py. That every route of resources.json gets the auth
 # docs/api.md gives it is tests/terraform/test_routes.py's.
 
-mock_provider "aws" {}
+# The provider checks the ARNs the stage and the permissions are given: mocked ones look real.
+mock_provider "aws" {
+  mock_resource "aws_apigatewayv2_api" {
+    defaults = {
+      execution_arn = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3"
+    }
+  }
+
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = {
+      arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/apigateway/shop-test/access"
+    }
+  }
+}
 
 variables {
   name         = "shop-test"
@@ -22,8 +35,8 @@ variables {
   route_throttling = { "POST /auth/login" = { burst = 5, rate = 1 } }
 }
 
+# Applied: the authorizer's and the integrations' ids are known once the mocked resources exist.
 run "each_route_with_the_authorization_of_its_auth" {
-  command = plan
 
   assert {
     condition = { for key, route in aws_apigatewayv2_route.this : key => [route.route_key, route.authorization_type] } == {
@@ -33,6 +46,15 @@ run "each_route_with_the_authorization_of_its_auth" {
       "POST /auth/login" = ["POST /auth/login", "NONE"]
     }
     error_message = "public: no authorizer; customer and admin: the JWT authorizer (the handler checks the admin group)."
+  }
+
+  assert {
+    condition = alltrue([
+      for key, route in aws_apigatewayv2_route.this :
+      route.authorizer_id == (var.routes[key].auth == "public" ? null : aws_apigatewayv2_authorizer.jwt.id)
+      && route.target == "integrations/${aws_apigatewayv2_integration.lambda[var.routes[key].function].id}"
+    ])
+    error_message = "A JWT route names the authorizer, a public one none; each route targets its function's integration."
   }
 
   assert {
@@ -57,8 +79,9 @@ run "each_route_with_the_authorization_of_its_auth" {
     condition = alltrue([
       for key, permission in aws_lambda_permission.api :
       permission.principal == "apigateway.amazonaws.com" && permission.action == "lambda:InvokeFunction" && permission.function_name == var.functions[key].function_name
+      && permission.source_arn == "${aws_apigatewayv2_api.this.execution_arn}/*/*"
     ])
-    error_message = "API Gateway may invoke each function, and nothing else may through this permission."
+    error_message = "This API, and nothing else through this permission, may invoke each function."
   }
 }
 
