@@ -16,6 +16,7 @@ from shop.local.emulator.patches import (
     cognito_accounts,
     dynamodb,
     dynamodb_replicas,
+    secret_replicas,
     signing_key,
     terraform,
 )
@@ -32,7 +33,8 @@ class UnsupportedMoto(RuntimeError):
 
 def install() -> None:
     """Patch moto in this process (idempotent): DynamoDB's isolation and global tables,
-    Cognito's gaps, the gaps that stall `terraform apply`, and a signing key of this run's own."""
+    secret replicas' keys, Cognito's gaps, the gaps that stall `terraform apply`, and a
+    signing key of this run's own."""
     installed = version("moto")
     if installed != MOTO_VERSION:
         raise UnsupportedMoto(
@@ -41,6 +43,7 @@ def install() -> None:
         )
     dynamodb.install()
     dynamodb_replicas.install()
+    secret_replicas.install()
     cognito.install()
     cognito_accounts.install()
     terraform.install()
