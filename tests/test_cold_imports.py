@@ -65,6 +65,11 @@ def test_no_handler_loads_the_typed_resources_model(handler: str) -> None:
     assert TYPED_RESOURCES not in loaded_modules(handler)
 
 
+def test_the_orders_api_builds_none_of_the_readings_of_the_events_its_queue_consumes() -> None:
+    orders_api = str(RESOURCES.service("orders").http_handler)
+    assert "shop.orders.domain.consumed" not in loaded_modules(orders_api)
+
+
 def test_meta_loads_no_aws_session_and_no_container() -> None:
     modules = loaded_modules(META_HANDLER)
     assert not [name for name in NO_AWS if prefixed(modules, name)]
