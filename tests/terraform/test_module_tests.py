@@ -5,7 +5,11 @@ renders no JSON), encryption and alarms, with at least one refused input per con
 (`expect_failures` on a variable's validation). Run here offline, in a copy of terraform/modules
 with the environments' lock file, so init writes nothing into the repository.
 
-modules/edge's tests need resources.json beside them: tests/terraform/test_edge.py runs them."""
+modules/edge's tests need resources.json beside them: tests/terraform/test_edge.py runs them.
+modules/secrets, and modules/shop that calls it, open an ephemeral resource (the cursor key's
+random value), which `mock_provider` cannot mock before Terraform 1.12 (hashicorp/terraform#38608):
+they have no terraform test yet, and their contracts stay with the Python checks and the emulator
+apply (tests/terraform/test_apply.py)."""
 
 from __future__ import annotations
 
@@ -23,12 +27,13 @@ from tests.terraform.hcl import ENVIRONMENTS, MODULES
 pytestmark = pytest.mark.terraform
 
 TESTED = sorted(p.parent.parent.name for p in MODULES.glob("*/tests/*.tftest.hcl") if p.parts[-3] != "edge")
-# The contracts each module's tests must cover at least: a refusal (expect_failures) per module.
-REQUIRED = {"alarms", "function", "outbox_relay", "queue", "service", "table"}
+# Modules whose plan opens an ephemeral resource, which mock_provider refuses (see above).
+UNMOCKABLE = {"secrets", "shop"}
 
 
-def test_every_contract_module_has_terraform_tests_with_a_refused_input() -> None:
-    assert set(TESTED) >= REQUIRED, REQUIRED - set(TESTED)
+def test_every_module_has_terraform_tests_with_a_refused_input() -> None:
+    modules = {p.name for p in MODULES.iterdir() if (p / "main.tf").is_file()} - {"edge"}
+    assert set(TESTED) == modules - UNMOCKABLE, (modules - UNMOCKABLE) ^ set(TESTED)
     for module in TESTED:
         text = "".join(p.read_text() for p in (MODULES / module / "tests").glob("*.tftest.hcl"))
         assert 'mock_provider "aws"' in text, module
