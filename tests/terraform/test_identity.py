@@ -11,7 +11,7 @@ import pytest
 
 from shop.local.emulator import provisioning
 from shop.users.domain.model import MIN_PASSWORD_LENGTH
-from tests.terraform.hcl import MODULES, REPO, blocks, one, resources
+from tests.terraform.hcl import MODULES, REPO, blocks
 
 pytestmark = pytest.mark.terraform
 
@@ -20,15 +20,9 @@ def variable(module: str, name: str) -> dict[str, Any]:
     return next(block.body for block in blocks("variable", MODULES / module) if block.name == name)
 
 
-def pool() -> dict[str, Any]:
-    return next(block.body for block in resources("aws_cognito_user_pool", MODULES / "identity"))
-
-
 def test_the_password_policy_is_stated_once() -> None:
-    policy = one(pool(), "password_policy")
+    """The pool's policy from the variable, with digits: terraform/modules/identity/tests."""
     assert variable("identity", "password_minimum_length")["default"] == MIN_PASSWORD_LENGTH
-    assert policy["minimum_length"] == "${var.password_minimum_length}"
-    assert policy["require_numbers"] is True
     document = json.loads((REPO / "src/shop/meta/openapi.json").read_text())
     password = document["components"]["schemas"]["NewAccount"]["properties"]["password"]
     assert password["minLength"] == MIN_PASSWORD_LENGTH
@@ -63,13 +57,6 @@ def test_the_local_pool_takes_the_minimum_length_from_the_users_model(
     assert cognito.pool["Policies"]["PasswordPolicy"]["MinimumLength"] == MIN_PASSWORD_LENGTH + 4
 
 
-def test_addresses_are_verified_and_totp_is_optional() -> None:
-    user_pool = pool()
-    assert user_pool["auto_verified_attributes"] == ["email"]
-    assert user_pool["mfa_configuration"] == "OPTIONAL"
-    assert one(user_pool, "software_token_mfa_configuration")["enabled"] is True
-
-
 def test_access_tokens_live_fifteen_minutes_unless_a_deployment_says_otherwise() -> None:
+    """The pool's own default: terraform/modules/identity/tests."""
     assert variable("shop", "access_token_validity_minutes")["default"] == 15
-    assert variable("identity", "access_token_validity_minutes")["default"] == 15

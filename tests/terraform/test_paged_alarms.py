@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.terraform.hcl import MODULES, REPO, blocks, locals_of
+from tests.terraform.hcl import MODULES, REPO, blocks
 
 pytestmark = pytest.mark.terraform
 
@@ -82,16 +82,7 @@ def test_a_metric_insights_row_is_an_alarm_on_its_query_alone() -> None:
 
 
 def test_the_dashboard_shows_every_paged_metric() -> None:
-    monitoring = locals_of(MODULES / "monitoring")
-    rows = str(monitoring["dashboard_rows"])
-    for widget in ("local.relay_age", 'local.table_sums["ThrottledRequests"]', "local.replication"):
-        assert widget in rows, widget
-    assert 'local.table_sums["SystemErrors"]' in rows
-    assert monitoring["relay_age"] == [
-        ["AWS/Lambda", "IteratorAge", "FunctionName", "${var.relay_name}", {"label": "outbox relay"}]
-    ]
-    assert "ReplicationLatency" in monitoring["replication"]
-    assert "var.replica_region" in monitoring["replication"]
+    """The dashboard's lines: terraform/modules/monitoring/tests; here what the shop feeds it."""
     shop = module_call("shop", "monitoring")
     assert shop["relay_name"] == "${module.outbox_relay.function_name}"
     assert shop["table_names"] == "${[for table in local.table_refs : table.name]}"
