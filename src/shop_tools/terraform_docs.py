@@ -1,18 +1,25 @@
-"""Inputs and outputs of every Terraform module, terraform-docs style, into terraform/README.md.
+"""Each Terraform module's README, terraform-docs style, and the module index of terraform/README.md.
 
-    .venv/bin/python scripts/terraform_docs.py           # rewrite the generated section
-    .venv/bin/python scripts/terraform_docs.py --check   # exit 1 if it is stale
+    .venv/bin/python scripts/terraform_docs.py           # rewrite the generated parts
+    .venv/bin/python scripts/terraform_docs.py --check   # exit 1 if one is stale
 
-Reads terraform/modules/*/variables.tf and outputs.tf (python-hcl2) and replaces what lies
-between the BEGIN/END markers of terraform/README.md; tests/terraform/test_docs.py keeps
-it fresh.
+terraform/modules/<m>/README.md opens with a hand-written part (what the module is for, its
+design notes); between its BEGIN/END markers follow Requirements and Providers (versions.tf),
+Inputs (variables.tf), Outputs (outputs.tf), read with python-hcl2, and the module's examples/
+(each example's README.md line). terraform/README.md's module reference, between the same
+markers, is generated too: one row per module linking its README, who calls it (an environment:
+public; other modules only: internal) and the first paragraph of its hand-written part. A module
+without a README gets one with no prose yet; tests/terraform/test_docs.py asks for it and keeps
+everything fresh.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +27,10 @@ import hcl2
 
 from shop_tools.paths import REPO
 
-MODULES = REPO / "terraform" / "modules"
-README = REPO / "terraform" / "README.md"
+TERRAFORM = REPO / "terraform"
 BEGIN = "<!-- BEGIN GENERATED MODULE DOCS (scripts/terraform_docs.py) -->"
 END = "<!-- END GENERATED MODULE DOCS -->"
+HEREDOC = re.compile(r"<<-?(\w+)\n(.*)\n\s*\1", re.S)
 
 
 def _plain(value: Any) -> Any:
@@ -45,57 +52,165 @@ def _expression(value: Any) -> str:
     return json.dumps(value, separators=(", ", ": "))
 
 
+def _text(description: str) -> str:
+    """A description as one line: a heredoc's markers and indentation dropped."""
+    heredoc = HEREDOC.fullmatch(description.strip())
+    return " ".join(textwrap.dedent(heredoc.group(2)).split()) if heredoc else description
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _blocks(path: Path, kind: str) -> list[tuple[str, dict[str, Any]]]:
-    if not path.is_file():
-        return []
+def _code(value: Any) -> str:
+    return f"`{_cell(_expression(value))}`"
+
+
+def _parsed(path: Path) -> dict[str, Any]:
     with path.open() as handle:
-        parsed = hcl2.load(handle)
-    return [(name, body) for entry in _plain(parsed).get(kind, []) for name, body in entry.items()]
+        return _plain(hcl2.load(handle))  # type: ignore[no-any-return]
 
 
-def module_section(module: Path) -> str:
-    lines = [f"### `modules/{module.name}`", ""]
-    variables = _blocks(module / "variables.tf", "variable")
-    lines += ["| input | type | default | description |", "|---|---|---|---|"]
-    for name, body in variables:
-        default = "required" if "default" not in body else f"`{_cell(_expression(body['default']))}`"
-        kind = _cell(_expression(body.get("type", "any")))
-        lines.append(f"| `{name}` | `{kind}` | {default} | {_cell(body.get('description', ''))} |")
-    lines += ["", "| output | description |", "|---|---|"]
-    for name, body in _blocks(module / "outputs.tf", "output"):
-        lines.append(f"| `{name}` | {_cell(body.get('description', ''))} |")
+def _blocks(directory: Path, kind: str) -> list[tuple[str, dict[str, Any], Path]]:
+    """Named blocks (variable, output, module) of the .tf files of one directory, in file order."""
+    found = []
+    for path in sorted(directory.glob("*.tf")):
+        for entry in _parsed(path).get(kind, []):
+            found += [(name, body, path) for name, body in entry.items()]
+    return found
+
+
+def _requirements(module: Path) -> list[str]:
+    settings = _parsed(module / "versions.tf")["terraform"][0]
+    providers = {
+        name: body for entry in settings.get("required_providers", []) for name, body in entry.items()
+    }
+    lines = ["## Requirements", "", "| name | version |", "|---|---|"]
+    lines.append(f"| terraform | {_code(settings.get('required_version', 'any'))} |")
+    lines += [f"| {name} | {_code(body.get('version', 'any'))} |" for name, body in providers.items()]
+    lines += ["", "## Providers", "", "| name | source | configurations the caller passes |", "|---|---|---|"]
+    for name, body in providers.items():
+        configurations = [name, *(_expression(alias) for alias in body.get("configuration_aliases", []))]
+        lines.append(f"| {name} | `{body['source']}` | {', '.join(f'`{c}`' for c in configurations)} |")
+    return lines
+
+
+def _inputs(module: Path) -> list[str]:
+    lines = ["## Inputs", "", "| name | description | type | default | required |", "|---|---|---|---|---|"]
+    for name, body, _ in _blocks(module, "variable"):
+        required = "default" not in body
+        default = "n/a" if required else _code(body["default"])
+        description = _cell(_text(body.get("description", "")))
+        kind = _code(body.get("type", "any"))
+        lines.append(f"| `{name}` | {description} | {kind} | {default} | {'yes' if required else 'no'} |")
+    return lines
+
+
+def _outputs(module: Path) -> list[str]:
+    lines = ["## Outputs", "", "| name | description |", "|---|---|"]
+    lines += [
+        f"| `{name}` | {_cell(_text(body.get('description', '')))} |"
+        for name, body, _ in _blocks(module, "output")
+    ]
+    return lines
+
+
+def _examples(module: Path) -> list[str]:
+    examples = sorted(p for p in (module / "examples").glob("*") if (p / "main.tf").is_file())
+    if not examples:
+        return []
+    lines = ["## Examples", "", "| example | what it shows |", "|---|---|"]
+    for example in examples:
+        readme = example / "README.md"
+        line = readme.read_text().strip().splitlines()[0] if readme.is_file() else ""
+        lines.append(f"| [{example.name}](examples/{example.name}/) | {_cell(line)} |")
+    return [*lines, ""]
+
+
+def module_docs(module: Path) -> str:
+    """The generated part of one module's README."""
+    parts = [_examples(module), _requirements(module), [""], _inputs(module), [""], _outputs(module)]
+    return "\n".join(line for part in parts for line in part) + "\n"
+
+
+def callers(terraform: Path) -> dict[str, list[str]]:
+    """Module name -> the environments and modules that call it (by their directory)."""
+    found: dict[str, list[str]] = {}
+    for directory in sorted([*terraform.glob("environments/*"), *terraform.glob("modules/*")]):
+        for _, body, path in _blocks(directory, "module"):
+            called = (path.parent / body["source"]).resolve()
+            if called.parent == (terraform / "modules").resolve():
+                caller = str(directory.relative_to(terraform))
+                found.setdefault(called.name, [])
+                if caller not in found[called.name]:
+                    found[called.name].append(caller)
+    return found
+
+
+def public_modules(terraform: Path = TERRAFORM) -> set[str]:
+    """Public: an environment calls it (it has examples/); internal: only modules compose it."""
+    return {m for m, by in callers(terraform).items() if any(c.startswith("environments/") for c in by)}
+
+
+def prose(readme: str) -> str:
+    """The hand-written part of a module README: what lies between its title and the markers."""
+    return readme.split(BEGIN, 1)[0].split("\n", 1)[-1].strip()
+
+
+def index(terraform: Path, readmes: dict[str, str]) -> str:
+    """terraform/README.md's generated module reference: public modules first."""
+    called, public = callers(terraform), public_modules(terraform)
+    lines = ["| module | called by | what it is for |", "|---|---|---|"]
+    order = sorted(readmes, key=lambda m: (m not in public, m))
+    for module in order:
+        summary = " ".join(prose(readmes[module]).split("\n\n", 1)[0].split())
+        by = ", ".join(f"`{c}`" for c in called.get(module, [])) or "nothing"
+        lines.append(f"| [`{module}`](modules/{module}/README.md) | {by} | {_cell(summary)} |")
     return "\n".join(lines) + "\n"
 
 
-def generated() -> str:
-    modules = sorted(p for p in MODULES.iterdir() if (p / "variables.tf").is_file())
-    return "\n".join(module_section(m) for m in modules)
+def _filled(text: str, generated: str) -> str:
+    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
+    return text[:start] + "\n\n" + generated + "\n" + text[end:]
 
 
-def render(readme: str) -> str:
-    start, end = readme.index(BEGIN) + len(BEGIN), readme.index(END)
-    return readme[:start] + "\n\n" + generated() + "\n" + readme[end:]
+def fresh(terraform: Path = TERRAFORM) -> dict[Path, str]:
+    """Every README as it should read: each module's, then terraform/README.md."""
+    modules = sorted(p for p in (terraform / "modules").iterdir() if (p / "variables.tf").is_file())
+    readmes = {}
+    for module in modules:
+        path = module / "README.md"
+        current = path.read_text() if path.is_file() else f"# modules/{module.name}\n\n{BEGIN}\n{END}\n"
+        readmes[path] = _filled(current, module_docs(module))
+    top = terraform / "README.md"
+    readmes[top] = _filled(top.read_text(), index(terraform, {p.parent.name: t for p, t in readmes.items()}))
+    return readmes
+
+
+def _outdated(readmes: dict[Path, str]) -> list[Path]:
+    return [p for p, text in readmes.items() if not p.is_file() or p.read_text() != text]
+
+
+def stale(terraform: Path = TERRAFORM) -> list[Path]:
+    """The READMEs whose generated part (or which themselves) are missing or out of date."""
+    return _outdated(fresh(terraform))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--check", action="store_true", help="exit 1 if terraform/README.md is stale")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a README is stale")
     args = parser.parse_args(argv)
-    current = README.read_text()
-    fresh = render(current)
+    readmes = fresh()
+    outdated = _outdated(readmes)
     if args.check:
-        if fresh != current:
+        for path in outdated:
             print(
-                "terraform/README.md is stale: run .venv/bin/python scripts/terraform_docs.py",
+                f"{path.relative_to(REPO)} is stale: run .venv/bin/python scripts/terraform_docs.py",
                 file=sys.stderr,
             )
-            return 1
-        return 0
-    README.write_text(fresh)
+        return 1 if outdated else 0
+    for path in outdated:
+        path.write_text(readmes[path])
     return 0

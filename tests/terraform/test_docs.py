@@ -1,29 +1,67 @@
-"""terraform/README.md lists every module's inputs and outputs as scripts/terraform_docs.py
-generates them from the .tf files: the section is fresh and complete."""
+"""Every Terraform module has its README (terraform-docs style): a hand-written part, then the
+part scripts/terraform_docs.py generates from its .tf files, kept fresh; terraform/README.md's
+module reference links each one; every public module (one an environment calls) has examples/."""
 
 from __future__ import annotations
+
+import shutil
+from pathlib import Path
 
 import pytest
 
 from shop_tools import terraform_docs
-from tests.terraform.hcl import MODULES, REPO, blocks
+from tests.terraform.hcl import MODULES, TERRAFORM, parse
+from tests.test_docs_links import broken_links
 
 pytestmark = pytest.mark.terraform
 
-
-def test_the_generated_section_is_fresh() -> None:
-    readme = terraform_docs.README.read_text()
-    assert terraform_docs.render(readme) == readme, (
-        "terraform/README.md is stale: run .venv/bin/python scripts/terraform_docs.py"
-    )
+MODULE_NAMES = sorted(p.name for p in MODULES.iterdir() if (p / "variables.tf").is_file())
 
 
-def test_every_input_and_output_of_every_module_is_listed() -> None:
-    readme = (REPO / "terraform" / "README.md").read_text()
-    for module in sorted(p for p in MODULES.iterdir() if p.is_dir()):
-        section = readme.split(f"### `modules/{module.name}`", 1)
-        assert len(section) == 2, f"modules/{module.name} is not documented"
-        body = section[1].split("\n### ", 1)[0]
-        for kind in ("variable", "output"):
-            for block in blocks(kind, module):
-                assert f"| `{block.name}` |" in body, f"modules/{module.name}: {kind} {block.name} missing"
+def test_every_readme_is_fresh() -> None:
+    assert terraform_docs.stale() == [], "stale: run .venv/bin/python scripts/terraform_docs.py"
+    assert terraform_docs.main(["--check"]) == 0
+
+
+def test_the_check_fails_when_a_variable_is_added_without_regenerating(tmp_path: Path) -> None:
+    copy = tmp_path / "terraform"
+    shutil.copytree(TERRAFORM, copy, ignore=shutil.ignore_patterns(".terraform*"))
+    with (copy / "modules" / "table" / "variables.tf").open("a") as variables:
+        variables.write('\nvariable "added" {\n  description = "New."\n  type        = string\n}\n')
+    assert terraform_docs.stale(copy) == [copy / "modules" / "table" / "README.md"]
+
+
+@pytest.mark.parametrize("module", MODULE_NAMES)
+def test_each_module_readme_says_what_it_is_for_and_lists_its_interface(module: str) -> None:
+    readme = MODULES / module / "README.md"
+    assert readme.is_file(), f"modules/{module} has no README.md: run scripts/terraform_docs.py"
+    text = readme.read_text()
+    assert text.startswith(f"# modules/{module}\n")
+    assert len(terraform_docs.prose(text)) > 80, f"modules/{module}/README.md: say what it is for"
+    generated = text.split(terraform_docs.BEGIN, 1)[1]
+    for kind in ("variable", "output"):  # the module's own files, not its examples'
+        for path in (MODULES / module).glob("*.tf"):
+            for name in (name for entry in parse(path).get(kind, []) for name in entry):
+                assert f"| `{name}` |" in generated, f"modules/{module}: {kind} {name} missing"
+    assert not broken_links(readme), f"modules/{module}/README.md links to nothing: {broken_links(readme)}"
+
+
+def test_the_module_reference_links_every_module_readme() -> None:
+    readme = TERRAFORM / "README.md"
+    reference = readme.read_text().split(terraform_docs.BEGIN, 1)[1].split(terraform_docs.END, 1)[0]
+    for module in MODULE_NAMES:
+        assert f"](modules/{module}/README.md)" in reference, f"modules/{module} missing"
+    assert not broken_links(readme), f"terraform/README.md links to nothing: {broken_links(readme)}"
+
+
+def test_the_public_modules_are_those_an_environment_calls_and_each_has_an_example() -> None:
+    public = terraform_docs.public_modules()
+    assert {"shop", "edge"} <= public
+    for module in MODULE_NAMES:
+        examples = sorted((MODULES / module).glob("examples/*/main.tf"))
+        if module in public:
+            assert examples, f"modules/{module} is public: give it an examples/<name>/"
+        else:
+            assert not examples, f"modules/{module} is internal (no environment calls it): no examples"
+    for example in MODULES.glob("*/examples/*"):
+        assert {"main.tf", "versions.tf", "README.md"} <= {p.name for p in example.iterdir()}, example

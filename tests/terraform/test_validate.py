@@ -1,33 +1,67 @@
-"""`terraform validate` of every environment with the real hashicorp/aws provider,
-installed from the offline mirror at the version its committed lock file pins."""
+"""`terraform validate` of every environment and of every public module's example with the real
+hashicorp/aws provider, installed from the offline mirror at the version the environments'
+committed lock files pin."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from shop_tools.terraform_providers import OFFLINE_TFRC, PROVIDER, mirror_path
 from tests.terraform.cli import init, offline_environment, terraform
-from tests.terraform.hcl import ENVIRONMENTS, REPO, TERRAFORM, normalize
+from tests.terraform.hcl import ENVIRONMENTS, MODULES, REPO, TERRAFORM, normalize
 
 pytestmark = pytest.mark.terraform
 
 ENVIRONMENT_NAMES = sorted(p.name for p in ENVIRONMENTS.iterdir() if (p / "main.tf").is_file())
+EXAMPLES = sorted(str(p.parent.relative_to(TERRAFORM)) for p in MODULES.glob("*/examples/*/main.tf"))
+ROOTS = [f"environments/{name}" for name in ENVIRONMENT_NAMES] + EXAMPLES
 
 
 def test_there_are_environments_to_validate() -> None:
     assert {"aws", "localstack"} <= set(ENVIRONMENT_NAMES)
 
 
-@pytest.mark.parametrize("environment", ENVIRONMENT_NAMES)
-def test_validate_with_the_real_provider(environment: str, tmp_path: Path) -> None:
-    env = offline_environment(tmp_path / ".terraform")
-    directory = ENVIRONMENTS / environment
+def test_there_are_examples_to_validate() -> None:
+    assert {"modules/shop/examples/minimal", "modules/edge/examples/in_front_of_the_shop"} <= set(EXAMPLES)
+
+
+def validate(root: str, scratch: Path) -> subprocess.CompletedProcess[str]:
+    """An environment in place; an example in a copy of the modules beside resources.json, with
+    the environments' lock file (examples commit none): init writes nothing into the repository."""
+    directory = TERRAFORM / root
+    if root in EXAMPLES:
+        shutil.copytree(
+            MODULES, scratch / "terraform" / "modules", ignore=shutil.ignore_patterns(".terraform*")
+        )
+        (scratch / "src" / "shop").mkdir(parents=True)
+        shutil.copy(REPO / "src" / "shop" / "resources.json", scratch / "src" / "shop")
+        directory = scratch / "terraform" / root
+        shutil.copy(ENVIRONMENTS / "aws" / ".terraform.lock.hcl", directory)
+    env = offline_environment(scratch / ".terraform")
     init(directory, env)
-    result = terraform(directory, "validate", "-json", "-no-color", env=env)
+    return terraform(directory, "validate", "-json", "-no-color", env=env)
+
+
+@pytest.fixture(scope="module")
+def validations(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[str]]:
+    """Every root at once: each validate mostly waits for its provider to load its schema."""
+    scratches = [tmp_path_factory.mktemp("validate") for _ in ROOTS]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return dict(zip(ROOTS, pool.map(validate, ROOTS, scratches), strict=True))
+
+
+@pytest.mark.parametrize("root", ROOTS)
+def test_validate_with_the_real_provider(
+    root: str, validations: dict[str, subprocess.CompletedProcess[str]]
+) -> None:
+    result = validations[root]
     report = json.loads(result.stdout)
     problems = [f"{d['severity']}: {d['summary']} {d.get('detail', '')}" for d in report["diagnostics"]]
     assert report["valid"], "\n".join(problems)
