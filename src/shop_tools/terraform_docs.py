@@ -20,6 +20,7 @@ import json
 import re
 import sys
 import textwrap
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,12 @@ def _code(value: Any) -> str:
 
 
 def _parsed(path: Path) -> dict[str, Any]:
+    return _parsed_version(path, path.stat().st_mtime_ns)
+
+
+@cache
+def _parsed_version(path: Path, mtime_ns: int) -> dict[str, Any]:
+    """One parse per version of a file (python-hcl2 is slow; the modules are read many times)."""
     with path.open() as handle:
         return _plain(hcl2.load(handle))  # type: ignore[no-any-return]
 
@@ -196,20 +203,18 @@ def stale(terraform: Path = TERRAFORM) -> list[Path]:
     return _outdated(fresh(terraform))
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, terraform: Path = TERRAFORM) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--check", action="store_true", help="exit 1 if a README is stale")
     args = parser.parse_args(argv)
-    readmes = fresh()
+    readmes = fresh(terraform)
     outdated = _outdated(readmes)
     if args.check:
         for path in outdated:
-            print(
-                f"{path.relative_to(REPO)} is stale: run .venv/bin/python scripts/terraform_docs.py",
-                file=sys.stderr,
-            )
+            stale_file = path.relative_to(terraform.parent)
+            print(f"{stale_file} is stale: run .venv/bin/python scripts/terraform_docs.py", file=sys.stderr)
         return 1 if outdated else 0
     for path in outdated:
         path.write_text(readmes[path])
