@@ -70,6 +70,13 @@ def test_the_orders_api_builds_none_of_the_readings_of_the_events_its_queue_cons
     assert "shop.orders.domain.consumed" not in loaded_modules(orders_api)
 
 
+def test_the_catalog_api_loads_neither_the_stock_reservations_nor_the_recommendations() -> None:
+    # both are imported by their first use; GET/POST /products are the cold starts that matter
+    modules = loaded_modules(str(RESOURCES.service("catalog").http_handler))
+    deferred = ["reservation", "events", "stock", "similarity"]
+    assert not [name for name in deferred if f"shop.catalog.domain.{name}" in modules]
+
+
 def test_meta_loads_no_aws_session_and_no_container() -> None:
     modules = loaded_modules(META_HANDLER)
     assert not [name for name in NO_AWS if prefixed(modules, name)]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from shop.catalog.domain.product import Product, ProductQuery
-from shop.catalog.domain.reservation import Reservation
-from shop.catalog.domain.similarity import Candidate, Neighbourhood
 from shop.kernel.change import Change
+
+if TYPE_CHECKING:  # the queue's and the recommendations' models: not built at the products' cold start
+    from shop.catalog.domain.reservation import Reservation
+    from shop.catalog.domain.similarity import Candidate, Neighbourhood
 
 # Where a listing page ended; opaque above the adapter (the HTTP layer signs it into a cursor).
 Position = dict[str, str]

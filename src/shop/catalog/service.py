@@ -1,10 +1,14 @@
-"""The catalog's use cases: load through the ports, let the domain decide, save, tell."""
+"""The catalog's use cases: load through the ports, let the domain decide, save, tell.
+
+The stock use cases (the queue's function) and the recommendations import their domain
+modules when first called: the products' routes, the cold starts that matter, build none of
+their models."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from shop.catalog.domain import stock
 from shop.catalog.domain.errors import (
     IllegalTransition,
     OutOfStock,
@@ -12,12 +16,13 @@ from shop.catalog.domain.errors import (
     ReservationChanged,
     ReservationExists,
 )
-from shop.catalog.domain.events import OrderCancelled, OrderConfirmed, OrderPlaced
 from shop.catalog.domain.product import NewProduct, Product, ProductChanges, ProductQuery
-from shop.catalog.domain.similarity import co_viewed, recommend, shortlist
 from shop.catalog.ports import CoOccurrences, Inventory, Position, Products
 from shop.kernel.clock import Clock
 from shop.kernel.ids import new_id
+
+if TYPE_CHECKING:
+    from shop.catalog.domain.events import OrderCancelled, OrderConfirmed, OrderPlaced
 
 MAX_RECOMMENDATIONS = 5
 # Best sellers are read when fewer partners than this are known: deleted ones may drop out.
@@ -55,6 +60,8 @@ def record_view(
 ) -> None:
     """A signed-in customer went from `previous_id`'s page to this product's: a co-view, counted
     once per customer, pair and day, so one account cannot outweigh the shop's buyers."""
+    from shop.catalog.domain.similarity import co_viewed
+
     get_product(product_id, products=products)
     pair = co_viewed(previous_id, product_id)
     if pair is not None:
@@ -82,6 +89,8 @@ def delete_product(product_id: str, *, products: Products, clock: Clock) -> None
 
 def recommendations(product_id: str, *, co_occurrences: CoOccurrences) -> list[Product]:
     """The most similar products, topped up with best sellers; never a deleted one."""
+    from shop.catalog.domain.similarity import recommend, shortlist
+
     seen = co_occurrences.neighbourhood(product_id)
     if seen is None or seen.product.deleted:
         raise ProductNotFound(product_id)
@@ -103,6 +112,8 @@ def recommendations(product_id: str, *, co_occurrences: CoOccurrences) -> list[P
 
 def reserve_stock(order: OrderPlaced, *, inventory: Inventory) -> None:
     """All lines or none; a redelivered or already cancelled order changes nothing."""
+    from shop.catalog.domain import stock
+
     try:
         inventory.reserve(stock.reserve(order))
     except ReservationExists:
@@ -116,6 +127,8 @@ def reserve_stock(order: OrderPlaced, *, inventory: Inventory) -> None:
 
 def release_stock(order: OrderCancelled, *, inventory: Inventory) -> None:
     """Give back exactly what was reserved, once; before any reservation, leave a tombstone."""
+    from shop.catalog.domain import stock
+
     reservation = inventory.find(order.order_id)
     if reservation is None:
         try:
@@ -132,6 +145,8 @@ def release_stock(order: OrderCancelled, *, inventory: Inventory) -> None:
 
 def confirm_stock(order: OrderConfirmed, *, inventory: Inventory) -> None:
     """The reserved units are sold: count the sales and the products bought together, once."""
+    from shop.catalog.domain import stock
+
     reservation = inventory.find(order.order_id)
     if reservation is None:
         return

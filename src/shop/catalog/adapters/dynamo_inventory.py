@@ -9,19 +9,36 @@ from shop.catalog.adapters.items import (
     POPULAR,
     pair_key,
     product_key,
-    reservation_from,
-    reservation_item,
     reservation_key,
     sold_key,
 )
 from shop.catalog.domain.errors import InventoryBusy, OutOfStock, ReservationChanged, ReservationExists
-from shop.catalog.domain.reservation import Reservation, ReservationStatus
+from shop.catalog.domain.reservation import Reservation, ReservationStatus, ReservedLine
 from shop.kernel.change import Change
 from shop.kernel.clock import Clock, rfc3339
 from shop.platform.dynamo import from_item, to_item
 from shop.platform.transaction import Transaction, TransactionCancelled
 
 _NEW = "attribute_not_exists(pk)"
+
+
+def _reservation_item(reservation: Reservation, updated_at: str) -> dict[str, Any]:
+    return {
+        **reservation_key(reservation.order_id),
+        "entity": "RESERVATION",
+        "order_id": reservation.order_id,
+        "status": reservation.status.value,
+        "lines": [line.model_dump() for line in reservation.lines],
+        "updated_at": updated_at,
+    }
+
+
+def _reservation_from(item: dict[str, Any]) -> Reservation:
+    return Reservation(
+        order_id=item["order_id"],
+        status=ReservationStatus(item["status"]),
+        lines=tuple(ReservedLine(**line) for line in item.get("lines", [])),
+    )
 
 
 class DynamoInventory:
@@ -35,7 +52,7 @@ class DynamoInventory:
     def reserve(self, change: Change[Reservation]) -> None:
         reservation = change.after
         transaction = Transaction(self._client, self._table)
-        record = transaction.put(reservation_item(reservation, self._now()), _NEW)
+        record = transaction.put(_reservation_item(reservation, self._now()), _NEW)
         takes = [
             transaction.update(
                 product_key(line.product_id),
@@ -59,7 +76,7 @@ class DynamoInventory:
     def record(self, change: Change[Reservation]) -> None:
         reservation = change.after
         transaction = Transaction(self._client, self._table)
-        record = transaction.put(reservation_item(reservation, self._now()), _NEW)
+        record = transaction.put(_reservation_item(reservation, self._now()), _NEW)
         transaction.publish(change.events)
         transaction.commit(
             {record: lambda _: ReservationExists(reservation.order_id)},
@@ -71,7 +88,7 @@ class DynamoInventory:
             TableName=self._table, Key=to_item(reservation_key(order_id)), ConsistentRead=True
         )
         item = response.get("Item")
-        return reservation_from(from_item(item)) if item else None
+        return _reservation_from(from_item(item)) if item else None
 
     def release(self, change: Change[Reservation]) -> None:
         transaction = self._move(change)

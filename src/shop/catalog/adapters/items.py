@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from shop.catalog.domain.product import MAX_TEXT, Product
-from shop.catalog.domain.reservation import Reservation, ReservationStatus, ReservedLine
 from shop.kernel.clock import parse_rfc3339, rfc3339
 from shop.kernel.money import Money
 
@@ -132,23 +131,4 @@ def product_from(item: dict[str, Any]) -> Product:
         created_at=parse_rfc3339(item["created_at"]),
         updated_at=parse_rfc3339(item["updated_at"]),
         deleted=bool(item.get("deleted", False)),
-    )
-
-
-def reservation_item(reservation: Reservation, updated_at: str) -> dict[str, Any]:
-    return {
-        **reservation_key(reservation.order_id),
-        "entity": "RESERVATION",
-        "order_id": reservation.order_id,
-        "status": reservation.status.value,
-        "lines": [line.model_dump() for line in reservation.lines],
-        "updated_at": updated_at,
-    }
-
-
-def reservation_from(item: dict[str, Any]) -> Reservation:
-    return Reservation(
-        order_id=item["order_id"],
-        status=ReservationStatus(item["status"]),
-        lines=tuple(ReservedLine(**line) for line in item.get("lines", [])),
     )
