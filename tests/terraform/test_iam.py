@@ -21,6 +21,19 @@ RESOURCE_STAR_ACTIONS = {
     "xray:GetSamplingTargets": "X-Ray supports no resource-level permissions",
     "dynamodb:ListStreams": "ListStreams has no resource-level permissions (Lambda stream sources need it)",
     "sqs:ListQueues": "ListQueues has no resource-level permissions (analytics finds its queues)",
+    # terraform/bootstrap: the pipeline's plan and deploy roles
+    "secretsmanager:GetRandomPassword": "GetRandomPassword touches no secret (a plan opens the cursor key's "
+    "ephemeral password)",
+    "kms:ListAliases": "ListAliases has no resource-level permissions (the provider reads a key's alias)",
+    "logs:DescribeLogGroups": "DescribeLogGroups has no resource-level permissions (the provider reads them)",
+    "logs:CreateLogDelivery": "Vended log deliveries (WAF's logs) have no resource-level permissions",
+    "logs:DeleteLogDelivery": "Vended log deliveries (WAF's logs) have no resource-level permissions",
+    "logs:PutResourcePolicy": "Logs resource policies (for WAF's logs) have no resource-level permissions",
+    "logs:DescribeResourcePolicies": "Logs resource policies have no resource-level permissions",
+    "lambda:CreateEventSourceMapping": "CreateEventSourceMapping names no resource; bootstrap holds it to "
+    "the stage's functions with lambda:FunctionArn",
+    "cognito-idp:CreateUserPool": "CreateUserPool names no resource; bootstrap holds it to the stage's tag "
+    "(aws:RequestTag/Stage)",
 }
 
 # (file, statement sid) -> reason. In a KMS key policy Resource "*" means "this key".
@@ -37,6 +50,15 @@ WHITELISTED_STATEMENTS = {
         "terraform/modules/kms/main.tf",
         "SnsAndCloudWatchAlarmsUseKeyForEncryptedTopicsAndQueues",
     ): "Key policy for SNS/CloudWatch publishing to encrypted topics and queues, limited to this account",
+    (
+        "terraform/bootstrap/state.tf",
+        "DenyAnythingButTls",
+    ): "The state bucket refuses every S3 action to everyone over plain HTTP: the wider, the stronger",
+    (
+        "terraform/bootstrap/permissions.tf",
+        "CreateKeysTaggedForTheStage",
+    ): "CreateKey names no resource; it and the TagResource a tagged CreateKey needs are held to a key "
+    "without a Stage tag yet (one being created) that the request tags with the role's stage",
 }
 
 
@@ -101,11 +123,19 @@ def test_whitelist_has_reasons_and_no_stale_entries() -> None:
 
 def test_no_wildcard_principals_and_no_not_actions() -> None:
     for path in tf_files(TERRAFORM):
-        for value in walk(parse(path)):
+        tree = parse(path)
+        # A Deny may name everyone: the state bucket refuses whoever asks without TLS.
+        denied = {
+            id(principal)
+            for value in walk(tree)
+            if isinstance(value, dict) and value.get("effect") == "Deny"
+            for principal in walk(value.get("principals", []))
+        }
+        for value in walk(tree):
             if isinstance(value, dict):
                 assert "not_actions" not in value, path
                 assert "not_resources" not in value, path
-                if "identifiers" in value:
+                if "identifiers" in value and id(value) not in denied:
                     assert "*" not in strings(value["identifiers"]), path
 
 

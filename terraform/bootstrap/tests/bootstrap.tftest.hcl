@@ -1,0 +1,243 @@
+# The foundations' contract against a mocked provider (nothing reaches AWS): run by
+# tests/terraform/test_bootstrap.py. Statements are read from the arguments of the policy
+# documents (a mocked data source renders no JSON).
+
+mock_provider "aws" {
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{}"
+    }
+  }
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-west-1"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+}
+
+variables {
+  repository = "acme/shop"
+}
+
+run "each_stage_gets_the_bucket_its_backend_names_locked_down" {
+  command = apply
+
+  assert {
+    condition     = { for stage, bucket in aws_s3_bucket.state : stage => bucket.bucket } == { dev = "shop-terraform-state-dev", prod = "shop-terraform-state-prod" }
+    error_message = "One bucket per stage, named as environments/aws/stages/<stage>.s3.tfbackend says."
+  }
+
+  assert {
+    condition     = alltrue([for v in aws_s3_bucket_versioning.state : v.versioning_configuration[0].status == "Enabled"])
+    error_message = "Versioning keeps every earlier state."
+  }
+
+  assert {
+    condition = alltrue([
+      for e in aws_s3_bucket_server_side_encryption_configuration.state : alltrue([
+        for rule in e.rule : one(rule.apply_server_side_encryption_by_default).sse_algorithm == "aws:kms" && one(rule.apply_server_side_encryption_by_default).kms_master_key_id == module.state_key.key_arn
+      ])
+    ])
+    error_message = "SSE-KMS with the state's own key."
+  }
+
+  assert {
+    condition = alltrue([
+      for b in aws_s3_bucket_public_access_block.state : b.block_public_acls && b.block_public_policy && b.ignore_public_acls && b.restrict_public_buckets
+    ])
+    error_message = "Every public access is blocked."
+  }
+
+  assert {
+    condition     = alltrue([for o in aws_s3_bucket_ownership_controls.state : o.rule[0].object_ownership == "BucketOwnerEnforced"])
+    error_message = "ACLs off: the bucket owns every object."
+  }
+
+  assert {
+    condition = alltrue([
+      for l in aws_s3_bucket_lifecycle_configuration.state : one(l.rule).noncurrent_version_expiration[0].noncurrent_days == var.noncurrent_version_days
+    ])
+    error_message = "Overwritten state versions expire after var.noncurrent_version_days."
+  }
+
+  assert {
+    condition = alltrue([
+      for document in data.aws_iam_policy_document.state_bucket : alltrue([
+        for statement in document.statement : statement.effect == "Deny" && anytrue([
+          for c in statement.condition : c.test == "Bool" && c.variable == "aws:SecureTransport" && toset(c.values) == toset(["false"])
+        ])
+      ])
+    ])
+    error_message = "The bucket policy refuses every request not made over TLS."
+  }
+
+  assert {
+    condition     = aws_iam_openid_connect_provider.github.url == "https://token.actions.githubusercontent.com" && toset(aws_iam_openid_connect_provider.github.client_id_list) == toset(["sts.amazonaws.com"])
+    error_message = "GitHub Actions' OIDC provider, audience sts.amazonaws.com."
+  }
+}
+
+run "the_roles_trust_only_this_repository_s_environment_or_pull_requests_and_main" {
+  command = apply
+
+  assert {
+    condition = {
+      for key, document in data.aws_iam_policy_document.trust : key => {
+        for c in one(document.statement).condition : c.variable => toset(c.values) if c.test == "StringEquals"
+      }
+      } == {
+      dev-deploy  = { "token.actions.githubusercontent.com:aud" = toset(["sts.amazonaws.com"]), "token.actions.githubusercontent.com:sub" = toset(["repo:acme/shop:environment:dev"]) }
+      prod-deploy = { "token.actions.githubusercontent.com:aud" = toset(["sts.amazonaws.com"]), "token.actions.githubusercontent.com:sub" = toset(["repo:acme/shop:environment:prod"]) }
+      dev-plan    = { "token.actions.githubusercontent.com:aud" = toset(["sts.amazonaws.com"]), "token.actions.githubusercontent.com:sub" = toset(["repo:acme/shop:pull_request", "repo:acme/shop:ref:refs/heads/main"]) }
+      prod-plan   = { "token.actions.githubusercontent.com:aud" = toset(["sts.amazonaws.com"]), "token.actions.githubusercontent.com:sub" = toset(["repo:acme/shop:pull_request", "repo:acme/shop:ref:refs/heads/main"]) }
+    }
+    error_message = "Deploy roles: the repository's environment of their stage; plan roles: its pull requests and main."
+  }
+
+  assert {
+    condition = alltrue([
+      for document in data.aws_iam_policy_document.trust : one(document.statement).principals == toset([{ type = "Federated", identifiers = toset([aws_iam_openid_connect_provider.github.arn]) }])
+    ])
+    error_message = "Only GitHub's OIDC provider may assume the roles."
+  }
+
+  assert {
+    condition     = output.github_secrets == { repository = { AWS_PLAN_ROLE_DEV = aws_iam_role.github["dev-plan"].arn, AWS_PLAN_ROLE_PROD = aws_iam_role.github["prod-plan"].arn }, environments = { dev = { AWS_DEPLOY_ROLE = aws_iam_role.github["dev-deploy"].arn }, prod = { AWS_DEPLOY_ROLE = aws_iam_role.github["prod-deploy"].arn } } }
+    error_message = "The outputs name the secrets the workflows read: AWS_PLAN_ROLE_<STAGE> in the repository, AWS_DEPLOY_ROLE in each environment."
+  }
+
+  assert {
+    condition     = alltrue([for role in aws_iam_role.github : !startswith(role.name, "shop-")])
+    error_message = "No role of the pipeline falls under the shop-<stage>-* names a deploy role may write: it cannot edit itself."
+  }
+}
+
+run "the_plan_role_only_reads" {
+  command = apply
+
+  assert {
+    condition = alltrue(flatten([
+      for statement in data.aws_iam_policy_document.permissions["prod-plan"].statement : [
+        for action in statement.actions : statement.effect == "Allow" && (can(regex(":(Get|List|Describe)", action)) || contains(["kms:Decrypt", "apigateway:GET"], action))
+      ]
+    ]))
+    error_message = "The plan role gets Describe/Get/List (and Decrypt of the state) only: nothing that writes, not even the lock."
+  }
+
+  assert {
+    condition = contains(flatten([
+      for statement in data.aws_iam_policy_document.permissions["prod-plan"].statement : tolist(statement.actions)
+    ]), "secretsmanager:GetRandomPassword")
+    error_message = "The plan opens the cursor key's ephemeral password: it needs secretsmanager:GetRandomPassword."
+  }
+
+  assert {
+    condition = {
+      for statement in data.aws_iam_policy_document.permissions["prod-plan"].statement : statement.sid => statement.resources if startswith(statement.sid, "ReadState") || statement.sid == "ListStateBucket"
+      } == {
+      ListStateBucket = toset(["arn:aws:s3:::shop-terraform-state-prod"])
+      ReadState       = toset(["arn:aws:s3:::shop-terraform-state-prod/shop/prod/terraform.tfstate"])
+    }
+    error_message = "prod's plan role reads prod's state object, and no other stage's."
+  }
+}
+
+run "the_deploy_role_reaches_only_its_stage" {
+  command = apply
+
+  assert {
+    condition = alltrue(flatten([
+      for statement in data.aws_iam_policy_document.permissions["dev-deploy"].statement : [
+        for resource in statement.resources : (
+          resource == "*" || strcontains(resource, "shop-dev") || strcontains(resource, "shop-terraform-state-dev")
+          || length(statement.condition) > 0 || can(regex("(:event-source-mapping:|:distribution/|:hostedzone/|:change/|::/)", resource))
+        )
+      ]
+    ]))
+    error_message = "Every resource of dev's deploy role is dev's, held to dev by a condition, or one AWS names only by a generated id."
+  }
+
+  assert {
+    condition = !anytrue(flatten([
+      for statement in data.aws_iam_policy_document.permissions["dev-deploy"].statement : [
+        for resource in statement.resources : strcontains(resource, "prod")
+      ]
+    ]))
+    error_message = "Nothing of prod's."
+  }
+
+  assert {
+    condition = [
+      for statement in data.aws_iam_policy_document.permissions["dev-deploy"].statement : {
+        resources = statement.resources
+        condition = statement.condition
+      } if contains(statement.actions, "iam:PassRole")
+      ] == [{
+        resources = toset(["arn:aws:iam::123456789012:role/shop-dev-*"])
+        condition = toset([{ test = "StringEquals", variable = "iam:PassedToService", values = tolist(["lambda.amazonaws.com"]) }])
+    }]
+    error_message = "iam:PassRole only for dev's roles and only to Lambda."
+  }
+
+  assert {
+    condition = {
+      for statement in data.aws_iam_policy_document.permissions["dev-deploy"].statement : statement.sid => statement.resources if statement.sid == "WriteStateAndLock"
+      } == {
+      WriteStateAndLock = toset([
+        "arn:aws:s3:::shop-terraform-state-dev/shop/dev/terraform.tfstate",
+        "arn:aws:s3:::shop-terraform-state-dev/shop/dev/terraform.tfstate.tflock",
+      ])
+    }
+    error_message = "The deploy role writes its stage's state and the lock object beside it."
+  }
+
+  assert {
+    condition = [
+      for statement in data.aws_iam_policy_document.permissions["dev-deploy"].statement : statement.resources if statement.effect == "Deny"
+    ] == [toset(["arn:aws:iam::123456789012:role/shop-dev-*"])]
+    error_message = "A deploy role never assumes the roles it writes."
+  }
+}
+
+run "a_repository_that_is_not_owner_slash_name_is_refused" {
+  command = plan
+
+  variables {
+    repository = "https://github.com/acme/shop"
+  }
+
+  expect_failures = [var.repository]
+}
+
+run "a_stage_with_a_dash_is_refused" {
+  command = plan
+
+  variables {
+    stages = ["dev", "dev-eu"]
+  }
+
+  expect_failures = [var.stages]
+}
+
+run "a_backend_in_another_region_is_refused" {
+  command = plan
+
+  variables {
+    region = "us-east-1"
+  }
+
+  expect_failures = [aws_s3_bucket.state]
+}
