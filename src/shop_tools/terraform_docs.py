@@ -31,6 +31,7 @@ from shop_tools.paths import REPO
 TERRAFORM = REPO / "terraform"
 BEGIN = "<!-- BEGIN GENERATED MODULE DOCS (scripts/terraform_docs.py) -->"
 END = "<!-- END GENERATED MODULE DOCS -->"
+LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 HEREDOC = re.compile(r"<<-?(\w+)\n(.*)\n\s*\1", re.S)
 
 
@@ -171,6 +172,7 @@ def index(terraform: Path, readmes: dict[str, str]) -> str:
     order = sorted(readmes, key=lambda m: (m not in public, m))
     for module in order:
         summary = " ".join(prose(readmes[module]).split("\n\n", 1)[0].split())
+        summary = LINK.sub(r"\1", summary)  # relative to the module's directory: text only here
         by = ", ".join(f"`{c}`" for c in called.get(module, [])) or "nothing"
         lines.append(f"| [`{module}`](modules/{module}/README.md) | {by} | {_cell(summary)} |")
     return "\n".join(lines) + "\n"
