@@ -142,9 +142,15 @@ def module_docs(module: Path) -> str:
 
 
 def callers(terraform: Path) -> dict[str, list[str]]:
-    """Module name -> the environments and modules that call it (by their directory)."""
+    """Module name -> the configurations that call it (environments, bootstrap, modules), by
+    directory; an example calls its module too, but is no user of it."""
     found: dict[str, list[str]] = {}
-    for directory in sorted([*terraform.glob("environments/*"), *terraform.glob("modules/*")]):
+    configurations = {
+        p.parent
+        for p in terraform.rglob("*.tf")
+        if not {".terraform", "examples"} & set(p.relative_to(terraform).parts)
+    }
+    for directory in sorted(configurations):
         for _, body, path in _blocks(directory, "module"):
             called = (path.parent / body["source"]).resolve()
             if called.parent == (terraform / "modules").resolve():
