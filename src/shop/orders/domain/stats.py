@@ -58,8 +58,13 @@ def _earns(order: Order | None) -> int:
     return int(order is not None and order.status in _EARNING)
 
 
+# The admin's figures are built on their first use (defer_build), not at every cold start of
+# the orders API: only GET /admin/stats reads them.
+_ADMIN_ONLY = ConfigDict(frozen=True, defer_build=True)
+
+
 class TopProduct(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = _ADMIN_ONLY
 
     product_id: str
     name: str
@@ -67,7 +72,7 @@ class TopProduct(BaseModel):
 
 
 class Revenue(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = _ADMIN_ONLY
 
     amount: Annotated[
         int, Field(ge=0, description="Minor units; a running total, not capped as one price is")
@@ -76,7 +81,7 @@ class Revenue(BaseModel):
 
 
 class Stats(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = _ADMIN_ONLY
 
     orders: dict[OrderStatus, Annotated[int, Field(ge=0)]]
     revenue: Revenue
