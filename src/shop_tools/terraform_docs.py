@@ -4,12 +4,13 @@
     .venv/bin/python scripts/terraform_docs.py --check   # exit 1 if one is stale
 
 terraform/modules/<m>/README.md opens with a hand-written part (what the module is for, its
-design notes); between its BEGIN/END markers follow Requirements and Providers (versions.tf),
-Inputs (variables.tf), Outputs (outputs.tf), read with python-hcl2, and the module's examples/
-(each example's README.md line). terraform/README.md's module reference, between the same
-markers, is generated too: one row per module linking its README, who calls it (an environment:
-public; other modules only: internal) and the first paragraph of its hand-written part. A module
-without a README gets one with no prose yet; tests/terraform/test_docs.py asks for it and keeps
+design notes); between its BEGIN/END markers follow the module's examples/ (each example's
+README.md line), Requirements and Providers (versions.tf), the Modules it calls and its
+Resources, Inputs (variables.tf) and Outputs (outputs.tf), read with python-hcl2.
+terraform/README.md's module reference, between the same markers, is generated too: one row
+per module linking its README, who calls it (an environment: public; only modules or
+bootstrap: internal) and the first paragraph of its hand-written part. A module without a
+README gets one with no prose yet; tests/terraform/test_docs.py asks for it and keeps
 everything fresh.
 """
 
@@ -103,6 +104,22 @@ def _requirements(module: Path) -> list[str]:
     return lines
 
 
+def _composition(module: Path) -> list[str]:
+    """The modules it calls (linked to their READMEs), then its resources and data sources."""
+    lines = []
+    calls = _blocks(module, "module")
+    if calls:
+        lines += ["## Modules", "", "| name | source |", "|---|---|"]
+        lines += [f"| `{name}` | [{body['source']}]({body['source']}/README.md) |" for name, body, _ in calls]
+        lines.append("")
+    lines += ["## Resources", "", "| name | type |", "|---|---|"]
+    for kind, prefix, label in (("resource", "", "resource"), ("data", "data.", "data source")):
+        for path in sorted(module.glob("*.tf")):
+            for entry in _parsed(path).get(kind, []):
+                lines += [f"| `{prefix}{t}.{n}` | {label} |" for t, named in entry.items() for n in named]
+    return lines
+
+
 def _inputs(module: Path) -> list[str]:
     lines = ["## Inputs", "", "| name | description | type | default | required |", "|---|---|---|---|---|"]
     for name, body, _ in _blocks(module, "variable"):
@@ -137,7 +154,16 @@ def _examples(module: Path) -> list[str]:
 
 def module_docs(module: Path) -> str:
     """The generated part of one module's README."""
-    parts = [_examples(module), _requirements(module), [""], _inputs(module), [""], _outputs(module)]
+    parts = [
+        _examples(module),
+        _requirements(module),
+        [""],
+        _composition(module),
+        [""],
+        _inputs(module),
+        [""],
+        _outputs(module),
+    ]
     return "\n".join(line for part in parts for line in part) + "\n"
 
 
