@@ -69,3 +69,24 @@ def test_the_public_modules_are_those_an_environment_calls_and_each_has_an_examp
             assert not examples, f"modules/{module} is internal (no environment calls it): no examples"
     for example in MODULES.glob("*/examples/*"):
         assert {"main.tf", "versions.tf", "README.md"} <= {p.name for p in example.iterdir()}, example
+
+
+@pytest.mark.parametrize("example", sorted(MODULES.glob("*/examples/*/")), ids=lambda p: p.name)
+def test_every_example_sends_every_api_to_the_emulator_with_dummy_credentials(example: Path) -> None:
+    """Configured like environments/localstack: an apply can reach no AWS account."""
+    providers = [
+        body
+        for path in example.glob("*.tf")
+        for entry in parse(path).get("provider", [])
+        for body in entry.values()
+    ]
+    assert providers, f"{example}: no provider configured, so it would use the caller's AWS credentials"
+    for provider in providers:
+        assert (provider["access_key"], provider["secret_key"]) == ("test", "test"), example
+        assert provider["skip_credentials_validation"] is True, example
+        (endpoints,) = provider["endpoints"]
+        assert set(endpoints.values()) == {"${var.endpoint}"}, example
+    (variable,) = [
+        e["endpoint"] for p in example.glob("*.tf") for e in parse(p).get("variable", []) if "endpoint" in e
+    ]
+    assert variable["default"].startswith("http://localhost:"), example
