@@ -51,7 +51,7 @@ def validate(root: str, scratch: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def validations(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[str]]:
-    """Every root at once: the four took 17-26 s here, 31 s one after the other (each validate
+    """Every root at once: the four took 17-28 s here, 31 s one after the other (each validate
     starts the provider and loads its schema)."""
     scratches = [tmp_path_factory.mktemp("validate") for _ in ROOTS]
     with ThreadPoolExecutor(max_workers=4) as pool:
