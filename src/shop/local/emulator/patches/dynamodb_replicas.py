@@ -93,10 +93,7 @@ def _apply(table: Any, update: dict[str, Any]) -> None:
     group = _group(table)
     if action == "Create":
         if region in group:
-            raise MockValidationException(
-                f"Failed to create a the new replica of table with name: '{table.name}' because one "
-                "or more replicas already existed as tables."
-            )
+            raise MockValidationException(f"Table {table.name} already has a replica in {region}.")
         replica = _create_replica(table, region, spec.get("KMSMasterKeyId"))
         group[region] = _kms_key(replica)
         replica.replica_group = group
