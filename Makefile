@@ -81,7 +81,7 @@ unit: install ## domain and service tests with fakes
 integration: install ## adapters against moto
 	$(PYTEST_STAGE) tests -m "integration and not slow" -q
 
-terraform-check: install $(CHECKOV) ## offline Terraform checks: fmt, get, validate (real provider, offline mirror), the modules' terraform test, HCL rules, checkov
+terraform-check: install $(CHECKOV) ## offline Terraform checks: fmt, get, validate of the environments and the modules' examples (real provider, offline mirror), the modules' terraform test and READMEs, HCL rules, checkov
 	$(PYTEST_STAGE) tests/terraform -m "terraform and not slow" -q $(PYTEST_ARGS)
 
 terraform-slow: install ## the Terraform apply test alone: the whole system applied to the emulator, read back, re-planned, destroyed (also in `make slow`)
