@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -91,16 +92,17 @@ class Applied:
 
 
 @pytest.fixture(scope="module")
-def applied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Applied]:
+def applied() -> Iterator[Applied]:
     """bootstrap applied to moto, in a copy beside the stages' backend files and the kms module,
-    with the emulator's override (the repository is never edited)."""
-    root = tmp_path_factory.mktemp("bootstrap") / "terraform"
-    shutil.copytree(BOOTSTRAP, root / "bootstrap")
-    shutil.copytree(ENVIRONMENTS / "aws" / "stages", root / "environments" / "aws" / "stages")
-    shutil.copytree(TERRAFORM / "modules" / "kms", root / "modules" / "kms")
-    directory = root / "bootstrap"
-    (directory / "emulator_override.tf").write_text(override(aliases=(None,)))
-    with emulator() as endpoint:
+    with the emulator's override (the repository is never edited). Outside pytest's basetemp,
+    which other pytest runs rotate away."""
+    with tempfile.TemporaryDirectory(prefix="shop-bootstrap-") as work, emulator() as endpoint:
+        root = Path(work) / "terraform"
+        shutil.copytree(BOOTSTRAP, root / "bootstrap")
+        shutil.copytree(ENVIRONMENTS / "aws" / "stages", root / "environments" / "aws" / "stages")
+        shutil.copytree(TERRAFORM / "modules" / "kms", root / "modules" / "kms")
+        directory = root / "bootstrap"
+        (directory / "emulator_override.tf").write_text(override(aliases=(None,)))
         env = offline_environment(root / ".terraform", **emulator_settings(endpoint))
         # With its backend: the override's local one, where bootstrap keeps its state anyway.
         initialized = terraform(directory, "init", "-lockfile=readonly", "-no-color", env=env)
