@@ -40,6 +40,7 @@ locals {
       alarms     = ["arn:aws:cloudwatch:*:${local.account}:alarm:shop-${stage}-*"]
       dashboards = ["arn:aws:cloudwatch::${local.account}:dashboard/shop-${stage}", "arn:aws:cloudwatch::${local.account}:dashboard/shop-${stage}-*"]
       secrets    = ["arn:aws:secretsmanager:*:${local.account}:secret:shop-${stage}/*", "arn:aws:secretsmanager:*:${local.account}:secret:shop-${stage}-*"]
+      cursor_key = ["arn:aws:secretsmanager:*:${local.account}:secret:shop-${stage}/cursor-key-*", "arn:aws:secretsmanager:*:${local.account}:secret:shop-${stage}-*/cursor-key-*"]
       # Keys and user pools have generated ids: the tagged_for_the_stage condition scopes them.
       keys       = ["arn:aws:kms:*:${local.account}:key/*"]
       aliases    = ["arn:aws:kms:*:${local.account}:alias/shop-${stage}", "arn:aws:kms:*:${local.account}:alias/shop-${stage}-*"]
@@ -64,7 +65,11 @@ locals {
         { test = "StringEquals", variable = "kms:ViaService", values = ["s3.${backend.region}.amazonaws.com"] },
         { test = "StringEquals", variable = "kms:EncryptionContext:aws:s3:arn", values = ["arn:aws:s3:::${backend.bucket}"] },
       ]
-      tagged_for_the_stage   = [{ test = "StringEquals", variable = "aws:ResourceTag/Stage", values = [stage] }]
+      tagged_for_the_stage = [{ test = "StringEquals", variable = "aws:ResourceTag/Stage", values = [stage] }]
+      secrets_manager_for_the_stage = [
+        { test = "StringEquals", variable = "aws:ResourceTag/Stage", values = [stage] },
+        { test = "StringLike", variable = "kms:ViaService", values = ["secretsmanager.*.amazonaws.com"] },
+      ]
       requests_the_stage_tag = [{ test = "StringEquals", variable = "aws:RequestTag/Stage", values = [stage] }]
       # A new key carries the stage's tag from its creation; an existing key (only a key
       # being created has no Stage tag yet) cannot be tagged into the stage.
@@ -128,6 +133,10 @@ locals {
     { sid = "ReadStageLogGroups", actions = ["logs:ListTagsForResource", "logs:ListTagsLogGroup"], resources = "log_groups", condition = "none" },
     { sid = "ReadStageAlarms", actions = ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"], resources = "alarms", condition = "none" },
     { sid = "ReadStageDashboards", actions = ["cloudwatch:GetDashboard"], resources = "dashboards", condition = "none" },
+    # The provider reads a secret version with GetSecretValue, even a write-only one: the
+    # cursor key's (the Stripe key's secret has no version in Terraform, so no role reads it).
+    { sid = "ReadCursorKeyVersion", actions = ["secretsmanager:GetSecretValue"], resources = "cursor_key", condition = "none" },
+    { sid = "DecryptCursorKeyThroughSecretsManager", actions = ["kms:Decrypt"], resources = "keys", condition = "secrets_manager_for_the_stage" },
     { sid = "ReadStageSecrets", actions = ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy"], resources = "secrets", condition = "none" },
     {
       sid       = "ReadStageKeys"

@@ -153,6 +153,16 @@ run "the_plan_role_only_reads" {
     }
     error_message = "prod's plan role reads prod's state object, and no other stage's."
   }
+
+  assert {
+    condition = flatten([
+      for statement in data.aws_iam_policy_document.permissions["prod-plan"].statement : tolist(statement.resources) if contains(statement.actions, "secretsmanager:GetSecretValue")
+      ]) == [
+      "arn:aws:secretsmanager:*:123456789012:secret:shop-prod-*/cursor-key-*",
+      "arn:aws:secretsmanager:*:123456789012:secret:shop-prod/cursor-key-*",
+    ]
+    error_message = "The one secret value a plan reads is the cursor key's (the provider reads its version); never the Stripe key."
+  }
 }
 
 run "the_deploy_role_reaches_only_its_stage" {
