@@ -316,10 +316,9 @@ def test_zips_are_hashed_with_filebase64sha256() -> None:
     assert "${var.artifacts_dir}/${name}.zip" in str(locals_of(MODULES / "shop")["artifact"])
 
 
-def test_no_resource_outside_modules_and_environments() -> None:
-    strays = [
-        p for p in (REPO / "terraform").rglob("*.tf") if not ({"modules", "environments"} & set(p.parts))
-    ]
+def test_no_resource_outside_modules_environments_and_bootstrap() -> None:
+    roots = {"modules", "environments", "bootstrap"}
+    strays = [p for p in (REPO / "terraform").rglob("*.tf") if not (roots & set(p.parts))]
     assert not strays
 
 

@@ -172,8 +172,8 @@ run "the_deploy_role_reaches_only_its_stage" {
     condition = alltrue(flatten([
       for statement in data.aws_iam_policy_document.permissions["dev-deploy"].statement : [
         for resource in statement.resources : (
-          resource == "*" || strcontains(resource, "shop-dev") || strcontains(resource, "shop-terraform-state-dev")
-          || length(statement.condition) > 0 || can(regex("(:event-source-mapping:|:distribution/|:hostedzone/|:change/|::/)", resource))
+          resource == "*" || strcontains(resource, "shop-dev") || strcontains(resource, "shop-terraform-state-dev") ||
+          length(statement.condition) > 0 || can(regex("(:event-source-mapping:|:distribution/|:hostedzone/|:change/|::/)", resource))
         )
       ]
     ]))

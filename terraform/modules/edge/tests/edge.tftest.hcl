@@ -35,15 +35,15 @@ run "one_rate_based_rule_per_per_client_entry_with_its_numbers" {
     condition = alltrue([
       for key, limit in var.per_client : length([
         for rule in aws_wafv2_web_acl.this.rule : rule
-        if rule.statement[0].rate_based_statement[0].limit == limit.limit
-        && rule.statement[0].rate_based_statement[0].evaluation_window_sec == limit.window_seconds
-        && rule.statement[0].rate_based_statement[0].aggregate_key_type == "IP"
-        && join(" ", [
+        if rule.statement[0].rate_based_statement[0].limit == limit.limit &&
+        rule.statement[0].rate_based_statement[0].evaluation_window_sec == limit.window_seconds &&
+        rule.statement[0].rate_based_statement[0].aggregate_key_type == "IP" &&
+        join(" ", [
           for match in rule.statement[0].rate_based_statement[0].scope_down_statement[0].and_statement[0].statement :
           match.byte_match_statement[0].search_string if match.byte_match_statement[0].positional_constraint == "EXACTLY"
-        ]) == key
-        && length(rule.statement[0].rate_based_statement[0].scope_down_statement[0].and_statement[0].statement[0].byte_match_statement[0].field_to_match[0].method) == 1
-        && length(rule.statement[0].rate_based_statement[0].scope_down_statement[0].and_statement[0].statement[1].byte_match_statement[0].field_to_match[0].uri_path) == 1
+        ]) == key &&
+        length(rule.statement[0].rate_based_statement[0].scope_down_statement[0].and_statement[0].statement[0].byte_match_statement[0].field_to_match[0].method) == 1 &&
+        length(rule.statement[0].rate_based_statement[0].scope_down_statement[0].and_statement[0].statement[1].byte_match_statement[0].field_to_match[0].uri_path) == 1
       ]) == 1
     ])
     error_message = "Each per_client entry needs exactly one rule counting per client IP with its limit and window, scoped down to exactly its method and path."
@@ -52,10 +52,10 @@ run "one_rate_based_rule_per_per_client_entry_with_its_numbers" {
   assert {
     condition = alltrue([
       for rule in aws_wafv2_web_acl.this.rule :
-      rule.action[0].block[0].custom_response[0].response_code == 429
-      && rule.action[0].block[0].custom_response[0].custom_response_body_key == one(aws_wafv2_web_acl.this.custom_response_body).key
-      && one(rule.action[0].block[0].custom_response[0].response_header).name == "Retry-After"
-      && one(rule.action[0].block[0].custom_response[0].response_header).value == tostring(rule.statement[0].rate_based_statement[0].evaluation_window_sec)
+      rule.action[0].block[0].custom_response[0].response_code == 429 &&
+      rule.action[0].block[0].custom_response[0].custom_response_body_key == one(aws_wafv2_web_acl.this.custom_response_body).key &&
+      one(rule.action[0].block[0].custom_response[0].response_header).name == "Retry-After" &&
+      one(rule.action[0].block[0].custom_response[0].response_header).value == tostring(rule.statement[0].rate_based_statement[0].evaluation_window_sec)
     ])
     error_message = "A refusal is a 429 with the problem body and Retry-After (the rule's window)."
   }
@@ -76,8 +76,8 @@ run "the_distribution_forwards_every_header_caches_nothing_and_uses_the_acl" {
 
   assert {
     condition = (
-      aws_cloudfront_distribution.this.default_cache_behavior[0].cache_policy_id == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
-      && aws_cloudfront_distribution.this.default_cache_behavior[0].origin_request_policy_id == "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+      aws_cloudfront_distribution.this.default_cache_behavior[0].cache_policy_id == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" &&
+      aws_cloudfront_distribution.this.default_cache_behavior[0].origin_request_policy_id == "b689b0a8-53d0-40ab-baf2-68738e2966ac"
     )
     error_message = "Managed-CachingDisabled and Managed-AllViewerExceptHostHeader (Authorization, Idempotency-Key, If-Match, X-Request-Id, Content-Type reach the API)."
   }
@@ -89,11 +89,11 @@ run "the_distribution_forwards_every_header_caches_nothing_and_uses_the_acl" {
 
   assert {
     condition = (
-      one(aws_cloudfront_distribution.this.origin).domain_name == var.origin_domain_name
-      && one(aws_cloudfront_distribution.this.origin).custom_origin_config[0].origin_protocol_policy == "https-only"
-      && aws_cloudfront_distribution.this.default_cache_behavior[0].viewer_protocol_policy == "https-only"
-      && aws_cloudfront_distribution.this.viewer_certificate[0].minimum_protocol_version == "TLSv1.2_2021"
-      && aws_cloudfront_distribution.this.aliases == toset([var.domain_name])
+      one(aws_cloudfront_distribution.this.origin).domain_name == var.origin_domain_name &&
+      one(aws_cloudfront_distribution.this.origin).custom_origin_config[0].origin_protocol_policy == "https-only" &&
+      aws_cloudfront_distribution.this.default_cache_behavior[0].viewer_protocol_policy == "https-only" &&
+      aws_cloudfront_distribution.this.viewer_certificate[0].minimum_protocol_version == "TLSv1.2_2021" &&
+      aws_cloudfront_distribution.this.aliases == toset([var.domain_name])
     )
     error_message = "HTTPS only, to the API's custom domain, under the clients' name."
   }
@@ -124,10 +124,10 @@ run "route53_and_the_waf_log_when_asked" {
 
   assert {
     condition = (
-      one(aws_wafv2_web_acl_logging_configuration.this[0].redacted_fields).single_header[0].name == "authorization"
-      && one(aws_wafv2_web_acl_logging_configuration.this[0].logging_filter).default_behavior == "DROP"
-      && startswith(aws_cloudwatch_log_group.waf[0].name, "aws-waf-logs-")
-      && aws_cloudwatch_log_group.waf[0].retention_in_days == 30
+      one(aws_wafv2_web_acl_logging_configuration.this[0].redacted_fields).single_header[0].name == "authorization" &&
+      one(aws_wafv2_web_acl_logging_configuration.this[0].logging_filter).default_behavior == "DROP" &&
+      startswith(aws_cloudwatch_log_group.waf[0].name, "aws-waf-logs-") &&
+      aws_cloudwatch_log_group.waf[0].retention_in_days == 30
     )
     error_message = "The WAF log keeps refused requests only, without their Authorization header."
   }

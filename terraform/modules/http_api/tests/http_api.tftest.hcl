@@ -51,18 +51,18 @@ run "each_route_with_the_authorization_of_its_auth" {
   assert {
     condition = alltrue([
       for key, route in aws_apigatewayv2_route.this :
-      route.authorizer_id == (var.routes[key].auth == "public" ? null : aws_apigatewayv2_authorizer.jwt.id)
-      && route.target == "integrations/${aws_apigatewayv2_integration.lambda[var.routes[key].function].id}"
+      route.authorizer_id == (var.routes[key].auth == "public" ? null : aws_apigatewayv2_authorizer.jwt.id) &&
+      route.target == "integrations/${aws_apigatewayv2_integration.lambda[var.routes[key].function].id}"
     ])
     error_message = "A JWT route names the authorizer, a public one none; each route targets its function's integration."
   }
 
   assert {
     condition = (
-      aws_apigatewayv2_authorizer.jwt.authorizer_type == "JWT"
-      && aws_apigatewayv2_authorizer.jwt.identity_sources == toset(["$request.header.Authorization"])
-      && aws_apigatewayv2_authorizer.jwt.jwt_configuration[0].issuer == var.jwt_issuer
-      && aws_apigatewayv2_authorizer.jwt.jwt_configuration[0].audience == toset(var.jwt_audience)
+      aws_apigatewayv2_authorizer.jwt.authorizer_type == "JWT" &&
+      aws_apigatewayv2_authorizer.jwt.identity_sources == toset(["$request.header.Authorization"]) &&
+      aws_apigatewayv2_authorizer.jwt.jwt_configuration[0].issuer == var.jwt_issuer &&
+      aws_apigatewayv2_authorizer.jwt.jwt_configuration[0].audience == toset(var.jwt_audience)
     )
     error_message = "The authorizer verifies the pool's JWTs from the Authorization header, for the app client."
   }
@@ -78,8 +78,8 @@ run "each_route_with_the_authorization_of_its_auth" {
   assert {
     condition = alltrue([
       for key, permission in aws_lambda_permission.api :
-      permission.principal == "apigateway.amazonaws.com" && permission.action == "lambda:InvokeFunction" && permission.function_name == var.functions[key].function_name
-      && permission.source_arn == "${aws_apigatewayv2_api.this.execution_arn}/*/*"
+      permission.principal == "apigateway.amazonaws.com" && permission.action == "lambda:InvokeFunction" && permission.function_name == var.functions[key].function_name &&
+      permission.source_arn == "${aws_apigatewayv2_api.this.execution_arn}/*/*"
     ])
     error_message = "This API, and nothing else through this permission, may invoke each function."
   }
@@ -100,17 +100,17 @@ run "a_default_stage_throttled_with_json_access_logs_encrypted_with_the_given_ke
 
   assert {
     condition = (
-      aws_apigatewayv2_stage.default.name == "$default" && aws_apigatewayv2_stage.default.auto_deploy
-      && jsondecode(aws_apigatewayv2_stage.default.access_log_settings[0].format).requestId == "$context.requestId"
+      aws_apigatewayv2_stage.default.name == "$default" && aws_apigatewayv2_stage.default.auto_deploy &&
+      jsondecode(aws_apigatewayv2_stage.default.access_log_settings[0].format).requestId == "$context.requestId"
     )
     error_message = "The $default stage, deployed on change, logs JSON lines with the request id."
   }
 
   assert {
     condition = (
-      aws_apigatewayv2_stage.default.default_route_settings[0].throttling_burst_limit == 200
-      && aws_apigatewayv2_stage.default.default_route_settings[0].throttling_rate_limit == 100
-      && [for s in aws_apigatewayv2_stage.default.route_settings : [s.route_key, s.throttling_burst_limit, s.throttling_rate_limit]] == [["POST /auth/login", 5, 1]]
+      aws_apigatewayv2_stage.default.default_route_settings[0].throttling_burst_limit == 200 &&
+      aws_apigatewayv2_stage.default.default_route_settings[0].throttling_rate_limit == 100 &&
+      [for s in aws_apigatewayv2_stage.default.route_settings : [s.route_key, s.throttling_burst_limit, s.throttling_rate_limit]] == [["POST /auth/login", 5, 1]]
     )
     error_message = "Every route throttled by the stage's default, the listed routes by their own limits."
   }

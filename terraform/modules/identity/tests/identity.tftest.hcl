@@ -18,22 +18,22 @@ run "a_pool_named_as_given_with_verified_addresses_and_optional_totp" {
 
   assert {
     condition = (
-      aws_cognito_user_pool.this.username_attributes == toset(["email"])
-      && aws_cognito_user_pool.this.auto_verified_attributes == toset(["email"])
-      && aws_cognito_user_pool.this.mfa_configuration == "OPTIONAL"
-      && aws_cognito_user_pool.this.software_token_mfa_configuration[0].enabled
-      && [for r in aws_cognito_user_pool.this.account_recovery_setting[0].recovery_mechanism : r.name] == ["verified_email"]
+      aws_cognito_user_pool.this.username_attributes == toset(["email"]) &&
+      aws_cognito_user_pool.this.auto_verified_attributes == toset(["email"]) &&
+      aws_cognito_user_pool.this.mfa_configuration == "OPTIONAL" &&
+      aws_cognito_user_pool.this.software_token_mfa_configuration[0].enabled &&
+      [for r in aws_cognito_user_pool.this.account_recovery_setting[0].recovery_mechanism : r.name] == ["verified_email"]
     )
     error_message = "E-mail is the user name and is verified; TOTP optional; resets go to the verified address only."
   }
 
   assert {
     condition = (
-      aws_cognito_user_pool.this.password_policy[0].minimum_length == 8
-      && aws_cognito_user_pool.this.password_policy[0].require_numbers
-      && aws_cognito_user_pool.this.deletion_protection == "INACTIVE"
-      && aws_cognito_user_pool.this.email_configuration[0].email_sending_account == "COGNITO_DEFAULT"
-      && length(aws_cognito_user_pool.this.user_pool_add_ons) == 0
+      aws_cognito_user_pool.this.password_policy[0].minimum_length == 8 &&
+      aws_cognito_user_pool.this.password_policy[0].require_numbers &&
+      aws_cognito_user_pool.this.deletion_protection == "INACTIVE" &&
+      aws_cognito_user_pool.this.email_configuration[0].email_sending_account == "COGNITO_DEFAULT" &&
+      length(aws_cognito_user_pool.this.user_pool_add_ons) == 0
     )
     error_message = "At least 8 characters with digits; no deletion protection, Cognito's sender, no threat protection by default."
   }
@@ -44,20 +44,20 @@ run "a_public_client_with_password_and_refresh_flows_and_short_lived_tokens" {
 
   assert {
     condition = (
-      !aws_cognito_user_pool_client.this.generate_secret
-      && aws_cognito_user_pool_client.this.explicit_auth_flows == toset(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
-      && aws_cognito_user_pool_client.this.prevent_user_existence_errors == "ENABLED"
-      && aws_cognito_user_pool_client.this.enable_token_revocation
+      !aws_cognito_user_pool_client.this.generate_secret &&
+      aws_cognito_user_pool_client.this.explicit_auth_flows == toset(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]) &&
+      aws_cognito_user_pool_client.this.prevent_user_existence_errors == "ENABLED" &&
+      aws_cognito_user_pool_client.this.enable_token_revocation
     )
     error_message = "No client secret, the two flows the users service calls, no user enumeration, revocable refresh tokens."
   }
 
   assert {
     condition = (
-      aws_cognito_user_pool_client.this.access_token_validity == 15
-      && aws_cognito_user_pool_client.this.id_token_validity == 15
-      && aws_cognito_user_pool_client.this.token_validity_units[0].access_token == "minutes"
-      && aws_cognito_user_pool_client.this.refresh_token_validity == 30
+      aws_cognito_user_pool_client.this.access_token_validity == 15 &&
+      aws_cognito_user_pool_client.this.id_token_validity == 15 &&
+      aws_cognito_user_pool_client.this.token_validity_units[0].access_token == "minutes" &&
+      aws_cognito_user_pool_client.this.refresh_token_validity == 30
     )
     error_message = "Access and ID tokens live 15 minutes (the authorizer does not see revocation), refresh tokens 30 days."
   }
@@ -74,11 +74,11 @@ run "production_protects_the_pool_sends_through_ses_and_enforces_threat_protecti
 
   assert {
     condition = (
-      aws_cognito_user_pool.this.deletion_protection == "ACTIVE"
-      && aws_cognito_user_pool.this.email_configuration[0].email_sending_account == "DEVELOPER"
-      && aws_cognito_user_pool.this.email_configuration[0].source_arn == var.ses_email_identity_arn
-      && aws_cognito_user_pool.this.user_pool_tier == "PLUS"
-      && aws_cognito_user_pool.this.user_pool_add_ons[0].advanced_security_mode == "ENFORCED"
+      aws_cognito_user_pool.this.deletion_protection == "ACTIVE" &&
+      aws_cognito_user_pool.this.email_configuration[0].email_sending_account == "DEVELOPER" &&
+      aws_cognito_user_pool.this.email_configuration[0].source_arn == var.ses_email_identity_arn &&
+      aws_cognito_user_pool.this.user_pool_tier == "PLUS" &&
+      aws_cognito_user_pool.this.user_pool_add_ons[0].advanced_security_mode == "ENFORCED"
     )
     error_message = "Deletion protection, SES as the sender, the Plus plan with threat protection enforced, each when asked."
   }

@@ -39,8 +39,8 @@ run "an_encrypted_alarm_topic_only_this_accounts_alarms_publish_to" {
 
   assert {
     condition = (
-      [for s in data.aws_iam_policy_document.alarms.statement : [s.actions, [for p in s.principals : [p.type, p.identifiers]]]] == [[toset(["sns:Publish"]), [["Service", toset(["cloudwatch.amazonaws.com"])]]]]
-      && [for c in one(data.aws_iam_policy_document.alarms.statement).condition : [c.test, c.variable, toset(c.values)]] == [["StringEquals", "aws:SourceAccount", toset([var.account_id])]]
+      [for s in data.aws_iam_policy_document.alarms.statement : [s.actions, [for p in s.principals : [p.type, p.identifiers]]]] == [[toset(["sns:Publish"]), [["Service", toset(["cloudwatch.amazonaws.com"])]]]] &&
+      [for c in one(data.aws_iam_policy_document.alarms.statement).condition : [c.test, c.variable, toset(c.values)]] == [["StringEquals", "aws:SourceAccount", toset([var.account_id])]]
     )
     error_message = "Only CloudWatch, on behalf of this account, may publish to the topic."
   }

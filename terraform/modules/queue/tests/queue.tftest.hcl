@@ -50,10 +50,10 @@ run "queue_and_dlq_are_named_encrypted_and_redriven" {
 run "only_the_events_topic_sends_and_only_the_consumed_types" {
   assert {
     condition = (
-      data.aws_iam_policy_document.queue.statement[0].actions == toset(["sqs:SendMessage"])
-      && data.aws_iam_policy_document.queue.statement[0].resources == toset([aws_sqs_queue.this.arn])
-      && one(data.aws_iam_policy_document.queue.statement[0].condition).variable == "aws:SourceArn"
-      && toset(one(data.aws_iam_policy_document.queue.statement[0].condition).values) == toset([var.topic_arn])
+      data.aws_iam_policy_document.queue.statement[0].actions == toset(["sqs:SendMessage"]) &&
+      data.aws_iam_policy_document.queue.statement[0].resources == toset([aws_sqs_queue.this.arn]) &&
+      one(data.aws_iam_policy_document.queue.statement[0].condition).variable == "aws:SourceArn" &&
+      toset(one(data.aws_iam_policy_document.queue.statement[0].condition).values) == toset([var.topic_arn])
     )
     error_message = "The queue policy admits SendMessage to this queue from the events topic only."
   }
