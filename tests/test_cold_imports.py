@@ -65,11 +65,6 @@ def test_no_handler_loads_the_typed_resources_model(handler: str) -> None:
     assert TYPED_RESOURCES not in loaded_modules(handler)
 
 
-def test_the_orders_api_builds_none_of_the_readings_of_the_events_its_queue_consumes() -> None:
-    orders_api = str(RESOURCES.service("orders").http_handler)
-    assert "shop.orders.domain.consumed" not in loaded_modules(orders_api)
-
-
 def test_the_catalog_api_loads_neither_the_stock_reservations_nor_the_recommendations() -> None:
     # both are imported by their first use; GET/POST /products are the cold starts that matter
     modules = loaded_modules(str(RESOURCES.service("catalog").http_handler))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from shop.kernel.address import Address
 from shop.kernel.change import Change
@@ -24,20 +23,18 @@ from shop.orders.domain.errors import (
     OrderInFlight,
     StaleOrder,
 )
+from shop.orders.domain.events import (
+    PaymentCaptured,
+    PaymentDeclined,
+    PaymentRefunded,
+    StockRejected,
+    StockReserved,
+    UserDeleted,
+)
 from shop.orders.domain.idempotency import fingerprint, order_id_for
 from shop.orders.domain.model import Order
 from shop.orders.domain.stats import Stats
 from shop.orders.ports import CartReader, Orders, Position
-
-if TYPE_CHECKING:  # built only by the queue's function (handlers/events.py), not at the API's cold start
-    from shop.orders.domain.consumed import (
-        PaymentCaptured,
-        PaymentDeclined,
-        PaymentRefunded,
-        StockRejected,
-        StockReserved,
-        UserDeleted,
-    )
 
 _ERASE_BATCH = 25  # orders erased per transaction (DynamoDB takes up to 100 writes in one)
 

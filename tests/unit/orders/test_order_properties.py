@@ -16,19 +16,17 @@ from shop.kernel.address import Address
 from shop.kernel.clock import FixedClock
 from shop.kernel.errors import DomainError
 from shop.orders import service
-from shop.orders.domain.consumed import (
-    PaymentCaptured,
-    PaymentDeclined,
-    PaymentRefunded,
-    StockRejected,
-    StockReserved,
-)
 from shop.orders.domain.errors import OrderInFlight
 from shop.orders.domain.events import (
     OrderCancelled,
     OrderConfirmed,
+    PaymentCaptured,
+    PaymentDeclined,
+    PaymentRefunded,
     PaymentRequested,
     RefundRequested,
+    StockRejected,
+    StockReserved,
 )
 from shop.orders.domain.model import _MOVES, OrderStatus, PaymentStatus
 from tests.unit.orders.fakes import FakeCartReader, FakeOrders, cart_of

@@ -13,14 +13,6 @@ from shop.kernel.errors import Conflict, NotFound
 from shop.kernel.money import MAX_AMOUNT, AmountTooLarge
 from shop.orders import service
 from shop.orders.domain.cart import Cart, CartLine, UnavailableLine
-from shop.orders.domain.consumed import (
-    PaymentCaptured,
-    PaymentDeclined,
-    PaymentRefunded,
-    StockRejected,
-    StockReserved,
-    UserDeleted,
-)
 from shop.orders.domain.errors import (
     CartChanged,
     CartNotOrderable,
@@ -37,8 +29,14 @@ from shop.orders.domain.events import (
     OrderCancelled,
     OrderConfirmed,
     OrderPlaced,
+    PaymentCaptured,
+    PaymentDeclined,
+    PaymentRefunded,
     PaymentRequested,
     RefundRequested,
+    StockRejected,
+    StockReserved,
+    UserDeleted,
 )
 from shop.orders.domain.idempotency import order_id_for
 from shop.orders.domain.model import Order, OrderStatus, PaymentStatus

@@ -1,5 +1,5 @@
-"""Integration events orders publishes (payloads as docs/conventions.md fixes them); its readings
-of those it consumes are in consumed.py, which only its queue's function loads."""
+"""Integration events: those orders publishes (payloads as docs/conventions.md fixes them) and
+its own tolerant readings of those it consumes."""
 
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ class EventLine(BaseModel):
     unit_price: Money
     line_total: Money
     revision: str | None = None  # the cart line's version: its confirmation removes exactly this line
+
+
+# -- published ------------------------------------------------------------------------
 
 
 class OrderPlaced(EventData):
@@ -71,3 +74,41 @@ class RefundRequested(EventData):
     customer_id: str
     payment_id: str
     amount: Money
+
+
+# -- consumed (only the fields orders needs; anything else is ignored) ------------------
+
+
+class _Consumed(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    order_id: str
+
+
+class StockReserved(_Consumed):
+    pass
+
+
+class StockRejected(_Consumed):
+    product_ids: tuple[str, ...] = ()
+
+
+class PaymentCaptured(_Consumed):
+    payment_id: str
+
+
+class PaymentDeclined(_Consumed):
+    payment_id: str | None = None
+    reason: str | None = None
+
+
+class PaymentRefunded(_Consumed):
+    payment_id: str | None = None
+
+
+class UserDeleted(BaseModel):
+    """A customer deleted the account: their orders keep no personal data."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    user_id: str

@@ -11,7 +11,7 @@ from shop.kernel.clock import Clock
 from shop.kernel.events import Event
 from shop.orders import service
 from shop.orders.container import Container
-from shop.orders.domain.consumed import (
+from shop.orders.domain.events import (
     PaymentCaptured,
     PaymentDeclined,
     PaymentRefunded,
