@@ -37,10 +37,11 @@ locals {
         for name in ["/aws/lambda/shop-${stage}-*", "/aws/apigateway/shop-${stage}/*", "aws-waf-logs-shop-${stage}"] :
         ["arn:aws:logs:*:${local.account}:log-group:${name}", "arn:aws:logs:*:${local.account}:log-group:${name}:*"]
       ])
-      alarms     = ["arn:aws:cloudwatch:*:${local.account}:alarm:shop-${stage}-*"]
-      dashboards = ["arn:aws:cloudwatch::${local.account}:dashboard/shop-${stage}", "arn:aws:cloudwatch::${local.account}:dashboard/shop-${stage}-*"]
-      secrets    = ["arn:aws:secretsmanager:*:${local.account}:secret:shop-${stage}/*", "arn:aws:secretsmanager:*:${local.account}:secret:shop-${stage}-*"]
-      cursor_key = ["arn:aws:secretsmanager:*:${local.account}:secret:shop-${stage}/cursor-key-*", "arn:aws:secretsmanager:*:${local.account}:secret:shop-${stage}-*/cursor-key-*"]
+      function_logs = ["arn:aws:logs:*:${local.account}:log-group:/aws/lambda/shop-${stage}-*:*"]
+      alarms        = ["arn:aws:cloudwatch:*:${local.account}:alarm:shop-${stage}-*"]
+      dashboards    = ["arn:aws:cloudwatch::${local.account}:dashboard/shop-${stage}", "arn:aws:cloudwatch::${local.account}:dashboard/shop-${stage}-*"]
+      secrets       = ["arn:aws:secretsmanager:*:${local.account}:secret:shop-${stage}/*", "arn:aws:secretsmanager:*:${local.account}:secret:shop-${stage}-*"]
+      cursor_key    = ["arn:aws:secretsmanager:*:${local.account}:secret:shop-${stage}/cursor-key-*", "arn:aws:secretsmanager:*:${local.account}:secret:shop-${stage}-*/cursor-key-*"]
       # Keys and user pools have generated ids: the tagged_for_the_stage condition scopes them.
       keys       = ["arn:aws:kms:*:${local.account}:key/*"]
       aliases    = ["arn:aws:kms:*:${local.account}:alias/shop-${stage}", "arn:aws:kms:*:${local.account}:alias/shop-${stage}-*"]
@@ -53,6 +54,7 @@ locals {
       dns              = ["arn:aws:route53:::hostedzone/*", "arn:aws:route53:::change/*"]
       hosted_zones     = ["arn:aws:route53:::hostedzone/*"]
       replication_role = ["arn:aws:iam::${local.account}:role/aws-service-role/replication.dynamodb.amazonaws.com/AWSServiceRoleForDynamoDBReplication"]
+      boundary         = [local.boundary_arns[stage]]
     }
   }
 
@@ -77,6 +79,8 @@ locals {
         { test = "StringEquals", variable = "aws:RequestTag/Stage", values = [stage] },
         { test = "Null", variable = "aws:ResourceTag/Stage", values = ["true"] },
       ]
+      # The role carries (or is being given) the stage's boundary (boundary.tf).
+      with_the_boundary    = [{ test = "StringEquals", variable = "iam:PermissionsBoundary", values = [local.boundary_arns[stage]] }]
       passed_to_lambda     = [{ test = "StringEquals", variable = "iam:PassedToService", values = ["lambda.amazonaws.com"] }]
       dynamodb_replication = [{ test = "StringEquals", variable = "iam:AWSServiceName", values = ["replication.dynamodb.amazonaws.com"] }]
       for_stage_functions = [{
@@ -189,11 +193,19 @@ locals {
     {
       sid = "ManageStageRoles"
       actions = [
-        "iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:TagRole",
-        "iam:UntagRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:ListInstanceProfilesForRole",
+        "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole",
+        "iam:ListInstanceProfilesForRole",
       ]
       resources = "roles"
       condition = "none"
+    },
+    # What a role may do is written here: only into a role under the stage's boundary, so no
+    # policy it writes reaches beyond the boundary (the IAM actions iam:PermissionsBoundary applies to).
+    {
+      sid       = "ChangeStageRolesUnderTheBoundaryOnly"
+      actions   = ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"]
+      resources = "roles"
+      condition = "with_the_boundary"
     },
     {
       sid       = "PassStageRolesToLambdaOnly"
@@ -346,18 +358,34 @@ locals {
     },
     # The roles it writes could trust it by name: it never assumes them.
     { sid = "NeverAssumeStageRoles", effect = "Deny", actions = ["sts:AssumeRole"], resources = "roles", condition = "none" },
+    # Nothing above allows these; the Denies hold even if the role is given more one day.
+    { sid = "NeverRemoveTheBoundary", effect = "Deny", actions = ["iam:DeleteRolePermissionsBoundary"], resources = "roles", condition = "none" },
+    {
+      sid       = "NeverEditTheBoundary"
+      effect    = "Deny"
+      actions   = ["iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"]
+      resources = "boundary"
+      condition = "none"
+    },
   ]
 
-  statements = {
-    for key, role in local.roles : key => concat(local.read, [for statement in local.write : statement if role.kind == "deploy"])
-  }
+  # Every document: each role's permissions and each stage's boundary (boundary.tf).
+  documents = merge(
+    {
+      for key, role in local.roles : key => {
+        stage      = role.stage
+        statements = concat(local.read, [for statement in local.write : statement if role.kind == "deploy"])
+      }
+    },
+    { for stage in var.stages : "${stage}-boundary" => { stage = stage, statements = local.boundary } },
+  )
 }
 
 data "aws_iam_policy_document" "permissions" {
-  for_each = local.roles
+  for_each = local.documents
 
   dynamic "statement" {
-    for_each = local.statements[each.key]
+    for_each = each.value.statements
     content {
       sid       = statement.value.sid
       effect    = lookup(statement.value, "effect", "Allow")

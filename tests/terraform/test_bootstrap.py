@@ -21,7 +21,7 @@ import pytest
 
 from shop_tools.plan import emulator, emulator_settings, override
 from tests.terraform.cli import init, offline_environment, terraform
-from tests.terraform.hcl import ENVIRONMENTS, TERRAFORM, blocks
+from tests.terraform.hcl import ENVIRONMENTS, MODULES, TERRAFORM, blocks, locals_of
 
 pytestmark = pytest.mark.terraform
 
@@ -50,6 +50,24 @@ def test_its_terraform_tests_cover_refused_inputs() -> None:
     text = "".join(p.read_text() for p in (BOOTSTRAP / "tests").glob("*.tftest.hcl"))
     assert 'mock_provider "aws"' in text
     assert "expect_failures = [var.repository]" in text
+
+
+def test_the_boundary_allows_every_action_the_shop_gives_a_function() -> None:
+    """The boundary caps what a deploy can give a function: an action a module gives its
+    functions and the boundary lacks would be refused on AWS at run time, and nowhere before."""
+    boundary = {
+        action
+        for statement in locals_of(BOOTSTRAP / "boundary.tf")["boundary"]
+        for action in statement["actions"]
+    }
+    (cognito,) = [b for b in blocks("variable", MODULES / "service") if b.name == "cognito_actions"]
+    given = {f"cognito-idp:{action}" for action in cognito.body["default"]}
+    for module in ("function", "service", "outbox_relay"):
+        for actions in re.findall(r"actions\s*=\s*\[([^\]]*)\]", (MODULES / module / "main.tf").read_text()):
+            given |= set(re.findall(r'"([a-z0-9-]+:[A-Za-z]+)"', actions))
+    given -= {"sts:AssumeRole"}  # the trust policy's: Lambda assumes the role
+    assert {"dynamodb:GetRecords", "secretsmanager:GetSecretValue", "xray:PutTraceSegments"} <= given
+    assert given - boundary == set()
 
 
 def test_validate_and_terraform_test_offline(tmp_path: Path) -> None:
@@ -175,6 +193,25 @@ def test_the_roles_trust_github_for_this_repository_only(applied: Applied) -> No
 
 
 @pytest.mark.slow
+def test_each_deploy_role_writes_roles_only_under_its_stage_s_boundary(applied: Applied) -> None:
+    iam = applied.client("iam")
+    boundaries = {p["PolicyName"]: p for p in iam.list_policies(Scope="Local")["Policies"]}
+    assert set(boundaries) == {f"github-shop-{stage}-boundary" for stage in STAGES}
+    for stage in STAGES:
+        boundary = boundaries[f"github-shop-{stage}-boundary"]
+        version = iam.get_policy_version(PolicyArn=boundary["Arn"], VersionId=boundary["DefaultVersionId"])
+        caps = {s["Sid"]: s for s in version["PolicyVersion"]["Document"]["Statement"]}
+        account = boundary["Arn"].split(":")[4]
+        assert caps["UseStageTables"]["Resource"] == f"arn:aws:dynamodb:*:{account}:table/shop-{stage}-*"
+        deploy = iam.get_role_policy(RoleName=f"github-shop-{stage}-deploy", PolicyName="deploy")
+        (statement,) = [
+            s for s in deploy["PolicyDocument"]["Statement"] if s["Sid"].endswith("UnderTheBoundaryOnly")
+        ]
+        # The ARN bootstrap writes into the condition is the one AWS gave the policy.
+        assert statement["Condition"] == {"StringEquals": {"iam:PermissionsBoundary": boundary["Arn"]}}
+
+
+@pytest.mark.slow
 def test_a_plan_after_apply_shows_no_changes_and_destroy_leaves_nothing(applied: Applied) -> None:
     replan = applied.run("replan", "plan", "-detailed-exitcode")
     assert replan.returncode == 0, replan.stdout[-3000:] + replan.stderr
@@ -188,6 +225,7 @@ def test_a_plan_after_apply_shows_no_changes_and_destroy_leaves_nothing(applied:
         "buckets": [b["Name"] for b in applied.client("s3").list_buckets()["Buckets"]],
         "oidc providers": iam.list_open_id_connect_providers()["OpenIDConnectProviderList"],
         "roles": [r["RoleName"] for r in iam.list_roles()["Roles"]],
+        "policies": [p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]],
         # A key is only scheduled for deletion (7 to 30 days): what AWS keeps by design.
         "keys": [k["KeyId"] for k in keys if k["KeyState"] != "PendingDeletion"],
         "aliases": [

@@ -139,12 +139,25 @@ def test_no_wildcard_principals_and_no_not_actions() -> None:
                     assert "*" not in strings(value["identifiers"]), path
 
 
+# (file, address) -> reason: the managed policies there may be.
+MANAGED_POLICIES = {
+    (
+        "terraform/bootstrap/boundary.tf",
+        "aws_iam_policy.boundary",
+    ): "A permissions boundary must be a managed policy: the cap on every role a deploy role writes",
+}
+
+
 def test_no_managed_policies_or_inline_json_policies() -> None:
-    assert not [
-        b.where for b in blocks("resource") if b.type in ("aws_iam_role_policy_attachment", "aws_iam_policy")
-    ]
+    managed = {
+        (str(b.path.relative_to(REPO)), f"{b.type}.{b.name}")
+        for b in blocks("resource")
+        if b.type in ("aws_iam_role_policy_attachment", "aws_iam_policy")
+    }
+    assert managed == set(MANAGED_POLICIES)
+    assert all(len(reason) > 20 for reason in MANAGED_POLICIES.values())
     for block in blocks("resource"):
-        if block.type == "aws_iam_role_policy":
+        if block.type in ("aws_iam_role_policy", "aws_iam_policy"):
             assert block.body["policy"].startswith(("${data.aws_iam_policy_document.", "${var.policy_json}"))
 
 

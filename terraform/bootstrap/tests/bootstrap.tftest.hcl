@@ -216,9 +216,94 @@ run "the_deploy_role_reaches_only_its_stage" {
 
   assert {
     condition = [
-      for statement in data.aws_iam_policy_document.permissions["dev-deploy"].statement : statement.resources if statement.effect == "Deny"
+      for statement in data.aws_iam_policy_document.permissions["dev-deploy"].statement : statement.resources if statement.effect == "Deny" && contains(statement.actions, "sts:AssumeRole")
     ] == [toset(["arn:aws:iam::123456789012:role/shop-dev-*"])]
     error_message = "A deploy role never assumes the roles it writes."
+  }
+}
+
+run "the_deploy_role_writes_roles_only_under_its_stage_s_boundary" {
+  command = apply
+
+  assert {
+    condition = {
+      for statement in data.aws_iam_policy_document.permissions["dev-deploy"].statement : statement.sid => statement.condition
+      if statement.effect == "Allow" && length(setintersection(statement.actions, ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:AttachRolePolicy", "iam:DetachRolePolicy"])) > 0
+      } == {
+      ChangeStageRolesUnderTheBoundaryOnly = toset([{ test = "StringEquals", variable = "iam:PermissionsBoundary", values = tolist(["arn:aws:iam::123456789012:policy/github-shop-dev-boundary"]) }])
+    }
+    error_message = "Creating a role and writing its policies need the stage's boundary on it (iam:PermissionsBoundary), in one statement."
+  }
+
+  assert {
+    condition = length(setsubtract(["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"], flatten([
+      for statement in data.aws_iam_policy_document.permissions["dev-deploy"].statement : tolist(statement.actions) if statement.sid == "ChangeStageRolesUnderTheBoundaryOnly"
+    ]))) == 0
+    error_message = "The statement holds every IAM write the boundary condition applies to."
+  }
+
+  assert {
+    condition = !anytrue([
+      for statement in data.aws_iam_policy_document.permissions["dev-deploy"].statement : statement.effect == "Allow" && anytrue([
+        for action in statement.actions : can(regex("^iam:(DeleteRolePermissionsBoundary|.*Policy(Version)?$)", action)) && !contains(["iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:GetRolePolicy", "iam:UpdateAssumeRolePolicy"], action)
+      ])
+    ])
+    error_message = "No Allow removes a boundary or writes a managed policy."
+  }
+
+  assert {
+    condition = !anytrue(flatten([
+      for statement in data.aws_iam_policy_document.permissions["dev-deploy"].statement : [
+        for resource in statement.resources : strcontains(resource, ":policy/") if statement.effect == "Allow"
+      ]
+    ]))
+    error_message = "No Allow statement reaches a managed policy, the boundary least of all."
+  }
+
+  assert {
+    condition = {
+      for statement in data.aws_iam_policy_document.permissions["dev-deploy"].statement : statement.sid => statement.resources
+      if statement.effect == "Deny" && !contains(statement.actions, "sts:AssumeRole")
+      } == {
+      NeverRemoveTheBoundary = toset(["arn:aws:iam::123456789012:role/shop-dev-*"])
+      NeverEditTheBoundary   = toset(["arn:aws:iam::123456789012:policy/github-shop-dev-boundary"])
+    }
+    error_message = "Explicit Denies keep the boundary on the stage's roles and the boundary itself unchanged, whatever else the role is given."
+  }
+}
+
+run "each_stage_s_boundary_caps_its_functions_to_the_stage" {
+  command = apply
+
+  assert {
+    condition     = { for stage, policy in aws_iam_policy.boundary : stage => policy.name } == { dev = "github-shop-dev-boundary", prod = "github-shop-prod-boundary" }
+    error_message = "One boundary per stage, named beside the pipeline's roles, outside the shop-<stage>-* names a deploy role writes."
+  }
+
+  assert {
+    condition     = alltrue([for stage, policy in aws_iam_policy.boundary : policy.policy == data.aws_iam_policy_document.permissions["${stage}-boundary"].json])
+    error_message = "The boundary is its stage's document."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for statement in data.aws_iam_policy_document.permissions["dev-boundary"].statement : [
+        for resource in statement.resources : statement.effect == "Allow" && (
+          can(regex("shop-dev[-/]", resource)) || (resource == "*" && length(statement.condition) == 0 && alltrue([for action in statement.actions : can(regex("^(xray:|dynamodb:ListStreams$|sqs:ListQueues$)", action))])) ||
+          statement.condition == toset([{ test = "StringEquals", variable = "aws:ResourceTag/Stage", values = tolist(["dev"]) }])
+        )
+      ]
+    ]))
+    error_message = "dev's boundary allows dev's names, keys and user pools tagged for dev, and \"*\" only for what has no resource-level permissions."
+  }
+
+  assert {
+    condition = !anytrue(flatten([
+      for statement in data.aws_iam_policy_document.permissions["dev-boundary"].statement : [
+        for action in statement.actions : can(regex("^(iam|sts|lambda|s3):", action)) || strcontains(action, "*")
+      ]
+    ]))
+    error_message = "A function may touch no IAM, STS, Lambda or S3, and no wildcard action."
   }
 }
 
