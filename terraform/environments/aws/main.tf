@@ -4,9 +4,18 @@
 # Routes, tables and queues come from src/shop/resources.json, the same file
 # the code and the embedded local stack read.
 
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
 locals {
   resources     = jsondecode(file("${path.module}/../../../src/shop/resources.json"))
   artifacts_dir = coalesce(var.artifacts_dir, "${path.module}/../../../dist")
+  # terraform/bootstrap's boundary of the stage unless var.permissions_boundary says otherwise.
+  permissions_boundary = (
+    var.permissions_boundary == null ?
+    "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:policy/github-shop-${var.stage}-boundary" :
+    var.permissions_boundary == "" ? null : var.permissions_boundary
+  )
 }
 
 module "shop" {
@@ -39,6 +48,7 @@ module "shop" {
   cursor_key_version                 = var.cursor_key_version
   api_domain_name                    = var.edge_protection == null ? null : var.edge_protection.origin_domain_name
   snap_start                         = var.snap_start
+  permissions_boundary               = local.permissions_boundary
 }
 
 # Per-client limits (resources.json throttling.per_client): CloudFront and AWS WAF in
@@ -93,4 +103,5 @@ module "secondary" {
   payment_provider                   = var.payment_provider
   allow_sandbox_payments             = var.allow_sandbox_payments
   snap_start                         = var.snap_start
+  permissions_boundary               = local.permissions_boundary
 }

@@ -158,3 +158,9 @@ variable "cursor_key_version" {
   type        = number
   default     = null
 }
+
+variable "permissions_boundary" {
+  description = "The permissions boundary of every function's role. null (the default): terraform/bootstrap's `github-shop-<stage>-boundary` in this account, which its deploy role requires on every role it creates, so a deployment into an account without bootstrap's boundary fails loudly at CreateRole instead of creating unbounded roles. An ARN: that policy instead. \"\": no boundary (a deployer that may create unbounded roles)."
+  type        = string
+  default     = null
+}

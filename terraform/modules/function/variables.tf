@@ -128,3 +128,14 @@ variable "snap_start" {
   type        = bool
   default     = false
 }
+
+variable "permissions_boundary" {
+  description = "ARN of the managed policy that bounds the function's role (terraform/bootstrap's `github-shop-<stage>-boundary` on AWS); null = no boundary."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/[A-Za-z0-9+=,.@_/-]+$", var.permissions_boundary))
+    error_message = "permissions_boundary is an IAM policy ARN, arn:<partition>:iam::<account>:policy/<name>."
+  }
+}

@@ -101,11 +101,12 @@ module "function" {
     POWERTOOLS_SERVICE_NAME      = "outbox_relay"
     POWERTOOLS_METRICS_NAMESPACE = "Shop"
   }
-  policy_json        = data.aws_iam_policy_document.relay.json
-  kms_key_arn        = var.kms_key_arn
-  log_retention_days = var.log_retention_days
-  alarm_topic_arn    = var.alarm_topic_arn
-  tags               = var.tags
+  policy_json          = data.aws_iam_policy_document.relay.json
+  kms_key_arn          = var.kms_key_arn
+  log_retention_days   = var.log_retention_days
+  alarm_topic_arn      = var.alarm_topic_arn
+  permissions_boundary = var.permissions_boundary
+  tags                 = var.tags
 }
 
 resource "aws_lambda_event_source_mapping" "stream" {

@@ -125,3 +125,9 @@ variable "iterator_age_threshold_seconds" {
     error_message = "iterator_age_threshold_seconds is 60 s to under a day (a stream keeps records 24 hours)."
   }
 }
+
+variable "permissions_boundary" {
+  description = "ARN of the managed policy that bounds every function's role (modules/function); null = none."
+  type        = string
+  default     = null
+}

@@ -198,6 +198,7 @@ module "function" {
   log_retention_days   = var.log_retention_days
   alarm_topic_arn      = var.alarm_topic_arn
   snap_start           = var.snap_start
+  permissions_boundary = var.permissions_boundary
   tags                 = merge(var.tags, { Service = var.service })
 }
 

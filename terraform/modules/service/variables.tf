@@ -235,3 +235,9 @@ variable "snap_start" {
   type        = bool
   default     = false
 }
+
+variable "permissions_boundary" {
+  description = "ARN of the managed policy that bounds every function's role (modules/function); null = none."
+  type        = string
+  default     = null
+}

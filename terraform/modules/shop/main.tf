@@ -258,10 +258,11 @@ module "service" {
     client_id     = local.identity.client_id
   } : null
 
-  snap_start          = var.snap_start
-  cursor_secret_arn   = local.cursor_secret_arn
-  secrets             = each.key == local.payments_service ? local.payments_secrets : {}
-  secrets_kms_key_arn = local.secrets_kms_key_arn
+  snap_start           = var.snap_start
+  permissions_boundary = var.permissions_boundary
+  cursor_secret_arn    = local.cursor_secret_arn
+  secrets              = each.key == local.payments_service ? local.payments_secrets : {}
+  secrets_kms_key_arn  = local.secrets_kms_key_arn
   extra_environment = merge(
     each.key == local.payments_service ? local.payments_environment : {},
     try(each.value.uses_identity, false) ? local.identity_environment : {},
@@ -295,6 +296,7 @@ module "outbox_relay" {
   alarm_topic_arn    = module.monitoring.alarm_topic_arn
   # Decision 0009: the relay's own reservation, so no burst elsewhere leaves the streams unread.
   reserved_concurrency = var.relay_reserved_concurrency
+  permissions_boundary = var.permissions_boundary
   tags                 = local.tags
 
   # Multi-region: relay only this region's outbox records; the secondary leaves records

@@ -254,3 +254,9 @@ variable "notify_verified_only" {
   type        = bool
   default     = false
 }
+
+variable "permissions_boundary" {
+  description = "ARN of the managed policy that bounds every function's role (modules/function); null = none."
+  type        = string
+  default     = null
+}

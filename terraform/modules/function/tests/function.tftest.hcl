@@ -83,6 +83,34 @@ run "its_role_writes_only_its_own_log_group_and_decrypts_only_the_key" {
   }
 }
 
+run "its_role_carries_the_permissions_boundary_given" {
+  variables {
+    permissions_boundary = "arn:aws:iam::123456789012:policy/github-shop-test-boundary"
+  }
+
+  assert {
+    condition     = aws_iam_role.this.permissions_boundary == var.permissions_boundary
+    error_message = "The role carries the boundary: the cap on whatever its policies say."
+  }
+}
+
+run "no_boundary_unless_one_is_given" {
+  assert {
+    condition     = aws_iam_role.this.permissions_boundary == null
+    error_message = "Without a boundary (the emulators, the examples) the role has none."
+  }
+}
+
+run "refuses_a_boundary_that_is_not_a_policy_arn" {
+  command = plan
+
+  variables {
+    permissions_boundary = "github-shop-test-boundary"
+  }
+
+  expect_failures = [var.permissions_boundary]
+}
+
 run "pages_for_errors_throttles_and_slow_invocations" {
   variables {
     reserved_concurrency = 20
