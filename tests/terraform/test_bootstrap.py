@@ -70,6 +70,15 @@ def test_the_boundary_allows_every_action_the_shop_gives_a_function() -> None:
     assert given - boundary == set()
 
 
+def test_environments_aws_bounds_its_roles_by_the_policy_bootstrap_names() -> None:
+    """The two sides of one naming convention: a drift would fail every deploy at CreateRole."""
+    (policy,) = [b for b in blocks("resource", BOOTSTRAP) if b.type == "aws_iam_policy"]
+    assert policy.body["name"] == "github-shop-${each.key}-boundary"
+    assert (
+        ":policy/github-shop-${var.stage}-boundary" in locals_of(ENVIRONMENTS / "aws")["permissions_boundary"]
+    )
+
+
 def test_validate_and_terraform_test_offline(tmp_path: Path) -> None:
     env = offline_environment(tmp_path / ".terraform")
     init(BOOTSTRAP, env)
