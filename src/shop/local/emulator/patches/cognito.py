@@ -13,27 +13,21 @@ Cognito takes any alias of the user. The fix: sign out every name the user's tok
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Callable
 from typing import Any
 
-_lock = threading.Lock()
-_installed = False
+from shop.local.emulator.patches.once import applied_once
 
 
+@applied_once
 def install() -> None:
-    """Patch moto's user pools in this process; idempotent."""
-    global _installed  # noqa: PLW0603 - a process-wide patch is applied once
-    with _lock:
-        if _installed:
-            return
-        from moto.cognitoidp.models import CognitoIdpUserPool
+    """Patch moto's user pools in this process."""
+    from moto.cognitoidp.models import CognitoIdpUserPool
 
-        CognitoIdpUserPool.create_tokens_from_refresh_token = _refusing_gone_users(  # type: ignore[method-assign]
-            CognitoIdpUserPool.create_tokens_from_refresh_token
-        )
-        CognitoIdpUserPool.sign_out = _signing_out_every_alias(CognitoIdpUserPool.sign_out)  # type: ignore[method-assign]
-        _installed = True
+    CognitoIdpUserPool.create_tokens_from_refresh_token = _refusing_gone_users(  # type: ignore[method-assign]
+        CognitoIdpUserPool.create_tokens_from_refresh_token
+    )
+    CognitoIdpUserPool.sign_out = _signing_out_every_alias(CognitoIdpUserPool.sign_out)  # type: ignore[method-assign]
 
 
 def _refusing_gone_users(exchange: Callable[..., Any]) -> Callable[..., Any]:

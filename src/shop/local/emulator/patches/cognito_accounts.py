@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from shop.local.emulator import mailbox
+from shop.local.emulator.patches.once import applied_once
 from shop.users.ports import FREE_LOGIN_FAILURES
 
 EMAIL_CODE_SECONDS = 24 * 3600
@@ -31,27 +32,22 @@ RESET_CODE_SECONDS = 3600
 MAX_LOCKOUT_SECONDS = 15 * 60
 
 _lock = threading.Lock()
-_installed = False
 _codes: dict[tuple[str, str, str], tuple[str, float]] = {}  # (pool, user, purpose) -> (code, expiry)
 _failures: dict[tuple[str, str], tuple[int, float]] = {}  # (pool, user) -> (failures, locked until)
 
 
+@applied_once
 def install() -> None:
-    """Patch moto's Cognito in this process; idempotent."""
-    global _installed  # noqa: PLW0603 - a process-wide patch is applied once
-    with _lock:
-        if _installed:
-            return
-        from moto.cognitoidp.models import CognitoIdpBackend
-        from moto.cognitoidp.responses import CognitoIdpResponse
+    """Patch moto's Cognito in this process."""
+    from moto.cognitoidp.models import CognitoIdpBackend
+    from moto.cognitoidp.responses import CognitoIdpResponse
 
-        CognitoIdpResponse.revoke_token = _revoke_token  # type: ignore[attr-defined]
-        CognitoIdpResponse.get_user_attribute_verification_code = _send_attribute_code  # type: ignore[attr-defined]
-        CognitoIdpResponse.verify_user_attribute = _verify_attribute  # type: ignore[attr-defined]
-        CognitoIdpBackend.forgot_password = _forgot_password  # type: ignore[method-assign,assignment]
-        CognitoIdpBackend.confirm_forgot_password = _confirm_forgot_password  # type: ignore[method-assign,assignment]
-        CognitoIdpBackend.initiate_auth = _locking_out(CognitoIdpBackend.initiate_auth)  # type: ignore[method-assign]
-        _installed = True
+    CognitoIdpResponse.revoke_token = _revoke_token  # type: ignore[attr-defined]
+    CognitoIdpResponse.get_user_attribute_verification_code = _send_attribute_code  # type: ignore[attr-defined]
+    CognitoIdpResponse.verify_user_attribute = _verify_attribute  # type: ignore[attr-defined]
+    CognitoIdpBackend.forgot_password = _forgot_password  # type: ignore[method-assign,assignment]
+    CognitoIdpBackend.confirm_forgot_password = _confirm_forgot_password  # type: ignore[method-assign,assignment]
+    CognitoIdpBackend.initiate_auth = _locking_out(CognitoIdpBackend.initiate_auth)  # type: ignore[method-assign]
 
 
 def _new_code(pool_id: str, user: Any, purpose: str, lifetime: float) -> str:

@@ -25,30 +25,27 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+from shop.local.emulator.patches.once import applied_once
+
 backend_lock = threading.RLock()  # held by every DynamoDB backend call, and by housekeeping
-_installed = False
 _in_transaction = threading.local()
 
 
+@applied_once
 def install() -> None:
-    """Patch moto's backends in this process; idempotent."""
-    global _installed  # noqa: PLW0603 - a process-wide patch is applied once
-    with backend_lock:
-        if _installed:
-            return
-        import moto.dynamodb.models as dynamodb_models
-        from moto.dynamodb.models import DynamoDBBackend
-        from moto.dynamodbstreams.models import DynamoDBStreamsBackend
+    """Patch moto's backends in this process."""
+    import moto.dynamodb.models as dynamodb_models
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 
-        for backend in (DynamoDBBackend, DynamoDBStreamsBackend):
-            for name, attribute in list(vars(backend).items()):
-                if _is_plain_method(name, attribute):
-                    setattr(backend, name, _serialised(attribute))
-        dynamodb_models.copy = _copy_without_table_backups()  # type: ignore[attr-defined]
-        DynamoDBBackend.transact_write_items = _rolling_back_what_it_touched(  # type: ignore[method-assign]
-            DynamoDBBackend.transact_write_items
-        )
-        _installed = True
+    for backend in (DynamoDBBackend, DynamoDBStreamsBackend):
+        for name, attribute in list(vars(backend).items()):
+            if _is_plain_method(name, attribute):
+                setattr(backend, name, _serialised(attribute))
+    dynamodb_models.copy = _copy_without_table_backups()  # type: ignore[attr-defined]
+    DynamoDBBackend.transact_write_items = _rolling_back_what_it_touched(  # type: ignore[method-assign]
+        DynamoDBBackend.transact_write_items
+    )
 
 
 def _is_plain_method(name: str, attribute: Any) -> bool:

@@ -27,28 +27,24 @@ import functools
 from typing import Any
 
 from shop.local.emulator.patches.dynamodb import backend_lock
+from shop.local.emulator.patches.once import applied_once
 
 GLOBAL_TABLE_VERSION = "2019.11.21"
-_installed = False
 
 
+@applied_once
 def install() -> None:
-    """Patch moto's DynamoDB in this process; idempotent."""
-    global _installed  # noqa: PLW0603 - a process-wide patch is applied once
-    with backend_lock:
-        if _installed:
-            return
-        from moto.dynamodb.models import DynamoDBBackend
-        from moto.dynamodb.models.table import Table
-        from moto.dynamodb.responses import DynamoHandler
+    """Patch moto's DynamoDB in this process."""
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import Table
+    from moto.dynamodb.responses import DynamoHandler
 
-        handler: Any = DynamoHandler  # patched in place, untyped
-        handler.update_table = _applying_replica_updates(DynamoHandler.update_table)
-        table: Any = Table
-        table.describe = _listing_replicas(Table.describe)
-        backend: Any = DynamoDBBackend
-        backend.delete_table = _leaving_the_group(DynamoDBBackend.delete_table)
-        _installed = True
+    handler: Any = DynamoHandler  # patched in place, untyped
+    handler.update_table = _applying_replica_updates(DynamoHandler.update_table)
+    table: Any = Table
+    table.describe = _listing_replicas(Table.describe)
+    backend: Any = DynamoDBBackend
+    backend.delete_table = _leaving_the_group(DynamoDBBackend.delete_table)
 
 
 def _group(table: Any) -> dict[str, str | None]:

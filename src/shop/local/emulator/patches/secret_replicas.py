@@ -14,26 +14,20 @@ No upstream moto issue was found (searched the tracker for "replica KmsKeyId").
 from __future__ import annotations
 
 import functools
-import threading
 from typing import Any
 
-_lock = threading.Lock()
-_installed = False
+from shop.local.emulator.patches.once import applied_once
 
 
+@applied_once
 def install() -> None:
-    """Patch moto's Secrets Manager models in this process; idempotent."""
-    global _installed  # noqa: PLW0603 - a process-wide patch is applied once
-    with _lock:
-        if _installed:
-            return
-        from moto.secretsmanager.models import FakeSecret, ReplicaSecret
+    """Patch moto's Secrets Manager models in this process."""
+    from moto.secretsmanager.models import FakeSecret, ReplicaSecret
 
-        secret: Any = FakeSecret  # patched in place, untyped
-        replica: Any = ReplicaSecret
-        secret.create_replicas = _keeping_their_keys(FakeSecret.create_replicas)
-        replica.to_dict = _described_with_its_key(ReplicaSecret.to_dict)
-        _installed = True
+    secret: Any = FakeSecret  # patched in place, untyped
+    replica: Any = ReplicaSecret
+    secret.create_replicas = _keeping_their_keys(FakeSecret.create_replicas)
+    replica.to_dict = _described_with_its_key(ReplicaSecret.to_dict)
 
 
 def _keeping_their_keys(create_replicas: Any) -> Any:

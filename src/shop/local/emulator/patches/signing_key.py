@@ -12,15 +12,14 @@ import functools
 import json
 from typing import Any
 
+from shop.local.emulator.patches.once import applied_once
+
 _KEY_ID = "dummy"  # the `kid` moto writes into every token header
-_installed = False
 
 
+@applied_once
 def install() -> None:
-    """Sign with a new key from now on in this process; idempotent."""
-    global _installed  # noqa: PLW0603 - a process-wide patch is applied once
-    if _installed:
-        return
+    """Sign with a new key from now on in this process."""
     from joserfc import jwk
     from moto.cognitoidp.models import CognitoIdpUserPool
     from moto.cognitoidp.responses import CognitoIdpJsonWebKeyResponse
@@ -35,4 +34,3 @@ def install() -> None:
 
     CognitoIdpUserPool.__init__ = init  # type: ignore[method-assign,assignment]
     CognitoIdpJsonWebKeyResponse.json_web_key = json.dumps({"keys": [key.as_dict(private=False)]}).encode()
-    _installed = True

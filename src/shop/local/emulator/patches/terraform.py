@@ -27,29 +27,23 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import threading
 from collections.abc import Callable
 from typing import Any
 
-_lock = threading.Lock()
-_installed = False
+from shop.local.emulator.patches.once import applied_once
 
 REDRIVE_ALLOW_POLICY = "RedriveAllowPolicy"
 # AWS's hosted zone of regional API Gateway endpoints differs by region; any one serves an alias here.
 REGIONAL_API_HOSTED_ZONE = "ZLY8HYME6SFDD"
 
 
+@applied_once
 def install() -> None:
-    """Patch moto's SQS and Lambda models in this process; idempotent."""
-    global _installed  # noqa: PLW0603 - a process-wide patch is applied once
-    with _lock:
-        if _installed:
-            return
-        _patch_sqs()
-        _patch_lambda()
-        _patch_apigatewayv2_domain_names()
-        _patch_cloudfront()
-        _installed = True
+    """Patch moto's SQS and Lambda models in this process."""
+    _patch_sqs()
+    _patch_lambda()
+    _patch_apigatewayv2_domain_names()
+    _patch_cloudfront()
 
 
 def _patch_sqs() -> None:
