@@ -84,7 +84,7 @@ integration: install ## adapters against moto
 terraform-check: install $(CHECKOV) ## offline Terraform checks: fmt, get, validate of the environments and the modules' examples (real provider, offline mirror), the modules' terraform test and READMEs, HCL rules, checkov
 	$(PYTEST_STAGE) tests/terraform -m "terraform and not slow" -q $(PYTEST_ARGS)
 
-terraform-slow: install ## the Terraform apply test alone: the whole system applied to the emulator, read back, re-planned, destroyed (also in `make slow`)
+terraform-slow: install ## the Terraform apply tests alone: the system, the edge, bootstrap and the two-region option applied to the emulator, read back, re-planned, destroyed (also in `make slow`)
 	$(PYTEST_STAGE) tests/terraform -m "terraform and slow" -q $(PYTEST_ARGS)
 
 ENV ?= aws
