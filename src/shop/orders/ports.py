@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from shop.kernel.change import Change
 from shop.kernel.events import EventData
@@ -21,8 +20,8 @@ class BusinessMetrics(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class Earlier:
+# a NamedTuple, not a frozen dataclass: a tenth of the cost to define, on every cold start
+class Earlier(NamedTuple):
     """What answers a checkout that cannot place an order."""
 
     order: Order | None = None  # the order its Idempotency-Key placed the first time

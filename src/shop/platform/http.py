@@ -6,10 +6,9 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 from botocore.exceptions import ClientError
 from pydantic import BaseModel
@@ -60,8 +59,8 @@ Limit = Annotated[int, Query(ge=1, le=100, description="Page size")]
 Cursor = Annotated[str | None, Query(max_length=2048, description="Opaque cursor from next_cursor")]
 
 
-@dataclass(frozen=True)
-class Caller:
+# a NamedTuple, not a frozen dataclass: a tenth of the cost to define, on every cold start
+class Caller(NamedTuple):
     user_id: str
     groups: frozenset[str]
 

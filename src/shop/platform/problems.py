@@ -4,9 +4,8 @@ and the handlers), the builder, and the HTTP status of each kind of domain error
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NamedTuple
 
 from shop.kernel.errors import (
     Conflict,
@@ -24,8 +23,8 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 TYPE_PREFIX = "/problems/"  # relative: resolves against the API's own base URL, where meta serves each page
 
 
-@dataclass(frozen=True)
-class ProblemType:
+# a NamedTuple, not a frozen dataclass: a tenth of the cost to define, on every cold start
+class ProblemType(NamedTuple):
     status: int
     slug: str
     title: str

@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, Generic, NamedTuple, TypeVar, get_args, get_origin, get_type_hints
 from urllib.parse import parse_qs, unquote
 
 from pydantic import Field, TypeAdapter, ValidationError
@@ -136,8 +136,8 @@ class HttpEvent:
         return raw_path if stage == "$default" else raw_path[len("/" + stage) :]
 
 
-@dataclass(frozen=True)
-class _Parameter:
+# a NamedTuple, not a frozen dataclass: a tenth of the cost to define, on every cold start
+class _Parameter(NamedTuple):
     name: str
     location: str
     alias: str
