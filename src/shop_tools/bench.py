@@ -43,6 +43,7 @@ floor. GOAL_RATIO over the boto3 floor is out of reach with the design's librari
 
     make bench            # or: .venv/bin/python scripts/bench.py --runs 7 [--only orders catalog]
     .venv/bin/python scripts/bench.py --each-library --runs 9 --only orders   # each library's cost
+    .venv/bin/python scripts/bench.py --against HEAD --runs 21 --only orders   # A/B of a code change
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ import ast
 import base64
 import hashlib
 import hmac
+import io
 import json
 import logging
 import os
@@ -59,6 +61,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -318,12 +321,19 @@ def _compile(python: Path, directory: Path) -> None:
 
 
 @contextmanager
-def compiled_sources(python: Path) -> Iterator[Path]:
-    """src/shop as the zips hold it (no local stack), with its bytecode, in a directory of its own."""
-    with tempfile.TemporaryDirectory(prefix="shop-bench-") as tmp:
-        shutil.copytree(
-            SRC / "shop", Path(tmp) / "shop", ignore=shutil.ignore_patterns("__pycache__", "local")
-        )
+def compiled_sources(python: Path, revision: str | None = None) -> Iterator[Path]:
+    """src/shop as the zips hold it (no local stack), with its bytecode, in a directory of its
+    own: this tree's, or a git revision's."""
+    with tempfile.TemporaryDirectory(prefix="shop-bench-") as tmp, tempfile.TemporaryDirectory() as checkout:
+        source = SRC / "shop"
+        if revision is not None:
+            archive = subprocess.run(
+                ["git", "-C", str(REPO), "archive", revision, "src/shop"], check=True, capture_output=True
+            ).stdout
+            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+                tar.extractall(checkout, filter="data")
+            source = Path(checkout) / "src" / "shop"
+        shutil.copytree(source, Path(tmp) / "shop", ignore=shutil.ignore_patterns("__pycache__", "local"))
         _compile(python, Path(tmp))
         yield Path(tmp)
 
@@ -910,22 +920,45 @@ def measure_runtimes(
 ) -> list[tuple[Scenario, dict[str, float]]]:
     """Init + first invocation's CPU seconds under each Python version (`--runtimes`), the
     versions interleaved run by run, each with its own venv and bytecode: medians by version."""
-    pythons = [runtime_python(version) for version in versions]
-    results = []
     with ExitStack() as resources, aws_stack() as stack:
-        runners = [
-            Runner(python, resources.enter_context(compiled_sources(python)), stack) for python in pythons
-        ]
-        for scenario in _chosen(only):
-            cpu: dict[str, list[float]] = {version: [] for version in versions}
-            for _ in range(runs):
-                for version, runner in zip(versions, runners, strict=True):
-                    cpu[version].append(float(runner.first_invocation(scenario)["cpu"]))
-            medians = {version: statistics.median(values) for version, values in cpu.items()}
-            results.append((scenario, medians))
-            figures = ", ".join(f"{version} {seconds * 1e3:.0f} ms" for version, seconds in medians.items())
-            ratio = medians[versions[-1]] / medians[versions[0]]
-            print(f"  {scenario.function:<17} {scenario.label:<31} {figures}: {ratio:.2f}x", flush=True)
+        runners = {}
+        for version in versions:
+            python = runtime_python(version)
+            runners[version] = Runner(python, resources.enter_context(compiled_sources(python)), stack)
+        return _interleaved(runners, runs, only)
+
+
+def measure_against(
+    runs: int, revision: str, only: list[str] | None = None
+) -> list[tuple[Scenario, dict[str, float]]]:
+    """Init + first invocation's CPU seconds of a git revision's src/shop and of this tree's
+    (`--against`), interleaved run by run, in the same runtime: an A/B of a change to the code."""
+    python = runtime_python()
+    with ExitStack() as resources, aws_stack() as stack:
+        runners = {
+            label: Runner(python, resources.enter_context(compiled_sources(python, source)), stack)
+            for label, source in ((revision, revision), ("this tree", None))
+        }
+        return _interleaved(runners, runs, only)
+
+
+def _interleaved(
+    runners: dict[str, Runner], runs: int, only: list[str] | None
+) -> list[tuple[Scenario, dict[str, float]]]:
+    """Each chosen event's cold start by every runner in turn, run by run, so drift hits all
+    alike: the medians by runner, and the last one's ratio to the first printed."""
+    labels = list(runners)
+    results = []
+    for scenario in _chosen(only):
+        cpu: dict[str, list[float]] = {label: [] for label in runners}
+        for _ in range(runs):
+            for label, runner in runners.items():
+                cpu[label].append(float(runner.first_invocation(scenario)["cpu"]))
+        medians = {label: statistics.median(values) for label, values in cpu.items()}
+        results.append((scenario, medians))
+        figures = ", ".join(f"{label} {seconds * 1e3:.0f} ms" for label, seconds in medians.items())
+        ratio = medians[labels[-1]] / medians[labels[0]]
+        print(f"  {scenario.function:<17} {scenario.label:<31} {figures}: {ratio:.3f}x", flush=True)
     return results
 
 
@@ -952,7 +985,18 @@ def main() -> int:
         metavar="VERSION",
         help="instead: each event's init + first invocation under these Pythons (3.12 3.13), interleaved",
     )
+    parser.add_argument(
+        "--against",
+        metavar="REVISION",
+        help="instead: each event's init + first invocation of this tree's code and REVISION's, interleaved",
+    )
     args = parser.parse_args()
+    if args.against:
+        print(
+            f"init + first invocation, CPU ms (median of {args.runs}); this tree's ratio to {args.against}'s:"
+        )
+        measure_against(args.runs, args.against, args.only)
+        return 0
     if args.runtimes:
         print(
             f"init + first invocation, CPU ms (median of {args.runs}); the last version's ratio to the first:"

@@ -9,9 +9,12 @@ floor; no event slower than bench.REGRESSION_LINE; and the functions measured at
 (AT_GOAL) near it. Each limit has a noise margin here (three runs, against the bench's seven).
 """
 
+import subprocess
+
 import pytest
 
 from shop_tools import bench
+from shop_tools.paths import REPO, SRC
 
 pytestmark = pytest.mark.slow
 
@@ -77,3 +80,24 @@ def test_each_library_adds_to_the_lean_floor_in_turn() -> None:
         assert list(ratios) == ["lean", "+pydantic", "+dependency-injector", "+Powertools"]
         # pydantic alone is tens of milliseconds, the whole set more (medians of three runs)
         assert ratios["lean"] < ratios["+pydantic"] < ratios["+Powertools"]
+
+
+def test_a_revision_is_measured_from_its_own_tree() -> None:
+    changed = _git("log", "-1", "--format=%H", "--", "src/shop/kernel/change.py").strip()
+    before = f"{changed}^"  # the file as it was before its last change: not this tree's
+    with bench.compiled_sources(bench.runtime_python(), before) as tree:
+        measured = (tree / "shop" / "kernel" / "change.py").read_text()
+        assert measured == _git("show", f"{before}:src/shop/kernel/change.py")
+        assert measured != (SRC / "shop" / "kernel" / "change.py").read_text()
+        assert not (tree / "shop" / "local").exists()  # as the zips hold it
+    results = bench.measure_against(1, before, only=["meta"])
+    assert {scenario.label for scenario, _ in results} == {
+        "GET /health",
+        "GET /problems/{slug}",
+        "GET /admin/dashboard",
+    }
+    assert all(set(medians) == {before, "this tree"} for _, medians in results)
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(REPO), *args], check=True, capture_output=True, text=True).stdout
