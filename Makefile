@@ -108,8 +108,16 @@ $(CHROMIUM):
 
 browser: $(CHROMIUM) ## install Debian's chromium for the browser tests (when missing)
 
-slow: install $(CHROMIUM) ## the slow suites alone (concurrency, soak, chaos, packaging, Terraform apply, browsers)
-	$(PYTEST_STAGE) tests features -m slow -q
+# The Terraform apply tests mostly wait on the provider's pollers (SQS attributes, CloudFront,
+# S3 lifecycle), so they run beside the other slow suites instead of after them.
+slow: install $(CHROMIUM) ## the slow suites alone (concurrency, soak, chaos, packaging, browsers; beside them the Terraform apply tests)
+	@mkdir -p $(REPORTS)
+	@$(PYTEST) --junitxml=$(REPORTS)/terraform-slow.xml tests features -m "terraform and slow" -q \
+		> $(REPORTS)/terraform-slow.log 2>&1 & applies=$$!; \
+	$(PYTEST_STAGE) tests features -m "slow and not terraform" -q; others=$$?; \
+	wait $$applies; applied=$$?; \
+	echo "--- the Terraform apply tests (make terraform-slow), run beside them:"; cat $(REPORTS)/terraform-slow.log; \
+	exit $$(( others || applied ))
 
 chaos: install ## checkouts under injected faults, invariants checked after the queues drain (also in `make slow`)
 	$(PYTEST_STAGE) tests/chaos -m slow -q; status=$$?; cat $(REPORTS)/chaos.txt 2>/dev/null; exit $$status
