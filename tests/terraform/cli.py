@@ -66,3 +66,14 @@ def init(directory: Path, env: dict[str, str]) -> None:
         f"terraform init from {source} failed in {directory.name} (another platform than the lock "
         f"file's? see terraform/README.md):\n{result.stdout[-3000:]}\n{result.stderr}"
     )
+
+
+def managed_resources(directory: Path, *state_args: str, env: dict[str, str]) -> list[str]:
+    """The addresses of what the state manages (data sources left out)."""
+    result = terraform(directory, "state", "list", *state_args, env=env)
+    assert result.returncode == 0, result.stderr
+    return [
+        line
+        for line in result.stdout.splitlines()
+        if line and ".data." not in line and not line.startswith("data.")
+    ]

@@ -26,7 +26,7 @@ import pytest
 
 from shop.resources import Resources
 from shop_tools.plan import emulator, package_without_dependencies
-from tests.terraform.cli import init, offline_environment, terraform
+from tests.terraform.cli import init, managed_resources, offline_environment, terraform
 from tests.terraform.hcl import ENVIRONMENTS
 
 pytestmark = [pytest.mark.terraform, pytest.mark.slow, pytest.mark.timeout(900)]
@@ -128,13 +128,7 @@ def deployment(moto_endpoint: str, artifacts: Path, workdir: Path) -> Iterator[D
 
 
 def state_resources(deployment: Deployment) -> list[str]:
-    result = terraform(ENVIRONMENT, "state", "list", f"-state={deployment.state}", env=deployment.env)
-    assert result.returncode == 0, result.stderr
-    return [
-        line
-        for line in result.stdout.splitlines()
-        if line and ".data." not in line and not line.startswith("data.")
-    ]
+    return managed_resources(ENVIRONMENT, f"-state={deployment.state}", env=deployment.env)
 
 
 def test_every_planned_resource_is_created_in_bounded_time(deployment: Deployment) -> None:

@@ -32,7 +32,7 @@ import boto3
 import pytest
 
 from shop_tools.plan import emulator, emulator_settings, environment_copy
-from tests.terraform.cli import offline_environment, terraform
+from tests.terraform.cli import managed_resources, offline_environment, terraform
 from tests.terraform.test_apply import Deployment, functions, leftovers
 
 pytestmark = [pytest.mark.terraform, pytest.mark.slow, pytest.mark.timeout(900)]
@@ -128,13 +128,7 @@ def deployment() -> Iterator[TwoRegions]:
 
 
 def state_resources(deployment: TwoRegions) -> list[str]:
-    result = terraform(deployment.directory, "state", "list", env=deployment.primary.env)
-    assert result.returncode == 0, result.stderr
-    return [
-        line
-        for line in result.stdout.splitlines()
-        if line and ".data." not in line and not line.startswith("data.")
-    ]
+    return managed_resources(deployment.directory, env=deployment.primary.env)
 
 
 def key_arn(region: Regional, alias: str) -> str:
