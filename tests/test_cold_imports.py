@@ -75,3 +75,30 @@ def test_the_catalog_api_loads_neither_the_stock_reservations_nor_the_recommenda
 def test_meta_loads_no_aws_session_and_no_container() -> None:
     modules = loaded_modules(META_HANDLER)
     assert not [name for name in NO_AWS if prefixed(modules, name)]
+
+
+def test_the_orders_api_builds_at_import_only_the_models_an_order_read_needs() -> None:
+    # pydantic builds a deferred model's validator on its first use: a checkout, a consumed
+    # event, a page of orders, the admin's figures; GET /orders/{id} builds none of them
+    module = RESOURCES.service("orders").http_handler.rsplit(".", 1)[0]
+    probe = (
+        f"import sys, json, pydantic, {module}\n"
+        "built = sorted(f'{m.__module__}.{m.__qualname__}' for m in pydantic.BaseModel.__subclasses__()"
+        " + [s for c in pydantic.BaseModel.__subclasses__() for s in c.__subclasses__()]"
+        " if m.__module__.startswith('shop.') and m.__pydantic_complete__)\n"
+        "print(json.dumps(built))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    built = set(json.loads(result.stdout))
+    assert "shop.orders.domain.model.Order" in built  # the probe sees what is built
+    deferred = {
+        "shop.orders.handlers.http.PlaceOrderRequest",
+        "shop.orders.domain.cart.Cart",
+        "shop.orders.domain.events.OrderPlaced",
+        "shop.orders.domain.events.StockReserved",
+        "shop.kernel.events.Event",
+        "shop.kernel.money.AcceptedMoney",
+        "shop.platform.pagination.Page",
+        "shop.orders.domain.stats.Stats",
+    }
+    assert not built & deferred

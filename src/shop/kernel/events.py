@@ -19,12 +19,13 @@ from shop.kernel.ids import new_id
 class EventData(BaseModel):
     """Base of an event payload; `event_type` names it on the wire."""
 
-    model_config = ConfigDict(frozen=True)
+    # built on first use: a function publishes or reads only a few of the events it defines
+    model_config = ConfigDict(frozen=True, defer_build=True)
     event_type: ClassVar[str]
 
 
 class Event(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     event_id: str = Field(default_factory=new_id)
     event_type: str

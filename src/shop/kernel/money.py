@@ -113,6 +113,8 @@ class Money(BaseModel):
 class AcceptedMoney(Money):
     """Money as a client sends it: in a currency the shop takes."""
 
+    model_config = ConfigDict(defer_build=True)
+
     currency: AcceptedCurrency
 
 

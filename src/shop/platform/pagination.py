@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from shop.kernel.errors import InvalidInput
 from shop.platform.settings import secret_setting
@@ -20,6 +20,8 @@ T = TypeVar("T")
 
 
 class Page(BaseModel, Generic[T]):
+    model_config = ConfigDict(defer_build=True)  # the list routes only, built on first use
+
     items: Sequence[T]
     next_cursor: str | None = None
 

@@ -14,8 +14,9 @@ from shop.kernel.money import Money
 from shop.orders.domain.errors import CartChanged, PricesRose
 
 
+# built on first use (defer_build), as checkout's other models: not on an order's read
 class CartLine(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     product_id: Annotated[str, Field(min_length=1)]
     name: str
@@ -28,13 +29,13 @@ class CartLine(BaseModel):
 
 
 class UnavailableLine(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     product_id: str
 
 
 class Cart(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     items: tuple[CartLine, ...] = ()
     unavailable: tuple[UnavailableLine, ...] = ()

@@ -15,7 +15,7 @@ CancellationReasonName = Literal["OUT_OF_STOCK", "PAYMENT_DECLINED", "CUSTOMER_C
 
 
 class EventLine(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     product_id: str
     name: str
@@ -80,7 +80,9 @@ class RefundRequested(EventData):
 
 
 class _Consumed(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    # built on first use, as the envelope and the published payloads: the HTTP function
+    # reads none of these
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     order_id: str
 
@@ -109,6 +111,6 @@ class PaymentRefunded(_Consumed):
 class UserDeleted(BaseModel):
     """A customer deleted the account: their orders keep no personal data."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     user_id: str

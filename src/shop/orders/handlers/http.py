@@ -42,7 +42,7 @@ _PROBLEMS = {
 
 
 class PlaceOrderRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     shipping_address: Address
     payment_token: Annotated[
