@@ -1,7 +1,5 @@
 """A postal address, as customers give it for their profile and for an order's shipping."""
 
-from __future__ import annotations
-
 import re
 from typing import Annotated
 

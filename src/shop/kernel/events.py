@@ -5,8 +5,6 @@ consumers read `data` with their own models (tolerant reader: unknown fields ign
 so services never import each other. Versioning is by adding fields only.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -34,7 +32,7 @@ class Event(BaseModel):
     data: dict[str, Any]
 
     @classmethod
-    def of(cls, data: EventData, *, correlation_id: str, occurred_at: datetime | None = None) -> Event:
+    def of(cls, data: EventData, *, correlation_id: str, occurred_at: datetime | None = None) -> "Event":
         fields: dict[str, Any] = {
             "event_type": data.event_type,
             "correlation_id": correlation_id,

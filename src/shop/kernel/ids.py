@@ -1,7 +1,8 @@
 """Opaque, time-sortable identifiers (ULIDs) chosen by the server."""
 
-from ulid import ULID
-
 
 def new_id() -> str:
+    # imported on first use: ~2 ms of every cold start that makes no id (an order's read)
+    from ulid import ULID
+
     return str(ULID())

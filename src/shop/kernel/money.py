@@ -2,8 +2,6 @@
 MAX_AMOUNT. Arithmetic is checked: a result past the cap (or below zero) raises a domain
 error instead of an amount nothing can store or charge."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from typing import Annotated
 
@@ -82,30 +80,30 @@ class Money(BaseModel):
         return self.currency in MINOR_UNITS
 
     @classmethod
-    def zero(cls, currency: str) -> Money:
+    def zero(cls, currency: str) -> "Money":
         return cls(amount=0, currency=currency)
 
-    def __add__(self, other: Money) -> Money:
+    def __add__(self, other: "Money") -> "Money":
         self._same_currency(other)
         return self._checked(self.amount + other.amount)
 
-    def __sub__(self, other: Money) -> Money:
+    def __sub__(self, other: "Money") -> "Money":
         self._same_currency(other)
         return self._checked(self.amount - other.amount)
 
-    def times(self, quantity: int) -> Money:
+    def times(self, quantity: int) -> "Money":
         if quantity < 0:
             raise NegativeAmount(self.currency)
         return self._checked(self.amount * quantity)
 
-    def _checked(self, amount: int) -> Money:
+    def _checked(self, amount: int) -> "Money":
         if amount > MAX_AMOUNT:
             raise AmountTooLarge(self.currency)
         if amount < 0:
             raise NegativeAmount(self.currency)
         return Money(amount=amount, currency=self.currency)
 
-    def _same_currency(self, other: Money) -> None:
+    def _same_currency(self, other: "Money") -> None:
         if other.currency != self.currency:
             raise CurrencyMismatch(f"cannot combine {self.currency} with {other.currency}")
 

@@ -1,8 +1,6 @@
 """Opaque, tamper-safe page cursors: the position is signed with HMAC-SHA256 and bound
 to a scope (e.g. the caller and the filter), so a forged or borrowed cursor is a 400."""
 
-from __future__ import annotations
-
 import base64
 import binascii
 import hashlib

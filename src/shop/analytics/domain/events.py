@@ -3,8 +3,6 @@
 Confirmation and cancellation times are the envelope's `occurred_at`; placement time is the
 order's own `placed_at` (the 202), a cart's start its own `started_at`."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated
 

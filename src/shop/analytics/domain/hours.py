@@ -3,8 +3,6 @@
 Every field is a sum of increments, so an hour's totals are the merge of the deltas its
 events caused, in any order. Amounts are Python ints (unbounded; DynamoDB keeps 38 digits)."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -46,7 +44,7 @@ class HourTotals(BaseModel):
         counters = (self.cancelled, self.revenue, self.refunded, self.units, self.latency)
         return not (self.carts or self.placed or self.confirmed or any(any(c.values()) for c in counters))
 
-    def __add__(self, other: HourTotals) -> HourTotals:
+    def __add__(self, other: "HourTotals") -> "HourTotals":
         if other.hour != self.hour:
             raise ValueError(f"cannot add hour {other.hour} to hour {self.hour}")
         return HourTotals(

@@ -6,8 +6,6 @@ otherwise it adds to the hours it concerns, and whichever of a pair arrives seco
 what needs both (latency: placed and confirmed; a refund: confirmed and cancelled).
 A cart has one fact, its start: counted once per cart id, in the hour it started."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from datetime import datetime
 

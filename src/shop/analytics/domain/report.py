@@ -1,7 +1,5 @@
 """What the dashboard shows for a window of hours, merged from the hours' running totals."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict

@@ -1,7 +1,5 @@
 """Saga health: how many messages wait in each consumer's queue and its dead-letter queue."""
 
-from __future__ import annotations
-
 from pydantic import BaseModel, ConfigDict
 
 DLQ_SUFFIX = "-dlq"

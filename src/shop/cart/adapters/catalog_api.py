@@ -1,8 +1,6 @@
 """The catalog, read through its public HTTP API (never its table): one
 `GET /products?ids=a,b,c` for all the products a cart needs."""
 
-from __future__ import annotations
-
 import re
 from collections.abc import Mapping, Sequence
 

@@ -3,8 +3,6 @@ idle expiry (a cart not written for IDLE_LIFETIME is gone, whatever storage stil
 A cart's lifetime runs from the line that fills it when empty to the moment it is empty (or
 expired) again; each lifetime has its own `cart_id` and is announced once, by CartStarted."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
@@ -68,7 +66,7 @@ class Cart(BaseModel):
     orders: Mapping[str, OrderMark] = Field(default_factory=dict)
 
     @classmethod
-    def empty(cls, customer_id: str) -> Cart:
+    def empty(cls, customer_id: str) -> "Cart":
         return cls(customer_id=customer_id)
 
     def pending_order(self) -> str | None:
@@ -83,7 +81,7 @@ class Cart(BaseModel):
         """The orders placed before this one: final by now (one order at a time), so forgotten."""
         return [order_id for order_id, known in self.orders.items() if known.placed_at < mark.placed_at]
 
-    def ended(self, order_id: str, taken: frozenset[str]) -> Cart:
+    def ended(self, order_id: str, taken: frozenset[str]) -> "Cart":
         """The cart as it will be once it hears that this order ended (orders told first): the
         line versions the order took gone and the order final. Shown, never saved: the
         orders' events still settle the stored cart."""
@@ -101,7 +99,7 @@ class Cart(BaseModel):
         """The currency the cart is bound to: that of its lines; none once it has no line."""
         return self.currency if self.live_lines(now) else None
 
-    def put(self, product: Product, quantity: int, now: datetime) -> Change[Cart]:
+    def put(self, product: Product, quantity: int, now: datetime) -> Change["Cart"]:
         """The cart with `product`'s line set to `quantity` (added if new), as a change to
         store: the line that fills an empty cart starts a new lifetime and announces it."""
         if isinstance(quantity, bool) or not MIN_QUANTITY <= quantity <= MAX_QUANTITY:
@@ -133,11 +131,11 @@ class Cart(BaseModel):
         started = CartStarted(cart_id=cart_id, customer_id=self.customer_id, started_at=now)
         return Change(before=self, after=after.model_copy(update={"cart_id": cart_id}), events=(started,))
 
-    def set_quantity(self, product: Product, quantity: int, now: datetime) -> Cart:
+    def set_quantity(self, product: Product, quantity: int, now: datetime) -> "Cart":
         """The cart `put` makes, without the change around it."""
         return self.put(product, quantity, now).after
 
-    def remove(self, product_id: str, now: datetime) -> Cart:
+    def remove(self, product_id: str, now: datetime) -> "Cart":
         lines = self.live_lines(now)
         if lines.pop(product_id, None) is None:
             raise LineNotInCart(product_id)
@@ -157,6 +155,6 @@ class Cart(BaseModel):
                 settled.append(line)
         return settled
 
-    def _changed(self, lines: dict[str, CartLine], *, currency: str | None, now: datetime) -> Cart:
+    def _changed(self, lines: dict[str, CartLine], *, currency: str | None, now: datetime) -> "Cart":
         expires_at = now + IDLE_LIFETIME
         return self.model_copy(update={"lines": lines, "currency": currency, "expires_at": expires_at})

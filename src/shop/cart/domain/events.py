@@ -1,8 +1,6 @@
 """Integration events: the one the cart publishes (payload as docs/conventions.md fixes it)
 and its tolerant readings of those it consumes (only the fields the cart needs)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import ClassVar
 

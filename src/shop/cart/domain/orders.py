@@ -3,8 +3,6 @@ fields the cart reads of it (tests/contract holds orders' answer to them). GET /
 only about the order it shows pending, so that an order that just ended is shown ended,
 before the cart hears of it from the orders' events."""
 
-from __future__ import annotations
-
 from pydantic import BaseModel, ConfigDict
 
 from shop.cart.domain.events import OrderedLine

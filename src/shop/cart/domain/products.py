@@ -1,7 +1,5 @@
 """A product as the cart sees it: the catalog's current name and price, and whether it is still sold."""
 
-from __future__ import annotations
-
 from pydantic import BaseModel, ConfigDict
 
 from shop.kernel.money import Money

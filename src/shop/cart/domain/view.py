@@ -5,8 +5,6 @@ or an amount past what the shop handles (`MAX_AMOUNT`: a price raised since the 
 added) — are not items: they are listed under `unavailable`, count in no total, and can
 still be removed."""
 
-from __future__ import annotations
-
 import hashlib
 from collections.abc import Mapping
 from datetime import datetime

@@ -1,7 +1,5 @@
 """GET /cart, PUT /cart/items/{product_id}, DELETE /cart/items/{product_id}, DELETE /cart."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt

@@ -1,7 +1,5 @@
 """Events the catalog publishes, and its reading of the orders events it consumes."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from typing import ClassVar
 
@@ -25,7 +23,7 @@ class StockReserved(EventData):
     lines: tuple[StockLine, ...]
 
     @classmethod
-    def for_(cls, reservation: Reservation) -> StockReserved:
+    def for_(cls, reservation: Reservation) -> "StockReserved":
         return cls(
             order_id=reservation.order_id,
             lines=tuple(
@@ -41,7 +39,7 @@ class StockRejected(EventData):
     product_ids: tuple[str, ...]
 
     @classmethod
-    def because(cls, order_id: str, product_ids: Iterable[str]) -> StockRejected:
+    def because(cls, order_id: str, product_ids: Iterable[str]) -> "StockRejected":
         return cls(order_id=order_id, product_ids=tuple(product_ids))
 
 

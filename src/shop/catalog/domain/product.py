@@ -1,7 +1,5 @@
 """A product of the catalog, the commands that create and change it, and its stock rules."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -125,7 +123,7 @@ class Product(BaseModel):
     deleted: bool = False
 
     @classmethod
-    def create(cls, new: NewProduct, *, product_id: str, now: datetime) -> Product:
+    def create(cls, new: NewProduct, *, product_id: str, now: datetime) -> "Product":
         return cls(**new.model_dump(), product_id=product_id, created_at=now, updated_at=now)
 
     @property
@@ -137,21 +135,21 @@ class Product(BaseModel):
     def category_key(self) -> str:
         return category_key(self.category)
 
-    def revise(self, changes: ProductChanges, *, now: datetime) -> Product:
+    def revise(self, changes: ProductChanges, *, now: datetime) -> "Product":
         values = changes.given()
         if not values:
             return self
         return self.model_copy(update={**values, "updated_at": now})
 
-    def remove(self, *, now: datetime) -> Product:
+    def remove(self, *, now: datetime) -> "Product":
         return self.model_copy(update={"deleted": True, "updated_at": now})
 
-    def reserve(self, quantity: int) -> Product:
+    def reserve(self, quantity: int) -> "Product":
         if self.deleted or quantity > self.stock:
             raise OutOfStock([self.product_id])
         return self.model_copy(update={"stock": self.stock - quantity})
 
-    def release(self, quantity: int) -> Product:
+    def release(self, quantity: int) -> "Product":
         return self.model_copy(update={"stock": self.stock + quantity})
 
 

@@ -1,7 +1,5 @@
 """What was taken from stock for one order, so it is taken once and given back once."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from enum import StrEnum
 from itertools import combinations
@@ -40,7 +38,7 @@ class Reservation(BaseModel):
     lines: tuple[ReservedLine, ...] = ()
 
     @classmethod
-    def for_order(cls, order_id: str, lines: Iterable[tuple[str, int]]) -> Reservation:
+    def for_order(cls, order_id: str, lines: Iterable[tuple[str, int]]) -> "Reservation":
         """One line per product (an order may name a product twice), in a stable order."""
         quantities: dict[str, int] = {}
         for product_id, quantity in lines:
@@ -54,7 +52,7 @@ class Reservation(BaseModel):
         )
 
     @classmethod
-    def released_in_advance(cls, order_id: str) -> Reservation:
+    def released_in_advance(cls, order_id: str) -> "Reservation":
         """The tombstone of an order cancelled before it was placed: a late placement reserves nothing."""
         return cls(order_id=order_id, status=ReservationStatus.RELEASED)
 
@@ -70,16 +68,16 @@ class Reservation(BaseModel):
     def too_large(self) -> bool:
         return len(self.lines) > MAX_RESERVED_PRODUCTS
 
-    def rejected(self) -> Reservation:
+    def rejected(self) -> "Reservation":
         self._expect(ReservationStatus.RESERVED)
         return self.model_copy(update={"status": ReservationStatus.REJECTED})
 
-    def released(self) -> Reservation:
+    def released(self) -> "Reservation":
         if not self.holds_stock:
             raise IllegalTransition(f"reservation of {self.order_id} is {self.status}, holds no stock")
         return self.model_copy(update={"status": ReservationStatus.RELEASED})
 
-    def confirmed(self) -> Reservation:
+    def confirmed(self) -> "Reservation":
         self._expect(ReservationStatus.RESERVED)
         return self.model_copy(update={"status": ReservationStatus.CONFIRMED})
 

@@ -7,8 +7,6 @@ when their co-occurrence is large relative to how often each occurs at all (cosi
 their occurrence vectors), so a best seller is not everybody's neighbour.
 """
 
-from __future__ import annotations
-
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 

@@ -1,7 +1,5 @@
 """The /products routes: public reads, admin writes."""
 
-from __future__ import annotations
-
 import json
 from typing import Annotated, Any, Literal
 
@@ -93,7 +91,7 @@ class ProductOut(BaseModel):
     )
 
     @classmethod
-    def of(cls, product: Product) -> ProductOut:
+    def of(cls, product: Product) -> "ProductOut":
         return cls(
             **product.model_dump(exclude={"created_at", "updated_at", "price"}),
             price=product.price,

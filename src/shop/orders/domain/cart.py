@@ -4,8 +4,6 @@ catalog's current names and prices. These are the fields checkout reads of `GET 
 lines (product deleted, price now in another currency, amount too large) are not; each
 item's `revision` and `price_when_added`, and the answer's `ETag`, make checkout conditional."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -60,7 +58,7 @@ class Cart(BaseModel):
             and line.unit_price.amount > line.price_when_added.amount
         ]
 
-    def agreed(self, if_match: str | None) -> Cart:
+    def agreed(self, if_match: str | None) -> "Cart":
         """This cart, if it is what the customer agreed to (else 412): with `If-Match`, the
         version they read must still be the cart's; without (or `*`), no line may cost more
         than when the customer set it."""
@@ -73,7 +71,7 @@ class Cart(BaseModel):
             raise PricesRose(risen, self.etag)
         return self
 
-    def without(self, revisions: frozenset[str]) -> Cart:
+    def without(self, revisions: frozenset[str]) -> "Cart":
         """The cart less these line versions (lines an order already took)."""
         return self.model_copy(
             update={"items": tuple(line for line in self.items if line.revision not in revisions)}

@@ -1,8 +1,6 @@
 """Integration events: those orders publishes (payloads as docs/conventions.md fixes them) and
 its own tolerant readings of those it consumes."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import ClassVar, Literal
 

@@ -8,8 +8,6 @@ Every move returns a `Change` (before, after, events) that the repository persis
 condition on `before`; an illegal move raises `IllegalTransition`.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
@@ -150,7 +148,7 @@ class Order(BaseModel):
         payment_token: str,
         at: datetime,
         request_fingerprint: str | None = None,
-    ) -> Change[Order]:
+    ) -> Change["Order"]:
         if cart.unavailable:
             raise CartNotOrderable([line.product_id for line in cart.unavailable])
         if cart.is_empty:
@@ -191,7 +189,7 @@ class Order(BaseModel):
 
     # -- the moves (strict: raise IllegalTransition) -----------------------------------
 
-    def request_payment(self, at: datetime) -> Change[Order]:
+    def request_payment(self, at: datetime) -> Change["Order"]:
         after = self._move(OrderStatus.RESERVED, at)
         requested = PaymentRequested(
             order_id=self.order_id,
@@ -201,13 +199,13 @@ class Order(BaseModel):
         )
         return Change(self, after, (requested,))
 
-    def reject_for_stock(self, at: datetime) -> Change[Order]:
+    def reject_for_stock(self, at: datetime) -> Change["Order"]:
         after = self._move(
             OrderStatus.CANCELLED, at, CancellationReason.OUT_OF_STOCK, payment=self._payment_not_required()
         )
         return Change(self, after, (self._cancelled(CancellationReason.OUT_OF_STOCK),))
 
-    def confirm(self, payment_id: str, at: datetime) -> Change[Order]:
+    def confirm(self, payment_id: str, at: datetime) -> Change["Order"]:
         after = self._move(
             OrderStatus.CONFIRMED, at, payment=Payment(status=PaymentStatus.CAPTURED, payment_id=payment_id)
         )
@@ -220,12 +218,12 @@ class Order(BaseModel):
         )
         return Change(self, after, (confirmed,))
 
-    def decline_payment(self, payment_id: str | None, at: datetime) -> Change[Order]:
+    def decline_payment(self, payment_id: str | None, at: datetime) -> Change["Order"]:
         payment = Payment(status=PaymentStatus.DECLINED, payment_id=payment_id)
         after = self._move(OrderStatus.CANCELLED, at, CancellationReason.PAYMENT_DECLINED, payment=payment)
         return Change(self, after, (self._cancelled(CancellationReason.PAYMENT_DECLINED),))
 
-    def cancel_by_customer(self, at: datetime) -> Change[Order]:
+    def cancel_by_customer(self, at: datetime) -> Change["Order"]:
         reason = CancellationReason.CUSTOMER_CANCELLED
         if self.status is OrderStatus.CONFIRMED and self.payment.payment_id is not None:
             refund = Payment(status=PaymentStatus.REFUND_PENDING, payment_id=self.payment.payment_id)
@@ -236,30 +234,30 @@ class Order(BaseModel):
         after = self._move(OrderStatus.CANCELLED, at, reason, payment=payment)
         return Change(self, after, (self._cancelled(reason),))
 
-    def ship(self, at: datetime) -> Change[Order]:
+    def ship(self, at: datetime) -> Change["Order"]:
         return Change(self, self._move(OrderStatus.SHIPPED, at))
 
-    def refund_late_capture(self, payment_id: str, at: datetime) -> Change[Order]:
+    def refund_late_capture(self, payment_id: str, at: datetime) -> Change["Order"]:
         """Money taken for an order the customer cancelled meanwhile goes back."""
         self._expect_cancelled()
         payment = Payment(status=PaymentStatus.REFUND_PENDING, payment_id=payment_id)
         after = self._touch(at, payment=payment)
         return Change(self, after, (self._refund(payment_id),))
 
-    def record_late_decline(self, payment_id: str | None, at: datetime) -> Change[Order]:
+    def record_late_decline(self, payment_id: str | None, at: datetime) -> Change["Order"]:
         """A decline for an order the customer cancelled meanwhile: nothing to undo, but the
         order should not show its payment as still pending."""
         self._expect_cancelled()
         payment = Payment(status=PaymentStatus.DECLINED, payment_id=payment_id)
         return Change(self, self._touch(at, payment=payment))
 
-    def mark_refunded(self, at: datetime) -> Change[Order]:
+    def mark_refunded(self, at: datetime) -> Change["Order"]:
         payment = Payment(status=PaymentStatus.REFUNDED, payment_id=self.payment.payment_id)
         return Change(self, self._touch(at, payment=payment))
 
     # -- erasure ----------------------------------------------------------------------
 
-    def erase_personal_data(self, at: datetime) -> Change[Order] | None:
+    def erase_personal_data(self, at: datetime) -> Change["Order"] | None:
         """Its customer deleted the account: the order stays for the books, its address a
         pseudonym that keeps the country alone (tax needs it), and the request's fingerprint
         (a hash of the address) goes. None once done, so a redelivered event changes nothing."""
@@ -270,27 +268,27 @@ class Order(BaseModel):
 
     # -- the saga's reactions (tolerant: None when the event no longer applies) --------
 
-    def on_stock_reserved(self, at: datetime) -> Change[Order] | None:
+    def on_stock_reserved(self, at: datetime) -> Change["Order"] | None:
         return self.request_payment(at) if self.status is OrderStatus.PENDING else None
 
-    def on_stock_rejected(self, at: datetime) -> Change[Order] | None:
+    def on_stock_rejected(self, at: datetime) -> Change["Order"] | None:
         return self.reject_for_stock(at) if self.status is OrderStatus.PENDING else None
 
-    def on_payment_captured(self, payment_id: str, at: datetime) -> Change[Order] | None:
+    def on_payment_captured(self, payment_id: str, at: datetime) -> Change["Order"] | None:
         if self.status is OrderStatus.RESERVED:
             return self.confirm(payment_id, at)
         if self.status is OrderStatus.CANCELLED and self.payment.status is PaymentStatus.PENDING:
             return self.refund_late_capture(payment_id, at)
         return None
 
-    def on_payment_declined(self, payment_id: str | None, at: datetime) -> Change[Order] | None:
+    def on_payment_declined(self, payment_id: str | None, at: datetime) -> Change["Order"] | None:
         if self.status is OrderStatus.RESERVED:
             return self.decline_payment(payment_id, at)
         if self.status is OrderStatus.CANCELLED and self.payment.status is PaymentStatus.PENDING:
             return self.record_late_decline(payment_id, at)
         return None
 
-    def on_payment_refunded(self, at: datetime) -> Change[Order] | None:
+    def on_payment_refunded(self, at: datetime) -> Change["Order"] | None:
         return self.mark_refunded(at) if self.payment.status is PaymentStatus.REFUND_PENDING else None
 
     # -- helpers ------------------------------------------------------------------------
@@ -302,7 +300,7 @@ class Order(BaseModel):
         reason: CancellationReason | None = None,
         *,
         payment: Payment | None = None,
-    ) -> Order:
+    ) -> "Order":
         if (self.status, status) not in _MOVES:
             raise IllegalTransition(f"Order {self.order_id} is {self.status}; it cannot become {status}.")
         reasons = _MOVES[(self.status, status)]
@@ -318,7 +316,7 @@ class Order(BaseModel):
             changes["cancellation_reason"] = reason
         return self._touch(at, payment=payment, **changes)
 
-    def _touch(self, at: datetime, *, payment: Payment | None = None, **changes: object) -> Order:
+    def _touch(self, at: datetime, *, payment: Payment | None = None, **changes: object) -> "Order":
         if payment is not None:
             if self.status not in _PAYMENT_MOVES.get((self.payment.status, payment.status), ()):
                 raise IllegalTransition(

@@ -6,8 +6,6 @@ Revenue is kept per currency (amounts in different currencies never add up) and 
 bounded by one amount's MAX_AMOUNT: a running total may pass what a single order can be
 (the stored counters are DynamoDB numbers, 38 digits)."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 from typing import Annotated
 

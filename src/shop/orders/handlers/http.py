@@ -1,7 +1,5 @@
 """HTTP API of the orders service: checkout, the customer's orders, cancel, ship, stats."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
@@ -82,7 +80,7 @@ class OrderOut(BaseModel):
     history: list[HistoryOut]
 
     @classmethod
-    def of(cls, order: Order) -> OrderOut:
+    def of(cls, order: Order) -> "OrderOut":
         return cls(
             order_id=order.order_id,
             status=order.status.value,
@@ -162,7 +160,7 @@ def place_order(
     summary="A page of the caller's orders, newest first",
     responses=documented(200, "A page of orders", _PROBLEMS),
 )
-def list_orders(limit: Limit = 20, cursor: Cursor = None) -> Page[OrderOut]:
+def list_orders(limit: Limit = 20, cursor: Cursor = None) -> "Page[OrderOut]":  # built on first call
     who = caller(app)
     scope = f"orders:{who.user_id}"
     orders, next_position = service.list_orders(

@@ -1,7 +1,5 @@
 """Events payments publishes, and its own tolerant models of the events it consumes."""
 
-from __future__ import annotations
-
 from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field

@@ -1,7 +1,5 @@
 """A payment: one per order, requested before it is charged, charged once, refunded at most once."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from enum import StrEnum
 
@@ -85,7 +83,7 @@ class Payment(BaseModel):
     @classmethod
     def requested(
         cls, *, payment_id: str, order_id: str, customer_id: str, amount: Money, at: datetime
-    ) -> Change[Payment]:
+    ) -> Change["Payment"]:
         """The shop's own record of what it is about to charge, written before the charge."""
         payment = cls(
             payment_id=payment_id,
@@ -98,7 +96,7 @@ class Payment(BaseModel):
         )
         return Change(None, payment)
 
-    def settled(self, result: ChargeResult) -> Change[Payment]:
+    def settled(self, result: ChargeResult) -> Change["Payment"]:
         """The requested payment as the provider's answer left it, with the event that tells the order."""
         if self.status is not PaymentStatus.REQUESTED:
             raise PaymentAlreadyRecorded(f"payment {self.payment_id} is {self.status.value}", existing=self)
@@ -133,7 +131,7 @@ class Payment(BaseModel):
             )
             raise InvalidRefund(f"cannot refund {wanted} of a payment of {captured}")
 
-    def refunded(self, amount: Money, result: RefundResult, at: datetime) -> Change[Payment]:
+    def refunded(self, amount: Money, result: RefundResult, at: datetime) -> Change["Payment"]:
         self.check_refund(amount)
         refunded = self.model_copy(
             update={

@@ -1,8 +1,6 @@
 """GET /payments?order_id=: the caller's payments for one of their orders; POST
 /payments/webhooks/stripe: Stripe's signed word on how a payment ended."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -42,7 +40,7 @@ class PaymentView(BaseModel):
     refunded_at: str | None = None
 
     @classmethod
-    def of(cls, payment: Payment) -> PaymentView:
+    def of(cls, payment: Payment) -> "PaymentView":
         return cls(
             payment_id=payment.payment_id,
             order_id=payment.order_id,

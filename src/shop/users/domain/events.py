@@ -1,7 +1,5 @@
 """Integration events the users service publishes."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from shop.kernel.events import EventData

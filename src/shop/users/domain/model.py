@@ -1,8 +1,6 @@
 """Accounts and profiles: what a valid e-mail, password, name and address are, and how a
 profile comes to be and changes."""
 
-from __future__ import annotations
-
 import re
 from datetime import datetime
 from typing import Annotated, Any
@@ -167,7 +165,7 @@ class ProfileChanges(BaseModel):
     addresses: Omissible[Annotated[tuple[Address, ...], Field(max_length=MAX_ADDRESSES)]] = None
 
     @model_validator(mode="after")
-    def _something_to_change(self) -> ProfileChanges:
+    def _something_to_change(self) -> "ProfileChanges":
         if not self.model_fields_set:
             raise PydanticCustomError("empty_update", "Give at least one of name, addresses.")
         return self
@@ -186,13 +184,13 @@ class UserProfile(BaseModel):
     email_verified: bool = False
 
     @classmethod
-    def register(cls, user_id: str, account: NewAccount, now: datetime) -> Change[UserProfile]:
+    def register(cls, user_id: str, account: NewAccount, now: datetime) -> Change["UserProfile"]:
         profile = cls(user_id=user_id, email=account.email, name=account.name, created_at=now, updated_at=now)
         return Change(
             None, profile, (UserRegistered(user_id=user_id, email=account.email, name=account.name),)
         )
 
-    def change(self, changes: ProfileChanges, now: datetime) -> Change[UserProfile]:
+    def change(self, changes: ProfileChanges, now: datetime) -> Change["UserProfile"]:
         update: dict[str, Any] = {"updated_at": now, "version": self.version + 1}
         if changes.name is not None:
             update["name"] = changes.name
@@ -200,12 +198,12 @@ class UserProfile(BaseModel):
             update["addresses"] = changes.addresses
         return Change(self, self.model_copy(update=update), ())
 
-    def verified(self, now: datetime) -> Change[UserProfile]:
+    def verified(self, now: datetime) -> Change["UserProfile"]:
         """The e-mail address proved to be the customer's (the identity provider checked the code)."""
         update = {"email_verified": True, "updated_at": now, "version": self.version + 1}
         return Change(self, self.model_copy(update=update), ())
 
-    def delete(self) -> Change[UserProfile | None]:
+    def delete(self) -> "Change[UserProfile | None]":
         """The account goes: nothing stays after, and every service is told to forget it."""
         return Change(self, None, (UserDeleted(user_id=self.user_id),))
 

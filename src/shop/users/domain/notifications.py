@@ -1,8 +1,6 @@
 """Telling a customer what became of an order: the events we read (only the fields we
 need) and the short notification we send."""
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -38,12 +36,12 @@ class OrderOutcome(BaseModel):
     reason: str | None = None
 
     @classmethod
-    def confirmed(cls, data: dict[str, Any]) -> OrderOutcome:
+    def confirmed(cls, data: dict[str, Any]) -> "OrderOutcome":
         event = _OrderEvent.model_validate(data)
         return cls(order_id=event.order_id, customer_id=event.customer_id, status="CONFIRMED")
 
     @classmethod
-    def cancelled(cls, data: dict[str, Any]) -> OrderOutcome:
+    def cancelled(cls, data: dict[str, Any]) -> "OrderOutcome":
         event = _OrderCancelled.model_validate(data)
         return cls(
             order_id=event.order_id, customer_id=event.customer_id, status="CANCELLED", reason=event.reason
@@ -78,7 +76,7 @@ class Notification(BaseModel):
     reason: str | None = None
 
     @classmethod
-    def about(cls, outcome: OrderOutcome, recipient: Recipient) -> Notification:
+    def about(cls, outcome: OrderOutcome, recipient: Recipient) -> "Notification":
         if outcome.status == "CONFIRMED":
             subject = f"Your order {outcome.order_id} is confirmed"
             text = f"Hello {recipient.name}, your order {outcome.order_id} is confirmed and will ship soon."

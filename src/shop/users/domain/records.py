@@ -2,8 +2,6 @@
 export or before a deletion: the fields it decides on are typed, the rest passes through
 as the owner answered it."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict

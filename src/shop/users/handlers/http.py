@@ -2,8 +2,6 @@
 (/auth/password/*, /users/me/password), e-mail verification (/users/me/email/*), GET and
 PATCH /users/me, and the admin's /admin/users/{user_id}/disable and /enable."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -109,7 +107,7 @@ class ProfileView(BaseModel):
     email_verified: bool = Field(description="Whether the customer proved the address with a mailed code.")
 
     @classmethod
-    def of(cls, profile: UserProfile) -> ProfileView:
+    def of(cls, profile: UserProfile) -> "ProfileView":
         return cls(
             user_id=profile.user_id,
             email=profile.email,
@@ -336,7 +334,7 @@ class DataExportView(BaseModel):
     )
 
     @classmethod
-    def of(cls, export: DataExport) -> DataExportView:
+    def of(cls, export: DataExport) -> "DataExportView":
         cursor = export.orders.next_cursor
         return cls(
             profile=ProfileView.of(export.profile),
