@@ -951,9 +951,15 @@ def _interleaved(
     results = []
     for scenario in _chosen(only):
         cpu: dict[str, list[float]] = {label: [] for label in runners}
+        outcomes: dict[str, set[str]] = {label: set() for label in runners}
         for _ in range(runs):
             for label, runner in runners.items():
-                cpu[label].append(float(runner.first_invocation(scenario)["cpu"]))
+                measured = runner.first_invocation(scenario)
+                cpu[label].append(float(measured["cpu"]))
+                outcomes[label].add(repr(measured["outcome"]))
+        if len({frozenset(answers) for answers in outcomes.values()}) > 1:
+            # e.g. one side failing with a 500: a cheaper path, not a faster one
+            sys.exit(f"bench.py: {scenario.function} {scenario.label} answered differently: {outcomes}")
         medians = {label: statistics.median(values) for label, values in cpu.items()}
         results.append((scenario, medians))
         figures = ", ".join(f"{label} {seconds * 1e3:.0f} ms" for label, seconds in medians.items())

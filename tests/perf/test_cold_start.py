@@ -101,3 +101,22 @@ def test_a_revision_is_measured_from_its_own_tree() -> None:
 
 def _git(*args: str) -> str:
     return subprocess.run(["git", "-C", str(REPO), *args], check=True, capture_output=True, text=True).stdout
+
+
+class _Answering:
+    """A runner whose every first invocation takes the same time and answers `outcome`."""
+
+    def __init__(self, outcome: object) -> None:
+        self.outcome = outcome
+
+    def first_invocation(self, scenario: bench.Scenario) -> dict[str, object]:
+        return {"cpu": 0.25, "outcome": self.outcome}
+
+
+def test_an_ab_whose_sides_answer_differently_is_refused() -> None:
+    # a revision failing with a 500 takes a cheaper path, not a faster one
+    alike = {"before": _Answering(200), "this tree": _Answering(200)}
+    assert bench._interleaved(alike, 2, ["meta"])  # type: ignore[arg-type]
+    unlike = {"before": _Answering(500), "this tree": _Answering(200)}
+    with pytest.raises(SystemExit, match="answered differently"):
+        bench._interleaved(unlike, 2, ["meta"])  # type: ignore[arg-type]
