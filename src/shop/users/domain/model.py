@@ -111,10 +111,12 @@ VerificationCode = Annotated[
 CurrentPassword = Annotated[SecretStr, Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
 
 
+# The requests' models are built on their route's first call (defer_build): a cold start
+# serves one route, most often GET /users/me, which reads only the profile.
 class NewAccount(BaseModel):
     """What someone signs up with; valid before the identity provider is ever asked."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True, defer_build=True)
 
     email: EmailAddress
     password: Password
@@ -124,7 +126,7 @@ class NewAccount(BaseModel):
 class Credentials(BaseModel):
     """A login attempt: not validated beyond size, so a bad address is a 401 like any other."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True, defer_build=True)
 
     email: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=320)]
     password: CurrentPassword
@@ -133,7 +135,7 @@ class Credentials(BaseModel):
 class PasswordReset(BaseModel):
     """A forgotten password replaced with the code the address received."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True, defer_build=True)
 
     email: EmailAddress
     code: VerificationCode
@@ -141,14 +143,14 @@ class PasswordReset(BaseModel):
 
 
 class PasswordChange(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True, defer_build=True)
 
     current_password: CurrentPassword
     new_password: Password
 
 
 class Tokens(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     access_token: str
     id_token: str
@@ -159,7 +161,9 @@ class Tokens(BaseModel):
 class ProfileChanges(BaseModel):
     """A partial update of a profile: each given field replaces the old value."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra={"minProperties": 1})
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_extra={"minProperties": 1}, defer_build=True
+    )
 
     name: Omissible[PersonName] = None
     addresses: Omissible[Annotated[tuple[Address, ...], Field(max_length=MAX_ADDRESSES)]] = None
@@ -211,6 +215,6 @@ class UserProfile(BaseModel):
 class AccountDeletion(BaseModel):
     """The account's own password confirms its deletion."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True, defer_build=True)
 
     password: CurrentPassword

@@ -14,8 +14,9 @@ _REASONS = {
 }
 
 
+# built on first use (defer_build): the queue consumer's, never the accounts API's
 class _OrderEvent(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     order_id: str
     customer_id: str
@@ -28,7 +29,7 @@ class _OrderCancelled(_OrderEvent):
 class OrderOutcome(BaseModel):
     """An order reached a final state the customer should hear about."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     order_id: str
     customer_id: str
@@ -54,7 +55,7 @@ class OrderOutcome(BaseModel):
 
 
 class Recipient(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     user_id: str
     email: str
@@ -64,7 +65,7 @@ class Recipient(BaseModel):
 
 
 class Notification(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     notice_id: str
     user_id: str

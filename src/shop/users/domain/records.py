@@ -15,8 +15,9 @@ CartRecord = dict[str, Any]
 PaymentRecord = dict[str, Any]
 
 
+# built on first use (defer_build): only the export reads them
 class OrderRecord(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="allow")
+    model_config = ConfigDict(frozen=True, extra="allow", defer_build=True)
 
     order_id: str
     status: str
@@ -27,7 +28,7 @@ class OrderRecord(BaseModel):
 
 
 class OrdersPage(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     items: tuple[OrderRecord, ...]
     next_cursor: str | None = None
@@ -36,7 +37,7 @@ class OrdersPage(BaseModel):
 class DataExport(BaseModel):
     """Everything the shop holds about one customer: one page of orders, with their payments."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     profile: UserProfile
     cart: CartRecord

@@ -50,20 +50,22 @@ _PROBLEMS = {
 }
 
 
+# Bodies and answers of one route each are built on its first call (defer_build); the
+# profile's view, read by GET /users/me, at import.
 class RefreshRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, defer_build=True)
 
     refresh_token: Annotated[str, Field(min_length=1, max_length=8192)]
 
 
 class EmailCode(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     code: VerificationCode
 
 
 class ForgottenPassword(BaseModel):
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, defer_build=True)
 
     email: EmailAddress
 
@@ -78,12 +80,16 @@ _CODE_ON_ITS_WAY = Accepted(detail="If the address may receive a code, one is on
 
 
 class RegisteredUser(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     user_id: str
     email: str
     name: str
 
 
 class TokenResponse(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     access_token: str
     id_token: str
     refresh_token: str
@@ -92,6 +98,8 @@ class TokenResponse(BaseModel):
 
 
 class RefreshedTokens(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     access_token: str
     id_token: str
     token_type: Literal["Bearer"] = "Bearer"
@@ -317,6 +325,8 @@ def _access_token() -> str:
 
 
 class ExportedPage(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     items: list[dict[str, Any]] = Field(description="As the owning service answers them")
     next_cursor: str | None = Field(description="Pass back as `cursor` for the next page of the export")
 
@@ -324,6 +334,8 @@ class ExportedPage(BaseModel):
 class DataExportView(BaseModel):
     """Everything the shop holds about the caller. `orders` is a page (newest first);
     `payments` are those of the orders on the page, so both share one cursor."""
+
+    model_config = ConfigDict(defer_build=True)
 
     profile: ProfileView
     addresses: list[Address]
