@@ -11,5 +11,5 @@ _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # base32 without I, L, O, U
 
 def new_id() -> str:
     """48 bits of Unix time in milliseconds, then 80 random bits: 128 bits as 26 characters."""
-    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10), "big")
+    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10))  # big-endian, the default
     return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
