@@ -82,13 +82,28 @@ def test_each_library_adds_to_the_lean_floor_in_turn() -> None:
         assert ratios["lean"] < ratios["+pydantic"] < ratios["+Powertools"]
 
 
+def _a_revision_runnable_today() -> tuple[str, str]:
+    """The parent of the newest commit that changed a module of src/shop and a file it changed:
+    a revision whose code differs from this tree's, taken where uv.lock is this tree's (the
+    runtime venv holds today's dependencies only, and an older revision may import one that left)."""
+    lock = (REPO / "uv.lock").read_text()
+    for commit in _git("log", "--format=%H", "--", "src/shop").split():
+        if _git("show", f"{commit}^:uv.lock") != lock:
+            continue
+        changed = _git("diff", "--name-only", "--diff-filter=M", f"{commit}^", commit, "--", "src/shop")
+        modules = [name for name in changed.split() if name.endswith(".py")]
+        if modules:
+            return f"{commit}^", modules[0]
+    raise AssertionError("no commit changed src/shop since uv.lock last changed: commit one")
+
+
 def test_a_revision_is_measured_from_its_own_tree() -> None:
-    changed = _git("log", "-1", "--format=%H", "--", "src/shop/kernel/change.py").strip()
-    before = f"{changed}^"  # the file as it was before its last change: not this tree's
+    before, path = _a_revision_runnable_today()
+    inside = path.removeprefix("src/")
     with bench.compiled_sources(bench.runtime_python(), before) as tree:
-        measured = (tree / "shop" / "kernel" / "change.py").read_text()
-        assert measured == _git("show", f"{before}:src/shop/kernel/change.py")
-        assert measured != (SRC / "shop" / "kernel" / "change.py").read_text()
+        measured = (tree / inside).read_text()
+        assert measured == _git("show", f"{before}:{path}")
+        assert measured != (SRC / inside).read_text()
         assert not (tree / "shop" / "local").exists()  # as the zips hold it
     results = bench.measure_against(1, before, only=["meta"])
     assert {scenario.label for scenario, _ in results} == {
