@@ -43,7 +43,6 @@ _ERASE_BATCH = 25  # orders erased per transaction (DynamoDB takes up to 100 wri
 # A checkout is written again after a lost race or after leaving out lines an order took.
 
 
-# a NamedTuple, not a frozen dataclass: a tenth of the cost to define, on every cold start
 class Checkout(NamedTuple):
     shipping_address: Address
     payment_token: str

@@ -23,7 +23,6 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 TYPE_PREFIX = "/problems/"  # relative: resolves against the API's own base URL, where meta serves each page
 
 
-# a NamedTuple, not a frozen dataclass: a tenth of the cost to define, on every cold start
 class ProblemType(NamedTuple):
     status: int
     slug: str

@@ -136,7 +136,6 @@ class HttpEvent:
         return raw_path if stage == "$default" else raw_path[len("/" + stage) :]
 
 
-# a NamedTuple, not a frozen dataclass: a tenth of the cost to define, on every cold start
 class _Parameter(NamedTuple):
     name: str
     location: str

@@ -111,8 +111,8 @@ VerificationCode = Annotated[
 CurrentPassword = Annotated[SecretStr, Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
 
 
-# The requests' models are built on their route's first call (defer_build): a cold start
-# serves one route, most often GET /users/me, which reads only the profile.
+# The requests' models (and the tokens a login answers) are built on their route's first call
+# (defer_build): a cold start serves one route, most often GET /users/me, which reads the profile.
 class NewAccount(BaseModel):
     """What someone signs up with; valid before the identity provider is ever asked."""
 
