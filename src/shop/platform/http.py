@@ -22,12 +22,12 @@ from shop.platform.observability import enable_tracing, logger
 from shop.platform.problems import PROBLEM_CONTENT_TYPE, problem, problem_response, status_of
 from shop.platform.routing import HttpResolver, NotFoundError, Query, RequestValidationError, Response
 from shop.platform.snapstart import register_restore_hooks
+from shop.platform.transaction import TRANSIENT_REASONS, TransactionCancelled
 
 if TYPE_CHECKING:  # its module loads Powertools' whole event handler
     from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 MAX_BODY_BYTES = 64 * 1024
-_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 JSON_MEDIA_TYPE = "application/json"
 # The bounds of pydantic-core's parser, which reads every body before the resolver does: the
 # standard library's would raise RecursionError or ValueError (a 500) past them.
@@ -49,9 +49,6 @@ _TRANSIENT_AWS_ERRORS = frozenset(
         "LimitExceededException",
         "TooManyRequestsException",
     }
-)
-_TRANSIENT_CANCELLATIONS = frozenset(
-    {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
 )
 RETRY_AFTER_SECONDS = "1"
 
@@ -91,11 +88,12 @@ def build_http_app(service: str) -> HttpResolver:
         return _problem(404, "No such resource.")
 
     @app.exception_handler(ClientError)
-    def _aws_error(error: ClientError) -> Response[Any]:
+    @app.exception_handler(TransactionCancelled)  # a store's commit without `otherwise=`
+    def _aws_error(error: ClientError | TransactionCancelled) -> Response[Any]:
         if not is_transient(error):
             log.exception("unhandled AWS error")
             return _problem(500, "Something went wrong on our side; it has been logged.")
-        log.warning("AWS is busy: %s", error.response.get("Error", {}).get("Code"))
+        log.warning("AWS is busy: %s", error)
         response = _problem(503, "The service is busy; retry shortly.")
         response.headers["Retry-After"] = RETRY_AFTER_SECONDS
         return response
@@ -132,14 +130,16 @@ def lambda_handler(app: HttpResolver, service: str) -> Callable[[dict[str, Any],
     return handler
 
 
-def is_transient(error: ClientError) -> bool:
+def is_transient(error: ClientError | TransactionCancelled) -> bool:
     """Throttled, or a transaction that lost a race: the same request may well succeed again."""
+    if isinstance(error, TransactionCancelled):
+        return error.transient
     code = error.response.get("Error", {}).get("Code", "")
     if code in _TRANSIENT_AWS_ERRORS:
         return True
     reasons = error.response.get("CancellationReasons") or []
     return code == "TransactionCanceledException" and any(
-        reason.get("Code") in _TRANSIENT_CANCELLATIONS for reason in reasons
+        reason.get("Code") in TRANSIENT_REASONS for reason in reasons
     )
 
 
@@ -214,8 +214,7 @@ def _reject_unreadable(event: dict[str, Any], headers: dict[str, str]) -> dict[s
     raw = base64.b64decode(body) if event.get("isBase64Encoded") else body.encode()
     if len(raw) > MAX_BODY_BYTES:
         return problem_response(413, f"Request bodies are limited to {MAX_BODY_BYTES} bytes.")
-    method = ((event.get("requestContext") or {}).get("http") or {}).get("method", "")
-    if method not in _BODY_METHODS or not raw:
+    if not raw:  # any method's body is read (DELETE /users/me has one)
         return None
     if not is_json_media_type(headers.get("content-type", "")):
         return problem_response(415, "Send the body as application/json.")

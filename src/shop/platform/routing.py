@@ -6,6 +6,8 @@ boto3 floor (README, "Cold start"). This resolver answers as Powertools does wit
 `enable_validation=True` — the same routing, the same pydantic validation of path, query,
 header and body (same error types and locations), the same serialization of the declared
 return type, cache control and gzip — and builds each route's validators on its first call.
+An answer off its declared type raises ResponseValidationError, as Powertools' does with
+`response_validation_error_http_code` set: a fault of ours, not the request's.
 scripts/openapi.py feeds the same declarations to Powertools at build time, so the OpenAPI
 document is still Powertools'.
 """
@@ -88,8 +90,8 @@ class Response(Generic[T]):
         return self.headers.get("Content-Type", "").startswith(_JSON)
 
 
-class RequestValidationError(Exception):
-    """The request (or the answer, against its declared type) broke a declared constraint."""
+class ValidationException(Exception):
+    """Something broke a declared constraint; `errors()` as pydantic lists them."""
 
     def __init__(self, errors: list[dict[str, Any]]) -> None:
         super().__init__(errors)
@@ -97,6 +99,15 @@ class RequestValidationError(Exception):
 
     def errors(self) -> list[dict[str, Any]]:
         return self._errors
+
+
+class RequestValidationError(ValidationException):
+    """The request broke a declared constraint: the client's mistake."""
+
+
+class ResponseValidationError(ValidationException):
+    """The answer broke the route's declared type: our fault, never the client's (Powertools
+    raises it when `response_validation_error_http_code` is set)."""
 
 
 class NotFoundError(Exception):
@@ -282,7 +293,7 @@ class HttpResolver:
         try:
             valid = route.answer.validate_python(content, from_attributes=True)
         except ValidationError as error:
-            raise RequestValidationError(_located(error, ("response",))) from error
+            raise ResponseValidationError(_located(error, ("response",))) from error
         response.body = route.answer.dump_python(valid, mode="json", by_alias=True)
         return response
 
@@ -348,6 +359,10 @@ def _json_body(request: HttpEvent) -> Any:
     except json.JSONDecodeError as error:
         raise RequestValidationError(
             [{"type": "json_invalid", "loc": ("body", error.pos), "msg": "JSON decode error", "input": {}}]
+        ) from error
+    except (ValueError, RecursionError) as error:  # a number past 4300 digits, nesting past the stack
+        raise RequestValidationError(
+            [{"type": "json_invalid", "loc": ("body",), "msg": "JSON decode error", "input": {}}]
         ) from error
 
 

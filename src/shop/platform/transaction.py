@@ -17,8 +17,12 @@ MAX_TRANSACTION_ITEMS = 100
 Failure = Callable[[dict[str, Any] | None], Exception]
 
 
+# Reasons that mean "busy, try again": the same transaction may well commit next time.
+TRANSIENT_REASONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
+
+
 class TransactionCancelled(Exception):
-    """A condition of the transaction failed; `reasons[i]` is the code for operation i
+    """DynamoDB cancelled the transaction; `reasons[i]` is the code for operation i
     ("None" when that operation was fine) and `old_items[i]` its current item, if asked."""
 
     def __init__(self, reasons: list[str], old_items: list[dict[str, Any] | None]) -> None:
@@ -31,6 +35,11 @@ class TransactionCancelled(Exception):
 
     def old_item(self, index: int) -> dict[str, Any] | None:
         return self.old_items[index] if index < len(self.old_items) else None
+
+    @property
+    def transient(self) -> bool:
+        """Lost a race with another writer, or was throttled."""
+        return not TRANSIENT_REASONS.isdisjoint(self.reasons)
 
 
 class Transaction:

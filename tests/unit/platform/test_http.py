@@ -2,7 +2,9 @@
 
 import base64
 import json
+import logging
 import re
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 import pytest
@@ -19,6 +21,7 @@ from shop.platform.http import (
     route_auth,
 )
 from shop.platform.routing import Body
+from shop.platform.transaction import Transaction
 from shop.resources import load_resources
 from tests.support.http_events import api_request
 
@@ -79,6 +82,49 @@ AWS_ANSWERS: dict[str, dict[str, Any]] = {
 @app.get("/aws/<answer>")
 def aws_says(answer: str) -> dict[str, str]:
     raise ClientError(AWS_ANSWERS[answer], "TransactWriteItems")  # type: ignore[arg-type]
+
+
+class TransactionCanceledException(ClientError):
+    """What botocore raises when DynamoDB cancels a TransactWriteItems."""
+
+
+class CancellingTable:
+    """A DynamoDB client that cancels every transaction for these reasons."""
+
+    exceptions = SimpleNamespace(TransactionCanceledException=TransactionCanceledException)
+
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons
+
+    def transact_write_items(self, **_: Any) -> None:
+        answer: Any = {
+            "Error": {"Code": "TransactionCanceledException"},
+            "CancellationReasons": [{"Code": reason} for reason in self.reasons],
+        }
+        raise TransactionCanceledException(answer, "TransactWriteItems")
+
+
+CANCELLATIONS = {
+    "lost-race": ["TransactionConflict"],
+    "throttled": ["None", "ThrottlingError"],
+    "over-capacity": ["ProvisionedThroughputExceeded", "None"],
+    "unnamed-condition": ["ConditionalCheckFailed"],
+    "invalid": ["ValidationError"],
+}
+
+
+@app.post("/commits/<cause>")
+def commit_cancelled(cause: str) -> dict[str, str]:
+    # a store's commit without `otherwise=`, as products, carts, orders and users have
+    transaction = Transaction(CancellingTable(CANCELLATIONS[cause]), "things")
+    transaction.put({"pk": "THING#1", "sk": "THING"}, "attribute_exists(pk)")
+    transaction.commit()
+    return {}
+
+
+@app.get("/broken")
+def broken() -> NewThing:
+    return {"name": "", "quantity": 0}  # type: ignore[return-value]  # off the route's own model
 
 
 handler = lambda_handler(app, "test")
@@ -199,6 +245,32 @@ def test_other_aws_errors_stay_500_without_internals(answer: str) -> None:
     response = request("GET", f"/aws/{answer}")
     assert response["statusCode"] == 500
     assert "TransactWriteItems" not in response["body"]
+
+
+@pytest.mark.parametrize("cause", ["lost-race", "throttled", "over-capacity"])
+def test_a_transaction_cancelled_for_a_passing_cause_is_503_with_retry_after(cause: str) -> None:
+    response = request("POST", f"/commits/{cause}", claims=ALICE)
+    assert response["statusCode"] == 503
+    assert response["headers"]["Retry-After"] == "1"
+    assert problem(response)["type"] == "/problems/service-unavailable"
+
+
+@pytest.mark.parametrize("cause", ["unnamed-condition", "invalid"])
+def test_a_transaction_cancelled_for_another_cause_is_500_without_internals(cause: str) -> None:
+    response = request("POST", f"/commits/{cause}", claims=ALICE)
+    assert response["statusCode"] == 500
+    assert "ConditionalCheckFailed" not in response["body"]
+    assert "ValidationError" not in response["body"]
+
+
+def test_an_answer_off_its_declared_model_is_a_logged_500(caplog: pytest.LogCaptureFixture) -> None:
+    response = request("GET", "/broken")
+    assert response["statusCode"] == 500
+    assert problem(response)["type"] == "/problems/internal-server-error"
+    assert "errors" not in problem(response)
+    [logged] = [record for record in caplog.records if record.levelno == logging.ERROR]
+    assert logged.exc_info is not None
+    assert "quantity" in str(logged.exc_info[1])
 
 
 def test_request_id_is_echoed_or_made() -> None:
