@@ -26,6 +26,8 @@ from aws_lambda_powertools.event_handler import Response as PowertoolsResponse
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError as PowertoolsNotFound
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError as PowertoolsInvalid,
+)
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
     ValidationException as PowertoolsValidationException,
 )
 from pydantic import BaseModel, ConfigDict, Field
