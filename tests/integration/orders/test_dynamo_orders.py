@@ -11,7 +11,7 @@ import pytest
 from shop.kernel.address import Address
 from shop.kernel.change import Change
 from shop.kernel.money import MAX_AMOUNT, Money
-from shop.orders.adapters.dynamo_orders import DynamoOrders
+from shop.orders.adapters.dynamo_orders import DynamoOrders, stats_key
 from shop.orders.domain.cart import Cart, CartLine
 from shop.orders.domain.errors import OrderExists, StaleOrder
 from shop.orders.domain.model import Order, OrderStatus
@@ -121,6 +121,61 @@ def test_moves_keep_the_stats_running(repo: DynamoOrders) -> None:
     assert stats.orders[OrderStatus.PENDING] == 1
     assert stats.revenue == Revenue(amount=4000, currency="EUR")
     assert [(p.product_id, p.name, p.quantity) for p in stats.top_products] == [("p-1", "Product p-1", 4)]
+
+
+def test_a_shop_that_has_sold_thousands_of_products_still_confirms_orders(repo: DynamoOrders) -> None:
+    """Per product, a shard holding every product's units and name in one item passes
+    DynamoDB's 400 KB item limit near 2,400 products (names of 100 characters), and then
+    every confirmation that adds to it fails. Here 2,750 products (ids as long as ULIDs), all in
+    one shard."""
+    shard = stats_key("o-0")
+    order_ids = [f"o-{n}" for n in range(1000) if stats_key(f"o-{n}") == shard][:55]
+    for order_id in order_ids:
+        cart = Cart(
+            items=tuple(
+                CartLine(
+                    product_id=f"{order_id}-{line:02d}".rjust(26, "0"),
+                    name="N" * 100,
+                    unit_price=Money(amount=100, currency="EUR"),
+                    quantity=1,
+                )
+                for line in range(50)
+            )
+        )
+        repo.add(placing(order_id=order_id, customer=f"c-{order_id}", cart=cart))
+        order = repo.get(order_id)
+        assert order is not None
+        reserved = order.request_payment(T0)
+        repo.save(reserved)
+        repo.save(reserved.after.confirm(f"pay-{order_id}", T0))
+    stats = repo.stats()
+    assert stats.orders[OrderStatus.CONFIRMED] == len(order_ids) == 55
+    assert stats.revenue == Revenue(amount=55 * 50 * 100, currency="EUR")
+    assert len(stats.top_products) == 10
+    assert all((p.name, p.quantity) == ("N" * 100, 1) for p in stats.top_products)
+
+
+def test_units_kept_in_a_shard_by_an_earlier_version_still_count(repo: DynamoOrders) -> None:
+    """Before products had items of their own, a shard held `units_<p>` and `name_<p>`."""
+    client("dynamodb").put_item(
+        TableName=TABLE,
+        Item={
+            "pk": {"S": "STATS"},
+            "sk": {"S": "SHARD#3"},
+            "orders_CONFIRMED": {"N": "1"},
+            "units_p-1": {"N": "5"},
+            "name_p-1": {"S": "Product p-1"},
+        },
+    )
+    repo.add(placing())
+    placed = repo.get("o-1")
+    assert placed is not None
+    reserved = placed.request_payment(T0)
+    repo.save(reserved)
+    repo.save(reserved.after.confirm("pay-1", T0))
+    stats = repo.stats()
+    assert stats.orders[OrderStatus.CONFIRMED] == 2
+    assert [(p.product_id, p.name, p.quantity) for p in stats.top_products] == [("p-1", "Product p-1", 7)]
 
 
 def test_revenue_is_kept_per_currency_and_may_pass_what_one_order_can_be(repo: DynamoOrders) -> None:

@@ -2,8 +2,12 @@
 the admin, written together in one transaction per change.
 
 Items: `ORDER#<id>`/`ORDER` (gsi1: `CUSTOMER#<id>` / `<created_at>#<id>`, newest first),
-`STATS`/`SHARD#<n>` (counters added to atomically; an order always adds to the same
-shard, so concurrent checkouts rarely contend for one item) and `CHECKOUT#<customer>`/
+`STATS`/`SHARD#<n>` (orders per status and revenue per currency, added to atomically; an
+order always adds to the same shard, so concurrent checkouts rarely contend for one item),
+`STATS`/`UNITS#<n>#<product>` (the units and name of one product sold in shard n's orders:
+an item per product, since a shard's item holding every product would reach DynamoDB's
+400 KB item limit after a few thousand products and refuse every confirmation) and
+`CHECKOUT#<customer>`/
 `CHECKOUT`: the order in flight from the customer's cart (`in_flight`), the last order that
 became final (`settled`; the checkout is free when they are equal) and the cart line versions
 confirmed orders took that the cart may still show (`taken`, a string set; `taken_by` the
@@ -33,6 +37,7 @@ _ORDERS_PREFIX = "orders_"
 _REVENUE_PREFIX = "revenue_"
 _UNITS_PREFIX = "units_"
 _NAME_PREFIX = "name_"
+_UNITS_SK = "UNITS#"
 _CHECKOUT_NAMES = {
     "#in_flight": "in_flight",
     "#settled": "settled",
@@ -46,8 +51,15 @@ def order_key(order_id: str) -> dict[str, str]:
 
 
 def stats_key(order_id: str) -> dict[str, str]:
-    shard = int(hashlib.sha256(order_id.encode()).hexdigest()[:8], 16) % STATS_SHARDS
-    return {"pk": "STATS", "sk": f"SHARD#{shard}"}
+    return {"pk": "STATS", "sk": f"SHARD#{_shard(order_id)}"}
+
+
+def units_key(order_id: str, product_id: str) -> dict[str, str]:
+    return {"pk": "STATS", "sk": f"{_UNITS_SK}{_shard(order_id)}#{product_id}"}
+
+
+def _shard(order_id: str) -> int:
+    return int(hashlib.sha256(order_id.encode()).hexdigest()[:8], 16) % STATS_SHARDS
 
 
 class DynamoOrders:
@@ -131,12 +143,18 @@ class DynamoOrders:
         return orders, (from_item(last) if last else None)
 
     def stats(self) -> Stats:
-        page = self._client.query(
-            TableName=self._table,
-            KeyConditionExpression="pk = :stats",
-            ExpressionAttributeValues=to_item({":stats": "STATS"}),
-        )
-        return summarize([_totals(from_item(item)) for item in page.get("Items", [])])
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :stats",
+            "ExpressionAttributeValues": to_item({":stats": "STATS"}),
+        }
+        totals: list[StatsDelta] = []
+        while True:  # an item per product sold: more than one page in a large shop
+            page = self._client.query(**params)
+            totals += [_totals(from_item(item)) for item in page.get("Items", [])]
+            if "LastEvaluatedKey" not in page:
+                return summarize(totals)
+            params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     # -- writing ------------------------------------------------------------------------
 
@@ -152,9 +170,17 @@ class DynamoOrders:
         transaction.publish(change.events)
         _end_checkout(transaction, change)
         delta = delta_of(change.before, change.after)
-        if not delta.is_empty:
+        order_id = change.after.order_id
+        if delta.orders or delta.revenue:
             expression, names, values = _adding(delta)
-            transaction.update(stats_key(change.after.order_id), expression, names=names, values=values)
+            transaction.update(stats_key(order_id), expression, names=names, values=values)
+        for product_id, units in delta.units.items():
+            transaction.update(
+                units_key(order_id, product_id),
+                "ADD #units :units SET #name = :name",
+                names={"#units": "units", "#name": "name"},
+                values={":units": units, ":name": delta.names[product_id]},
+            )
 
 
 def checkout_key(customer_id: str) -> dict[str, str]:
@@ -247,29 +273,20 @@ def _exists(existing: dict[str, Any] | None) -> Exception:
 
 
 def _adding(delta: StatsDelta) -> tuple[str, dict[str, str], dict[str, Any]]:
-    """`ADD counter :n, ...` (which creates missing counters) and `SET name_<p> = :s`."""
+    """`ADD counter :n, ...`, which creates missing counters."""
     additions = [
         *((_ORDERS_PREFIX + status.value, count) for status, count in delta.orders.items()),
         *((_REVENUE_PREFIX + currency, amount) for currency, amount in delta.revenue.items()),
-        *((_UNITS_PREFIX + product_id, units) for product_id, units in delta.units.items()),
     ]
-    names: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    adds: list[str] = []
-    for index, (attribute, amount) in enumerate(additions):
-        names[f"#a{index}"] = attribute
-        values[f":a{index}"] = amount
-        adds.append(f"#a{index} :a{index}")
-    sets: list[str] = []
-    for index, (product_id, name) in enumerate(delta.names.items()):
-        names[f"#n{index}"] = _NAME_PREFIX + product_id
-        values[f":n{index}"] = name
-        sets.append(f"#n{index} = :n{index}")
-    expression = "ADD " + ", ".join(adds) + (" SET " + ", ".join(sets) if sets else "")
-    return expression, names, values
+    names = {f"#a{index}": attribute for index, (attribute, _) in enumerate(additions)}
+    values = {f":a{index}": amount for index, (_, amount) in enumerate(additions)}
+    return "ADD " + ", ".join(f"#a{index} :a{index}" for index in range(len(additions))), names, values
 
 
 def _totals(item: dict[str, Any]) -> StatsDelta:
+    if item["sk"].startswith(_UNITS_SK):
+        product_id = item["sk"].split("#", 2)[2]
+        return StatsDelta(units={product_id: int(item["units"])}, names={product_id: str(item["name"])})
     orders: dict[OrderStatus, int] = {}
     revenue: dict[str, int] = {}
     units: dict[str, int] = {}
@@ -282,6 +299,8 @@ def _totals(item: dict[str, Any]) -> StatsDelta:
             orders[OrderStatus(attribute[len(_ORDERS_PREFIX) :])] = int(value)
         elif attribute.startswith(_REVENUE_PREFIX):
             revenue[attribute[len(_REVENUE_PREFIX) :]] = int(value)
+        # Shards written before products had items of their own still hold their units: read,
+        # never written, so a deployed shop's best sellers keep their history.
         elif attribute.startswith(_UNITS_PREFIX):
             units[attribute[len(_UNITS_PREFIX) :]] = int(value)
         elif attribute.startswith(_NAME_PREFIX):

@@ -27,10 +27,6 @@ class StatsDelta:
     units: dict[str, int] = field(default_factory=dict)  # product id → units
     names: dict[str, str] = field(default_factory=dict)  # product id → name
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.orders or self.revenue or self.units)
-
 
 def delta_of(before: Order | None, after: Order) -> StatsDelta:
     orders: dict[OrderStatus, int] = {}
