@@ -99,7 +99,7 @@ def settled_orders(shop: Shop, name: str, count: int) -> None:
 
 @when(parsers.parse('"{name}" exports the data'))
 def exports(shop: Shop, name: str) -> None:
-    shop.call("GET", "/users/me/export", actor=name, params={"limit": 100})
+    shop.call("GET", "/users/me/export", actor=name, params={"limit": 20})  # the most per page
 
 
 @when(parsers.parse('"{name}" deletes the account with password "{password}"'))

@@ -1,8 +1,9 @@
 """One contract for the users' IdentityProvider port, run on the in-memory fake and on the
 Cognito adapter (moto, with the local stack's emulation of what moto lacks: its codes are
 read from the local mailbox), so the fake refuses whatever Cognito refuses: a wrong or used
-code, a revoked refresh token, a reset for an unverified address, a disabled account, a run
-of wrong passwords."""
+code, a revoked refresh token, an access token signed out (by a sign-out, a reset or a
+disable: the gateway still lets it through), a reset for an unverified address, a disabled
+account, a run of wrong passwords."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from shop.users.adapters.cognito import CognitoIdentity
 from shop.users.domain.errors import (
     AccountNotFound,
     InvalidRefreshToken,
+    SignedOutToken,
     WrongCode,
     WrongCredentials,
     WrongCurrentPassword,
@@ -37,6 +39,8 @@ class Identity:
     # the last code mailed to an address, to verify it or to reset its password (None: none sent)
     email_code: Callable[[str], str | None]
     password_code: Callable[[str], str | None]
+    # (user id, address): the address changed in the provider itself, not through the shop
+    change_email: Callable[[str, str], None]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -47,13 +51,19 @@ def identity(request: pytest.FixtureRequest) -> Identity:
 
         cognito = client("cognito-idp")
         pool_id, client_id = provisioning.create_user_pool(cognito)
+
+        def change_email(user_id: str, email: str) -> None:
+            changed = [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "false"}]
+            cognito.admin_update_user_attributes(UserPoolId=pool_id, Username=user_id, UserAttributes=changed)
+
         return Identity(
             CognitoIdentity(cognito, pool_id, client_id),
             lambda email: mailed_code(email, "verification"),
             lambda email: mailed_code(email, "reset"),
+            change_email,
         )
     fake = FakeIdentity()
-    return Identity(fake, fake.email_codes.get, fake.password_codes.get)
+    return Identity(fake, fake.email_codes.get, fake.password_codes.get, fake.change_email)
 
 
 def mailed_code(email: str, purpose: str) -> str | None:
@@ -109,6 +119,21 @@ def test_sign_up_mails_a_code_that_verifies_the_address_once(identity: Identity)
     identity.port.verify_email(access_token, code)
     with pytest.raises(WrongCode):
         identity.port.verify_email(access_token, code)
+
+
+def test_verifying_answers_the_address_the_provider_verified(identity: Identity) -> None:
+    email, changed = address(), address()
+    user_id = sign_up(identity, email)
+    access_token, _ = log_in(identity, email)
+    code = identity.email_code(email)
+    assert code
+    assert identity.port.verify_email(access_token, code) == email
+    identity.change_email(user_id, changed)
+    access_token, _ = log_in(identity, changed)
+    identity.port.send_email_code(access_token)
+    code = identity.email_code(changed)
+    assert code
+    assert identity.port.verify_email(access_token, code) == changed
 
 
 def test_only_the_last_code_sent_verifies(identity: Identity) -> None:
@@ -175,6 +200,61 @@ def test_a_revoked_refresh_token_is_refused_and_others_still_work(identity: Iden
     with pytest.raises(InvalidRefreshToken):
         identity.port.refresh(revoked)
     assert identity.port.refresh(kept).access_token
+
+
+def refused(identity: Identity, access_token: str, password: str) -> None:
+    """Every call made with the access token refuses it, the right current password or not."""
+    with pytest.raises(SignedOutToken):
+        identity.port.send_email_code(access_token)
+    with pytest.raises(SignedOutToken):
+        identity.port.verify_email(access_token, "123456")
+    with pytest.raises(SignedOutToken):
+        identity.port.change_password(
+            access_token,
+            PasswordChange(current_password=SecretStr(password), new_password=SecretStr(NEW_PASSWORD)),
+        )
+
+
+def test_a_sign_out_refuses_the_access_tokens_of_that_session_only(identity: Identity) -> None:
+    email = address()
+    sign_up(identity, email)
+    signed_out, refresh_token = log_in(identity, email)
+    refreshed = identity.port.refresh(refresh_token).access_token
+    kept, _ = log_in(identity, email)
+    identity.port.revoke(refresh_token)
+    refused(identity, signed_out, PASSWORD)
+    refused(identity, refreshed, PASSWORD)
+    identity.port.send_email_code(kept)
+    code = identity.email_code(email)
+    assert code
+    assert identity.port.verify_email(kept, code) == email
+
+
+@pytest.mark.parametrize("signing_out", ["reset", "disable"])
+def test_a_reset_or_a_disable_refuses_every_access_token(identity: Identity, signing_out: str) -> None:
+    email = address()
+    user_id = sign_up(identity, email)
+    first, _ = log_in(identity, email)
+    code = identity.email_code(email)
+    assert code
+    identity.port.verify_email(first, code)
+    second, _ = log_in(identity, email)
+    password = PASSWORD
+    if signing_out == "reset":
+        identity.port.send_password_code(email)
+        reset_code = identity.password_code(email)
+        assert reset_code
+        identity.port.reset_password(
+            PasswordReset(email=email, code=reset_code, new_password=SecretStr(NEW_PASSWORD))
+        )
+        password = NEW_PASSWORD
+    else:
+        identity.port.set_enabled(user_id, False)
+        identity.port.set_enabled(user_id, True)
+    refused(identity, first, password)
+    refused(identity, second, password)
+    fresh, _ = log_in(identity, email, password)
+    identity.port.send_email_code(fresh)  # a new login's token is taken
 
 
 def test_a_password_change_needs_the_current_password(identity: Identity) -> None:

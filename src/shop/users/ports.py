@@ -47,17 +47,21 @@ class IdentityProvider(Protocol):
         ...
 
     # Accounts a customer manages (issue 19): verification, sign-out, passwords, admin.
+    # The calls with the caller's access token raise SignedOutToken for one the provider
+    # refuses: signed out (revoke, reset_password, set_enabled) though not yet expired.
 
     def send_email_code(self, access_token: str) -> None:
         """A new 6-digit code to the caller's address; the last one sent is the one that counts."""
         ...
 
-    def verify_email(self, access_token: str, code: str) -> None:
-        """Marks the caller's address verified; raises WrongCode (wrong, used or expired)."""
+    def verify_email(self, access_token: str, code: str) -> str | None:
+        """Marks the caller's address verified and returns the address the provider holds
+        verified now (None if none); raises WrongCode (wrong, used or expired)."""
         ...
 
     def revoke(self, refresh_token: str) -> None:
-        """The refresh token stops working; an unknown or already revoked one is no error."""
+        """The refresh token and the access tokens of its session stop working; an unknown or
+        already revoked one is no error."""
         ...
 
     def send_password_code(self, email: str) -> None:
@@ -66,8 +70,8 @@ class IdentityProvider(Protocol):
         ...
 
     def reset_password(self, reset: PasswordReset) -> None:
-        """The new password replaces the old and every refresh token is revoked; raises
-        WrongCode or WeakPassword."""
+        """The new password replaces the old and every token is revoked; raises WrongCode or
+        WeakPassword."""
         ...
 
     def change_password(self, access_token: str, change: PasswordChange) -> None:
@@ -75,7 +79,8 @@ class IdentityProvider(Protocol):
         ...
 
     def set_enabled(self, user_id: str, enabled: bool) -> None:
-        """A disabled account can neither log in nor refresh; raises AccountNotFound."""
+        """A disabled account can neither log in nor refresh, and its tokens are revoked;
+        raises AccountNotFound."""
         ...
 
 

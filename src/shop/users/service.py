@@ -8,7 +8,7 @@ from typing import Literal
 
 from shop.kernel.clock import Clock
 from shop.kernel.errors import Unavailable
-from shop.users.domain.errors import OrdersInProgress, WrongCredentials, WrongPassword
+from shop.users.domain.errors import AnotherAddressVerified, OrdersInProgress, WrongCredentials, WrongPassword
 from shop.users.domain.events import UserDeleted
 from shop.users.domain.model import (
     AccountDeletion,
@@ -77,8 +77,12 @@ def verify_email(
     profiles: Profiles,
     clock: Clock,
 ) -> None:
-    identity.verify_email(access_token, code)
+    """The profile's address is verified only if it is the one the provider verified (a
+    customer can change the provider's address directly, with the access token)."""
+    verified = identity.verify_email(access_token, code)
     profile = profiles.get(user_id)
+    if verified != profile.email:
+        raise AnotherAddressVerified
     if not profile.email_verified:
         profiles.save(profile.verified(clock.now()))
 

@@ -144,3 +144,22 @@ def test_the_export_pages_orders_with_their_payments(users_aws: UsersAws, servic
     forged = as_caller("GET", "/users/me/export", claims, cursor="forged")
     assert forged["statusCode"] == 400
     assert [error["field"] for error in forged["json"]["errors"]] == ["cursor"]
+
+
+def test_an_export_page_holds_at_most_20_orders(users_aws: UsersAws, services: OtherServices) -> None:
+    """Each order on a page costs one GET /payments (api.md: `?limit=` 1..20)."""
+    claims = signed_up_with_an_address()
+    services.orders = [order(f"o{n}", "SHIPPED") for n in range(25)]
+    too_long = as_caller("GET", "/users/me/export", claims, limit="21")
+    assert too_long["statusCode"] == 400
+    assert [error["field"] for error in too_long["json"]["errors"]] == ["limit"]
+
+    first = as_caller("GET", "/users/me/export", claims)["json"]
+    rest = as_caller("GET", "/users/me/export", claims, limit="20", cursor=first["orders"]["next_cursor"])[
+        "json"
+    ]
+
+    assert [len(page["orders"]["items"]) for page in (first, rest)] == [20, 5]
+    assert rest["orders"]["next_cursor"] is None
+    payments_reads = [path for path, _ in services.seen if path.startswith("/payments")]
+    assert len(payments_reads) == 25

@@ -135,6 +135,24 @@ def test_refresh(users_aws: UsersAws) -> None:
     assert call("POST", "/auth/refresh", {})["statusCode"] == 400
 
 
+def test_a_signed_out_access_token_is_401_where_cognito_is_asked(users_aws: UsersAws) -> None:
+    register()
+    tokens = log_in()["json"]
+    assert call("POST", "/auth/logout", {"refresh_token": tokens["refresh_token"]})["statusCode"] == 204
+    # the gateway still lets the token through: its signature and expiry hold
+    claims, headers = claims_of(tokens["access_token"]), {"Authorization": f"Bearer {tokens['access_token']}"}
+    change = {"current_password": PASSWORD, "new_password": "Another123pw"}
+    for path, body in [
+        ("/users/me/email/verification", None),
+        ("/users/me/email/verify", {"code": "123456"}),
+        ("/users/me/password", change),
+    ]:
+        response = http_handler.handler(api_request("POST", path, body, claims, headers=headers), None)
+        assert response["statusCode"] == 401, (path, response["body"])
+        assert json_body(response)["type"] == "/problems/unauthorized"
+    assert log_in()["statusCode"] == 200  # the password did not change
+
+
 def test_get_and_patch_me(users_aws: UsersAws, dynamodb_requests: DynamoCalls) -> None:
     user_id = register()["json"]["user_id"]
     claims = caller_claims()

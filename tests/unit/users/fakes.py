@@ -16,6 +16,7 @@ from shop.users.domain.errors import (
     InvalidRefreshToken,
     ProfileChanged,
     ProfileNotFound,
+    SignedOutToken,
     WrongCode,
     WrongCredentials,
     WrongCurrentPassword,
@@ -51,9 +52,10 @@ def _code() -> str:
 
 class FakeIdentity:
     def __init__(self) -> None:
-        self.accounts: dict[str, _Identity] = {}
-        self.refresh_tokens: dict[str, str] = {}
-        self.access_tokens: dict[str, str] = {}
+        self.accounts: dict[str, _Identity] = {}  # by address, the sign-in name
+        self.refresh_tokens: dict[str, str] = {}  # -> user id
+        # each access token the provider still takes -> the user id and its session's refresh token
+        self.access_tokens: dict[str, tuple[str, str]] = {}
         self.deleted: list[str] = []
         # the last code mailed to each address, as the mailbox would show it
         self.email_codes: dict[str, str] = {}
@@ -72,8 +74,7 @@ class FakeIdentity:
         self.accounts.pop(email, None)
 
     def close(self, user_id: str) -> None:
-        for email in [email for email, account in self.accounts.items() if account.user_id == user_id]:
-            del self.accounts[email]
+        self.accounts.pop(self._address(user_id) or "", None)
 
     def log_in(self, credentials: Credentials) -> Tokens:
         account = self.accounts.get(credentials.email)
@@ -86,37 +87,46 @@ class FakeIdentity:
             raise WrongCredentials
         account.failures = 0
         refresh_token = new_id()
-        self.refresh_tokens[refresh_token] = credentials.email
+        self.refresh_tokens[refresh_token] = account.user_id
         return Tokens(
-            access_token=self._access(f"access-{account.user_id}", credentials.email),
+            access_token=self._access(account.user_id, refresh_token),
             id_token=f"id-{account.user_id}",
             refresh_token=refresh_token,
             expires_in=3600,
         )
 
     def refresh(self, refresh_token: str) -> Tokens:
-        email = self.refresh_tokens.get(refresh_token)
-        if email is None or email not in self.accounts or not self.accounts[email].enabled:
+        user_id = self.refresh_tokens.get(refresh_token, "")
+        address = self._address(user_id)
+        if address is None or not self.accounts[address].enabled:
             raise InvalidRefreshToken
-        user_id = self.accounts[email].user_id
         return Tokens(
-            access_token=self._access(f"access-{user_id}-2", email),
-            id_token=f"id-{user_id}-2",
-            expires_in=3600,
+            access_token=self._access(user_id, refresh_token), id_token=f"id-{user_id}-2", expires_in=3600
         )
 
     def send_email_code(self, access_token: str) -> None:
-        self.email_codes[self._email(access_token)] = _code()
+        self.email_codes[self._caller(access_token)] = _code()
 
-    def verify_email(self, access_token: str, code: str) -> None:
-        email = self._email(access_token)
-        if self.email_codes.get(email) != code:
+    def verify_email(self, access_token: str, code: str) -> str | None:
+        address = self._caller(access_token)
+        if self.email_codes.get(address) != code:
             raise WrongCode
-        del self.email_codes[email]
-        self.accounts[email].email_verified = True
+        del self.email_codes[address]
+        self.accounts[address].email_verified = True
+        return address
+
+    def change_email(self, user_id: str, email: str) -> None:
+        """The address changed in the provider itself (a customer may, with the access token),
+        not in the profile: the new sign-in name, unverified."""
+        account = self.accounts.pop(self._address(user_id) or "")
+        account.email_verified = False
+        self.accounts[email] = account
 
     def revoke(self, refresh_token: str) -> None:
         self.refresh_tokens.pop(refresh_token, None)
+        self.access_tokens = {
+            token: session for token, session in self.access_tokens.items() if session[1] != refresh_token
+        }
 
     def send_password_code(self, email: str) -> None:
         account = self.accounts.get(email)
@@ -127,33 +137,49 @@ class FakeIdentity:
         if reset.email not in self.accounts or self.password_codes.get(reset.email) != reset.code:
             raise WrongCode
         del self.password_codes[reset.email]
-        self.accounts[reset.email].password = reset.new_password.get_secret_value()
-        self.accounts[reset.email].failures = 0
-        self._sign_out(reset.email)
+        account = self.accounts[reset.email]
+        account.password = reset.new_password.get_secret_value()
+        account.failures = 0
+        self._sign_out(account.user_id)
 
     def change_password(self, access_token: str, change: PasswordChange) -> None:
-        account = self.accounts[self._email(access_token)]
+        account = self.accounts[self._caller(access_token)]
         if account.password != change.current_password.get_secret_value():
             raise WrongCurrentPassword
         account.password = change.new_password.get_secret_value()
 
     def set_enabled(self, user_id: str, enabled: bool) -> None:
-        email = next((email for email, account in self.accounts.items() if account.user_id == user_id), None)
-        if email is None:
+        address = self._address(user_id)
+        if address is None:
             raise AccountNotFound
-        self.accounts[email].enabled = enabled
+        self.accounts[address].enabled = enabled
         if not enabled:
-            self._sign_out(email)
+            self._sign_out(user_id)
 
-    def _access(self, access_token: str, email: str) -> str:
-        self.access_tokens[access_token] = email
+    def _address(self, user_id: str) -> str | None:
+        return next((email for email, account in self.accounts.items() if account.user_id == user_id), None)
+
+    def _access(self, user_id: str, refresh_token: str) -> str:
+        access_token = f"access-{new_id()}"
+        self.access_tokens[access_token] = (user_id, refresh_token)
         return access_token
 
-    def _email(self, access_token: str) -> str:
-        return self.access_tokens[access_token]  # the gateway let only valid tokens through
+    def _caller(self, access_token: str) -> str:
+        """The caller's address. The gateway checks only a token's signature and expiry: a
+        signed-out one gets this far, and the provider refuses it."""
+        session = self.access_tokens.get(access_token)
+        address = None if session is None else self._address(session[0])
+        if address is None:
+            raise SignedOutToken
+        return address
 
-    def _sign_out(self, email: str) -> None:
-        self.refresh_tokens = {token: owner for token, owner in self.refresh_tokens.items() if owner != email}
+    def _sign_out(self, user_id: str) -> None:
+        self.refresh_tokens = {
+            token: owner for token, owner in self.refresh_tokens.items() if owner != user_id
+        }
+        self.access_tokens = {
+            token: session for token, session in self.access_tokens.items() if session[0] != user_id
+        }
 
 
 @dataclass

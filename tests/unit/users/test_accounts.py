@@ -12,7 +12,9 @@ from shop.kernel.clock import FixedClock
 from shop.users import service
 from shop.users.domain.errors import (
     AccountNotFound,
+    AnotherAddressVerified,
     InvalidRefreshToken,
+    SignedOutToken,
     WrongCode,
     WrongCredentials,
     WrongCurrentPassword,
@@ -88,6 +90,14 @@ def test_sign_up_mails_a_code_that_verifies_the_address(shop: Shop) -> None:
     assert shop.profiles.get(shop.user_id).email_verified
 
 
+def test_only_the_profiles_own_address_is_marked_verified(shop: Shop) -> None:
+    shop.identity.change_email(shop.user_id, "other@example.com")  # in the provider, not the shop
+    shop.resend()
+    with pytest.raises(AnotherAddressVerified):
+        shop.verify(shop.identity.email_codes["other@example.com"])
+    assert not shop.profiles.get(shop.user_id).email_verified
+
+
 def test_no_code_is_sent_once_the_address_is_verified(shop: Shop) -> None:
     shop.resend()
     shop.verify(shop.identity.email_codes[EMAIL])
@@ -143,6 +153,23 @@ def test_sign_out_revokes_the_refresh_token_and_is_harmless_twice(shop: Shop) ->
     service.log_out(refresh_token, identity=shop.identity)
     with pytest.raises(InvalidRefreshToken):
         service.refresh(refresh_token, identity=shop.identity)
+
+
+def test_a_signed_out_access_token_is_refused_at_once(shop: Shop) -> None:
+    session = shop.log_in()
+    assert session.refresh_token
+    service.log_out(session.refresh_token, identity=shop.identity)
+    change = PasswordChange(current_password=SecretStr(PASSWORD), new_password=SecretStr("another42"))
+    with pytest.raises(SignedOutToken):
+        service.change_password(session.access_token, change, identity=shop.identity)
+    kept, shop.access_token = shop.access_token, session.access_token
+    with pytest.raises(SignedOutToken):
+        shop.resend()
+    with pytest.raises(SignedOutToken):
+        shop.verify(shop.identity.email_codes[EMAIL])
+    shop.access_token = kept  # the session still signed in
+    shop.verify(shop.identity.email_codes[EMAIL])
+    assert shop.profiles.get(shop.user_id).email_verified
 
 
 def test_a_password_change_needs_the_current_password(shop: Shop) -> None:

@@ -71,10 +71,15 @@ def test_log_in_and_refresh(identity: FakeIdentity, profiles: FakeProfiles) -> N
     tokens = service.log_in(
         Credentials(email="ada@example.com", password=SecretStr(PASSWORD)), identity=identity
     )
-    assert tokens.access_token == f"access-{user_id}"
     assert tokens.refresh_token is not None
     refreshed = service.refresh(tokens.refresh_token, identity=identity)
-    assert refreshed.access_token == f"access-{user_id}-2"
+    session = (user_id, tokens.refresh_token)
+    assert (
+        identity.access_tokens[tokens.access_token]
+        == identity.access_tokens[refreshed.access_token]
+        == session
+    )
+    assert refreshed.access_token != tokens.access_token
     with pytest.raises(InvalidRefreshToken):
         service.refresh("not-a-token", identity=identity)
 

@@ -16,6 +16,7 @@ from shop.users.domain.errors import (
     AccountNotFound,
     EmailTaken,
     InvalidRefreshToken,
+    SignedOutToken,
     UnacceptableAccount,
     WeakPassword,
     WrongCode,
@@ -35,6 +36,8 @@ _LOGIN_REFUSED = frozenset(
         "InvalidParameterException",
     }
 )
+# Cognito's answer to an access token it refuses: revoked (sign-out, reset, disable) or invalid.
+_TOKEN_REFUSED = "NotAuthorizedException"
 _WRONG_CODE = frozenset({"CodeMismatchException", "ExpiredCodeException", "UserNotFoundException"})
 # ForgotPassword for an unverified address (InvalidParameter) or an unknown one: nothing to send, and
 # nothing the caller may learn. LimitExceeded is Cognito's own cap on codes per address.
@@ -174,15 +177,25 @@ class CognitoIdentity:
             if _code(error) == "LimitExceededException":  # Cognito's own cap: the last code still counts
                 _log.info("verification code not sent: limit", extra={"error_code": _code(error)})
                 return
-            raise _unexpected(error) from error
+            raise _token_refusal(error) from error
 
-    def verify_email(self, access_token: str, code: str) -> None:
+    def verify_email(self, access_token: str, code: str) -> str | None:
         try:
             self._cognito.verify_user_attribute(AccessToken=access_token, AttributeName="email", Code=code)
         except ClientError as error:
             if _code(error) in _WRONG_CODE | {"LimitExceededException"}:
                 raise WrongCode from None
-            raise _unexpected(error) from error
+            raise _token_refusal(error) from error
+        attributes = self._attributes(access_token)  # which address: the caller may change it in Cognito
+        return attributes.get("email") if attributes.get("email_verified") == "true" else None
+
+    def _attributes(self, access_token: str) -> dict[str, str]:
+        """The caller's attributes as Cognito holds them now (GetUser: the token is its authority)."""
+        try:
+            user = self._cognito.get_user(AccessToken=access_token)
+        except ClientError as error:
+            raise _token_refusal(error) from error
+        return {item["Name"]: item["Value"] for item in user["UserAttributes"]}
 
     def revoke(self, refresh_token: str) -> None:
         try:
@@ -225,7 +238,11 @@ class CognitoIdentity:
         except ClientError as error:
             if _code(error) == "InvalidPasswordException":
                 raise WeakPassword("new_password") from None
-            if _code(error) in {"NotAuthorizedException", "LimitExceededException"}:
+            if _code(error) == _TOKEN_REFUSED:
+                # the one exception for a wrong current password and a refused token; only AWS's
+                # messages tell them apart (moto's hold the username or the token): GetUser does
+                self._attributes(access_token)
+            if _code(error) in {_TOKEN_REFUSED, "LimitExceededException"}:
                 raise WrongCurrentPassword from None
             raise _unexpected(error) from error
 
@@ -243,11 +260,16 @@ class CognitoIdentity:
             self._sign_out_everywhere(user_id)
 
     def _sign_out_everywhere(self, username: str) -> None:
-        """Revokes every refresh token of the account (access tokens live until they expire)."""
+        """Revokes every token of the account: Cognito refuses its access tokens from now on,
+        though the gateway, which checks only their signature and expiry, still lets them through."""
         try:
             self._cognito.admin_user_global_sign_out(UserPoolId=self._pool_id, Username=username)
         except ClientError as error:
             raise _unexpected(error) from error
+
+
+def _token_refusal(error: ClientError) -> DomainError:
+    return SignedOutToken() if _code(error) == _TOKEN_REFUSED else _unexpected(error)
 
 
 def _sign_up_refusal(error: ClientError) -> Exception:

@@ -41,6 +41,27 @@ class InvalidRefreshToken(NotAuthenticated):
         super().__init__("The refresh token is not valid or has expired.")
 
 
+class SignedOutToken(NotAuthenticated):
+    """An access token the identity provider refuses though the gateway let it through: signed
+    out (a sign-out, a password reset, a disabled account) or otherwise no longer valid."""
+
+    title = "Signed-out token"
+
+    def __init__(self) -> None:
+        super().__init__("The access token was signed out or is no longer valid; log in again.")
+
+
+class AnotherAddressVerified(Conflict):
+    """The caller changed the identity provider's address directly: the code proved that one."""
+
+    title = "Another address verified"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The code verified an address other than the profile's e-mail, which stays unverified."
+        )
+
+
 class WrongCode(InvalidInput):
     """A verification or reset code that is wrong, used or expired: one answer for all three."""
 

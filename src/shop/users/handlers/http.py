@@ -11,7 +11,6 @@ from shop.kernel.clock import rfc3339
 from shop.kernel.errors import NotAuthenticated
 from shop.platform.http import (
     Cursor,
-    Limit,
     authorization,
     build_http_app,
     caller,
@@ -22,7 +21,7 @@ from shop.platform.http import (
     require_admin,
 )
 from shop.platform.observability import logger
-from shop.platform.routing import Body, Response
+from shop.platform.routing import Body, Query, Response
 from shop.users import service
 from shop.users.container import Container
 from shop.users.domain.model import (
@@ -250,7 +249,14 @@ def send_email_code() -> Response[Accepted]:
     operation_id="verifyMyEmail",
     summary="Verify the caller's address with the mailed code",
     status_code=204,
-    responses=documented(204, "Verified", _PROBLEMS, 400, 404),
+    responses=documented(
+        204,
+        "Verified",
+        {**_PROBLEMS, 409: "The code verified an address other than the profile's, or a concurrent change"},
+        400,
+        404,
+        409,
+    ),
 )
 def verify_email(request: Annotated[EmailCode, Body()]) -> Response[Any]:
     service.verify_email(
@@ -322,6 +328,11 @@ def _access_token() -> str:
     if scheme.lower() != "bearer" or not token:
         raise NotAuthenticated("A valid bearer token is required.")
     return token
+
+
+# Each order on a page is read with its payments, one GET /payments after the other: a page
+# of 100 would make a hundred calls.
+ExportLimit = Annotated[int, Query(ge=1, le=20, description="Orders per page, each with its payments")]
 
 
 class ExportedPage(BaseModel):
@@ -405,7 +416,7 @@ def delete_me(deletion: Annotated[AccountDeletion, Body()]) -> Response[None]:
         503,
     ),
 )
-def export_me(limit: Limit = 20, cursor: Cursor = None) -> DataExportView:
+def export_me(limit: ExportLimit = 20, cursor: Cursor = None) -> DataExportView:
     export = service.export_my_data(
         caller(app).user_id,
         authorization=authorization(app),

@@ -2,7 +2,8 @@
 documents it, with every code mailed to the local mailbox:
 
 - RevokeToken, GetUserAttributeVerificationCode and VerifyUserAttribute are not
-  implemented (NotImplementedError);
+  implemented (NotImplementedError); the emulated RevokeToken also revokes the access tokens
+  of the refresh token's session (those carrying its origin_jti), as Cognito's does;
 - ForgotPassword sends a code to a user without a verified address (Cognito, recovering by
   verified e-mail, sends nothing: InvalidParameterException) and its codes are not 6 digits;
 - ConfirmForgotPassword accepts any code that lacks moto's own prefix, and never expires one;
@@ -16,7 +17,9 @@ code lives 24 hours, a reset code 1 hour.
 
 from __future__ import annotations
 
+import base64
 import functools
+import json
 import secrets
 import threading
 import time
@@ -83,9 +86,18 @@ def _revoke_token(response: Any) -> Any:
 
     token = response._get_param("Token")
     for pool in response.backend.user_pools.values():
-        if token in pool.refresh_tokens:
+        if pool.refresh_tokens.get(token):
+            origin_jti = pool.refresh_tokens[token][2]
             pool.refresh_tokens[token] = None
+            for access_token in [t for t in pool.access_tokens if _claims(t).get("origin_jti") == origin_jti]:
+                del pool.access_tokens[access_token]
     return EmptyResult()
+
+
+def _claims(jwt: str) -> dict[str, Any]:
+    payload = jwt.split(".")[1]
+    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return claims
 
 
 def _send_attribute_code(response: Any) -> Any:
