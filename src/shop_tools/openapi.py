@@ -51,6 +51,10 @@ A serverless shop: users, catalog, cart, orders (an asynchronous checkout) and p
   page of this API, `/problems/{slug}`, saying what it means and what to do. Besides what
   an operation lists, any path answers 405 (with `Allow`) for a method it does not have.
 * **Every response** carries `X-Request-Id` (yours, if you sent one): quote it when reporting a fault.
+* **On AWS, API Gateway's own answers are the exception**: its 401 (the token refused), 404 (no
+  such route; it never answers 405), 413 (a body over 10 MB), 429 (throttled) and 503 (the
+  function did not answer in time) are `{"message": ...}` with an `apigw-requestid` header,
+  no `X-Request-Id`.
 * **Browsers**: the API answers CORS preflights for the origins it is configured to allow.
 * `POST /orders` answers 202 `PENDING`; poll `GET /orders/{order_id}` until `CONFIRMED` or `CANCELLED`.
 """
@@ -64,12 +68,16 @@ TAGS = {
     "payments": "The payments of the caller's orders",
 }
 SECURITY_SCHEME = "bearerAuth"
-# What the platform and the gateway may answer on any route, besides what a handler declares.
+# What the platform and the gateway may answer on any route, besides what a handler declares
+# (the platform checks a body, whatever the method, before the route runs).
 GATEWAY_PROBLEMS = {
     400: "Invalid input: `errors` names each offending field",
     408: "The request stopped arriving: the connection is closed",
+    413: f"The body is over {MAX_BODY_BYTES // 1024} KiB",
     414: "The request line is too long",
+    415: "The body is not application/json",
     429: "Rate limit exceeded: retry after `Retry-After` seconds",
+    431: "A header, or all of them together, is too large",
     500: "Unexpected failure, logged under the `X-Request-Id`",
     503: "The service is busy or unavailable: retry after `Retry-After` seconds",
 }
@@ -117,7 +125,7 @@ def build_document() -> str:
             operation = document["paths"][route.path][route.method.lower()]
             operation["tags"] = operation.get("tags") or [service.name]  # a route may name another tag
             describe_errors(operation, route.auth)
-            describe_headers(operation)
+            describe_headers(operation, route.auth)
             add_examples(operation, examples.get(operation["operationId"], {}))
     add_links(document)
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
@@ -229,7 +237,8 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "detail": {"type": "string"},
         "errors": {
             "type": "array",
-            "description": "The invalid fields of a 400",
+            "description": "The fields at fault: the invalid ones of a 400; the one in the way of a 409 "
+            "(`email`, `sku`, `Idempotency-Key`), 412 (`If-Match`, `cart`) or 422 (`cart`)",
             "items": {
                 "type": "object",
                 "required": ["field", "message"],
@@ -260,39 +269,36 @@ HEADERS: dict[str, Any] = {
         "description": "The version of what the answer shows (strong): send it back as If-Match",
         "schema": {"type": "string"},
     },
-    "WWW-Authenticate": {"description": "Why the token was refused", "schema": {"type": "string"}},
+    "WWW-Authenticate": {
+        "description": "Why the gateway refused the token (a 401 a handler answers has none)",
+        "schema": {"type": "string"},
+    },
 }
-_HEADERS_BY_STATUS = {
-    "201": ["Location"],
-    "202": ["Location"],
-    "401": ["WWW-Authenticate"],
-    "429": ["Retry-After"],
-}
+_HEADERS_BY_STATUS = {"429": ["Retry-After"], "503": ["Retry-After"]}
 
 
-# Headers a route answers beyond those of the status: the cart's version, the order in the way.
+# Headers a route answers beyond those of the status: what it created, the cart's version, the
+# order in the way (tests/test_openapi_agrees_with_handlers.py reads them in the code).
 _HEADERS_BY_OPERATION = {
+    "createProduct": {"201": ["Location"]},
     "getCart": {"200": ["ETag"]},
     "setCartItem": {"200": ["ETag"]},
     "removeCartItem": {"200": ["ETag"]},
-    "createOrder": {"409": ["Location"], "412": ["ETag"]},
+    "createOrder": {"202": ["Location"], "409": ["Location"], "412": ["ETag"]},
 }
 
 
 def describe_errors(operation: dict[str, Any], auth: str) -> None:
     """Every error is problem+json. Besides what a handler declares, a route documents the
     problems the platform and the gateway answer for it: 400 invalid input (Powertools
-    documents 422), 401/403 by its auth, 404 for an unknown id in its path, 413/415 for a
-    body too large or not JSON, and 408/414/429/500/503 anywhere."""
+    documents 422), 401/403 by its auth, 404 for an unknown id in its path, and
+    408/413/414/415/429/431/500/503 anywhere."""
     responses = operation.setdefault("responses", {})
     generated = responses.get("422", {}).get("content", {}).get("application/json", {}).get("schema", {})
     if generated.get("$ref") == _GENERATED_VALIDATION_ERROR:
         del responses["422"]  # a 422 a handler declares (e.g. checkout of an empty cart) stays
     for status, description in GATEWAY_PROBLEMS.items():
         responses.setdefault(str(status), {"description": description})
-    if "requestBody" in operation:
-        responses.setdefault("413", {"description": f"The body is over {MAX_BODY_BYTES // 1024} KiB"})
-        responses.setdefault("415", {"description": "The body is not application/json"})
     if any(parameter.get("in") == "path" for parameter in operation.get("parameters", [])):
         responses.setdefault("404", {"description": "No such resource"})
     if auth != "public":
@@ -313,15 +319,15 @@ def describe_errors(operation: dict[str, Any], auth: str) -> None:
     operation["x-shop-auth"] = auth
 
 
-def describe_headers(operation: dict[str, Any]) -> None:
+def describe_headers(operation: dict[str, Any], auth: str) -> None:
     for status, response in operation["responses"].items():
         names = [
             "X-Request-Id",
             *_HEADERS_BY_STATUS.get(status, []),
             *_HEADERS_BY_OPERATION.get(operation["operationId"], {}).get(status, []),
         ]
-        if status == "503":
-            names.append("Retry-After")
+        if status == "401" and auth != "public":
+            names.append("WWW-Authenticate")  # from the gateway's authorizer
         response["headers"] = {name: {"$ref": f"#/components/headers/{name}"} for name in names}
 
 

@@ -22,8 +22,10 @@ _PROBLEMS = {
     400: "Bad quantity or malformed body",
     401: "No valid bearer token",
     404: "Unknown or deleted product, or a line not in the cart",
-    409: "The product is priced in another currency than the cart, or a concurrent change",
-    422: "The cart already holds 50 different products",
+    409: "The product is priced in another currency than the cart, or other requests kept changing "
+    "the cart (three tries)",
+    422: "The cart already holds 50 different products, the product's currency is no longer taken, "
+    "or the cart's total would pass the largest amount",
     503: "The catalog did not answer",
 }
 
@@ -93,7 +95,7 @@ def put_item(product_id: ProductId, body: Annotated[SetQuantity, Body()]) -> Res
     "/cart/items/<product_id>",
     operation_id="removeCartItem",
     summary="Remove a product from the cart",
-    responses=documented(200, "The cart", _PROBLEMS, 401, 404, 503),
+    responses=documented(200, "The cart", _PROBLEMS, 401, 404, 409, 503),
 )
 def delete_item(product_id: ProductId) -> Response[PricedCart]:
     who = caller(app)
@@ -112,7 +114,7 @@ def delete_item(product_id: ProductId) -> Response[PricedCart]:
     "/cart",
     operation_id="emptyCart",
     summary="Empty the cart (an order in flight stays shown)",
-    responses=documented(204, "Cart emptied", _PROBLEMS, 401),
+    responses=documented(204, "Cart emptied", _PROBLEMS, 401, 409),
 )
 def delete_cart() -> Response[Any]:
     who = caller(app)
