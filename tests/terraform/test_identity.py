@@ -1,6 +1,7 @@
 """The user pool as docs/security.md describes it: one password policy (the users model,
 the OpenAPI document, the local pool and Terraform agree), e-mail verification, optional
-TOTP, short-lived access tokens."""
+TOTP, short-lived access tokens, accounts made by the users service only, and the least a
+user's own token may write."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from shop.local.emulator import provisioning
 from shop.users.domain.model import MIN_PASSWORD_LENGTH
-from tests.terraform.hcl import MODULES, REPO, blocks
+from tests.terraform.hcl import MODULES, REPO, blocks, one, resources
 
 pytestmark = pytest.mark.terraform
 
@@ -60,3 +61,35 @@ def test_the_local_pool_takes_the_minimum_length_from_the_users_model(
 def test_access_tokens_live_fifteen_minutes_unless_a_deployment_says_otherwise() -> None:
     """The pool's own default: terraform/modules/identity/tests."""
     assert variable("shop", "access_token_validity_minutes")["default"] == 15
+
+
+def identity_resource(type_: str) -> dict[str, Any]:
+    (resource,) = resources(type_, MODULES / "identity")
+    return resource.body
+
+
+def test_only_the_users_service_creates_accounts() -> None:
+    """Cognito's SignUp takes the public client id alone: the pool refuses it, so every account
+    is made by the users service (AdminCreateUser)."""
+    pool = identity_resource("aws_cognito_user_pool")
+    assert one(pool, "admin_create_user_config")["allow_admin_create_user_only"] is True
+    adapter = (REPO / "src/shop/users/adapters/cognito.py").read_text()
+    assert "admin_create_user(" in adapter
+    assert "sign_up(" not in adapter
+
+
+def test_a_users_token_writes_only_what_cognito_requires_and_only_once_verified() -> None:
+    """Unset (or empty) write_attributes lets an access token rewrite every standard attribute,
+    e-mail included: a stolen token would move the account to the thief's address. The users
+    service writes none with a user's token, so the client may write only what Cognito insists
+    on, the required attributes, and a changed address counts only once verified."""
+    pool = identity_resource("aws_cognito_user_pool")
+    client = identity_resource("aws_cognito_user_pool_client")
+    required = sorted(schema["name"] for schema in pool["schema"] if schema.get("required"))
+    assert required == ["email"]
+    assert client["write_attributes"] == required
+    assert client["read_attributes"] == ["email", "email_verified", "name"]
+    update = one(pool, "user_attribute_update_settings")
+    assert update["attributes_require_verification_before_update"] == ["email"]
+    adapter = (REPO / "src/shop/users/adapters/cognito.py").read_text()
+    assert "update_user_attributes(" not in adapter

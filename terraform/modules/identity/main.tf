@@ -6,7 +6,9 @@
 # invitation message) and sets the customer's password at once, so a user can log
 # in immediately as docs/api.md promises; Cognito then mails a 6-digit code
 # (GetUserAttributeVerificationCode) that verifies the address. Verified e-mail is
-# what ForgotPassword sends reset codes to (account_recovery_setting).
+# what ForgotPassword sends reset codes to (account_recovery_setting). Cognito's own
+# SignUp is refused (allow_admin_create_user_only): the client id is public, and a
+# sign-up through it would skip the users service (no profile, no throttling).
 #
 # Sender: Cognito's default sender allows only a few dozen e-mails a day; a
 # production stage sets `ses_email_identity_arn` (a verified SES identity) so
@@ -69,7 +71,14 @@ resource "aws_cognito_user_pool" "this" {
   }
 
   admin_create_user_config {
-    allow_admin_create_user_only = false
+    allow_admin_create_user_only = true
+  }
+
+  # A changed address takes effect only once its code is verified: until then the old
+  # one stays the sign-in name and the one reset codes go to (see the client's
+  # write_attributes for why a token may change it at all).
+  user_attribute_update_settings {
+    attributes_require_verification_before_update = ["email"]
   }
 
   account_recovery_setting {
@@ -101,6 +110,15 @@ resource "aws_cognito_user_pool_client" "this" {
   explicit_auth_flows           = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
   prevent_user_existence_errors = "ENABLED"
   enable_token_revocation       = true
+
+  # What a user's own access token may write (UpdateUserAttributes) and read (GetUser,
+  # the ID token's claims). The users service writes attributes only through the admin
+  # API, which these lists do not limit; left unset, a token could write every standard
+  # attribute. Cognito refuses a client that cannot write a required attribute, so
+  # e-mail (required: the user name) is the smallest list it accepts; the pool's
+  # user_attribute_update_settings holds a change back until the new address is verified.
+  write_attributes = ["email"]
+  read_attributes  = ["email", "email_verified", "name"]
 
   access_token_validity  = var.access_token_validity_minutes
   id_token_validity      = var.access_token_validity_minutes
