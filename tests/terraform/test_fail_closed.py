@@ -1,7 +1,8 @@
 """Production fails closed (issue 18): Terraform refuses, before it plans a resource, a stage that
 would run the sandbox payment provider (it approves test tokens without charging anyone) where it
-is not allowed, a stage other than dev that allows it, a prod whose alarms reach nobody, and a prod
-without per-client limits (`edge_protection`: CloudFront and AWS WAF in front of the API).
+is not allowed, a stage other than dev that allows it, a prod whose alarms reach nobody, a prod
+without per-client limits (`edge_protection`: CloudFront and AWS WAF in front of the API), and a prod
+without deletion protection.
 
 The variables' validations are what `terraform plan` checks first; `terraform console` runs exactly
 them, offline and without planning resources (`terraform test` cannot: its mock provider refuses
@@ -117,6 +118,16 @@ def test_prod_without_per_client_limits_fails_at_plan_time(stage: Stage) -> None
 def test_prod_with_the_edge_and_dev_without_it_pass(stage: Stage) -> None:
     assert "edge_protection" not in stage.refusals("prod", alarm_emails=OPS, edge_protection=EDGE)
     assert "edge_protection" not in stage.refusals("dev")
+
+
+def test_prod_without_deletion_protection_fails_at_plan_time(stage: Stage) -> None:
+    """stages/prod.tfvars turns it on; a prod without it could lose its tables and accounts to one
+    mistaken destroy."""
+    complete = {"alarm_emails": OPS, "edge_protection": EDGE}
+    assert stage.refusals("prod", **complete) == {}
+    refused = stage.refusals("prod", **complete, deletion_protection="false")
+    assert "every order, payment and account" in " ".join(refused["deletion_protection"].split())
+    assert "deletion_protection" not in stage.refusals("dev", deletion_protection="false")
 
 
 def test_the_payments_functions_are_told_whether_the_sandbox_is_allowed() -> None:

@@ -72,7 +72,7 @@ variable "relay_reserved_concurrency" {
 }
 
 variable "deletion_protection" {
-  description = "Deletion protection of tables and the user pool, true in prod (modules/shop; null = its default, false)."
+  description = "Deletion protection of tables and the user pool (modules/shop, which refuses prod without it; null = its default, false)."
   type        = bool
   default     = null
 }

@@ -92,10 +92,15 @@ variable "log_retention_days" {
 }
 
 variable "deletion_protection" {
-  description = "Deletion protection of tables and the user pool (true in production)."
+  description = "Deletion protection of tables and the user pool; required when the stage is prod."
   type        = bool
   default     = false
   nullable    = false
+
+  validation {
+    condition     = var.stage != "prod" || var.deletion_protection
+    error_message = "prod needs deletion_protection: without it one mistaken destroy or replacement deletes the tables and the user pool, and every order, payment and account with them."
+  }
 }
 
 variable "api_domain_name" {

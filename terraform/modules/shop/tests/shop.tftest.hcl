@@ -112,6 +112,16 @@ run "refuses_the_sandbox_unless_allowed" {
   expect_failures = [var.payment_provider]
 }
 
+run "refuses_prod_without_deletion_protection" {
+  command = plan
+
+  variables {
+    stage = "prod"
+  }
+
+  expect_failures = [var.deletion_protection]
+}
+
 run "refuses_a_replica_outside_the_primary" {
   command = plan
 
