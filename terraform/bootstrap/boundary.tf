@@ -8,7 +8,7 @@
 # `shop-<stage>-*`: no deploy role may edit it.
 
 locals {
-  boundary_arns = { for stage in var.stages : stage => "arn:aws:iam::${local.account}:policy/github-shop-${stage}-boundary" }
+  boundary_arns = { for stage in var.stages : stage => "arn:${local.partition}:iam::${local.account}:policy/github-shop-${stage}-boundary" }
 
   # The statements, as permissions.tf writes them: scopes and conditions of permissions.tf.
   boundary = [
@@ -47,9 +47,8 @@ locals {
       sid = "UseStageUserPools"
       actions = [
         "cognito-idp:InitiateAuth", "cognito-idp:AdminCreateUser", "cognito-idp:AdminSetUserPassword",
-        "cognito-idp:AdminDeleteUser", "cognito-idp:AdminGetUser", "cognito-idp:AdminDisableUser",
-        "cognito-idp:AdminEnableUser", "cognito-idp:AdminUserGlobalSignOut", "cognito-idp:AdminUpdateUserAttributes",
-        "cognito-idp:AdminAddUserToGroup", "cognito-idp:AdminListGroupsForUser",
+        "cognito-idp:AdminDeleteUser", "cognito-idp:AdminDisableUser", "cognito-idp:AdminEnableUser",
+        "cognito-idp:AdminUserGlobalSignOut",
       ]
       resources = "user_pools"
       condition = "tagged_for_the_stage"

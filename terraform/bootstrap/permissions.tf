@@ -10,50 +10,55 @@
 
 data "aws_caller_identity" "current" {}
 
+# ARNs and endpoints of the account's partition (aws, aws-cn, aws-us-gov).
+data "aws_partition" "current" {}
+
 locals {
-  account = data.aws_caller_identity.current.account_id
+  account    = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  dns_suffix = data.aws_partition.current.dns_suffix
 
   # What a statement's `resources` names, per stage.
   scopes = {
     for stage, backend in local.backends : stage => {
       "*"            = ["*"]
-      bucket         = ["arn:aws:s3:::${backend.bucket}"]
-      state          = ["arn:aws:s3:::${backend.bucket}/${backend.key}"]
-      state_and_lock = ["arn:aws:s3:::${backend.bucket}/${backend.key}", "arn:aws:s3:::${backend.bucket}/${backend.key}.tflock"]
+      bucket         = ["arn:${local.partition}:s3:::${backend.bucket}"]
+      state          = ["arn:${local.partition}:s3:::${backend.bucket}/${backend.key}"]
+      state_and_lock = ["arn:${local.partition}:s3:::${backend.bucket}/${backend.key}", "arn:${local.partition}:s3:::${backend.bucket}/${backend.key}.tflock"]
       state_key      = [module.state_key.key_arn]
-      roles          = ["arn:aws:iam::${local.account}:role/shop-${stage}-*"]
+      roles          = ["arn:${local.partition}:iam::${local.account}:role/shop-${stage}-*"]
       functions = [
-        "arn:aws:lambda:*:${local.account}:function:shop-${stage}-*",
-        "arn:aws:lambda:*:${local.account}:function:shop-${stage}-*:*",
-        "arn:aws:lambda:*:${local.account}:layer:shop-${stage}-*",
-        "arn:aws:lambda:*:${local.account}:layer:shop-${stage}-*:*",
+        "arn:${local.partition}:lambda:*:${local.account}:function:shop-${stage}-*",
+        "arn:${local.partition}:lambda:*:${local.account}:function:shop-${stage}-*:*",
+        "arn:${local.partition}:lambda:*:${local.account}:layer:shop-${stage}-*",
+        "arn:${local.partition}:lambda:*:${local.account}:layer:shop-${stage}-*:*",
       ]
       # Mappings are named by generated UUIDs: the for_stage_functions condition scopes them.
-      event_source_mappings = ["arn:aws:lambda:*:${local.account}:event-source-mapping:*"]
-      tables                = ["arn:aws:dynamodb:*:${local.account}:table/shop-${stage}-*"]
-      queues                = ["arn:aws:sqs:*:${local.account}:shop-${stage}-*"]
-      topics                = ["arn:aws:sns:*:${local.account}:shop-${stage}-*"]
+      event_source_mappings = ["arn:${local.partition}:lambda:*:${local.account}:event-source-mapping:*"]
+      tables                = ["arn:${local.partition}:dynamodb:*:${local.account}:table/shop-${stage}-*"]
+      queues                = ["arn:${local.partition}:sqs:*:${local.account}:shop-${stage}-*"]
+      topics                = ["arn:${local.partition}:sns:*:${local.account}:shop-${stage}-*"]
       log_groups = flatten([
         for name in ["/aws/lambda/shop-${stage}-*", "/aws/apigateway/shop-${stage}/*", "aws-waf-logs-shop-${stage}"] :
-        ["arn:aws:logs:*:${local.account}:log-group:${name}", "arn:aws:logs:*:${local.account}:log-group:${name}:*"]
+        ["arn:${local.partition}:logs:*:${local.account}:log-group:${name}", "arn:${local.partition}:logs:*:${local.account}:log-group:${name}:*"]
       ])
-      function_logs = ["arn:aws:logs:*:${local.account}:log-group:/aws/lambda/shop-${stage}-*:*"]
-      alarms        = ["arn:aws:cloudwatch:*:${local.account}:alarm:shop-${stage}-*"]
-      dashboards    = ["arn:aws:cloudwatch::${local.account}:dashboard/shop-${stage}", "arn:aws:cloudwatch::${local.account}:dashboard/shop-${stage}-*"]
-      secrets       = ["arn:aws:secretsmanager:*:${local.account}:secret:shop-${stage}/*", "arn:aws:secretsmanager:*:${local.account}:secret:shop-${stage}-*"]
-      cursor_key    = ["arn:aws:secretsmanager:*:${local.account}:secret:shop-${stage}/cursor-key-*", "arn:aws:secretsmanager:*:${local.account}:secret:shop-${stage}-*/cursor-key-*"]
+      function_logs = ["arn:${local.partition}:logs:*:${local.account}:log-group:/aws/lambda/shop-${stage}-*:*"]
+      alarms        = ["arn:${local.partition}:cloudwatch:*:${local.account}:alarm:shop-${stage}-*"]
+      dashboards    = ["arn:${local.partition}:cloudwatch::${local.account}:dashboard/shop-${stage}", "arn:${local.partition}:cloudwatch::${local.account}:dashboard/shop-${stage}-*"]
+      secrets       = ["arn:${local.partition}:secretsmanager:*:${local.account}:secret:shop-${stage}/*", "arn:${local.partition}:secretsmanager:*:${local.account}:secret:shop-${stage}-*"]
+      cursor_key    = ["arn:${local.partition}:secretsmanager:*:${local.account}:secret:shop-${stage}/cursor-key-*", "arn:${local.partition}:secretsmanager:*:${local.account}:secret:shop-${stage}-*/cursor-key-*"]
       # Keys and user pools have generated ids: the tagged_for_the_stage condition scopes them.
-      keys       = ["arn:aws:kms:*:${local.account}:key/*"]
-      aliases    = ["arn:aws:kms:*:${local.account}:alias/shop-${stage}", "arn:aws:kms:*:${local.account}:alias/shop-${stage}-*"]
-      user_pools = ["arn:aws:cognito-idp:*:${local.account}:userpool/*"]
+      keys       = ["arn:${local.partition}:kms:*:${local.account}:key/*"]
+      aliases    = ["arn:${local.partition}:kms:*:${local.account}:alias/shop-${stage}", "arn:${local.partition}:kms:*:${local.account}:alias/shop-${stage}-*"]
+      user_pools = ["arn:${local.partition}:cognito-idp:*:${local.account}:userpool/*"]
       # HTTP APIs, domain names, distributions and hosted zones are addressed by generated
       # ids, and carry no name to hold to.
-      apis             = [for path in ["/apis", "/apis/*", "/domainnames", "/domainnames/*", "/tags/*"] : "arn:aws:apigateway:*::${path}"]
-      distributions    = ["arn:aws:cloudfront::${local.account}:distribution/*"]
-      web_acls         = ["arn:aws:wafv2:us-east-1:${local.account}:global/webacl/shop-${stage}/*"]
-      dns              = ["arn:aws:route53:::hostedzone/*", "arn:aws:route53:::change/*"]
-      hosted_zones     = ["arn:aws:route53:::hostedzone/*"]
-      replication_role = ["arn:aws:iam::${local.account}:role/aws-service-role/replication.dynamodb.amazonaws.com/AWSServiceRoleForDynamoDBReplication"]
+      apis             = [for path in ["/apis", "/apis/*", "/domainnames", "/domainnames/*", "/tags/*"] : "arn:${local.partition}:apigateway:*::${path}"]
+      distributions    = ["arn:${local.partition}:cloudfront::${local.account}:distribution/*"]
+      web_acls         = ["arn:${local.partition}:wafv2:us-east-1:${local.account}:global/webacl/shop-${stage}/*"]
+      dns              = ["arn:${local.partition}:route53:::hostedzone/*", "arn:${local.partition}:route53:::change/*"]
+      hosted_zones     = ["arn:${local.partition}:route53:::hostedzone/*"]
+      replication_role = ["arn:${local.partition}:iam::${local.account}:role/aws-service-role/replication.dynamodb.amazonaws.com/AWSServiceRoleForDynamoDBReplication"]
       boundary         = [local.boundary_arns[stage]]
     }
   }
@@ -64,13 +69,13 @@ locals {
       none = []
       # The state's key, used by S3 for this stage's bucket only.
       s3_for_the_stage_bucket = [
-        { test = "StringEquals", variable = "kms:ViaService", values = ["s3.${backend.region}.amazonaws.com"] },
-        { test = "StringEquals", variable = "kms:EncryptionContext:aws:s3:arn", values = ["arn:aws:s3:::${backend.bucket}"] },
+        { test = "StringEquals", variable = "kms:ViaService", values = ["s3.${backend.region}.${local.dns_suffix}"] },
+        { test = "StringEquals", variable = "kms:EncryptionContext:aws:s3:arn", values = ["arn:${local.partition}:s3:::${backend.bucket}"] },
       ]
       tagged_for_the_stage = [{ test = "StringEquals", variable = "aws:ResourceTag/Stage", values = [stage] }]
       secrets_manager_for_the_stage = [
         { test = "StringEquals", variable = "aws:ResourceTag/Stage", values = [stage] },
-        { test = "StringLike", variable = "kms:ViaService", values = ["secretsmanager.*.amazonaws.com"] },
+        { test = "StringLike", variable = "kms:ViaService", values = ["secretsmanager.*.${local.dns_suffix}"] },
       ]
       requests_the_stage_tag = [{ test = "StringEquals", variable = "aws:RequestTag/Stage", values = [stage] }]
       # A new key carries the stage's tag from its creation; an existing key (only a key
@@ -86,7 +91,7 @@ locals {
       for_stage_functions = [{
         test     = "ArnLike"
         variable = "lambda:FunctionArn"
-        values   = ["arn:aws:lambda:*:${local.account}:function:shop-${stage}-*", "arn:aws:lambda:*:${local.account}:function:shop-${stage}-*:*"]
+        values   = ["arn:${local.partition}:lambda:*:${local.account}:function:shop-${stage}-*", "arn:${local.partition}:lambda:*:${local.account}:function:shop-${stage}-*:*"]
       }]
     }
   }
@@ -325,6 +330,18 @@ locals {
         "cognito-idp:UpdateUserPoolClient", "cognito-idp:DeleteUserPoolClient", "cognito-idp:CreateGroup",
         "cognito-idp:UpdateGroup", "cognito-idp:DeleteGroup", "cognito-idp:SetUserPoolMfaConfig",
         "cognito-idp:TagResource", "cognito-idp:UntagResource",
+      ]
+      resources = "user_pools"
+      condition = "tagged_for_the_stage"
+    },
+    # After the apply, the acceptance tests' throw-away admin (scripts/pipeline_admin.py, in
+    # stage.yml's apply job): made, put in the admin group, removed. The functions' boundary
+    # grants no group membership.
+    {
+      sid = "ManageTheAcceptanceAdmin"
+      actions = [
+        "cognito-idp:AdminCreateUser", "cognito-idp:AdminSetUserPassword", "cognito-idp:AdminAddUserToGroup",
+        "cognito-idp:AdminDeleteUser",
       ]
       resources = "user_pools"
       condition = "tagged_for_the_stage"

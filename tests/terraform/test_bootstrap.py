@@ -60,14 +60,22 @@ def test_the_boundary_allows_every_action_the_shop_gives_a_function() -> None:
         for statement in locals_of(BOOTSTRAP / "boundary.tf")["boundary"]
         for action in statement["actions"]
     }
-    (cognito,) = [b for b in blocks("variable", MODULES / "service") if b.name == "cognito_actions"]
-    given = {f"cognito-idp:{action}" for action in cognito.body["default"]}
+    given = {
+        f"cognito-idp:{action}"
+        for variable in blocks("variable", MODULES / "service")
+        if variable.name in ("cognito_actions", "events_cognito_actions")
+        for action in variable.body["default"]
+    }
     for module in ("function", "service", "outbox_relay"):
         for actions in re.findall(r"actions\s*=\s*\[([^\]]*)\]", (MODULES / module / "main.tf").read_text()):
             given |= set(re.findall(r'"([a-z0-9-]+:[A-Za-z]+)"', actions))
     given -= {"sts:AssumeRole"}  # the trust policy's: Lambda assumes the role
     assert {"dynamodb:GetRecords", "secretsmanager:GetSecretValue", "xray:PutTraceSegments"} <= given
     assert given - boundary == set()
+    # ... and no user pool call beyond them: the boundary is the cap if a deploy writes more.
+    assert {a for a in boundary if a.startswith("cognito-idp:")} == {
+        a for a in given if a.startswith("cognito-idp:")
+    }
 
 
 def test_environments_aws_bounds_its_roles_by_the_policy_bootstrap_names() -> None:

@@ -172,19 +172,44 @@ def test_the_shop_wires_each_service_to_its_own_resources() -> None:
     assert "each.value.notifies" in call["notifies"]
 
 
-def test_cognito_actions_are_explicit() -> None:
-    (variable,) = [b for b in blocks("variable", MODULES / "service") if b.name == "cognito_actions"]
-    assert all("*" not in action for action in variable.body["default"])
+def service_default(name: str) -> list[str]:
+    (variable,) = [b for b in blocks("variable", MODULES / "service") if b.name == name]
+    default: list[str] = variable.body["default"]
+    return default
 
 
-def test_every_admin_call_of_the_identity_adapter_is_granted() -> None:
-    """Cognito's Admin* APIs need IAM (the others act with the user's own token or the app
-    client's): a call the role may not make fails only once deployed."""
-    (variable,) = [b for b in blocks("variable", MODULES / "service") if b.name == "cognito_actions"]
-    adapter = (REPO / "src/shop/users/adapters/cognito.py").read_text()
-    called = {
-        "".join(part.title() for part in name.split("_"))
-        for name in re.findall(r"_cognito\.(admin_\w+)\(", adapter)
+def admin_calls(source: str) -> set[str]:
+    """The Cognito Admin* API calls of a Python file, as IAM names them."""
+    text = (REPO / source).read_text()
+    return {
+        "".join(part.title() for part in name.split("_")) for name in re.findall(r"\.(admin_\w+)\(", text)
     }
+
+
+def test_cognito_actions_are_explicit() -> None:
+    for name in ("cognito_actions", "events_cognito_actions"):
+        assert all("*" not in action for action in service_default(name))
+
+
+def test_the_users_functions_get_exactly_the_admin_calls_of_the_identity_adapter() -> None:
+    """Cognito's Admin* APIs need IAM (the others act with the user's own token or the app
+    client's): a call the role may not make fails only once deployed, and one it need not make
+    is a power a compromised function keeps (AdminAddUserToGroup would make anyone an admin).
+    InitiateAuth, the login, is the one other action granted."""
+    called = admin_calls("src/shop/users/adapters/cognito.py")
     assert called
-    assert called <= set(variable.body["default"]), called - set(variable.body["default"])
+    assert set(service_default("cognito_actions")) == called | {"InitiateAuth"}
+    # The users queue only closes deleted accounts' identities (service.close_identity).
+    assert service_default("events_cognito_actions") == ["AdminDeleteUser"]
+    assert "AdminAddUserToGroup" not in called
+
+
+def test_the_deploy_role_may_make_the_acceptance_admin_in_its_own_pool() -> None:
+    """scripts/pipeline_admin.py runs in stage.yml's apply job with the deploy role, after the apply."""
+    called = {f"cognito-idp:{action}" for action in admin_calls("src/shop_tools/pipeline_admin.py")}
+    assert "cognito-idp:AdminAddUserToGroup" in called
+    (statement,) = [
+        s for s in locals_of(TERRAFORM / "bootstrap")["write"] if s["sid"] == "ManageTheAcceptanceAdmin"
+    ]
+    assert set(statement["actions"]) == called
+    assert (statement["resources"], statement["condition"]) == ("user_pools", "tagged_for_the_stage")

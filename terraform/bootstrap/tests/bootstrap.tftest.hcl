@@ -23,7 +23,8 @@ mock_provider "aws" {
 
   mock_data "aws_partition" {
     defaults = {
-      partition = "aws"
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
     }
   }
 }
@@ -304,6 +305,35 @@ run "each_stage_s_boundary_caps_its_functions_to_the_stage" {
       ]
     ]))
     error_message = "A function may touch no IAM, STS, Lambda or S3, and no wildcard action."
+  }
+}
+
+run "arns_and_endpoints_are_the_partitions" {
+  command = apply
+
+  override_data {
+    target = data.aws_partition.current
+    values = { partition = "aws-cn", dns_suffix = "amazonaws.com.cn" }
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for document in data.aws_iam_policy_document.permissions : [
+        for statement in document.statement : [
+          for arn in concat(tolist(statement.resources), flatten([for c in statement.condition : c.values])) : startswith(arn, "arn:aws-cn:") if startswith(arn, "arn:")
+        ]
+      ]
+    ]))
+    error_message = "Every ARN the roles and the boundaries name, in a resource or a condition, is the partition's."
+  }
+
+  assert {
+    condition = toset(flatten([
+      for statement in data.aws_iam_policy_document.permissions["dev-deploy"].statement : [
+        for c in statement.condition : c.values if c.variable == "kms:ViaService"
+      ]
+    ])) == toset(["s3.eu-west-1.amazonaws.com.cn", "secretsmanager.*.amazonaws.com.cn"])
+    error_message = "The services' endpoints in kms:ViaService are the partition's."
   }
 }
 

@@ -13,6 +13,7 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
   region     = data.aws_region.current.name
   partition  = data.aws_partition.current.partition
+  dns_suffix = data.aws_partition.current.dns_suffix
 }
 
 data "aws_iam_policy_document" "key" {
@@ -44,7 +45,7 @@ data "aws_iam_policy_document" "key" {
       resources = ["*"]
       principals {
         type        = "Service"
-        identifiers = ["logs.${local.region}.amazonaws.com"]
+        identifiers = ["logs.${local.region}.${local.dns_suffix}"]
       }
       condition {
         test     = "ArnLike"

@@ -64,6 +64,13 @@ locals {
       actions   = [for action in var.cognito_actions : "cognito-idp:${action}"]
       resources = var.identity == null ? [] : [var.identity.user_pool_arn]
     }
+    # The events function's own, smaller list on the same pool.
+    events_identity = {
+      enabled   = var.identity != null && length(var.events_cognito_actions) > 0
+      sid       = "OwnUserPoolOnly"
+      actions   = [for action in var.events_cognito_actions : "cognito-idp:${action}"]
+      resources = var.identity == null ? [] : [var.identity.user_pool_arn]
+    }
     # Encrypted topics and queues: publishing needs GenerateDataKey, receiving Decrypt.
     kms = {
       enabled   = true
@@ -89,7 +96,7 @@ locals {
       enabled   = var.watches_queues
       sid       = "DepthsOfThisDeploymentsQueues"
       actions   = ["sqs:GetQueueAttributes"]
-      resources = ["arn:aws:sqs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:${var.name_prefix}-*"]
+      resources = ["arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:${var.name_prefix}-*"]
     }
     list_queues = {
       enabled   = var.watches_queues
@@ -121,14 +128,15 @@ locals {
         resources = [var.secrets_kms_key_arn]
         condition = [
           { test = "StringEquals", variable = "kms:EncryptionContext:SecretARN", values = arns },
-          { test = "StringEquals", variable = "kms:ViaService", values = ["secretsmanager.${data.aws_region.current.name}.amazonaws.com"] },
+          { test = "StringEquals", variable = "kms:ViaService", values = ["secretsmanager.${data.aws_region.current.name}.${data.aws_partition.current.dns_suffix}"] },
         ]
       },
     ]
   }
 
-  http_only         = ["queue_depths", "list_queues"]
-  http_statements   = concat([for key, statement in local.statements : statement if statement.enabled && key != "queue"], local.secret_statements.http)
+  http_only         = ["queue_depths", "list_queues", "identity"]
+  events_only       = ["queue", "events_identity"]
+  http_statements   = concat([for key, statement in local.statements : statement if statement.enabled && !contains(local.events_only, key)], local.secret_statements.http)
   events_statements = concat([for key, statement in local.statements : statement if statement.enabled && !contains(local.http_only, key)], local.secret_statements.events)
 
   # The service's functions: the HTTP function always, the events function
@@ -156,6 +164,9 @@ locals {
 data "aws_region" "current" {}
 
 data "aws_caller_identity" "current" {}
+
+# ARNs and endpoints of the stage's partition (aws, aws-cn, aws-us-gov).
+data "aws_partition" "current" {}
 
 data "aws_iam_policy_document" "function" {
   for_each = local.functions

@@ -90,24 +90,31 @@ variable "identity" {
 }
 
 variable "cognito_actions" {
-  description = "cognito-idp actions (without prefix) granted on the user pool when `identity` is set."
+  description = "cognito-idp actions (without prefix) the HTTP function gets on the user pool when `identity` is set: the users service's calls (sign-up, login, account closing, disabling and signing out); never group membership."
   type        = list(string)
   default = [
     "InitiateAuth",
     "AdminCreateUser",
     "AdminSetUserPassword",
     "AdminDeleteUser",
-    "AdminGetUser",
     "AdminDisableUser",
     "AdminEnableUser",
     "AdminUserGlobalSignOut",
-    "AdminUpdateUserAttributes",
-    "AdminAddUserToGroup",
-    "AdminListGroupsForUser",
   ]
 
   validation {
     condition     = alltrue([for a in var.cognito_actions : can(regex("^[A-Z][A-Za-z]+$", a))])
+    error_message = "Give exact action names (no wildcards, no prefix)."
+  }
+}
+
+variable "events_cognito_actions" {
+  description = "cognito-idp actions (without prefix) the events function gets on the user pool when `identity` is set: the users queue closes a deleted account's identity."
+  type        = list(string)
+  default     = ["AdminDeleteUser"]
+
+  validation {
+    condition     = alltrue([for a in var.events_cognito_actions : can(regex("^[A-Z][A-Za-z]+$", a))])
     error_message = "Give exact action names (no wildcards, no prefix)."
   }
 }

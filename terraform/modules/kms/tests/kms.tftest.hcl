@@ -23,7 +23,8 @@ mock_provider "aws" {
 
   mock_data "aws_partition" {
     defaults = {
-      partition = "aws"
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
     }
   }
 }
@@ -82,6 +83,36 @@ run "the_account_administers_and_the_services_that_encrypt_for_us_use_it" {
       SnsAndCloudWatchAlarmsUseKeyForEncryptedTopicsAndQueues = [["StringEquals", "aws:SourceAccount", toset(["123456789012"])]]
     }
     error_message = "Logs only for this account's log groups, SNS and CloudWatch only on this account's behalf."
+  }
+}
+
+run "the_logs_principal_and_arns_are_the_partitions" {
+  command = plan
+
+  override_data {
+    target = data.aws_partition.current
+    values = { partition = "aws-cn", dns_suffix = "amazonaws.com.cn" }
+  }
+
+  override_data {
+    target = data.aws_region.current
+    values = { name = "cn-north-1" }
+  }
+
+  assert {
+    condition = [
+      for s in data.aws_iam_policy_document.key.statement : [for p in s.principals : p.identifiers]
+      if s.sid == "CloudWatchLogsEncryptsOurLogGroups"
+    ] == [[toset(["logs.cn-north-1.amazonaws.com.cn"])]]
+    error_message = "CloudWatch Logs' regional principal is the partition's."
+  }
+
+  assert {
+    condition = [
+      for s in data.aws_iam_policy_document.key.statement : [for p in s.principals : p.identifiers]
+      if s.sid == "AccountAdministersKeyThroughIam"
+    ] == [[toset(["arn:aws-cn:iam::123456789012:root"])]]
+    error_message = "The account root's ARN is the partition's."
   }
 }
 

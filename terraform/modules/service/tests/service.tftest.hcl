@@ -20,6 +20,13 @@ mock_provider "aws" {
       account_id = "123456789012"
     }
   }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
+    }
+  }
 }
 
 variables {
@@ -107,6 +114,46 @@ run "topics_and_the_user_pool_only_when_the_service_needs_them" {
       alltrue([for action in statement.actions : !strcontains(action, "*")])
     ])
     error_message = "No wildcard action."
+  }
+
+  assert {
+    condition = (
+      [for s in data.aws_iam_policy_document.function["http"].statement : s.actions if s.sid == "OwnUserPoolOnly"] == [toset([for a in var.cognito_actions : "cognito-idp:${a}"])] &&
+      [for s in data.aws_iam_policy_document.function["events"].statement : s.actions if s.sid == "OwnUserPoolOnly"] == [toset(["cognito-idp:AdminDeleteUser"])]
+    )
+    error_message = "The HTTP function gets cognito_actions on the pool, the events function only its own smaller list."
+  }
+}
+
+run "arns_and_endpoints_are_the_partitions" {
+  command = plan
+
+  override_data {
+    target = data.aws_partition.current
+    values = { partition = "aws-cn", dns_suffix = "amazonaws.com.cn" }
+  }
+
+  override_data {
+    target = data.aws_region.current
+    values = { name = "cn-north-1" }
+  }
+
+  variables {
+    watches_queues = true
+  }
+
+  assert {
+    condition     = [for s in data.aws_iam_policy_document.function["http"].statement : s.resources if s.sid == "DepthsOfThisDeploymentsQueues"] == [toset(["arn:aws-cn:sqs:cn-north-1:123456789012:shop-test-*"])]
+    error_message = "The queues' ARNs are the partition's."
+  }
+
+  assert {
+    condition = anytrue(flatten([
+      for s in data.aws_iam_policy_document.function["http"].statement : [
+        for c in s.condition : c.variable == "kms:ViaService" && toset(c.values) == toset(["secretsmanager.cn-north-1.amazonaws.com.cn"])
+      ] if s.sid == "DecryptOwnSecretsOnly"
+    ]))
+    error_message = "Secrets Manager's endpoint is the partition's."
   }
 }
 
