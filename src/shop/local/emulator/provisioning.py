@@ -217,6 +217,10 @@ def create_user_pool(cognito: Any) -> tuple[str, str]:
             }
         },
         Schema=[{"Name": "name", "AttributeDataType": "String", "Mutable": True, "Required": False}],
+        # As modules/identity sets them: accounts only through the shop, an address changed
+        # through Cognito counts once verified
+        AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
+        UserAttributeUpdateSettings={"AttributesRequireVerificationBeforeUpdate": ["email"]},
     )["UserPool"]["Id"]
     client_id: str = cognito.create_user_pool_client(
         UserPoolId=pool_id,
@@ -224,6 +228,8 @@ def create_user_pool(cognito: Any) -> tuple[str, str]:
         GenerateSecret=False,
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         PreventUserExistenceErrors="ENABLED",
+        ReadAttributes=["email", "email_verified", "name"],
+        WriteAttributes=["email"],
     )["UserPoolClient"]["ClientId"]
     cognito.create_group(GroupName=ADMIN_GROUP, UserPoolId=pool_id, Description="Shop administrators")
     return pool_id, client_id
