@@ -151,8 +151,7 @@ def test_the_gateways_own_problems_carry_a_request_id_echoing_a_safe_one(stack: 
         _assert_problem(response, status)
         assert re.fullmatch(r"[A-Za-z0-9._-]{1,128}", response.headers.get("X-Request-Id", "")), status
     for status, response in _gateway_problems(stack.url, {"X-Request-Id": "bug-report.42"}).items():
-        if status != 414:  # refused on its request line, before any header is read
-            assert response.headers.get("X-Request-Id") == "bug-report.42", status
+        assert response.headers.get("X-Request-Id") == "bug-report.42", status
 
 
 def test_oversized_body_is_413(stack: EmbeddedStack) -> None:
@@ -183,7 +182,8 @@ def _raw_exchange(port: int, request: bytes, *, timeout: float = 5) -> bytes:
 
 
 CHUNKED_HEAD = (
-    b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    b"POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
 )
 
 
@@ -206,7 +206,7 @@ def test_both_framings_at_once_is_a_400(stack: EmbeddedStack) -> None:
 
 @pytest.mark.parametrize("length", [b"-5", b"+2", b"2 2", b"\xc2\xb2"])
 def test_a_content_length_that_is_not_digits_is_a_400(stack: EmbeddedStack, length: bytes) -> None:
-    head = b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+    head = b"POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
     assert _raw_exchange(stack.port, head + length + b"\r\n\r\n{}").startswith(b"HTTP/1.1 400 ")
 
 
@@ -367,8 +367,154 @@ def test_a_flood_of_wrong_passwords_from_one_address_leaves_another_address_its_
 def test_a_body_that_never_arrives_is_cut_off(edge: GatewayServer) -> None:
     assert READ_TIMEOUT_SECONDS < 60  # what `make run` waits, well within a minute
     started = time.monotonic()
-    head = b"POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{}"
+    head = b"POST /auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n{}"
     answer = _raw_exchange(edge.port, head)  # 8 bytes short, and the client waits
     assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
     assert b"X-Request-Id: " in answer
     assert time.monotonic() - started < EDGE_READ_TIMEOUT_SECONDS + 2
+
+
+# DNS rebinding: a page whose name now resolves to 127.0.0.1 reaches the gateway as its own
+# origin, but its browser still sends the page's host.
+@pytest.mark.parametrize(
+    "host",
+    [b"Host: evil.example", b"Host: evil.example:8080", b"Host: 127.0.0.1.evil.example", b"Host: [::2]", b""],
+    ids=["a name", "a name and port", "a name starting as loopback", "another IPv6 address", "none"],
+)
+def test_a_request_for_another_host_is_refused_before_anything_answers_it(
+    stack: EmbeddedStack, recorder: Any, host: bytes
+) -> None:
+    seen = len(recorder.http_events)
+    for target in (b"GET /_local/mailbox", b"GET /echo", b"POST /echo"):
+        request = (
+            target + b" HTTP/1.1\r\n" + (host + b"\r\n" if host else b"") + b"Content-Length: 2\r\n\r\n{}"
+        )
+        status, headers, body = _raw_answer(stack.port, request)
+        assert status == 421, body
+        assert headers["content-type"] == "application/problem+json"
+        assert json.loads(body)["status"] == 421
+        assert b"@" not in body  # nothing of the mailbox
+    twice = b"GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n\r\n"
+    assert _raw_answer(stack.port, twice)[0] == 421
+    assert len(recorder.http_events) == seen
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "localhost",
+        "localhost:{port}",
+        "LOCALHOST:{port}",
+        "127.0.0.1",
+        "127.0.0.2:{port}",
+        "127.0.0.3",
+        "[::1]:{port}",
+    ],
+)
+@pytest.mark.parametrize("source", ["127.0.0.1", "127.0.0.2", "127.0.0.3"])
+def test_a_request_for_a_loopback_host_from_any_loopback_address_is_answered(
+    stack: EmbeddedStack, host: str, source: str
+) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=5, source_address=(source, 0))
+    try:
+        connection.request("GET", "/echo", headers={"Host": host.format(port=stack.port)})
+        response = connection.getresponse()
+        event = json.loads(response.read())["event"]
+    finally:
+        connection.close()
+    assert response.status == 200
+    assert event["requestContext"]["http"]["sourceIp"] == source
+
+
+def test_the_aws_emulator_answers_no_other_host_and_no_web_page(stack: EmbeddedStack) -> None:
+    """moto's own pages hold every table and user pool; boto3 sends Host: 127.0.0.1:<port>."""
+    state = f"{stack.emulator.endpoint}/moto-api/data.json"
+    assert requests.get(state, timeout=5).status_code == 200
+    assert requests.get(state, headers={"Host": "evil.example"}, timeout=5).status_code == 421
+    assert requests.get(state, headers={"Origin": "http://evil.example"}, timeout=5).status_code == 403
+    assert stack.client("dynamodb").list_tables()["TableNames"]
+
+
+def _raw_answer(port: int, request: bytes) -> tuple[int, dict[str, str], bytes]:
+    head, _, body = _raw_exchange(port, request).partition(b"\r\n\r\n")
+    status_line, *fields = head.decode("latin-1").split("\r\n")
+    headers = {name.lower(): value.strip() for name, _, value in (field.partition(":") for field in fields)}
+    return int(status_line.split()[1]), headers, body
+
+
+# The answers the server gives before the gateway routes a request, sent as a browser on an
+# allowed origin would (a page reads an answer only if it carries the CORS headers).
+ORIGIN = b"Origin: http://localhost:3000\r\nX-Request-Id: early.1\r\n"
+EARLY = {
+    "413": (
+        413,
+        b"POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        + ORIGIN
+        + b"Content-Length: 70000\r\n\r\n"
+        + b"x" * 70_000,
+    ),
+    "413 chunked": (413, CHUNKED_HEAD.replace(b"\r\n\r\n", b"\r\n" + ORIGIN + b"\r\n") + b"ffffff\r\n"),
+    "400 chunk size": (400, CHUNKED_HEAD.replace(b"\r\n\r\n", b"\r\n" + ORIGIN + b"\r\n") + b"-1\r\n"),
+    "400 both framings": (
+        400,
+        CHUNKED_HEAD.replace(b"\r\n\r\n", b"\r\n" + ORIGIN + b"Content-Length: 2\r\n\r\n"),
+    ),
+    "400 content-length": (
+        400,
+        b"POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n" + ORIGIN + b"Content-Length: -5\r\n\r\n",
+    ),
+    "414": (414, b"GET /echo?q=" + b"x" * 70_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n" + ORIGIN + b"\r\n"),
+    "431 a header too long, after Origin": (
+        431,
+        b"GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + ORIGIN
+        + b"Cookie: "
+        + b"x" * 70_000
+        + b"\r\nAccept: */*\r\n\r\n",
+    ),
+    "431 a header too long, before Origin": (
+        431,
+        b"GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + b"x" * 70_000 + b"\r\n" + ORIGIN + b"\r\n",
+    ),
+    "431 too many headers": (
+        431,
+        b"GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + b"".join(b"X-%d: %d\r\n" % (n, n) for n in range(120))
+        + ORIGIN
+        + b"\r\n",
+    ),
+    "421": (421, b"GET /echo HTTP/1.1\r\nHost: evil.example\r\n" + ORIGIN + b"\r\n"),
+}
+
+
+def _assert_readable_by_the_page(status: int, headers: dict[str, str], body: bytes, expected: int) -> None:
+    assert status == expected, body
+    assert json.loads(body)["status"] == expected
+    assert headers["access-control-allow-origin"] == "http://localhost:3000"
+    assert "x-request-id" in headers["access-control-expose-headers"].lower().split(",")
+    assert headers["vary"] == "Origin"
+    assert headers["x-request-id"] == "early.1"
+
+
+@pytest.mark.parametrize("case", EARLY)
+def test_the_servers_own_refusals_carry_cors_headers_for_an_allowed_origin(
+    stack: EmbeddedStack, case: str
+) -> None:
+    expected, request = EARLY[case]
+    _assert_readable_by_the_page(*_raw_answer(stack.port, request), expected)
+    other = _raw_answer(stack.port, request.replace(b"http://localhost:3000", b"http://evil.example"))
+    assert other[0] == expected
+    assert "access-control-allow-origin" not in other[1]
+
+
+def test_a_timeout_and_a_stack_still_starting_carry_them_too(edge: GatewayServer) -> None:
+    head = b"POST /auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n" + ORIGIN + b"Content-Length: 10\r\n\r\n{}"
+    _assert_readable_by_the_page(*_raw_answer(edge.port, head), 408)
+    starting = GatewayServer(Gateway(()), 0, ready=False)
+    threading.Thread(target=starting.serve_forever, daemon=True).start()
+    try:
+        request = b"GET /products HTTP/1.1\r\nHost: localhost\r\n" + ORIGIN + b"Connection: close\r\n\r\n"
+        _assert_readable_by_the_page(*_raw_answer(starting.port, request), 503)
+    finally:
+        starting.shutdown()
+        starting.server_close()

@@ -4,6 +4,7 @@ same handler functions Lambda calls, their results back out as HTTP responses.""
 from __future__ import annotations
 
 import base64
+import io
 import json
 import logging
 import math
@@ -22,6 +23,7 @@ from urllib.parse import parse_qsl
 from shop.local.edge.cors import CorsPolicy, local_policy
 from shop.local.edge.gateway_problems import PROBLEM_CONTENT_TYPE, problem_body
 from shop.local.edge.jwt_verifier import InvalidToken, JwtVerifier, stringify_claims
+from shop.local.edge.loopback import is_loopback_host
 from shop.local.edge.route_table import Match, MethodNotAllowed, Router
 from shop.local.edge.throttling import Throttle
 from shop.local.runtime.lambda_runtime import (
@@ -43,6 +45,7 @@ _DRAIN_LIMIT = 8 * 1024 * 1024  # read (and discard) an oversized body up to thi
 # optionally followed by extensions.
 _CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,8})[ \t]*(?:;[^\r\n]*)?\r?\n")
 _MAX_LINE = 1024  # a chunk-size or trailer line
+_MAX_HEAD_LINE = 65536  # a request or header line, as the base class reads them
 _MAX_TRAILERS = 32
 READ_TIMEOUT_SECONDS = 10.0  # a connection that sends nothing for this long is answered 408 and closed
 _TEXT_TYPES = ("text/", "json", "xml", "javascript", "x-www-form-urlencoded", "yaml")
@@ -325,6 +328,7 @@ def _to_http(result: Any) -> HttpResponse:
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: GatewayServer
+    raw_requestline: bytes
 
     def setup(self) -> None:
         super().setup()
@@ -334,22 +338,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         started = time.perf_counter()
-        body, refusal = self._read_body()
-        if refusal is not None:
-            response = refusal
-        elif not self.server.ready:
-            response = _starting(self.path)
-        else:
-            try:
-                response = self.server.gateway.handle(
-                    self.command, self.path, list(self.headers.items()), body, self.client_address[0]
-                )
-            except Exception:
-                log.exception("gateway failure on %s %s", self.command, self.path)
-                response = problem_response(500, "The gateway failed to process the request.")
+        headers = list(self.headers.items())
+        response = self._answer(headers)
         outcome = ""
         try:
-            self._write(response)
+            self._write(response, headers)
         except ConnectionError:  # the client went away (a timeout, Ctrl-C): one line, no traceback
             self.close_connection = True
             outcome = " (client disconnected)"
@@ -372,6 +365,30 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 "client_disconnected": bool(outcome),
             },
         )
+
+    def _answer(self, headers: list[tuple[str, str]]) -> HttpResponse:
+        """The gateway's answer or, before it is asked, the server's own refusal."""
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1 or not is_loopback_host(hosts[0]):
+            self.close_connection = True  # its body, if any, is left unread
+            misdirected = "This gateway answers requests for localhost or a loopback address only."
+            return self._refusal(problem_response(421, misdirected), headers)
+        body, refusal = self._read_body()
+        if refusal is None and not self.server.ready:
+            refusal = _starting(self.path)
+        if refusal is not None:
+            return self._refusal(refusal, headers)
+        try:
+            return self.server.gateway.handle(self.command, self.path, headers, body, self.client_address[0])
+        except Exception:
+            log.exception("gateway failure on %s %s", self.command, self.path)
+            return self._refusal(problem_response(500, "The gateway failed to process the request."), headers)
+
+    def _refusal(self, response: HttpResponse, headers: list[tuple[str, str]]) -> HttpResponse:
+        """An answer the gateway did not give gets the CORS headers it gives every answer, so a
+        page on an allowed origin reads the problem instead of a network error."""
+        response.headers += self.server.gateway.cors.response_headers(headers)
+        return response
 
     def _read_body(self) -> tuple[bytes, HttpResponse | None]:
         try:
@@ -436,10 +453,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return b"", _too_large()
         return b"".join(chunks), None
 
-    def _write(self, response: HttpResponse) -> None:
+    def _write(self, response: HttpResponse, headers: list[tuple[str, str]]) -> None:
         # What the gateway answers before it reads the request whole (a 413, a 408, a request
         # line too long) carries a request id too.
-        headers = self.headers.items() if getattr(self, "headers", None) is not None else ()
         add_request_id(response, headers, str(uuid.uuid4()))
         self.send_response(response.status)
         for name, value in response.headers:
@@ -456,11 +472,27 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         log.debug(format, *args)
 
+    def parse_request(self) -> bool:
+        # The header lines are kept as the base class reads them: if it refuses one (431),
+        # the answer can still find the request's Origin among them.
+        connection_input = self.rfile
+        self.rfile = _HeadLines(connection_input)  # type: ignore[assignment]
+        try:
+            return super().parse_request()
+        finally:
+            self.rfile = connection_input
+
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         # What the base class refuses itself (request line or headers too long, malformed): a
         # problem, like every other error, not its HTML page.
         self.close_connection = True
-        self._write(problem_response(code, message or HTTPStatus(code).phrase))
+        headers: list[tuple[str, str]] = []
+        if code == HTTPStatus.REQUEST_URI_TOO_LONG:
+            headers = _rest_of_head([self.raw_requestline], self.rfile)
+        elif isinstance(self.rfile, _HeadLines):  # refused while the header lines were read
+            headers = _rest_of_head(self.rfile.lines, self.rfile.stream)
+        response = problem_response(code, message or HTTPStatus(code).phrase)
+        self._write(self._refusal(response, headers), headers)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
 
@@ -470,6 +502,45 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if name.startswith("do_"):
             return self._serve
         raise AttributeError(name)
+
+
+class _HeadLines:
+    """A connection's input that keeps every line read through it."""
+
+    def __init__(self, stream: io.BufferedIOBase) -> None:
+        self.stream = stream
+        self.lines: list[bytes] = []
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self.stream.readline(limit)
+        self.lines.append(line)
+        return line
+
+
+def _rest_of_head(read: list[bytes], stream: io.BufferedIOBase) -> list[tuple[str, str]]:
+    """The header fields of a request refused while its head was read (a line too long, too
+    many headers): those among the lines read so far and the rest up to the empty line, a line
+    too long skipped whole. Reading stops at the drain limit or the read timeout."""
+    headers: list[tuple[str, str]] = []
+    lines = iter(read)
+    whole = True  # the previous piece ended its line
+    budget = _DRAIN_LIMIT
+    while budget > 0:
+        piece = next(lines, None)
+        if piece is None:
+            try:
+                piece = stream.readline(_MAX_HEAD_LINE)
+            except TimeoutError:
+                break
+            budget -= len(piece)
+        if not piece or (whole and piece in (b"\r\n", b"\n")):
+            break
+        if whole and piece.endswith(b"\n"):
+            name, colon, value = piece.decode("latin-1").partition(":")
+            if colon:
+                headers.append((name, value.strip()))
+        whole = piece.endswith(b"\n")
+    return headers
 
 
 def _starting(target: str) -> HttpResponse:

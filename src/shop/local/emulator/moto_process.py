@@ -33,8 +33,14 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call otherwise
 
-    from moto.server import ThreadedMotoServer
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
 
+    from shop.local.edge.loopback import for_local_tools_only
     from shop.local.emulator import mailbox, meter, notification_mail, patches
 
     patches.install()
@@ -44,14 +50,16 @@ def main() -> int:
         from shop.local.test_support.chaos import install_emulator
 
         install_emulator()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
+    # moto's ThreadedMotoServer, guarded: no web page may reach the emulator (edge/loopback.py).
+    app = for_local_tools_only(DomainDispatcherApplication(create_backend_app))
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     expiry = IteratorExpiry()
     housekeeping = threading.Thread(
         target=expiry.run_every, args=(HOUSEKEEPING_INTERVAL_SECONDS,), daemon=True
     )
     housekeeping.start()
-    _reply(replies, {"port": server.get_host_and_port()[1]})
+    _reply(replies, {"port": server.server_port})
     commands: dict[str, Callable[..., Any]] = {
         "trim_stream": trim_stream,
         "expire_iterators": expiry.expire_older_than,
@@ -67,7 +75,7 @@ def main() -> int:
             _reply(replies, {"ok": result})
         except Exception as exc:  # a bad command must not take the emulator down
             _reply(replies, {"error": repr(exc)})
-    server.stop()
+    server.shutdown()
     return 0
 
 
