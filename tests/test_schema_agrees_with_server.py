@@ -80,6 +80,17 @@ CASES: list[tuple[str, type[BaseModel], dict[str, Any], bool]] = [
     ("amount 2.0", NewProduct, {**PRODUCT, "price": {"amount": 2.0, "currency": "EUR"}}, True),
     ("quantity 2.0", SetQuantity, {"quantity": 2.0}, True),
     ("quantity 2.5", SetQuantity, {"quantity": 2.5}, False),
+    # lengths and patterns hold for the text as sent, before the server trims it
+    ("name of 100 characters and a space", NewAccount, {**ACCOUNT, "name": "A" * 100 + " "}, False),
+    ("name of 99 characters and a space", NewAccount, {**ACCOUNT, "name": "A" * 99 + " "}, True),
+    ("address line of 200 characters and a space", Address, {**ADDRESS, "line1": "1" * 200 + " "}, False),
+    ("postal code after a space", Address, {**ADDRESS, "postal_code": " 75002"}, True),
+    ("postal code after a tab", Address, {**ADDRESS, "postal_code": "\t75002"}, False),
+    ("postal code before a space", Address, {**ADDRESS, "postal_code": "75002 "}, True),
+    ("postal code of 16 characters and a space", Address, {**ADDRESS, "postal_code": "7" * 16 + " "}, False),
+    # a country code as the enum spells it
+    ("country in lower case", Address, {**ADDRESS, "country": "fr"}, False),
+    ("country after a space", Address, {**ADDRESS, "country": " FR"}, False),
 ]
 
 

@@ -1,9 +1,17 @@
 """A postal address, as customers give it for their profile and for an order's shipping."""
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from shop.kernel.countries import COUNTRY_CODES
@@ -27,18 +35,39 @@ def _printable(value: str) -> str:
 
 
 def _country_code(value: str) -> str:
-    code = value.strip().upper()
-    if code not in COUNTRY_CODES:
-        raise PydanticCustomError("country", "Not an ISO 3166-1 alpha-2 country code.")
-    return code
+    if value not in COUNTRY_CODES:  # as the document's enum: upper case, no blanks
+        raise PydanticCustomError("country", "Not an ISO 3166-1 alpha-2 country code (upper case).")
+    return value
 
 
 printable_text = AfterValidator(_printable)
 
 
-def _trimmed(*, min_length: int = 0, max_length: int, pattern: str | None = None) -> StringConstraints:
-    return StringConstraints(
-        strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=pattern
+def trimmed(
+    *, min_length: int | None = None, max_length: int, pattern: str | None = None
+) -> tuple[StringConstraints, BeforeValidator]:
+    """Text stored without its surrounding blanks, whose length and pattern hold as sent too:
+    the document states them of the text as sent, and a request it forbids is a 400."""
+    as_sent = re.compile(pattern) if pattern else None
+
+    def check_as_sent(value: Any) -> Any:
+        if isinstance(value, str) and len(value) > max_length:
+            raise PydanticCustomError(
+                "string_too_long",
+                "String should have at most {max_length} characters",
+                {"max_length": max_length},
+            )
+        if isinstance(value, str) and as_sent and not as_sent.search(value):
+            raise PydanticCustomError(
+                "string_pattern_mismatch", "String should match pattern '{pattern}'", {"pattern": pattern}
+            )
+        return value
+
+    return (
+        StringConstraints(
+            strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=pattern
+        ),
+        BeforeValidator(check_as_sent),
     )
 
 
@@ -67,14 +96,14 @@ class Address(BaseModel):
     # on Text they would make pydantic describe requests and responses with two different schemas.
     line1: Annotated[
         str,
-        _trimmed(min_length=1, max_length=200),
+        *trimmed(min_length=1, max_length=200),
         printable_text,
         Field(examples=["1 Rue de la Paix"], json_schema_extra=SOMETHING_PRINTABLE),
     ]
     line2: (
         Annotated[
             str,
-            _trimmed(max_length=200),
+            *trimmed(max_length=200),
             printable_text,
             Field(examples=["Floor 2"], json_schema_extra=PRINTABLE),
         ]
@@ -82,13 +111,13 @@ class Address(BaseModel):
     ) = None
     city: Annotated[
         str,
-        _trimmed(min_length=1, max_length=100),
+        *trimmed(min_length=1, max_length=100),
         printable_text,
         Field(examples=["Paris"], json_schema_extra=SOMETHING_PRINTABLE),
     ]
     postal_code: Annotated[
         str,
-        _trimmed(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9][A-Za-z0-9 -]*$"),
+        *trimmed(min_length=1, max_length=16, pattern=r"^ *[A-Za-z0-9][A-Za-z0-9 -]*$"),
         printable_text,
         Field(examples=["75002"]),
     ]

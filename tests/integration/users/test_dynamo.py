@@ -70,7 +70,7 @@ def test_get_and_save_round_trip(profiles: DynamoProfiles, dynamodb_requests: Dy
     changes = ProfileChanges.model_validate(
         {
             "name": "Ada L.",
-            "addresses": [{"line1": "1 Main St", "city": "Oslo", "postal_code": "0150", "country": "no"}],
+            "addresses": [{"line1": "1 Main St", "city": "Oslo", "postal_code": "0150", "country": "NO"}],
         }
     )
     changed = profile.change(changes, NOW + timedelta(hours=1))

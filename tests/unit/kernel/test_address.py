@@ -6,13 +6,12 @@ from pydantic import ValidationError
 
 from shop.kernel.address import REFUSED_CHARACTERS, Address
 
-VALID = {"line1": " 1 Main St ", "city": "Berlin", "postal_code": "10115", "country": "de"}
+VALID = {"line1": " 1 Main St ", "city": "Berlin", "postal_code": "10115", "country": "DE"}
 
 
 def test_normalises_what_people_type() -> None:
     address = Address.model_validate({**VALID, "line2": ""})
     assert address.line1 == "1 Main St"
-    assert address.country == "DE"
     assert address.line2 is None
 
 
@@ -21,6 +20,9 @@ def test_normalises_what_people_type() -> None:
     [
         {"country": "ZZ"},
         {"country": "DEU"},
+        {"country": "de"},  # the document's enum is in capitals
+        {"country": " DE"},
+        {"postal_code": "\t10115"},
         {"city": "Ber\x00lin"},
         {"postal_code": "-10115"},
         {"line1": "   "},
@@ -52,6 +54,13 @@ def test_each_field_takes_its_documented_length_and_not_one_more(field: str, lon
     assert refused.value.errors()[0]["loc"] == (field,)
 
 
+@pytest.mark.parametrize(("field", "longest"), [("line1", 200), ("city", 100), ("postal_code", 16)])
+def test_a_length_holds_for_the_text_as_sent_before_it_is_trimmed(field: str, longest: int) -> None:
+    with pytest.raises(ValidationError) as refused:
+        Address.model_validate({**VALID, field: "1" * longest + " "})
+    assert refused.value.errors()[0]["loc"] == (field,)
+
+
 def test_every_field_is_trimmed() -> None:
     address = Address.model_validate(
         {
@@ -59,7 +68,7 @@ def test_every_field_is_trimmed() -> None:
             "line2": " Floor 2 ",
             "city": " Berlin ",
             "postal_code": " 10115 ",
-            "country": "de",
+            "country": "DE",
         }
     )
     assert (address.line1, address.line2, address.city, address.postal_code) == (
@@ -78,7 +87,7 @@ def test_every_field_is_trimmed() -> None:
             "control_characters",
             "Control and invisible formatting characters are not allowed.",
         ),
-        ({"country": "ZZ"}, "country", "Not an ISO 3166-1 alpha-2 country code."),
+        ({"country": "ZZ"}, "country", "Not an ISO 3166-1 alpha-2 country code (upper case)."),
     ],
 )
 def test_a_refusal_says_what_is_wrong(change: dict[str, str], kind: str, message: str) -> None:

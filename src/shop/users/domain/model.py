@@ -11,12 +11,11 @@ from pydantic import (
     ConfigDict,
     Field,
     SecretStr,
-    StringConstraints,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from shop.kernel.address import SOMETHING_PRINTABLE, Address, printable_text
+from shop.kernel.address import SOMETHING_PRINTABLE, Address, printable_text, trimmed
 from shop.kernel.change import Change
 from shop.kernel.partial import Omissible
 from shop.users.domain.events import UserDeleted, UserRegistered
@@ -101,7 +100,7 @@ Password = Annotated[
 ]
 PersonName = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    *trimmed(min_length=1, max_length=100),
     printable_text,
     Field(json_schema_extra=SOMETHING_PRINTABLE),
 ]
@@ -128,7 +127,7 @@ class Credentials(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True, defer_build=True)
 
-    email: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=320)]
+    email: Annotated[str, *trimmed(max_length=320), AfterValidator(str.lower)]
     password: CurrentPassword
 
 
