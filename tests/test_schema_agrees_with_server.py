@@ -88,6 +88,13 @@ CASES: list[tuple[str, type[BaseModel], dict[str, Any], bool]] = [
     ("postal code after a tab", Address, {**ADDRESS, "postal_code": "\t75002"}, False),
     ("postal code before a space", Address, {**ADDRESS, "postal_code": "75002 "}, True),
     ("postal code of 16 characters and a space", Address, {**ADDRESS, "postal_code": "7" * 16 + " "}, False),
+    # product labels: free text as names are, whose blanks Python's and ECMA-262's \s agree on
+    ("product name of a C1 control", NewProduct, {**PRODUCT, "name": "Lamp\u009b"}, False),
+    ("product name of a next-line character only", NewProduct, {**PRODUCT, "name": "\u0085"}, False),
+    ("product name of a byte order mark only", NewProduct, {**PRODUCT, "name": "\ufeff"}, False),
+    ("product category with a zero-width space", NewProduct, {**PRODUCT, "category": "Ho\u200bme"}, False),
+    ("product sku of an ideographic space only", NewProduct, {**PRODUCT, "sku": "\u3000"}, False),
+    ("product name in Japanese", NewProduct, {**PRODUCT, "name": "卓上ランプ"}, True),
     # a country code as the enum spells it
     ("country in lower case", Address, {**ADDRESS, "country": "fr"}, False),
     ("country after a space", Address, {**ADDRESS, "country": " FR"}, False),

@@ -10,17 +10,12 @@ from shop.catalog.domain.errors import OutOfStock
 from shop.kernel.integers import integral
 from shop.kernel.money import MAX_AMOUNT, AcceptedMoney, Money
 from shop.kernel.partial import Omissible
+from shop.kernel.text import SOMETHING_PRINTABLE, printable_text
 
 MAX_STOCK = 1_000_000
 MAX_TEXT = 100
 MAX_DESCRIPTION = 2000
 MAX_URL = 2048
-
-
-def _no_control_characters(value: str) -> str:
-    if any(ord(character) < 32 or ord(character) == 127 for character in value):
-        raise ValueError("must not contain control characters")
-    return value
 
 
 def _https_url(value: str) -> str:
@@ -36,9 +31,7 @@ def _not_blank(value: str) -> str:
     return value
 
 
-# What the document says of a label and a URL, which the validators check with clearer messages.
-_NOT_CONTROL = r"[^\u0000-\u001f\u007f]"
-_LABEL_PATTERN = rf"^{_NOT_CONTROL}*[^\s\u0000-\u001f\u007f]{_NOT_CONTROL}*$"
+# What the document says of a URL, which the validator checks with a clearer message.
 _HTTPS_PATTERN = r"^https://[^\s/?#@:]+(:[0-9]+)?([/?#][^\s]*)?$"
 
 
@@ -47,11 +40,11 @@ def _label(max_length: int, description: str) -> Any:
         min_length=1,
         max_length=max_length,
         description=description,
-        json_schema_extra={"pattern": _LABEL_PATTERN},
+        json_schema_extra=SOMETHING_PRINTABLE,
     )
 
 
-_Label = [AfterValidator(_not_blank), AfterValidator(_no_control_characters)]
+_Label = [AfterValidator(_not_blank), printable_text]
 Sku = Annotated[str, _label(MAX_TEXT, "Stock keeping unit, unique"), *_Label]
 Name = Annotated[str, _label(MAX_TEXT, "Display name"), *_Label]
 Category = Annotated[str, _label(MAX_TEXT, "Category (filters are case-insensitive)"), *_Label]

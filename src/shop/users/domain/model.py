@@ -15,9 +15,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from shop.kernel.address import SOMETHING_PRINTABLE, Address, printable_text, trimmed
+from shop.kernel.address import Address
 from shop.kernel.change import Change
 from shop.kernel.partial import Omissible
+from shop.kernel.text import SOMETHING_PRINTABLE, printable_text, trimmed
 from shop.users.domain.events import UserDeleted, UserRegistered
 
 MAX_ADDRESSES = 10
