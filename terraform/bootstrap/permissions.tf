@@ -53,13 +53,14 @@ locals {
       user_pools = ["arn:${local.partition}:cognito-idp:*:${local.account}:userpool/*"]
       # HTTP APIs, domain names, distributions and hosted zones are addressed by generated
       # ids, and carry no name to hold to.
-      apis             = [for path in ["/apis", "/apis/*", "/domainnames", "/domainnames/*", "/tags/*"] : "arn:${local.partition}:apigateway:*::${path}"]
-      distributions    = ["arn:${local.partition}:cloudfront::${local.account}:distribution/*"]
-      web_acls         = ["arn:${local.partition}:wafv2:us-east-1:${local.account}:global/webacl/shop-${stage}/*"]
-      dns              = ["arn:${local.partition}:route53:::hostedzone/*", "arn:${local.partition}:route53:::change/*"]
-      hosted_zones     = ["arn:${local.partition}:route53:::hostedzone/*"]
-      replication_role = ["arn:${local.partition}:iam::${local.account}:role/aws-service-role/replication.dynamodb.amazonaws.com/AWSServiceRoleForDynamoDBReplication"]
-      boundary         = [local.boundary_arns[stage]]
+      apis               = [for path in ["/apis", "/apis/*", "/domainnames", "/domainnames/*", "/tags/*"] : "arn:${local.partition}:apigateway:*::${path}"]
+      distributions      = ["arn:${local.partition}:cloudfront::${local.account}:distribution/*"]
+      web_acls           = ["arn:${local.partition}:wafv2:us-east-1:${local.account}:global/webacl/shop-${stage}/*"]
+      dns                = ["arn:${local.partition}:route53:::hostedzone/*", "arn:${local.partition}:route53:::change/*"]
+      hosted_zones       = ["arn:${local.partition}:route53:::hostedzone/*"]
+      replication_role   = ["arn:${local.partition}:iam::${local.account}:role/aws-service-role/replication.dynamodb.amazonaws.com/AWSServiceRoleForDynamoDBReplication"]
+      cognito_email_role = ["arn:${local.partition}:iam::${local.account}:role/aws-service-role/email.cognito-idp.amazonaws.com/AWSServiceRoleForAmazonCognitoIdpEmailService"]
+      boundary           = [local.boundary_arns[stage]]
     }
   }
 
@@ -88,6 +89,7 @@ locals {
       with_the_boundary    = [{ test = "StringEquals", variable = "iam:PermissionsBoundary", values = [local.boundary_arns[stage]] }]
       passed_to_lambda     = [{ test = "StringEquals", variable = "iam:PassedToService", values = ["lambda.amazonaws.com"] }]
       dynamodb_replication = [{ test = "StringEquals", variable = "iam:AWSServiceName", values = ["replication.dynamodb.amazonaws.com"] }]
+      cognito_email        = [{ test = "StringEquals", variable = "iam:AWSServiceName", values = ["email.cognito-idp.amazonaws.com"] }]
       for_stage_functions = [{
         test     = "ArnLike"
         variable = "lambda:FunctionArn"
@@ -223,6 +225,14 @@ locals {
       actions   = ["iam:CreateServiceLinkedRole"]
       resources = "replication_role"
       condition = "dynamodb_replication"
+    },
+    # Cognito creates it, with the caller's permission, for the first pool that sends its
+    # e-mails through SES (environments/aws's ses_email_identity_arn, which prod requires).
+    {
+      sid       = "CognitoSesSendingRole"
+      actions   = ["iam:CreateServiceLinkedRole"]
+      resources = "cognito_email_role"
+      condition = "cognito_email"
     },
     {
       sid = "ManageStageFunctions"

@@ -1,8 +1,8 @@
 """Production fails closed (issue 18): Terraform refuses, before it plans a resource, a stage that
 would run the sandbox payment provider (it approves test tokens without charging anyone) where it
 is not allowed, a stage other than dev that allows it, a prod whose alarms reach nobody, a prod
-without per-client limits (`edge_protection`: CloudFront and AWS WAF in front of the API), and a prod
-without deletion protection.
+without per-client limits (`edge_protection`: CloudFront and AWS WAF in front of the API), a prod
+without deletion protection, and a prod on Cognito's own e-mail sender (`ses_email_identity_arn`).
 
 The variables' validations are what `terraform plan` checks first; `terraform console` runs exactly
 them, offline and without planning resources (`terraform test` cannot: its mock provider refuses
@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.terraform.cli import offline_environment, terraform
+from tests.terraform.cli import offline_environment, terraform, terraform_binary
 from tests.terraform.hcl import MODULES, REPO, TERRAFORM, locals_of
+from tests.terraform.test_workflows import load
 
 pytestmark = pytest.mark.terraform
 
@@ -53,6 +55,24 @@ class Stage:
             assert named, diagnostic
             refused[named.group(1) or named.group(2)] = diagnostic
         return refused
+
+    def evaluate(self, stage: str, expression: str, **variables: str) -> str:
+        """What `terraform console` prints for an expression of the environment."""
+        options = [f"-var={name}={value}" for name, value in variables.items()]
+        result = subprocess.run(
+            [
+                *(terraform_binary(), f"-chdir={self.directory}", "console", "-no-color"),
+                *(f"-var-file=stages/{stage}.tfvars", f"-var=artifacts_dir={self.dist}", *options),
+            ],
+            input=expression,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
 
 
 PAYMENTS = {"payment_provider", "allow_sandbox_payments", "alarm_emails"}
@@ -120,12 +140,16 @@ def test_prod_with_the_edge_and_dev_without_it_pass(stage: Stage) -> None:
     assert "edge_protection" not in stage.refusals("dev")
 
 
+SES = "arn:aws:ses:eu-west-1:123456789012:identity/shop.example"
+# Everything prod needs from outside its stage file (plan.yml's TF_VAR_... of repository variables).
+COMPLETE = {"alarm_emails": OPS, "edge_protection": EDGE, "ses_email_identity_arn": SES}
+
+
 def test_prod_without_deletion_protection_fails_at_plan_time(stage: Stage) -> None:
     """stages/prod.tfvars turns it on; a prod without it could lose its tables and accounts to one
     mistaken destroy."""
-    complete = {"alarm_emails": OPS, "edge_protection": EDGE}
-    assert stage.refusals("prod", **complete) == {}
-    refused = stage.refusals("prod", **complete, deletion_protection="false")
+    assert stage.refusals("prod", **COMPLETE) == {}
+    refused = stage.refusals("prod", **COMPLETE, deletion_protection="false")
     assert "every order, payment and account" in " ".join(refused["deletion_protection"].split())
     assert "deletion_protection" not in stage.refusals("dev", deletion_protection="false")
 
@@ -134,3 +158,33 @@ def test_the_payments_functions_are_told_whether_the_sandbox_is_allowed() -> Non
     environment = locals_of(MODULES / "shop")["payments_environment"]
     assert "SHOP_ALLOW_SANDBOX_PAYMENTS" in str(environment)
     assert "var.allow_sandbox_payments" in str(environment)
+
+
+def test_prod_on_cognito_s_own_e_mail_sender_fails_at_plan_time(stage: Stage) -> None:
+    """Cognito's own sender stops after a few dozen e-mails a day: past that, verification and
+    password-reset codes never arrive. plan.yml passes "" where SES_EMAIL_IDENTITY_ARN_<STAGE> is
+    unset, which prod refuses and dev takes as unset."""
+    without = {name: value for name, value in COMPLETE.items() if name != "ses_email_identity_arn"}
+    for value in ({}, {"ses_email_identity_arn": ""}):
+        refused = stage.refusals("prod", **without, **value)
+        assert "verification and password-reset codes" in " ".join(refused["ses_email_identity_arn"].split())
+    assert "ses_email_identity_arn" not in stage.refusals("dev", ses_email_identity_arn="")
+    assert stage.evaluate("dev", "local.ses_email_identity_arn == null", ses_email_identity_arn="") == "true"
+    assert "ses_email_identity_arn" not in stage.refusals("dev")
+
+
+def test_prod_s_required_settings_come_from_repository_variables_of_the_stage() -> None:
+    """The plan job has no environment (its approval would come before the plan), so each value
+    is a repository variable per stage; a stage file that set one would override it."""
+    env = load("plan.yml")["env"]
+    for name in COMPLETE:
+        variable = f"vars[format('{name.upper()}_{{0}}', inputs.stage)]"
+        assert env[f"TF_VAR_{name}"].startswith(f"${{{{ {variable}"), name
+    tfvars = re.sub(r"#.*", "", (TERRAFORM / "environments" / "aws" / "stages" / "prod.tfvars").read_text())
+    assert not set(COMPLETE) & set(re.findall(r"^(\w+)\s*=", tfvars, re.MULTILINE))
+
+
+def test_prod_notifies_verified_addresses_only() -> None:
+    """Order mails to any address typed at sign-up would make the shop's sender a spam source."""
+    tfvars = (TERRAFORM / "environments" / "aws" / "stages" / "prod.tfvars").read_text()
+    assert re.search(r"^notify_verified_only\s*=\s*true$", tfvars, re.MULTILINE)

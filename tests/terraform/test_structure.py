@@ -284,6 +284,29 @@ def test_environments_read_resources_json(environment: str) -> None:
     assert "/dist" in local["artifacts_dir"]
 
 
+# What environments/aws leaves at modules/shop's defaults; replica_of is the secondary's.
+SHOP_DEFAULTS_ON_AWS = {
+    "access_token_validity_minutes",
+    "secret_recovery_window_in_days",
+    "tags",
+    "replica_of",
+}
+
+
+def test_the_aws_environment_passes_every_setting_of_modules_shop() -> None:
+    """A setting the environment does not pass cannot be set for a stage: prod was once stuck on
+    Cognito's own e-mail sender that way."""
+    settings = {b.name for b in blocks("variable", MODULES / "shop") if b.path.parent == MODULES / "shop"}
+    calls = {b.name: b.body for b in blocks("module", ENVIRONMENTS / "aws")}
+    assert settings - set(calls["shop"]) == SHOP_DEFAULTS_ON_AWS
+    declared = {b.name for b in blocks("variable", ENVIRONMENTS / "aws")}
+    for name in ("ses_from_address", "threat_protection", "notify_verified_only"):
+        assert name in declared
+        assert calls["shop"][name] == f"${{var.{name}}}"
+    assert calls["shop"]["ses_email_identity_arn"] == "${local.ses_email_identity_arn}"
+    assert calls["secondary"]["notify_verified_only"] == "${var.notify_verified_only}"
+
+
 def test_aws_environment_has_remote_state_with_locking_and_stages() -> None:
     terraform = parse(ENVIRONMENTS / "aws" / "versions.tf")["terraform"][0]
     backend = terraform["backend"][0]["s3"]

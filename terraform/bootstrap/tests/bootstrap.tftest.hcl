@@ -221,6 +221,17 @@ run "the_deploy_role_reaches_only_its_stage" {
     ] == [toset(["arn:aws:iam::123456789012:role/shop-dev-*"])]
     error_message = "A deploy role never assumes the roles it writes."
   }
+
+  assert {
+    condition = {
+      for statement in data.aws_iam_policy_document.permissions["prod-deploy"].statement : one(one(statement.condition).values) => statement.resources
+      if contains(statement.actions, "iam:CreateServiceLinkedRole")
+      } == {
+      "replication.dynamodb.amazonaws.com" = toset(["arn:aws:iam::123456789012:role/aws-service-role/replication.dynamodb.amazonaws.com/AWSServiceRoleForDynamoDBReplication"])
+      "email.cognito-idp.amazonaws.com"    = toset(["arn:aws:iam::123456789012:role/aws-service-role/email.cognito-idp.amazonaws.com/AWSServiceRoleForAmazonCognitoIdpEmailService"])
+    }
+    error_message = "The deploy role creates the service-linked roles the shop needs and no other: DynamoDB's for global tables, Cognito's for sending through SES (prod's ses_email_identity_arn)."
+  }
 }
 
 run "the_deploy_role_writes_roles_only_under_its_stage_s_boundary" {

@@ -16,6 +16,8 @@ locals {
     "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:policy/github-shop-${var.stage}-boundary" :
     var.permissions_boundary == "" ? null : var.permissions_boundary
   )
+  # "" is unset too: what plan.yml passes where the stage has no SES identity.
+  ses_email_identity_arn = var.ses_email_identity_arn == "" ? null : var.ses_email_identity_arn
 }
 
 module "shop" {
@@ -47,6 +49,10 @@ module "shop" {
   allow_sandbox_payments             = var.allow_sandbox_payments
   cursor_key_version                 = var.cursor_key_version
   api_domain_name                    = var.edge_protection == null ? null : var.edge_protection.origin_domain_name
+  ses_email_identity_arn             = local.ses_email_identity_arn
+  ses_from_address                   = var.ses_from_address
+  threat_protection                  = var.threat_protection
+  notify_verified_only               = var.notify_verified_only
   snap_start                         = var.snap_start
   permissions_boundary               = local.permissions_boundary
 }
@@ -102,6 +108,7 @@ module "secondary" {
   notification_emails                = var.notification_emails
   payment_provider                   = var.payment_provider
   allow_sandbox_payments             = var.allow_sandbox_payments
+  notify_verified_only               = var.notify_verified_only
   snap_start                         = var.snap_start
   permissions_boundary               = local.permissions_boundary
 }

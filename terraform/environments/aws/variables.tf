@@ -101,14 +101,43 @@ variable "notification_emails" {
   default     = null
 }
 
+variable "notify_verified_only" {
+  description = "Order notifications only to addresses their customer verified (modules/shop; null = its default, false)."
+  type        = bool
+  default     = null
+}
+
+variable "ses_email_identity_arn" {
+  description = "Verified SES identity that Cognito sends its e-mails (verification and password-reset codes) through (modules/shop; null or \"\" = its default, Cognito's own sender and its low daily limit). Required in prod: plan.yml passes the repository variable SES_EMAIL_IDENTITY_ARN_<STAGE> as TF_VAR_ses_email_identity_arn (\"\" where it is unset); docs/operations.md."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.stage != "prod" || can(regex("^arn:[^:]+:ses:", var.ses_email_identity_arn))
+    error_message = "prod needs ses_email_identity_arn, the ARN of a verified SES identity: Cognito's own sender stops after a few dozen e-mails a day, and customers stop getting their verification and password-reset codes (set the repository variable SES_EMAIL_IDENTITY_ARN_PROD)."
+  }
+}
+
+variable "ses_from_address" {
+  description = "From address of Cognito's e-mails sent through SES (modules/shop; null = the identity's address)."
+  type        = string
+  default     = null
+}
+
+variable "threat_protection" {
+  description = "Cognito threat protection, enforced (modules/shop; null = its default, off: it is billed per monthly active user)."
+  type        = bool
+  default     = null
+}
+
 variable "alarm_emails" {
-  description = "E-mail addresses that receive the alarms (modules/shop; null = its default, none). Required in prod: the deploy workflow passes them from the GitHub environment (TF_VAR_alarm_emails), and each address must confirm its subscription (docs/operations.md)."
+  description = "E-mail addresses that receive the alarms (modules/shop; null = its default, none). Required in prod: plan.yml passes the repository variable ALARM_EMAILS_<STAGE> as TF_VAR_alarm_emails, and each address must confirm its subscription (docs/operations.md)."
   type        = list(string)
   default     = null
 
   validation {
     condition     = var.stage != "prod" || try(length(var.alarm_emails), 0) > 0
-    error_message = "prod needs alarm_emails: alarms that reach nobody are no alarms (set the ALARM_EMAILS variable of the prod GitHub environment)."
+    error_message = "prod needs alarm_emails: alarms that reach nobody are no alarms (set the repository variable ALARM_EMAILS_PROD)."
   }
 }
 
@@ -136,7 +165,7 @@ variable "allow_sandbox_payments" {
 }
 
 variable "edge_protection" {
-  description = "Per-client limits on AWS (modules/edge): CloudFront with an AWS WAF web ACL in front of the API, whose execute-api endpoint is then disabled. domain_name is what clients use (a certificate_arn in us-east-1 covers it), origin_domain_name the API's own custom domain (an origin_certificate_arn in the stage's region covers it); both certificates issued in ACM before the apply. route53_zone_id: alias records for both names, else you bring DNS (the `edge` output says where they point). waf_log_retention_days: log refused requests. Required in prod: the deploy workflow passes it from the GitHub environment (TF_VAR_edge_protection); null elsewhere = the execute-api endpoint, stage throttling only."
+  description = "Per-client limits on AWS (modules/edge): CloudFront with an AWS WAF web ACL in front of the API, whose execute-api endpoint is then disabled. domain_name is what clients use (a certificate_arn in us-east-1 covers it), origin_domain_name the API's own custom domain (an origin_certificate_arn in the stage's region covers it); both certificates issued in ACM before the apply. route53_zone_id: alias records for both names, else you bring DNS (the `edge` output says where they point). waf_log_retention_days: log refused requests. Required in prod: plan.yml passes the repository variable EDGE_PROTECTION_<STAGE> as TF_VAR_edge_protection; null elsewhere = the execute-api endpoint, stage throttling only."
   type = object({
     domain_name            = string
     certificate_arn        = string

@@ -252,12 +252,14 @@ variable "threat_protection" {
   description = "Cognito threat protection, enforced (needs the Plus feature plan, billed per monthly active user)."
   type        = bool
   default     = false
+  nullable    = false
 }
 
 variable "notify_verified_only" {
   description = "Send order notifications only to addresses their customer verified (SHOP_NOTIFY_VERIFIED_ONLY)."
   type        = bool
   default     = false
+  nullable    = false
 }
 
 variable "permissions_boundary" {

@@ -4,10 +4,15 @@ log_retention_days     = 365
 deletion_protection    = true
 throttling_burst_limit = 500
 throttling_rate_limit  = 200
-# Real money: Stripe in live mode (the sandbox is refused here). alarm_emails comes from the
-# repository variable ALARM_EMAILS_PROD (TF_VAR_alarm_emails in plan.yml); plan fails without it.
+# Real money: Stripe in live mode (the sandbox is refused here). alarm_emails, edge_protection
+# and ses_email_identity_arn come from the repository variables ALARM_EMAILS_PROD,
+# EDGE_PROTECTION_PROD and SES_EMAIL_IDENTITY_ARN_PROD (TF_VAR_... in plan.yml); plan fails
+# without any of them (docs/operations.md).
 payment_provider    = "stripe"
 notification_emails = []
+# Order mails only to addresses their customer verified: mail to any address typed at sign-up
+# would make the shop's sender a spam source.
+notify_verified_only = true
 
 # Reserved concurrency: the budget of docs/decisions/0009-concurrency-budget.md. 765 of the
 # account's 1,000 (raise the quota first if it is lower); the checkout path gets the most.
