@@ -308,6 +308,17 @@ def test_subscriptions_filter_on_the_consumed_event_types(
         )
         assert json.loads(attributes["Attributes"]["FilterPolicy"]) == {"event_type": sorted(spec.consumes)}
         assert attributes["Attributes"]["RawMessageDelivery"] == "true"
+        # what SNS cannot deliver to the queue goes to its DLQ, which admits the topic alone
+        dlq = queue_attributes(deployment, f"shop-local-{spec.name}-dlq")
+        redrive = json.loads(attributes["Attributes"]["RedrivePolicy"])
+        assert redrive == {"deadLetterTargetArn": dlq["QueueArn"]}
+        (statement,) = json.loads(dlq["Policy"])["Statement"]
+        assert (statement["Principal"], statement["Action"], statement["Resource"]) == (
+            {"Service": "sns.amazonaws.com"},
+            "sqs:SendMessage",
+            dlq["QueueArn"],
+        )
+        assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": topic}}
 
 
 def test_every_function_and_queue_has_its_alarms(deployment: Deployment, shop_resources: Resources) -> None:

@@ -2,7 +2,9 @@
 # the events topic with raw message delivery and a filter policy on the
 # `event_type` message attribute, a queue policy that admits only that topic,
 # SSE with the customer managed key, and alarms (DLQ not empty, oldest
-# message too old).
+# message too old). An event SNS cannot deliver to the queue (a mistake in its
+# policy, say) goes to the same DLQ after SNS's retries, where its alarm sees it,
+# instead of being dropped.
 
 locals {
   # AWS advice for Lambda event sources: visibility timeout >= 6 x the
@@ -46,11 +48,14 @@ resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
   })
 }
 
-data "aws_iam_policy_document" "queue" {
+# The events topic is the only sender: to the queue, and to the DLQ what it could not deliver.
+data "aws_iam_policy_document" "topic_sends" {
+  for_each = { queue = aws_sqs_queue.this.arn, dlq = aws_sqs_queue.dlq.arn }
+
   statement {
     sid       = "OnlyTheEventsTopicSends"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.this.arn]
+    resources = [each.value]
     principals {
       type        = "Service"
       identifiers = ["sns.amazonaws.com"]
@@ -65,7 +70,12 @@ data "aws_iam_policy_document" "queue" {
 
 resource "aws_sqs_queue_policy" "this" {
   queue_url = aws_sqs_queue.this.id
-  policy    = data.aws_iam_policy_document.queue.json
+  policy    = data.aws_iam_policy_document.topic_sends["queue"].json
+}
+
+resource "aws_sqs_queue_policy" "dlq" {
+  queue_url = aws_sqs_queue.dlq.id
+  policy    = data.aws_iam_policy_document.topic_sends["dlq"].json
 }
 
 resource "aws_sns_topic_subscription" "this" {
@@ -75,8 +85,9 @@ resource "aws_sns_topic_subscription" "this" {
   raw_message_delivery = true
   filter_policy_scope  = "MessageAttributes"
   filter_policy        = jsonencode({ event_type = sort(var.event_types) })
+  redrive_policy       = jsonencode({ deadLetterTargetArn = aws_sqs_queue.dlq.arn })
 
-  depends_on = [aws_sqs_queue_policy.this]
+  depends_on = [aws_sqs_queue_policy.this, aws_sqs_queue_policy.dlq]
 }
 
 # One row per alarm (modules/alarms): DLQ not empty, oldest message too old.
@@ -90,7 +101,7 @@ module "alarms" {
 
   alarms = {
     dlq-not-empty = {
-      description = "Messages of ${var.name} failed ${var.max_receive_count} times and landed in its DLQ: inspect and redrive."
+      description = "Messages of ${var.name} failed ${var.max_receive_count} times, or events SNS could not deliver to it, landed in its DLQ: inspect and redrive."
       metric_name = "ApproximateNumberOfMessagesVisible"
       dimensions  = { QueueName = aws_sqs_queue.dlq.name }
       statistic   = "Maximum"

@@ -49,13 +49,34 @@ run "queue_and_dlq_are_named_encrypted_and_redriven" {
 
 run "only_the_events_topic_sends_and_only_the_consumed_types" {
   assert {
-    condition = (
-      data.aws_iam_policy_document.queue.statement[0].actions == toset(["sqs:SendMessage"]) &&
-      data.aws_iam_policy_document.queue.statement[0].resources == toset([aws_sqs_queue.this.arn]) &&
-      one(data.aws_iam_policy_document.queue.statement[0].condition).variable == "aws:SourceArn" &&
-      toset(one(data.aws_iam_policy_document.queue.statement[0].condition).values) == toset([var.topic_arn])
-    )
-    error_message = "The queue policy admits SendMessage to this queue from the events topic only."
+    condition = {
+      for name, document in data.aws_iam_policy_document.topic_sends : name => [
+        for statement in document.statement : {
+          actions    = statement.actions
+          resources  = statement.resources
+          principals = statement.principals
+          condition  = [for c in statement.condition : { test = c.test, variable = c.variable, values = toset(c.values) }]
+        }
+      ]
+      } == {
+      for name, arn in { queue = aws_sqs_queue.this.arn, dlq = aws_sqs_queue.dlq.arn } : name => [{
+        actions    = toset(["sqs:SendMessage"])
+        resources  = toset([arn])
+        principals = toset([{ type = "Service", identifiers = toset(["sns.amazonaws.com"]) }])
+        condition  = [{ test = "ArnEquals", variable = "aws:SourceArn", values = toset([var.topic_arn]) }]
+      }]
+    }
+    error_message = "The queue policies admit SendMessage from the events topic only: to the queue, and to the DLQ."
+  }
+
+  assert {
+    condition     = aws_sqs_queue_policy.this.queue_url == aws_sqs_queue.this.id && aws_sqs_queue_policy.dlq.queue_url == aws_sqs_queue.dlq.id
+    error_message = "Each queue gets its policy."
+  }
+
+  assert {
+    condition     = jsondecode(aws_sns_topic_subscription.this.redrive_policy) == { deadLetterTargetArn = aws_sqs_queue.dlq.arn }
+    error_message = "What SNS cannot deliver to the queue goes to its DLQ, where the DLQ alarm sees it."
   }
 
   assert {
