@@ -71,15 +71,15 @@ def test_a_write_based_on_stale_facts_is_refused_and_adds_nothing(store: Project
 
 
 def test_a_window_holds_the_hours_it_spans_that_have_any(store: Projections) -> None:
-    for hour in ("2026-03-01T09", "2026-03-01T10", "2026-03-01T12"):
+    def sold(hour: str) -> HourTotals:
+        return HourTotals(hour=hour, confirmed=1, units={"p1": 1}, names={"p1": "Mug"})
+
+    for hour in ("2026-03-01T09", "2026-03-01T10", "2026-03-01T12", "2026-03-01T13"):
         store.record(
             OrderFacts(order_id=hour),
-            Counted(facts=OrderFacts(order_id=hour, placed_at=T0), hours=(HourTotals(hour=hour, placed=1),)),
+            Counted(facts=OrderFacts(order_id=hour, placed_at=T0), hours=(sold(hour),)),
         )
-    assert [h.hour for h in store.hours("2026-03-01T10", "2026-03-01T12")] == [
-        "2026-03-01T10",
-        "2026-03-01T12",
-    ]
+    assert store.hours("2026-03-01T10", "2026-03-01T12") == [sold("2026-03-01T10"), sold("2026-03-01T12")]
 
 
 def test_a_cart_counts_once_however_often_it_is_delivered(store: Projections) -> None:

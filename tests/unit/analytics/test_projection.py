@@ -21,7 +21,7 @@ from tests.unit.analytics.fakes import FakeProjections
 Delivery = Callable[[FakeProjections], None]
 
 CONFIRMED_AT = later(0.4)
-CANCELLED_AT = later(3 * 3600)  # another hour: the refund lands there
+CANCELLED_AT = later(3 * 3600)  # another hour: the refund's money lands there
 
 
 def deliver_placed(store: FakeProjections) -> None:
@@ -67,15 +67,16 @@ def test_any_arrival_order_with_redeliveries_gives_the_same_totals(order: tuple[
     assert store.writes == 3, "a redelivered event must write nothing"
 
 
-def test_a_cancellation_after_confirmation_is_a_refund_in_the_cancellation_hour() -> None:
+def test_a_cancellation_after_confirmation_refunds_the_money_in_its_hour_and_the_units_in_the_sale() -> None:
     store = FakeProjections()
     for deliver in (deliver_placed, deliver_confirmed, deliver_cancelled):
         deliver(store)
     sale, refund = store.totals[hour_of(CONFIRMED_AT)], store.totals[hour_of(CANCELLED_AT)]
     assert sale.revenue == {"EUR": 2500}
+    assert sale.units == {"p1": 0}
     assert refund.refunded == {"EUR": 2500}
     assert refund.cancelled == {"CUSTOMER_CANCELLED": 1}
-    assert refund.units == {"p1": -2}
+    assert refund.units == {}
 
 
 def test_a_cancellation_before_any_confirmation_takes_no_money_back() -> None:

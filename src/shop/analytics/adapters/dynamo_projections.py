@@ -3,15 +3,25 @@
 - per order, the facts counted so far: pk `ORDER#<order_id>`, sk `FACTS`, one attribute per
   time (set once);
 - per cart, that its start was counted: pk `CART#<cart_id>`, sk `FACTS`, `hour` (the one it counts in);
-- per hour, running totals: pk `HOURS`, sk `HOUR#<yyyy-mm-ddThh>`, one number attribute per
-  counter (`carts`, `placed`, `revenue#EUR`, `units#<product_id>`, `latency#<bucket>`, ...),
-  so an event's delta is one atomic `ADD` and a window is one Query.
+- per hour, under pk `HOURS`, so that a window is one Query of the sort keys from `HOUR#<first>`
+  to those of `<last>`:
+  - `HOUR#<yyyy-mm-ddThh>#SHARD#<n>`: running totals, one number attribute per counter
+    (`carts`, `placed`, `revenue#EUR`, `latency#<bucket>`, ...), so an event's delta is one
+    atomic `ADD`; the hour has SHARDS of them and an order or cart adds to the one its id
+    picks, so concurrent events rarely contend for one item;
+  - `HOUR#<yyyy-mm-ddThh>#UNITS#<product_id>`: the units and name of one product sold in
+    the hour. An item per product: an hour's item holding every product reached DynamoDB's
+    400 KB item limit after a few thousand products and refused every later event of the hour.
 
 An event's fact and its hour deltas commit in one transaction conditional on the facts read
-(a cart's: on not being there yet), so a redelivered or concurrent event can never count twice."""
+(a cart's: on not being there yet), so a redelivered or concurrent event can never count twice.
+It holds the fact, a totals item per hour it concerns (two at most) and an item per product
+of its lines, all in one hour (see domain.projection): at most 53 for an order's 50 lines (a
+cart holds no more), under the 100 a transaction may hold."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -22,11 +32,17 @@ from shop.platform.dynamo import from_item, to_item
 from shop.platform.transaction import Transaction
 
 HOURS_PK = "HOURS"
+SHARDS = 8
 FACT_TIMES = ("placed_at", "confirmed_at", "cancelled_at")
-# counter attribute prefix → HourTotals field (a mapping keyed by currency, reason, product, bucket)
-_KEYED = {"cancelled#": "cancelled", "revenue#": "revenue", "refunded#": "refunded", "units#": "units"}
+# counter attribute prefix → HourTotals field (a mapping keyed by currency, reason, bucket)
+_KEYED = {"cancelled#": "cancelled", "revenue#": "revenue", "refunded#": "refunded"}
 _LATENCY = "latency#"
-_NAME = "name#"
+# Before products had items of their own, an hour's one item `HOUR#<hour>` held them as
+# `units#<p>` and `name#<p>` beside its counters: read, never written, so a deployed shop
+# keeps its history.
+_OLD_UNITS, _OLD_NAME = "units#", "name#"
+_HOUR, _SHARD, _UNITS = "HOUR#", "SHARD", "UNITS"
+_AFTER_HOUR = "$"  # sorts right after "#": after every item of an hour
 
 
 def facts_key(order_id: str) -> dict[str, str]:
@@ -37,8 +53,14 @@ def cart_key(cart_id: str) -> dict[str, str]:
     return {"pk": f"CART#{cart_id}", "sk": "FACTS"}
 
 
-def hour_key(hour: str) -> dict[str, str]:
-    return {"pk": HOURS_PK, "sk": f"HOUR#{hour}"}
+def totals_key(hour: str, counted_id: str) -> dict[str, str]:
+    """The hour's totals item that the order or cart `counted_id` adds to."""
+    shard = int(hashlib.sha256(counted_id.encode()).hexdigest()[:8], 16) % SHARDS
+    return {"pk": HOURS_PK, "sk": f"{_HOUR}{hour}#{_SHARD}#{shard}"}
+
+
+def units_key(hour: str, product_id: str) -> dict[str, str]:
+    return {"pk": HOURS_PK, "sk": f"{_HOUR}{hour}#{_UNITS}#{product_id}"}
 
 
 class DynamoProjections:
@@ -60,7 +82,7 @@ class DynamoProjections:
         transaction = Transaction(self._client, self._table)
         facts_update = self._facts_update(transaction, before, change.facts)
         for delta in change.hours:
-            self._add_to_hour(transaction, delta)
+            _add_to_hour(transaction, delta, before.order_id)
         transaction.commit(
             {facts_update: lambda _: FactsChanged(f"order {before.order_id} changed while it was projected")}
         )
@@ -70,7 +92,7 @@ class DynamoProjections:
         noted = transaction.put(
             {**cart_key(counted.cart_id), "hour": counted.hour.hour}, "attribute_not_exists(pk)"
         )
-        self._add_to_hour(transaction, counted.hour)
+        _add_to_hour(transaction, counted.hour, counted.cart_id)
         try:
             transaction.commit({noted: lambda _: _AlreadyCounted()})
         except _AlreadyCounted:
@@ -81,16 +103,33 @@ class DynamoProjections:
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk AND sk BETWEEN :first AND :last",
             "ExpressionAttributeValues": to_item(
-                {":pk": HOURS_PK, ":first": hour_key(first)["sk"], ":last": hour_key(last)["sk"]}
+                {":pk": HOURS_PK, ":first": _HOUR + first, ":last": _HOUR + last + _AFTER_HOUR}
             ),
         }
-        totals: list[HourTotals] = []
-        while True:
+        counted: dict[str, HourTotals] = {}  # hour → its totals items added up
+        sold: dict[str, tuple[dict[str, int], dict[str, str]]] = {}  # hour → its products' units, names
+        while True:  # an item per product sold in each hour: a week of a large shop is many pages
             page = self._client.query(**params)
-            totals += [_hour_totals(from_item(item)) for item in page.get("Items", [])]
+            for item in map(from_item, page.get("Items", [])):
+                _, hour, *kind = item["sk"].split("#", 3)
+                if kind and kind[0] == _UNITS:  # gathered, not added one by one: linear in products
+                    units, names = sold.setdefault(hour, ({}, {}))
+                    units[kind[1]] = int(item["units"])
+                    if "name" in item:
+                        names[kind[1]] = str(item["name"])
+                else:
+                    part = _hour_totals(hour, item)
+                    counted[hour] = counted[hour] + part if hour in counted else part
             if "LastEvaluatedKey" not in page:
-                return totals
+                break
             params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        totals = []
+        for hour in sorted(counted.keys() | sold.keys()):
+            units, names = sold.get(hour, ({}, {}))
+            totals.append(
+                counted.get(hour, HourTotals(hour=hour)) + HourTotals(hour=hour, units=units, names=names)
+            )
+        return totals
 
     def _facts_update(self, transaction: Transaction, before: OrderFacts, after: OrderFacts) -> int:
         sets, values = [], {}
@@ -110,25 +149,31 @@ class DynamoProjections:
             values=values,
         )
 
-    def _add_to_hour(self, transaction: Transaction, delta: HourTotals) -> None:
-        names: dict[str, str] = {"#hour": "hour"}
-        values: dict[str, Any] = {":hour": delta.hour}
-        adds: list[str] = []
-        sets = ["#hour = :hour"]
-        for attribute, amount in _counters(delta):
-            if amount:
-                placeholder = f"a{len(adds)}"
-                names[f"#{placeholder}"], values[f":{placeholder}"] = attribute, amount
-                adds.append(f"#{placeholder} :{placeholder}")
-        for index, (product_id, name) in enumerate(sorted(delta.names.items())):
-            names[f"#n{index}"], values[f":n{index}"] = _NAME + product_id, name
-            sets.append(f"#n{index} = :n{index}")
-        expression = "SET " + ", ".join(sets) + (" ADD " + ", ".join(adds) if adds else "")
-        transaction.update(hour_key(delta.hour), expression, names=names, values=values)
-
 
 class _AlreadyCounted(Exception):
     """The cart's record exists: its start was counted before."""
+
+
+def _add_to_hour(transaction: Transaction, delta: HourTotals, counted_id: str) -> None:
+    counters = [(attribute, amount) for attribute, amount in _counters(delta) if amount]
+    if counters:
+        transaction.update(
+            totals_key(delta.hour, counted_id),
+            "ADD " + ", ".join(f"#a{index} :a{index}" for index in range(len(counters))),
+            names={f"#a{index}": attribute for index, (attribute, _) in enumerate(counters)},
+            values={f":a{index}": amount for index, (_, amount) in enumerate(counters)},
+        )
+    for product_id, units in sorted(delta.units.items()):
+        names: dict[str, str] = {"#units": "units"}
+        values: dict[str, Any] = {":units": units}
+        if name := delta.names.get(product_id):  # a refund's lines leave the name as it is
+            names["#name"], values[":name"] = "name", name
+        transaction.update(
+            units_key(delta.hour, product_id),
+            "ADD #units :units" + (" SET #name = :name" if name else ""),
+            names=names,
+            values=values,
+        )
 
 
 def _counters(delta: HourTotals) -> list[tuple[str, int]]:
@@ -139,24 +184,32 @@ def _counters(delta: HourTotals) -> list[tuple[str, int]]:
     return counters
 
 
-def _hour_totals(item: dict[str, Any]) -> HourTotals:
+def _hour_totals(hour: str, item: dict[str, Any]) -> HourTotals:
+    """A totals item's counters (and, in an item kept before, its products')."""
     keyed: dict[str, dict[str, int]] = {field: {} for field in _KEYED.values()}
     latency: dict[int, int] = {}
+    units: dict[str, int] = {}
     names: dict[str, str] = {}
     for attribute, value in item.items():
-        prefix, _, key = attribute.partition("#")
-        if f"{prefix}#" in _KEYED and key:
-            keyed[_KEYED[f"{prefix}#"]][key] = int(value)
-        elif f"{prefix}#" == _LATENCY and key:
+        prefix, separator, key = attribute.partition("#")
+        prefix += separator
+        if not key:
+            continue
+        if prefix in _KEYED:
+            keyed[_KEYED[prefix]][key] = int(value)
+        elif prefix == _LATENCY:
             latency[int(key)] = int(value)
-        elif f"{prefix}#" == _NAME and key:
+        elif prefix == _OLD_UNITS:
+            units[key] = int(value)
+        elif prefix == _OLD_NAME:
             names[key] = str(value)
     return HourTotals(
-        hour=item["hour"],
+        hour=hour,
         carts=int(item.get("carts", 0)),
         placed=int(item.get("placed", 0)),
         confirmed=int(item.get("confirmed", 0)),
         latency=latency,
+        units=units,
         names=names,
         **keyed,
     )

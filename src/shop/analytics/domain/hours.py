@@ -35,7 +35,7 @@ class HourTotals(BaseModel):
     refunded: dict[str, int] = Field(
         default_factory=dict
     )  # currency → minor units of confirmed orders cancelled
-    units: dict[str, int] = Field(default_factory=dict)  # product id → net units sold
+    units: dict[str, int] = Field(default_factory=dict)  # product id → units sold, less those refunded
     names: dict[str, str] = Field(default_factory=dict)  # product id → name
     latency: dict[int, int] = Field(default_factory=dict)  # latency bucket → confirmations
 

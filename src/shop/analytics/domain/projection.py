@@ -4,7 +4,10 @@ Analytics keeps, per order, the facts it has counted (placed, confirmed, cancell
 at most once). An event whose fact is already known is a redelivery and changes nothing;
 otherwise it adds to the hours it concerns, and whichever of a pair arrives second adds
 what needs both (latency: placed and confirmed; a refund: confirmed and cancelled).
-A cart has one fact, its start: counted once per cart id, in the hour it started."""
+A refund's money goes back in the hour of the cancellation, its units come off the hour they
+were sold in: so an event touches its products in one hour only (a store writes an item per
+product, and one transaction holds at most 100). A cart has one fact, its start: counted once
+per cart id, in the hour it started."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -76,24 +79,23 @@ def confirmed(facts: OrderFacts, event: OrderConfirmed, at: datetime) -> Counted
     if facts.placed_at is not None:
         deltas.append(_latency(facts.placed_at, at))
     if facts.cancelled_at is not None:  # cancelled after confirmation: the money went back
-        refund = HourTotals(
-            hour=hour_of(facts.cancelled_at), refunded={currency: amount}, units=_units(event.lines, sign=-1)
-        )
-        deltas.append(refund)
+        deltas.append(HourTotals(hour=hour_of(facts.cancelled_at), refunded={currency: amount}))
+        deltas.append(HourTotals(hour=hour_of(at), units=_units(event.lines, sign=-1)))
     return _change(facts.model_copy(update={"confirmed_at": at}), deltas)
 
 
 def cancelled(facts: OrderFacts, event: OrderCancelled, at: datetime) -> Counted | None:
     if facts.cancelled_at is not None:
         return None
-    delta = HourTotals(hour=hour_of(at), cancelled={event.reason: 1})
+    deltas = [HourTotals(hour=hour_of(at), cancelled={event.reason: 1})]
     if facts.confirmed_at is not None and event.lines:  # only a confirmed order took money
         refunded: dict[str, int] = {}
         for line in event.lines:
             currency = line.line_total.currency
             refunded[currency] = refunded.get(currency, 0) + line.line_total.amount
-        delta = delta + HourTotals(hour=delta.hour, refunded=refunded, units=_units(event.lines, sign=-1))
-    return _change(facts.model_copy(update={"cancelled_at": at}), [delta])
+        deltas.append(HourTotals(hour=hour_of(at), refunded=refunded))
+        deltas.append(HourTotals(hour=hour_of(facts.confirmed_at), units=_units(event.lines, sign=-1)))
+    return _change(facts.model_copy(update={"cancelled_at": at}), deltas)
 
 
 def _latency(placed_at: datetime, confirmed_at: datetime) -> HourTotals:
