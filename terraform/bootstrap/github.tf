@@ -2,9 +2,10 @@
 # tokens. GitHub's default `sub` claim carries one of environment, ref or pull request, so:
 #   deploy role  repo:<owner>/<name>:environment:<stage>  (the apply job of stage.yml; which
 #                branches may deploy is the GitHub environment's deployment branch rule)
-#   plan role    repo:<owner>/<name>:pull_request and repo:<owner>/<name>:ref:refs/heads/main
-#                (plan.yml runs in no environment: a pull request's plans, and main's before
-#                its apply)
+#   plan role    repo:<owner>/<name>:ref:refs/heads/main (plan.yml runs in no environment:
+#                main's plan before its apply), and repo:<owner>/<name>:pull_request for the
+#                stages of var.pull_request_stages only: any pull request's workflow could
+#                otherwise read prod's state and its cursor key
 # Role names stay outside `shop-<stage>-*`, the names a deploy role may write: a deploy role
 # never edits its own permissions.
 
@@ -14,7 +15,10 @@ locals {
   subjects = {
     for stage in var.stages : stage => {
       deploy = ["repo:${var.repository}:environment:${stage}"]
-      plan   = ["repo:${var.repository}:pull_request", "repo:${var.repository}:ref:refs/heads/main"]
+      plan = concat(
+        contains(var.pull_request_stages, stage) ? ["repo:${var.repository}:pull_request"] : [],
+        ["repo:${var.repository}:ref:refs/heads/main"],
+      )
     }
   }
   # One (stage, kind) per role: "dev-deploy", "dev-plan", ...

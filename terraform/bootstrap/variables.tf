@@ -19,6 +19,13 @@ variable "stages" {
   }
 }
 
+variable "pull_request_stages" {
+  description = "The stages whose plan role a pull request's workflow may assume (ci.yml plans them for the reviewer); the others' plan roles trust main alone, so no pull request reads their state or their cursor key. A stage this account does not hold is ignored."
+  type        = list(string)
+  default     = ["dev"]
+  nullable    = false
+}
+
 variable "region" {
   description = "The region of the state buckets: the `region` of every stages/<stage>.s3.tfbackend."
   type        = string

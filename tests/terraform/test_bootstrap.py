@@ -198,11 +198,15 @@ def test_the_roles_trust_github_for_this_repository_only(applied: Applied) -> No
         (statement,) = role["AssumeRolePolicyDocument"]["Statement"]
         assert statement["Principal"] == {"Federated": provider_arn}
         assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
-        subjects = (
-            f"repo:{REPOSITORY}:environment:{stage}"
-            if kind == "deploy"
-            else [f"repo:{REPOSITORY}:pull_request", f"repo:{REPOSITORY}:ref:refs/heads/main"]
-        )
+        # a condition of one value reads back as a string; pull requests plan dev alone
+        subjects = {
+            "deploy": f"repo:{REPOSITORY}:environment:{stage}",
+            "plan": (
+                [f"repo:{REPOSITORY}:pull_request", f"repo:{REPOSITORY}:ref:refs/heads/main"]
+                if stage == "dev"
+                else f"repo:{REPOSITORY}:ref:refs/heads/main"
+            ),
+        }[kind]
         assert statement["Condition"] == {
             "StringEquals": {f"{OIDC}:aud": "sts.amazonaws.com", f"{OIDC}:sub": subjects}
         }, (kind, stage)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.terraform.hcl import TERRAFORM, blocks
 from tests.terraform.test_workflows import WORKFLOWS, index, load, steps
 
 pytestmark = pytest.mark.terraform
@@ -112,11 +113,14 @@ def test_the_plan_job_keeps_plan_text_zips_and_commit_and_shows_the_plan() -> No
     assert "terraform apply" not in " ".join(lines)
 
 
-def test_pull_requests_get_the_plans_of_dev_and_prod_and_the_apply_test_runs_in_the_pipeline() -> None:
+def test_pull_requests_get_dev_s_plan_alone_and_the_apply_test_runs_in_the_pipeline() -> None:
+    """Only dev's plan role trusts pull requests (terraform/bootstrap's pull_request_stages): a
+    pull request's workflow may not read prod's state or its cursor key."""
     ci = load("ci.yml")["jobs"]
     plan = ci["plan"]
     assert plan["if"] == "github.event_name == 'pull_request'"
     assert plan["uses"] == "./.github/workflows/plan.yml"
-    assert plan["strategy"]["matrix"]["stage"] == ["dev", "prod"]
-    assert plan["with"]["stage"] == "${{ matrix.stage }}"
+    assert "strategy" not in plan
+    (variable,) = [b for b in blocks("variable", TERRAFORM / "bootstrap") if b.name == "pull_request_stages"]
+    assert [plan["with"]["stage"]] == variable.body["default"] == ["dev"]
     assert "make terraform-slow" in steps(ci["terraform"])[-1]

@@ -91,7 +91,7 @@ run "each_stage_gets_the_bucket_its_backend_names_locked_down" {
   }
 }
 
-run "the_roles_trust_only_this_repository_s_environment_or_pull_requests_and_main" {
+run "the_roles_trust_only_this_repository_s_environment_or_main_and_dev_s_plan_pull_requests" {
   command = apply
 
   assert {
@@ -103,9 +103,9 @@ run "the_roles_trust_only_this_repository_s_environment_or_pull_requests_and_mai
       dev-deploy  = { "token.actions.githubusercontent.com:aud" = toset(["sts.amazonaws.com"]), "token.actions.githubusercontent.com:sub" = toset(["repo:acme/shop:environment:dev"]) }
       prod-deploy = { "token.actions.githubusercontent.com:aud" = toset(["sts.amazonaws.com"]), "token.actions.githubusercontent.com:sub" = toset(["repo:acme/shop:environment:prod"]) }
       dev-plan    = { "token.actions.githubusercontent.com:aud" = toset(["sts.amazonaws.com"]), "token.actions.githubusercontent.com:sub" = toset(["repo:acme/shop:pull_request", "repo:acme/shop:ref:refs/heads/main"]) }
-      prod-plan   = { "token.actions.githubusercontent.com:aud" = toset(["sts.amazonaws.com"]), "token.actions.githubusercontent.com:sub" = toset(["repo:acme/shop:pull_request", "repo:acme/shop:ref:refs/heads/main"]) }
+      prod-plan   = { "token.actions.githubusercontent.com:aud" = toset(["sts.amazonaws.com"]), "token.actions.githubusercontent.com:sub" = toset(["repo:acme/shop:ref:refs/heads/main"]) }
     }
-    error_message = "Deploy roles: the repository's environment of their stage; plan roles: its pull requests and main."
+    error_message = "Deploy roles: the repository's environment of their stage; plan roles: main, and pull requests for dev's alone (no pull request reads prod's state or cursor key)."
   }
 
   assert {
