@@ -35,6 +35,7 @@ STAGE_SETTINGS = {
         '-var=edge_protection={domain_name="shop.example", certificate_arn="arn:aws:acm:us-east-1:'
         '123456789012:certificate/edge", origin_domain_name="origin.shop.example", '
         'origin_certificate_arn="arn:aws:acm:eu-west-1:123456789012:certificate/origin"}',
+        "-var=ses_email_identity_arn=arn:aws:ses:eu-west-1:123456789012:identity/shop.example",
     ]
 }
 

@@ -276,6 +276,9 @@ def test_event_source_mappings_batch_report_failures_and_redrive(
             "maxReceiveCount": defaults.max_receive_count,
         }
         assert json.loads(dlq["RedriveAllowPolicy"])["sourceQueueArns"] == [queue["QueueArn"]]
+        # the DLQ's retention counts from the first enqueue in the queue: it must outlast the queue's
+        assert int(queue["MessageRetentionPeriod"]) == defaults.message_retention_seconds
+        assert int(dlq["MessageRetentionPeriod"]) >= 2 * defaults.message_retention_seconds
         assert queue["KmsMasterKeyId"]
     every = lam.get_paginator("list_event_source_mappings").paginate()
     relay = [

@@ -16,9 +16,13 @@ locals {
   )
 }
 
+# The DLQ keeps a message 14 days (SQS's maximum) from its first enqueue in the queue, not from
+# its move here (a standard DLQ keeps that timestamp): the queue's own retention, at most 7 days
+# (resources.json: 4, far above max_receive_count x the visibility timeout), leaves every
+# message a week at least to be inspected and redriven.
 resource "aws_sqs_queue" "dlq" {
   name                              = "${var.name}-dlq"
-  message_retention_seconds         = 1209600 # the maximum: 14 days to inspect and redrive
+  message_retention_seconds         = 1209600
   kms_master_key_id                 = var.kms_key_arn
   kms_data_key_reuse_period_seconds = 300
   tags                              = var.tags

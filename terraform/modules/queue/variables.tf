@@ -57,13 +57,13 @@ variable "maximum_batching_window_in_seconds" {
 }
 
 variable "message_retention_seconds" {
-  description = "How long the queue keeps a message (resources.json queue_defaults)."
+  description = "How long the queue keeps a message (resources.json queue_defaults): 60 seconds to 7 days, half its DLQ's retention (main.tf says why)."
   type        = number
-  default     = 1209600
+  default     = 345600
 
   validation {
-    condition     = var.message_retention_seconds >= 60 && var.message_retention_seconds <= 1209600
-    error_message = "Retention is 60 seconds to 14 days."
+    condition     = var.message_retention_seconds >= 60 && var.message_retention_seconds <= 604800
+    error_message = "Retention is 60 seconds to 7 days: the DLQ's 14 days count from a message's first enqueue in the queue, so a longer retention leaves too little time to redrive."
   }
 }
 

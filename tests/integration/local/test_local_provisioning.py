@@ -67,9 +67,11 @@ def test_queues_with_dlqs_subscribed_with_filter_policies(real_stack: EmbeddedSt
         url = sqs.get_queue_url(QueueName=f"shop-{name}-events")["QueueUrl"]
         dlq_url = sqs.get_queue_url(QueueName=f"shop-{name}-events-dlq")["QueueUrl"]
         attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
-        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
+        dlq = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["All"])["Attributes"]
+        dlq_arn = dlq["QueueArn"]
+        # a DLQ counts a message's age from its first enqueue: it keeps it twice as long at least
+        assert int(attributes["MessageRetentionPeriod"]) == defaults["message_retention_seconds"]
+        assert int(dlq["MessageRetentionPeriod"]) >= 2 * defaults["message_retention_seconds"]
         assert attributes["VisibilityTimeout"] == str(defaults["visibility_timeout_seconds"])
         redrive = json.loads(attributes["RedrivePolicy"])
         assert redrive["deadLetterTargetArn"] == dlq_arn

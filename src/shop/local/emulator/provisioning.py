@@ -139,12 +139,16 @@ def _create_table(dynamodb: Any, resources: Resources, service: Service) -> tupl
     return service.table_name, description.get("LatestStreamArn")
 
 
+# SQS's maximum, as modules/queue's DLQs: a DLQ counts from a message's first enqueue.
+DLQ_RETENTION_SECONDS = str(14 * 24 * 3600)
+
+
 def _create_queue(sqs: Any, sns: Any, resources: Resources, service: Service, topic_arn: str) -> QueueInfo:
     defaults = resources.queue_defaults
     retention = str(defaults.message_retention_seconds)
-    dlq_url = sqs.create_queue(QueueName=service.dlq_name, Attributes={"MessageRetentionPeriod": retention})[
-        "QueueUrl"
-    ]
+    dlq_url = sqs.create_queue(
+        QueueName=service.dlq_name, Attributes={"MessageRetentionPeriod": DLQ_RETENTION_SECONDS}
+    )["QueueUrl"]
     dlq_arn = _queue_arn(sqs, dlq_url)
     queue_url = sqs.create_queue(
         QueueName=service.queue_name,

@@ -45,6 +45,11 @@ run "queue_and_dlq_are_named_encrypted_and_redriven" {
     condition     = aws_sqs_queue.this.visibility_timeout_seconds == 180
     error_message = "Visibility timeout at least 6 x the function's timeout."
   }
+
+  assert {
+    condition     = aws_sqs_queue.dlq.message_retention_seconds == 1209600 && aws_sqs_queue.this.message_retention_seconds * 2 <= aws_sqs_queue.dlq.message_retention_seconds
+    error_message = "The DLQ keeps a message 14 days from its first enqueue, the queue at most half that: a week at least to redrive."
+  }
 }
 
 run "only_the_events_topic_sends_and_only_the_consumed_types" {
@@ -118,4 +123,14 @@ run "refuses_a_redrive_that_never_happens" {
   }
 
   expect_failures = [var.max_receive_count]
+}
+
+run "refuses_a_retention_that_leaves_the_dlq_too_little_time" {
+  command = plan
+
+  variables {
+    message_retention_seconds = 1209600
+  }
+
+  expect_failures = [var.message_retention_seconds]
 }
