@@ -82,6 +82,10 @@ def test_queues_with_dlqs_subscribed_with_filter_policies(real_stack: EmbeddedSt
         ]
         assert sub_attributes["RawMessageDelivery"] == "true"
         assert json.loads(sub_attributes["FilterPolicy"]) == {"event_type": spec["consumes"]}
+        assert json.loads(sub_attributes["RedrivePolicy"]) == {"deadLetterTargetArn": dlq_arn}
+        assert json.loads(dlq["Policy"])["Statement"][0]["Condition"]["ArnEquals"] == {
+            "aws:SourceArn": real_stack.provisioned.events_topic_arn
+        }
 
 
 def test_topics_and_user_pool(real_stack: EmbeddedStack) -> None:

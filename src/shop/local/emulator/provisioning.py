@@ -161,10 +161,10 @@ def _create_queue(sqs: Any, sns: Any, resources: Resources, service: Service, to
         },
     )["QueueUrl"]
     queue_arn = _queue_arn(sqs, queue_url)
-    sqs.set_queue_attributes(
-        QueueUrl=queue_url,
-        Attributes={"Policy": json.dumps(_allow_topic_policy(queue_arn, topic_arn))},
-    )
+    for url, arn in ((queue_url, queue_arn), (dlq_url, dlq_arn)):  # the DLQ takes what SNS cannot deliver
+        sqs.set_queue_attributes(
+            QueueUrl=url, Attributes={"Policy": json.dumps(_allow_topic_policy(arn, topic_arn))}
+        )
     subscription_arn = sns.subscribe(
         TopicArn=topic_arn,
         Protocol="sqs",
@@ -173,6 +173,7 @@ def _create_queue(sqs: Any, sns: Any, resources: Resources, service: Service, to
             "RawMessageDelivery": "true",
             "FilterPolicyScope": "MessageAttributes",
             "FilterPolicy": json.dumps({"event_type": list(service.consumes)}),
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn}),
         },
         ReturnSubscriptionArn=True,
     )["SubscriptionArn"]
