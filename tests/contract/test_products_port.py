@@ -50,6 +50,9 @@ def test_a_product_reads_back_and_its_sku_is_claimed(products: Products) -> None
     products.add(lamp)
     assert products.get("p1") == lamp
     assert products.get("nope") is None
+    # an id no product ever had, too long for a key: not found, without a refusal from the store
+    assert products.get("x" * 2000) is None
+    assert products.get_many(["p1", "x" * 2000, ""]) == [lamp]
     with pytest.raises(SkuTaken):
         products.add(product("p2", "Other").model_copy(update={"sku": lamp.sku}))
 

@@ -72,6 +72,6 @@ class CoOccurrences(Protocol):
         """Products with the most confirmed units, best first (deleted ones too)."""
 
     def record_view(self, previous_id: str, product_id: str, *, viewer_id: str, day: date) -> None:
-        """Count one co-view of the pair if `previous_id` is a listed product and the viewer has
+        """Count one co-view of the pair (of listed products: the caller checks) if the viewer has
         not viewed the pair, in either direction, on that day. Best effort: a recommendation
         signal may be lost, so this never raises."""

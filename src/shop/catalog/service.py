@@ -62,9 +62,13 @@ def record_view(
     once per customer, pair and day, so one account cannot outweigh the shop's buyers."""
     from shop.catalog.domain.similarity import co_viewed
 
-    get_product(product_id, products=products)
     pair = co_viewed(previous_id, product_id)
-    if pair is not None:
+    # One read of both, outside the count's transaction: a check of `previous_id`'s item in it
+    # would make its reservations fail as busy whenever its page's visitors move on.
+    listed = {p.product_id for p in products.get_many(pair or (product_id,)) if not p.deleted}
+    if product_id not in listed:
+        raise ProductNotFound(product_id)
+    if pair is not None and previous_id in listed:  # a made-up id would leave counters behind
         co_occurrences.record_view(*pair, viewer_id=viewer_id, day=clock.now().date())
 
 

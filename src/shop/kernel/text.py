@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 from pydantic import AfterValidator, BeforeValidator, StringConstraints
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 # What free text may not hold, as a class both Python and the document's ECMA-262 patterns
@@ -58,7 +59,7 @@ def trimmed(
 
 # The document's patterns: none of the refused characters, and (SOMETHING_) not only blanks.
 # `\s` differs between Python and ECMA-262 only on characters the class refuses anyway.
-PRINTABLE = {"pattern": rf"^[^{REFUSED_CHARACTERS}]*$"}
-SOMETHING_PRINTABLE = {
+PRINTABLE: JsonDict = {"pattern": rf"^[^{REFUSED_CHARACTERS}]*$"}
+SOMETHING_PRINTABLE: JsonDict = {
     "pattern": rf"^[^{REFUSED_CHARACTERS}]*[^\s{REFUSED_CHARACTERS}][^{REFUSED_CHARACTERS}]*$"
 }

@@ -134,17 +134,8 @@ class DynamoCoOccurrences:
                 viewed_key(product_id),
             )
         ]
-        # Only a listed product counts: a made-up id would otherwise leave counters behind.
-        listed = {
-            "ConditionCheck": {
-                "TableName": self._table,
-                "Key": to_item(product_key(previous_id)),
-                "ConditionExpression": "attribute_exists(pk) AND deleted = :listed",
-                "ExpressionAttributeValues": to_item({":listed": False}),
-            }
-        }
         try:
-            self._client.transact_write_items(TransactItems=[listed, once, *add_view])
+            self._client.transact_write_items(TransactItems=[once, *add_view])
         except (ClientError, BotoCoreError) as error:
             # Viewed already today, or lost: a recommendation loses a little evidence at most.
             code = error.response["Error"]["Code"] if isinstance(error, ClientError) else type(error).__name__

@@ -59,9 +59,10 @@ class DynamoProducts:
         return product_from(from_item(item)) if item else None
 
     def get_many(self, product_ids: Sequence[str]) -> list[Product]:
-        if not product_ids:
+        keys = [to_item(product_key(pid)) for pid in product_ids if 0 < len(pid) <= _MAX_ID_LENGTH]
+        if not keys:
             return []
-        request: dict[str, Any] = {self._table: {"Keys": [to_item(product_key(pid)) for pid in product_ids]}}
+        request: dict[str, Any] = {self._table: {"Keys": keys}}
         found: list[Product] = []
         for _ in range(_BATCH_GET_ATTEMPTS):
             response = self._client.batch_get_item(RequestItems=request)
