@@ -140,18 +140,6 @@ def test_a_confirmation_is_counted_once_for_recommendations(catalog: Catalog) ->
     assert catalog.co_occurrences.neighbourhood("ghost") is None
 
 
-def test_a_co_view_counts_only_after_a_listed_product(catalog: Catalog) -> None:
-    add(catalog, "a", 1)
-    add(catalog, "b", 1)
-    catalog.products.remove(add(catalog, "gone", 1).remove(now=NOW))
-    for previous in ["a", "gone", "ghost"]:
-        catalog.co_occurrences.record_view(previous, "b", viewer_id="alice", day=NOW.date())
-    neighbourhood = catalog.co_occurrences.neighbourhood("b")
-    assert neighbourhood is not None
-    assert [(p.partner_id, p.views) for p in neighbourhood.partners] == [("a", 1)]
-    assert neighbourhood.counts.views == 1
-
-
 def test_releasing_a_confirmed_order_takes_back_exactly_what_it_counted(catalog: Catalog) -> None:
     for product_id in "abcn":
         add(catalog, product_id, 5)
