@@ -304,12 +304,15 @@ locals {
       sid = "ManageStageSecrets"
       actions = [
         "secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:UpdateSecret",
-        "secretsmanager:PutSecretValue", "secretsmanager:TagResource", "secretsmanager:UntagResource",
+        "secretsmanager:TagResource", "secretsmanager:UntagResource",
         "secretsmanager:ReplicateSecretToRegions", "secretsmanager:RemoveRegionsFromReplication",
       ]
       resources = "secrets"
       condition = "none"
     },
+    # The one value a deploy writes is the cursor key's (its write-only version); an operator
+    # puts the Stripe key's (modules/secrets), so no deploy can replace it.
+    { sid = "WriteCursorKeyVersion", actions = ["secretsmanager:PutSecretValue"], resources = "cursor_key", condition = "none" },
     {
       sid       = "CreateKeysTaggedForTheStage"
       actions   = ["kms:CreateKey", "kms:TagResource"]

@@ -232,6 +232,16 @@ run "the_deploy_role_reaches_only_its_stage" {
     }
     error_message = "The deploy role creates the service-linked roles the shop needs and no other: DynamoDB's for global tables, Cognito's for sending through SES (prod's ses_email_identity_arn)."
   }
+
+  assert {
+    condition = flatten([
+      for statement in data.aws_iam_policy_document.permissions["prod-deploy"].statement : tolist(statement.resources) if contains(statement.actions, "secretsmanager:PutSecretValue")
+      ]) == [
+      "arn:aws:secretsmanager:*:123456789012:secret:shop-prod-*/cursor-key-*",
+      "arn:aws:secretsmanager:*:123456789012:secret:shop-prod/cursor-key-*",
+    ]
+    error_message = "The one secret value a deploy writes is the cursor key's version; the Stripe key's is an operator's to put, never the pipeline's."
+  }
 }
 
 run "the_deploy_role_writes_roles_only_under_its_stage_s_boundary" {
