@@ -200,17 +200,18 @@ locals {
     {
       sid = "ManageStageRoles"
       actions = [
-        "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole",
-        "iam:ListInstanceProfilesForRole",
+        "iam:DeleteRole", "iam:UpdateRole", "iam:TagRole", "iam:UntagRole", "iam:ListInstanceProfilesForRole",
       ]
       resources = "roles"
       condition = "none"
     },
-    # What a role may do is written here: only into a role under the stage's boundary, so no
-    # policy it writes reaches beyond the boundary (the IAM actions iam:PermissionsBoundary applies to).
+    # What a role may do, and who may assume it, is written here: only into a role under the
+    # stage's boundary, so no policy it writes reaches beyond the boundary, and no principal it
+    # lets in gets more. IAM has no condition key on a trust policy's principals: the boundary
+    # is what holds UpdateAssumeRolePolicy.
     {
       sid       = "ChangeStageRolesUnderTheBoundaryOnly"
-      actions   = ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"]
+      actions   = ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy"]
       resources = "roles"
       condition = "with_the_boundary"
     },

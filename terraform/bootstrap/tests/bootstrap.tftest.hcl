@@ -250,15 +250,15 @@ run "the_deploy_role_writes_roles_only_under_its_stage_s_boundary" {
   assert {
     condition = {
       for statement in data.aws_iam_policy_document.permissions["dev-deploy"].statement : statement.sid => statement.condition
-      if statement.effect == "Allow" && length(setintersection(statement.actions, ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:AttachRolePolicy", "iam:DetachRolePolicy"])) > 0
+      if statement.effect == "Allow" && length(setintersection(statement.actions, ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy"])) > 0
       } == {
       ChangeStageRolesUnderTheBoundaryOnly = toset([{ test = "StringEquals", variable = "iam:PermissionsBoundary", values = tolist(["arn:aws:iam::123456789012:policy/github-shop-dev-boundary"]) }])
     }
-    error_message = "Creating a role and writing its policies need the stage's boundary on it (iam:PermissionsBoundary), in one statement."
+    error_message = "Creating a role and writing its policies or its trust need the stage's boundary on it (iam:PermissionsBoundary), in one statement."
   }
 
   assert {
-    condition = length(setsubtract(["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"], flatten([
+    condition = length(setsubtract(["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy"], flatten([
       for statement in data.aws_iam_policy_document.permissions["dev-deploy"].statement : tolist(statement.actions) if statement.sid == "ChangeStageRolesUnderTheBoundaryOnly"
     ]))) == 0
     error_message = "The statement holds every IAM write the boundary condition applies to."
