@@ -48,8 +48,12 @@ WHITELISTED_STATEMENTS = {
     ): "AWS's documented key policy for encrypted log groups, limited by the aws:logs:arn encryption context",
     (
         "terraform/modules/kms/main.tf",
-        "SnsAndCloudWatchAlarmsUseKeyForEncryptedTopicsAndQueues",
-    ): "Key policy for SNS/CloudWatch publishing to encrypted topics and queues, limited to this account",
+        "SnsDeliversOurTopicsToEncryptedQueues",
+    ): "Key policy for SNS delivering into encrypted queues, held to the caller's topics (aws:SourceArn)",
+    (
+        "terraform/modules/kms/main.tf",
+        "CloudWatchPublishesOurAlarms",
+    ): "Key policy for alarms publishing to an encrypted topic, held to the caller's alarms (aws:SourceArn)",
     (
         "terraform/bootstrap/state.tf",
         "DenyAnythingButTls",

@@ -173,9 +173,10 @@ module "waf_log_key" {
     aws = aws.us_east_1
   }
 
-  alias       = "${var.name}-waf-logs"
-  description = "Shop: encryption of the WAF log of refused requests (us-east-1)"
-  tags        = var.tags
+  alias              = "${var.name}-waf-logs"
+  description        = "Shop: encryption of the WAF log of refused requests (us-east-1)"
+  source_name_prefix = var.name
+  tags               = var.tags
 }
 
 resource "aws_cloudwatch_log_group" "waf" {

@@ -55,20 +55,52 @@ data "aws_iam_policy_document" "key" {
     }
   }
 
+  # SNS delivering the caller's topics into its encrypted queues and their DLQs: only its
+  # own topics of this region (aws:SourceArn), not every topic of the account.
   dynamic "statement" {
     for_each = var.for_aws_services ? [1] : []
     content {
-      sid       = "SnsAndCloudWatchAlarmsUseKeyForEncryptedTopicsAndQueues"
+      sid       = "SnsDeliversOurTopicsToEncryptedQueues"
       actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
       resources = ["*"]
       principals {
         type        = "Service"
-        identifiers = ["sns.amazonaws.com", "cloudwatch.amazonaws.com"]
+        identifiers = ["sns.amazonaws.com"]
       }
       condition {
         test     = "StringEquals"
         variable = "aws:SourceAccount"
         values   = [local.account_id]
+      }
+      condition {
+        test     = "ArnLike"
+        variable = "aws:SourceArn"
+        values   = ["arn:${local.partition}:sns:${local.region}:${local.account_id}:${var.source_name_prefix}-*"]
+      }
+    }
+  }
+
+  # CloudWatch publishing the caller's alarms to its encrypted alarm topic: only its own
+  # alarms of this region.
+  dynamic "statement" {
+    for_each = var.for_aws_services ? [1] : []
+    content {
+      sid       = "CloudWatchPublishesOurAlarms"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+      resources = ["*"]
+      principals {
+        type        = "Service"
+        identifiers = ["cloudwatch.amazonaws.com"]
+      }
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account_id]
+      }
+      condition {
+        test     = "ArnLike"
+        variable = "aws:SourceArn"
+        values   = ["arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${var.source_name_prefix}-*"]
       }
     }
   }

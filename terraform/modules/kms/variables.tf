@@ -37,3 +37,14 @@ variable "for_aws_services" {
   default     = true
   nullable    = false
 }
+
+variable "source_name_prefix" {
+  description = "With for_aws_services: SNS and CloudWatch may use the key only for the topics and alarms named `<source_name_prefix>-*` in the key's region and account (aws:SourceArn), e.g. `shop-dev`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = !var.for_aws_services || var.source_name_prefix != null
+    error_message = "A key for AWS services names the topics and alarms it serves: set source_name_prefix."
+  }
+}

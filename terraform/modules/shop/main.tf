@@ -89,8 +89,9 @@ locals {
 module "kms" {
   source = "../kms"
 
-  alias = var.name_prefix
-  tags  = local.tags
+  alias              = var.name_prefix
+  source_name_prefix = var.name_prefix
+  tags               = local.tags
 }
 
 module "secrets" {

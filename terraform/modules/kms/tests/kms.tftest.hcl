@@ -30,7 +30,8 @@ mock_provider "aws" {
 }
 
 variables {
-  alias = "shop-test"
+  alias              = "shop-test"
+  source_name_prefix = "shop-test"
 }
 
 run "a_rotated_key_named_by_its_alias" {
@@ -54,11 +55,12 @@ run "the_account_administers_and_the_services_that_encrypt_for_us_use_it" {
     condition = {
       for s in data.aws_iam_policy_document.key.statement : s.sid => [for p in s.principals : [p.type, p.identifiers]]
       } == {
-      AccountAdministersKeyThroughIam                         = [["AWS", toset(["arn:aws:iam::123456789012:root"])]]
-      CloudWatchLogsEncryptsOurLogGroups                      = [["Service", toset(["logs.eu-west-1.amazonaws.com"])]]
-      SnsAndCloudWatchAlarmsUseKeyForEncryptedTopicsAndQueues = [["Service", toset(["sns.amazonaws.com", "cloudwatch.amazonaws.com"])]]
+      AccountAdministersKeyThroughIam       = [["AWS", toset(["arn:aws:iam::123456789012:root"])]]
+      CloudWatchLogsEncryptsOurLogGroups    = [["Service", toset(["logs.eu-west-1.amazonaws.com"])]]
+      SnsDeliversOurTopicsToEncryptedQueues = [["Service", toset(["sns.amazonaws.com"])]]
+      CloudWatchPublishesOurAlarms          = [["Service", toset(["cloudwatch.amazonaws.com"])]]
     }
-    error_message = "Three statements: this account's root, CloudWatch Logs of this region, SNS and CloudWatch alarms."
+    error_message = "Four statements: this account's root, CloudWatch Logs of this region, SNS, CloudWatch alarms."
   }
 
   assert {
@@ -69,20 +71,27 @@ run "the_account_administers_and_the_services_that_encrypt_for_us_use_it" {
       ]) && alltrue([
       for s in data.aws_iam_policy_document.key.statement :
       s.actions == toset(["kms:Decrypt", "kms:GenerateDataKey*"])
-      if s.sid == "SnsAndCloudWatchAlarmsUseKeyForEncryptedTopicsAndQueues"
+      if contains(["SnsDeliversOurTopicsToEncryptedQueues", "CloudWatchPublishesOurAlarms"], s.sid)
     ])
     error_message = "The services get the data-key actions they need, never kms:*."
   }
 
   assert {
     condition = {
-      for s in data.aws_iam_policy_document.key.statement : s.sid => [for c in s.condition : [c.test, c.variable, toset(c.values)]]
+      for s in data.aws_iam_policy_document.key.statement : s.sid => toset([for c in s.condition : [c.test, c.variable, toset(c.values)]])
       if s.sid != "AccountAdministersKeyThroughIam"
       } == {
-      CloudWatchLogsEncryptsOurLogGroups                      = [["ArnLike", "kms:EncryptionContext:aws:logs:arn", toset(["arn:aws:logs:eu-west-1:123456789012:log-group:*"])]]
-      SnsAndCloudWatchAlarmsUseKeyForEncryptedTopicsAndQueues = [["StringEquals", "aws:SourceAccount", toset(["123456789012"])]]
+      CloudWatchLogsEncryptsOurLogGroups = toset([["ArnLike", "kms:EncryptionContext:aws:logs:arn", toset(["arn:aws:logs:eu-west-1:123456789012:log-group:*"])]])
+      SnsDeliversOurTopicsToEncryptedQueues = toset([
+        ["StringEquals", "aws:SourceAccount", toset(["123456789012"])],
+        ["ArnLike", "aws:SourceArn", toset(["arn:aws:sns:eu-west-1:123456789012:shop-test-*"])],
+      ])
+      CloudWatchPublishesOurAlarms = toset([
+        ["StringEquals", "aws:SourceAccount", toset(["123456789012"])],
+        ["ArnLike", "aws:SourceArn", toset(["arn:aws:cloudwatch:eu-west-1:123456789012:alarm:shop-test-*"])],
+      ])
     }
-    error_message = "Logs only for this account's log groups, SNS and CloudWatch only on this account's behalf."
+    error_message = "Logs only for this account's log groups; SNS only for the caller's topics, CloudWatch only for its alarms, of this account and region."
   }
 }
 
@@ -114,6 +123,13 @@ run "the_logs_principal_and_arns_are_the_partitions" {
     ] == [[toset(["arn:aws-cn:iam::123456789012:root"])]]
     error_message = "The account root's ARN is the partition's."
   }
+
+  assert {
+    condition = toset(flatten([
+      for s in data.aws_iam_policy_document.key.statement : [for c in s.condition : c.values if c.variable == "aws:SourceArn"]
+    ])) == toset(["arn:aws-cn:sns:cn-north-1:123456789012:shop-test-*", "arn:aws-cn:cloudwatch:cn-north-1:123456789012:alarm:shop-test-*"])
+    error_message = "The topics and alarms the services may use the key for are the partition's and the region's."
+  }
 }
 
 run "a_key_for_secrets_alone_admits_no_aws_service" {
@@ -127,6 +143,16 @@ run "a_key_for_secrets_alone_admits_no_aws_service" {
     condition     = [for s in data.aws_iam_policy_document.key.statement : s.sid] == ["AccountAdministersKeyThroughIam"]
     error_message = "Only the account's administration: no service principal may use a key for secrets."
   }
+}
+
+run "a_key_for_aws_services_names_the_topics_and_alarms_it_serves" {
+  command = plan
+
+  variables {
+    source_name_prefix = null
+  }
+
+  expect_failures = [var.source_name_prefix]
 }
 
 run "refuses_an_alias_in_the_aws_namespace" {
