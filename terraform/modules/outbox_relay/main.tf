@@ -50,6 +50,11 @@ module "alarms" {
   }
 }
 
+data "aws_region" "current" {}
+
+# Endpoints of the stage's partition (aws, aws-cn, aws-us-gov).
+data "aws_partition" "current" {}
+
 data "aws_iam_policy_document" "relay" {
   statement {
     sid       = "ReadOutboxStreams"
@@ -76,10 +81,17 @@ data "aws_iam_policy_document" "relay" {
     resources = [aws_sqs_queue.failures.arn]
   }
 
+  # Publishing to the encrypted topic and sending to the encrypted failure queue: only
+  # through SNS and SQS (the environment's Decrypt is modules/function's).
   statement {
     sid       = "UseSystemKey"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
     resources = [var.kms_key_arn]
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = [for service in ["sns", "sqs"] : "${service}.${data.aws_region.current.name}.${data.aws_partition.current.dns_suffix}"]
+    }
   }
 }
 

@@ -71,12 +71,18 @@ locals {
       actions   = [for action in var.events_cognito_actions : "cognito-idp:${action}"]
       resources = var.identity == null ? [] : [var.identity.user_pool_arn]
     }
-    # Encrypted topics and queues: publishing needs GenerateDataKey, receiving Decrypt.
+    # Encrypted topics and queues: publishing needs GenerateDataKey, receiving Decrypt, both
+    # only through SNS and SQS (the environment's Decrypt is modules/function's).
     kms = {
       enabled   = true
       sid       = "UseSystemKey"
       actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
       resources = [var.kms_key_arn]
+      condition = [{
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = [for service in ["sns", "sqs"] : "${service}.${data.aws_region.current.name}.${data.aws_partition.current.dns_suffix}"]
+      }]
     }
     # Only the events function reads the queue.
     queue = {

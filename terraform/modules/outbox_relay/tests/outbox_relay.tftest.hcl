@@ -10,6 +10,19 @@ mock_provider "aws" {
     }
   }
 
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-west-1"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
+    }
+  }
+
   mock_resource "aws_iam_role" {
     defaults = {
       arn = "arn:aws:iam::123456789012:role/mock"
@@ -60,6 +73,13 @@ run "reads_only_its_streams_and_publishes_only_events" {
   assert {
     condition     = one([for s in data.aws_iam_policy_document.relay.statement : s.actions if s.sid == "ListStreams"]) == toset(["dynamodb:ListStreams"])
     error_message = "The \"*\" statement allows ListStreams alone."
+  }
+
+  assert {
+    condition = [for s in data.aws_iam_policy_document.relay.statement : [for c in s.condition : [c.test, c.variable, toset(c.values)]] if s.sid == "UseSystemKey"] == [
+      [["StringEquals", "kms:ViaService", toset(["sns.eu-west-1.amazonaws.com", "sqs.eu-west-1.amazonaws.com"])]]
+    ]
+    error_message = "The system key only through SNS (publishing) and SQS (the failure queue)."
   }
 }
 

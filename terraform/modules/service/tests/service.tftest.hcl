@@ -82,6 +82,17 @@ run "each_function_reaches_only_the_services_own_resources" {
   }
 
   assert {
+    condition = alltrue(flatten([
+      for document in data.aws_iam_policy_document.function : [
+        for s in document.statement : [for c in s.condition : [c.test, c.variable, toset(c.values)]] == [
+          ["StringEquals", "kms:ViaService", toset(["sns.eu-west-1.amazonaws.com", "sqs.eu-west-1.amazonaws.com"])]
+        ] if s.sid == "UseSystemKey"
+      ]
+    ]))
+    error_message = "Each function uses the system key only through SNS (publishing) and SQS (its queue)."
+  }
+
+  assert {
     condition     = toset(keys(module.function)) == toset(["http", "events"]) && module.function["http"].function_name == "shop-test-orders-http"
     error_message = "Two functions, named <prefix>-<service>-http|events."
   }
@@ -154,6 +165,13 @@ run "arns_and_endpoints_are_the_partitions" {
       ] if s.sid == "DecryptOwnSecretsOnly"
     ]))
     error_message = "Secrets Manager's endpoint is the partition's."
+  }
+
+  assert {
+    condition = toset(flatten([
+      for s in data.aws_iam_policy_document.function["http"].statement : [for c in s.condition : c.values if c.variable == "kms:ViaService"] if s.sid == "UseSystemKey"
+    ])) == toset(["sns.cn-north-1.amazonaws.com.cn", "sqs.cn-north-1.amazonaws.com.cn"])
+    error_message = "SNS's and SQS's endpoints are the partition's."
   }
 }
 
