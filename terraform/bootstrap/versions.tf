@@ -1,5 +1,5 @@
 terraform {
-  required_version = ">= 1.11"
+  required_version = ">= 1.11, < 2.0" # the environments' range; a major version may break the language
 
   required_providers {
     aws = {

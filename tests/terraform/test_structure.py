@@ -81,6 +81,17 @@ def test_aws_provider_is_pinned_to_major_5_everywhere() -> None:
         assert providers["aws"]["version"].startswith("~> 5."), path
 
 
+def test_root_modules_hold_terraform_below_its_next_major_version() -> None:
+    """A root is what `terraform init` runs in: the environments, bootstrap and the examples.
+    The reusable modules state only the minimum they need, as is the convention."""
+    roots = [*ENVIRONMENTS.glob("*/versions.tf"), REPO / "terraform" / "bootstrap" / "versions.tf"]
+    roots += MODULES.glob("*/examples/*/versions.tf")
+    assert len(roots) == 5
+    for path in roots:
+        constraint = parse(path)["terraform"][0]["required_version"]
+        assert re.fullmatch(r">= 1\.\d+, < 2\.0", constraint), path
+
+
 # --------------------------------------------------------------------------- functions
 
 

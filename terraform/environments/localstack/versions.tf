@@ -1,5 +1,5 @@
 terraform {
-  required_version = ">= 1.11" # write-only arguments (modules/secrets)
+  required_version = ">= 1.11, < 2.0" # write-only arguments (modules/secrets); a major version may break the language
 
   # Only hashicorp/aws: the one provider the offline mirror and the pipeline
   # install (terraform/offline.tfrc, .terraform.lock.hcl).

@@ -1,5 +1,5 @@
 terraform {
-  required_version = ">= 1.11" # write-only arguments (modules/secrets)
+  required_version = ">= 1.11, < 2.0" # write-only arguments (modules/secrets); a major version may break the language
 
   required_providers {
     aws = {
