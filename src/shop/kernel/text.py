@@ -2,6 +2,7 @@
 trimmed. The document's patterns say the same as the validators, which give clearer messages."""
 
 import re
+from functools import partial
 from typing import Any
 
 from pydantic import AfterValidator, BeforeValidator, StringConstraints
@@ -34,27 +35,28 @@ def trimmed(
 ) -> tuple[StringConstraints, BeforeValidator]:
     """Text stored without its surrounding blanks, whose length and pattern hold as sent too:
     the document states them of the text as sent, and a request it forbids is a 400."""
-    as_sent = re.compile(pattern) if pattern else None
-
-    def check_as_sent(value: Any) -> Any:
-        if isinstance(value, str) and len(value) > max_length:
-            raise PydanticCustomError(
-                "string_too_long",
-                "String should have at most {max_length} characters",
-                {"max_length": max_length},
-            )
-        if isinstance(value, str) and as_sent and not as_sent.search(value):
-            raise PydanticCustomError(
-                "string_pattern_mismatch", "String should match pattern '{pattern}'", {"pattern": pattern}
-            )
-        return value
-
     return (
         StringConstraints(
             strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=pattern
         ),
-        BeforeValidator(check_as_sent),
+        BeforeValidator(partial(_as_sent, max_length=max_length, pattern=pattern)),
     )
+
+
+def _as_sent(value: Any, *, max_length: int, pattern: str | None) -> Any:
+    if not isinstance(value, str):
+        return value  # the string type that follows says what is wrong
+    if len(value) > max_length:
+        raise PydanticCustomError(
+            "string_too_long",
+            "String should have at most {max_length} characters",
+            {"max_length": max_length},
+        )
+    if pattern and not re.search(pattern, value):
+        raise PydanticCustomError(
+            "string_pattern_mismatch", "String should match pattern '{pattern}'", {"pattern": pattern}
+        )
+    return value
 
 
 # The document's patterns: none of the refused characters, and (SOMETHING_) not only blanks.

@@ -47,7 +47,24 @@ def test_each_field_takes_its_documented_length_and_not_one_more(field: str, lon
 def test_a_length_holds_for_the_text_as_sent_before_it_is_trimmed(field: str, longest: int) -> None:
     with pytest.raises(ValidationError) as refused:
         Address.model_validate({**VALID, field: "1" * longest + " "})
-    assert refused.value.errors()[0]["loc"] == (field,)
+    error = refused.value.errors()[0]
+    assert (error["loc"], error["type"], error["msg"]) == (
+        (field,),
+        "string_too_long",
+        f"String should have at most {longest} characters",
+    )
+
+
+def test_a_pattern_holds_for_the_text_as_sent() -> None:
+    with pytest.raises(ValidationError) as refused:
+        Address.model_validate({**VALID, "postal_code": "\t10115"})
+    error = refused.value.errors()[0]
+    assert (error["loc"], error["type"], error["msg"]) == (
+        ("postal_code",),
+        "string_pattern_mismatch",
+        "String should match pattern '^ *[A-Za-z0-9][A-Za-z0-9 -]*$'",
+    )
+    assert Address.model_validate({**VALID, "postal_code": "  10115"}).postal_code == "10115"
 
 
 def test_every_field_is_trimmed() -> None:
