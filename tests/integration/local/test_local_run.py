@@ -70,8 +70,14 @@ def test_serves_once_seeded_logs_each_request_and_stops_on_sigterm(
 
     products = requests.get(f"{url}/products", headers={"X-Request-Id": "corr-123"}, timeout=30)
     assert products.status_code == 200
-    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
-    access = [line for line in lines if line.get("correlation_id") == "corr-123"]
+    # The access line is written once the answer is sent: on a busy machine, a moment after.
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+        access = [line for line in lines if line.get("correlation_id") == "corr-123"]
+        if access or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     assert len(access) == 1
     assert access[0]["method"] == "GET"
     assert access[0]["path"] == "/products"
