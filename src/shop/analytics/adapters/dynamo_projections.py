@@ -21,7 +21,6 @@ cart holds no more), under the 100 a transaction may hold."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +28,7 @@ from shop.analytics.domain.errors import FactsChanged
 from shop.analytics.domain.hours import HourTotals
 from shop.analytics.domain.projection import CartCounted, Counted, OrderFacts
 from shop.platform.dynamo import from_item, to_item
+from shop.platform.shards import shard_of
 from shop.platform.transaction import Transaction
 
 HOURS_PK = "HOURS"
@@ -55,8 +55,7 @@ def cart_key(cart_id: str) -> dict[str, str]:
 
 def totals_key(hour: str, counted_id: str) -> dict[str, str]:
     """The hour's totals item that the order or cart `counted_id` adds to."""
-    shard = int(hashlib.sha256(counted_id.encode()).hexdigest()[:8], 16) % SHARDS
-    return {"pk": HOURS_PK, "sk": f"{_HOUR}{hour}#{_SHARD}#{shard}"}
+    return {"pk": HOURS_PK, "sk": f"{_HOUR}{hour}#{_SHARD}#{shard_of(counted_id, SHARDS)}"}
 
 
 def units_key(hour: str, product_id: str) -> dict[str, str]:

@@ -16,7 +16,6 @@ last of them).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from functools import partial
@@ -29,6 +28,7 @@ from shop.orders.domain.model import Order, OrderStatus
 from shop.orders.domain.stats import Stats, StatsDelta, delta_of, summarize
 from shop.orders.ports import Earlier, Position
 from shop.platform.dynamo import from_item, to_item
+from shop.platform.shards import shard_of
 from shop.platform.transaction import Transaction, TransactionCancelled
 
 STATS_SHARDS = 8
@@ -59,7 +59,7 @@ def units_key(order_id: str, product_id: str) -> dict[str, str]:
 
 
 def _shard(order_id: str) -> int:
-    return int(hashlib.sha256(order_id.encode()).hexdigest()[:8], 16) % STATS_SHARDS
+    return shard_of(order_id, STATS_SHARDS)
 
 
 class DynamoOrders:
